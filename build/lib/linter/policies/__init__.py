@@ -1,0 +1,1 @@
+"""Shipped knowledge (YAML data), installed as the package ``linter.policies``."""

@@ -1,0 +1,4 @@
+"""``python -m linter``."""
+from linter.cli import main
+
+raise SystemExit(main())

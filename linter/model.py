@@ -1,0 +1,276 @@
+"""The plain values passed from one stage to the next (loaders → frontends → graph → rules → reporters).
+
+Every stage takes and returns these frozen dataclasses; nothing downstream reaches back into a parser
+or a library object. Addresses follow SPEC §8; node keys add the scope (root module or cluster) so
+that two root modules defining the same address stay two nodes.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Mapping
+
+
+class Severity(enum.IntEnum):
+    """Comparable, so that ``--fail-on`` is a plain ``>=``."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        return cls[text.upper()]
+
+
+class NodeKind(str, enum.Enum):
+    DATASTORE = "datastore"
+    COMPUTE = "compute"
+    CLUSTER = "cluster"
+    HOSTING = "hosting"
+    OTHER = "other"
+
+
+class Relation(str, enum.Enum):
+    """Edge relations of the graph. The data-flow ones carry sensitivity from source to target."""
+
+    HOSTED_ON = "hosted_on"
+    MOUNTS = "mounts"
+    USES = "uses"
+    REPLICATES_TO = "replicates_to"
+    BACKS_UP_TO = "backs_up_to"
+    EXPORTS_TO = "exports_to"
+    COPIES_TO = "copies_to"
+    SNAPSHOT_OF = "snapshot_of"
+    CONTAINS = "contains"
+    REFERENCES = "references"
+
+    @property
+    def is_data_flow(self) -> bool:
+        return self in DATA_FLOWS
+
+
+DATA_FLOWS = frozenset(
+    {Relation.REPLICATES_TO, Relation.BACKS_UP_TO, Relation.EXPORTS_TO, Relation.COPIES_TO}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in a scanned file: posix path relative to the working directory, 1-based line."""
+
+    file: str
+    line: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A value that could not be evaluated. It is never empty, never false: it says why."""
+
+    reason: str = "not known"
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.reason!r})"
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Problem:
+    """A file that could not be read or understood (SNC000), or a notice about one."""
+
+    location: Location
+    message: str
+    rule_id: str = "SNC000"
+    address: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Suppression:
+    """``# snclint:ignore RULES reason="…" until=YYYY-MM-DD``, a ``snclint.io/ignore`` annotation,
+    or a config exception."""
+
+    rules: tuple[str, ...]
+    reason: str | None
+    until: date | None
+    location: Location
+    origin: str = "inline"  # inline | annotation | config
+
+    def covers(self, rule_id: str) -> bool:
+        return not self.rules or rule_id in self.rules or "all" in self.rules
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Tag:
+    """A label, tag or annotation that may carry a classification, with where it came from."""
+
+    key: str
+    value: Any  # str, or Unknown when the expression could not be evaluated
+    location: Location
+    source: str = "tags"  # tags | default_tags | labels | annotations | namespace …
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProviderConfig:
+    """A Terraform provider configuration, evaluated: what hosting recognition reads."""
+
+    name: str  # local name: "aws", "google", "outscale"
+    source: str | None  # "hashicorp/aws" … from required_providers, None when not declared
+    alias: str | None
+    attributes: Mapping[str, Any]  # evaluated; nested blocks as dicts (a list of dicts when repeated)
+    address: str  # "provider.aws", "provider.google.trusted", "module.db.provider.aws"
+    location: Location | None  # None for an implicit (empty) default configuration
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HostingClue:
+    """What a frontend knows about where a node runs; ``graph.hosting`` resolves it.
+
+    Exactly one way is used: a Terraform provider configuration (with the resource's own
+    attributes, which may carry ``region``/``location``), a hosting declared in the config file,
+    or the cluster a Kubernetes object runs on (a node key).
+    """
+
+    provider: ProviderConfig | None = None
+    declared: Mapping[str, str] | None = None  # {"provider": …, "offer": …, "region": …}
+    cluster: str | None = None
+    signals: Mapping[str, str] = field(default_factory=dict)  # e.g. {"csi_driver": "ebs.csi.aws.com"}
+    why: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reference:
+    """An attribute of a node that points at another node (Terraform reference, claimName …)."""
+
+    attribute: str  # dotted path of the attribute holding the reference: "replicate_source_db"
+    target: str  # node key of the target
+    location: Location
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Node:
+    """One object of the graph, as a frontend produced it."""
+
+    key: str  # unique within a scan: f"{scope}::{address}"
+    address: str  # SPEC §8
+    type: str  # "aws_db_instance", "StatefulSet", "cluster", "hosting"
+    kind: NodeKind
+    origin: str  # terraform | plan | kubernetes | config
+    location: Location
+    scope: str  # root module directory, or "cluster:<name>"
+    cluster: str | None = None
+    tags: tuple[Tag, ...] = ()
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    hosting: HostingClue | None = None
+    references: tuple[Reference, ...] = ()
+    suppressions: tuple[Suppression, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Edge:
+    source: str
+    target: str
+    relation: Relation
+    location: Location
+    attribute: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fragment:
+    """What one frontend contributes to a scan."""
+
+    nodes: tuple[Node, ...] = ()
+    edges: tuple[Edge, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    files: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Hosting:
+    """A resolved hosting: provider + offer + region, and its SecNumCloud status for them."""
+
+    provider: str | None
+    offer: str | None
+    region: str | None
+    qualification: str  # qualified | in-qualification | not-qualified | unknown
+    reason: str | None  # SNC001 reasons (SPEC §6), None when qualified
+    evidence: str = ""  # how it was decided, for a person
+
+    @property
+    def key(self) -> str:
+        return f"hosting:{self.provider or '?'}/{self.offer or '-'}/{self.region or '-'}"
+
+    @property
+    def qualified(self) -> bool:
+        return self.qualification == "qualified"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Evidence:
+    """One link of the chain that explains a finding."""
+
+    address: str
+    relation: str
+    file: str | None
+    line: int | None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    rule_id: str
+    severity: Severity
+    message: str
+    address: str
+    location: Location
+    cluster: str | None = None
+    sensitivity: str | None = None
+    hosting: Hosting | None = None
+    evidence: tuple[Evidence, ...] = ()
+    fingerprint: str = ""
+    suppressed_by: Suppression | None = None
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.location.file, self.location.line, self.rule_id, self.address)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuleInfo:
+    """A rule's documentation, from its policy file: what `explain`, SARIF and HTML show."""
+
+    id: str
+    title: str
+    severity: Severity
+    check: str
+    rationale: str
+    remediation: str
+    references: tuple[str, ...] = ()
+    help_uri: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+    examples: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanResult:
+    """The only thing reporters see."""
+
+    tool_version: str
+    files: tuple[str, ...]
+    resources: int
+    findings: tuple[Finding, ...]  # sorted, suppressed ones included (suppressed_by set)
+    rules: tuple[RuleInfo, ...]
+    notes: tuple[str, ...] = ()
+    baseline: Mapping[str, int] | None = None  # {"baselined": n, "fixed": m} when --baseline
+
+    @property
+    def active(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.suppressed_by is None)
