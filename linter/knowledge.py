@@ -1,0 +1,107 @@
+"""Typed view of the shipped (and user-added) knowledge under ``policies/``.
+
+Everything that says *which* resource types are data stores, *which* attributes are data flows,
+*how* a provider is recognised and *which* offers are qualified is YAML validated by a JSON Schema
+(``linter/schemas``) and loaded here once per run. Code never tests a resource type by name.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from linter.model import NodeKind, RuleInfo
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TypeInfo:
+    """What we know of one Terraform resource type or Kubernetes kind."""
+
+    kind: NodeKind
+    tag_paths: tuple[str, ...] = ()  # dotted attribute paths holding tags/labels
+    region_paths: tuple[str, ...] = ()  # resource-level region/location/zone attributes
+    provider: str | None = None  # provider id when the type alone tells it (``outscale_*``)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FlowRule:
+    """An attribute of ``type`` that refers to another resource and carries data between them.
+
+    ``direction`` says which way data goes: ``from-target`` when the referenced resource is the
+    source (``aws_db_instance.replicate_source_db``: the source replicates_to this resource),
+    ``to-target`` when this resource sends data to the referenced one (a log sink's destination).
+    """
+
+    type: str
+    attribute: str
+    relation: str
+    direction: str = "from-target"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Region:
+    name: str
+    status: str  # qualified | in_qualification | not_qualified | ineligible | unknown
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Offer:
+    id: str  # "outscale/iaas"
+    name: str
+    status: str
+    regions: tuple[Region, ...] = ()  # empty: the status holds wherever the offer runs
+    since: str | None = None
+    valid_until: str | None = None
+    version: str | None = None
+    sources: tuple[Mapping[str, str], ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Provider:
+    id: str  # "aws", "outscale", "s3ns" …
+    name: str
+    status: str  # the provider-wide status when no offer is known
+    offers: tuple[Offer, ...] = ()
+    default_offer: str | None = None
+    checked_on: str | None = None
+    sources: tuple[Mapping[str, str], ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Catalog:
+    providers: Mapping[str, Provider]
+    checked_on: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Vocabulary:
+    """Classification keys and levels (SPEC §5); the config may replace them."""
+
+    keys: tuple[str, ...]
+    levels: Mapping[str, tuple[str, ...]]  # level → accepted values
+    requires_secnumcloud: frozenset[str]  # levels that require SecNumCloud
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Knowledge:
+    types: Mapping[str, TypeInfo]  # Terraform types and Kubernetes kinds
+    default_tag_paths: tuple[str, ...]
+    flows: tuple[FlowRule, ...]
+    catalog: Catalog
+    recognition: Mapping[str, Any]  # validated recognition data, read by graph.hosting
+    rules: tuple[RuleInfo, ...]
+    vocabulary: Vocabulary
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def kind_of(self, type_: str) -> NodeKind:
+        info = self.types.get(type_)
+        return info.kind if info else NodeKind.OTHER
+
+    def tag_paths(self, type_: str) -> tuple[str, ...]:
+        info = self.types.get(type_)
+        return info.tag_paths if info and info.tag_paths else self.default_tag_paths
+
+    def rule(self, rule_id: str) -> RuleInfo | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
