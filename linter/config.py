@@ -1,0 +1,156 @@
+"""``.snclint.yaml``: found from the scanned path upward, validated by JSON Schema, returned frozen.
+
+Validation happens once, here; the rest of the code trusts the typed ``Config``. A bad config is a
+``ConfigError`` naming the file and the key (exit 2).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Mapping
+
+import jsonschema
+import yaml
+
+from linter.errors import ConfigError
+from linter.model import Location, Suppression
+
+CONFIG_NAME = ".snclint.yaml"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClusterSpec:
+    """A Kubernetes cluster named in the config and how its hosting is known."""
+
+    name: str
+    hosting: Mapping[str, str] | None = None  # {"provider": …, "offer": …, "region": …}
+    terraform: str | None = None  # address of a scanned Terraform resource
+    root: str | None = None  # root module of that resource when several define it
+    paths: tuple[str, ...] = ()  # glob patterns of manifests placed on this cluster
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KubernetesConfig:
+    clusters: Mapping[str, ClusterSpec] = field(default_factory=dict)
+    default: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Exception_:
+    """A config exception (SPEC §10): a suppression of ``rule`` on ``address``."""
+
+    rule: str
+    address: str
+    suppression: Suppression
+    file: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
+    path: str | None = None  # the file it came from, None for defaults
+    keys: tuple[str, ...] | None = None  # classification keys, None: the policies' default
+    levels: Mapping[str, tuple[str, ...]] | None = None
+    requires: tuple[str, ...] | None = None  # levels requiring SecNumCloud, None: default
+    kubernetes: KubernetesConfig = field(default_factory=KubernetesConfig)
+    catalogs: tuple[str, ...] = ()
+    policies: tuple[str, ...] = ()
+    exceptions: tuple[Exception_, ...] = ()
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``.snclint.yaml`` in ``start`` or a parent, stopping at a git work tree's top."""
+    here = start.resolve()
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def _schema() -> dict[str, Any]:
+    return json.loads((files("linter.schemas") / "config.schema.json").read_text(encoding="utf-8"))
+
+
+def load_config(path: Path | None, display: str | None = None) -> Config:
+    """Read and validate a config file; ``None`` gives the defaults."""
+    if path is None:
+        return Config()
+    name = display or str(path)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except OSError as err:
+        raise ConfigError(f"{name}: cannot read: {err.strerror}") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise ConfigError(f"{name}{where}: not valid YAML: {getattr(err, 'problem', err)}") from None
+    if data is None:
+        data = {}
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(_schema()).iter_errors(data)
+    )
+    if error is not None:
+        where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise ConfigError(f"{name}: {where}: {error.message}")
+    return _build(data, name, path.parent)
+
+
+def _build(data: Mapping[str, Any], name: str, base: Path) -> Config:
+    classification = data.get("classification") or {}
+    levels = classification.get("levels")
+    k8s = data.get("kubernetes") or {}
+    clusters = {
+        cname: ClusterSpec(
+            name=cname,
+            hosting=spec.get("hosting"),
+            terraform=spec.get("terraform"),
+            root=spec.get("root"),
+            paths=tuple(spec.get("paths") or ()),
+        )
+        for cname, spec in (k8s.get("clusters") or {}).items()
+    }
+    default = k8s.get("default")
+    if default is not None and default not in clusters:
+        raise ConfigError(f"{name}: kubernetes.default: {default!r} is not a cluster of kubernetes.clusters")
+    exceptions = tuple(
+        Exception_(
+            rule=item["rule"],
+            address=item["address"],
+            file=item.get("file"),
+            suppression=Suppression(
+                rules=(item["rule"],),
+                reason=item.get("reason"),
+                until=_as_date(item.get("expires")),
+                location=Location(name, 1),
+                origin="config",
+            ),
+        )
+        for item in data.get("exceptions") or ()
+    )
+    return Config(
+        path=name,
+        keys=tuple(classification["keys"]) if "keys" in classification else None,
+        levels={k: tuple(v) for k, v in levels.items()} if levels else None,
+        requires=tuple(classification["requires"]) if "requires" in classification else None,
+        kubernetes=KubernetesConfig(clusters=clusters, default=default),
+        catalogs=tuple(str(base / c) for c in data.get("catalog") or ()),
+        policies=tuple(str(base / p) for p in data.get("policies") or ()),
+        exceptions=exceptions,
+    )
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None

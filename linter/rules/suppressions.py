@@ -1,0 +1,63 @@
+"""Suppressions: inline comments, ``snclint.io/ignore`` annotations and config exceptions.
+
+A suppression silences the findings it covers on its object; one without a reason, or past its
+date, still silences nothing after its date and is itself reported (SNC007), so that exceptions
+cannot quietly become permanent.
+"""
+from __future__ import annotations
+
+import shlex
+from datetime import date
+
+from linter.model import Location, Suppression
+
+MARKER = "snclint:ignore"
+
+
+def parse_suppression(text: str, location: Location, origin: str = "inline") -> Suppression | None:
+    """Parse ``snclint:ignore SNC001,SNC002 reason="…" until=2027-06-30`` out of a comment or an
+    annotation value. Returns None when the text holds no marker."""
+    body = text.strip().lstrip("#/* ").rstrip("*/ ")
+    if origin == "inline":
+        at = body.find(MARKER)
+        if at < 0:
+            return None
+        body = body[at + len(MARKER):]
+    try:
+        words = shlex.split(body)
+    except ValueError:
+        words = body.split()
+    rules: list[str] = []
+    reason: str | None = None
+    until: date | None = None
+    bad_date = False
+    for word in words:
+        key, sep, value = word.partition("=")
+        if sep and key == "reason":
+            reason = value.strip() or None
+        elif sep and key in ("until", "expires"):
+            try:
+                until = date.fromisoformat(value)
+            except ValueError:
+                bad_date = True
+        elif not sep:
+            rules.extend(r for r in word.split(",") if r)
+    if bad_date:
+        until = date.min  # an unreadable date is treated as expired: it is reported, never eternal
+    return Suppression(rules=tuple(r.upper() for r in rules), reason=reason, until=until,
+                       location=location, origin=origin)
+
+
+def is_active(suppression: Suppression, today: date) -> bool:
+    return suppression.until is None or suppression.until >= today
+
+
+def problem_of(suppression: Suppression, today: date) -> str | None:
+    """Why a suppression is reported (SNC007), or None when it is in order."""
+    if suppression.until is not None and suppression.until < today:
+        if suppression.until == date.min:
+            return "its date could not be read"
+        return f"it expired on {suppression.until.isoformat()}"
+    if not suppression.reason:
+        return "it gives no reason"
+    return None
