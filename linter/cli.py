@@ -1,0 +1,302 @@
+"""The command line (SPEC §7): thin commands that build options, call the library, and map
+``LinterError`` to one line on stderr and exit code 2. Only this module prints or exits."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import click
+
+from linter import __version__
+from linter.errors import LinterError, UsageError
+from linter.model import ScanResult, Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ["text", "json", "sarif", "gitlab", "gitlab-sast", "junit", "html"]
+
+
+def _split_ids(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(v.strip().upper() for value in values for v in value.split(",") if v.strip())
+
+
+def _variables(pairs: Sequence[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--var {pair!r}: expected NAME=VALUE")
+        out[name.strip()] = value
+    return out
+
+
+def _setup(paths: Sequence[str], config_file: str | None, policies: Sequence[str],
+           catalogs: Sequence[str]) -> tuple[Any, Any]:
+    from linter.config import find_config, load_config
+    from linter.policy_files import load_knowledge
+
+    if config_file:
+        config = load_config(Path(config_file), config_file)
+    else:
+        start = next((Path(p) for p in paths if p != "-"), Path("."))
+        found = find_config(start if start.exists() else Path("."))
+        config = load_config(found, _display(found) if found else None)
+    knowledge = load_knowledge(tuple(config.policies) + tuple(policies), tuple(config.catalogs) + tuple(catalogs))
+    return config, knowledge
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output and output != "-":
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+def _guard(func: Callable[..., int]) -> Callable[..., int]:
+    """User errors: one line, exit 2, no traceback."""
+    def wrapper(*args: Any, **kwargs: Any) -> int:
+        try:
+            return func(*args, **kwargs)
+        except LinterError as err:
+            click.echo(f"snclint: error: {err}", err=True)
+            return EXIT_ERROR
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="snclint")
+def cli() -> None:
+    """snclint: particularly sensitive data must run on SecNumCloud-qualified hosting."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("-o", "--output", help="Write the report to FILE instead of standard output.")
+@click.option("--report", "reports", multiple=True, metavar="FORMAT:FILE", help="Another report from the same run.")
+@click.option("-c", "--config", "config_file", help="Config file (default: .snclint.yaml from PATH upward).")
+@click.option("--policies", multiple=True, help="Another policy directory.")
+@click.option("--catalog", "catalogs", multiple=True, help="Another provider catalogue file.")
+@click.option("--var-file", "var_files", multiple=True, help="Terraform variables file.")
+@click.option("--var", "variables", multiple=True, metavar="NAME=VALUE", help="Terraform variable.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error", show_default=True)
+@click.option("--baseline", help="Fail only on findings not in this baseline file.")
+@click.option("--write-baseline", help="Record today's findings in this baseline file.")
+@click.option("--strict", is_flag=True, help="Unevaluable classifications (SNC004) are errors.")
+@click.option("--select", multiple=True, help="Only these rule ids (comma-separated, prefixes allowed).")
+@click.option("--ignore", multiple=True, help="Not these rule ids.")
+@click.option("--jobs", type=int, default=0, help="Worker processes (0: automatic).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache.")
+@click.pass_context
+def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[str, ...],
+         config_file: str | None, policies: tuple[str, ...], catalogs: tuple[str, ...],
+         var_files: tuple[str, ...], variables: tuple[str, ...], fail_on: str, baseline: str | None,
+         write_baseline: str | None, strict: bool, select: tuple[str, ...], ignore: tuple[str, ...],
+         jobs: int, no_cache: bool) -> None:
+    """Scan Terraform and Kubernetes files (PATH may be - for standard input)."""
+    ctx.exit(_scan(paths or (".",), fmt, output, reports, config_file, policies, catalogs, var_files,
+                   variables, fail_on, baseline, write_baseline, strict, select, ignore))
+
+
+@_guard
+def _scan(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[str, ...],
+          config_file: str | None, policies: tuple[str, ...], catalogs: tuple[str, ...],
+          var_files: tuple[str, ...], variables: tuple[str, ...], fail_on: str, baseline: str | None,
+          write_baseline: str | None, strict: bool, select: tuple[str, ...], ignore: tuple[str, ...]) -> int:
+    from linter.reporters import get_reporter
+    from linter.scan import ScanOptions, run_scan
+
+    extra = [_parse_report(r) for r in reports]
+    config, knowledge = _setup(paths, config_file, policies, catalogs)
+    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    options = ScanOptions(paths=paths, stdin=stdin, var_files=var_files, variables=_variables(variables),
+                          select=_split_ids(select), ignore=_split_ids(ignore), strict=strict)
+    result = run_scan(options, config, knowledge).result
+    if baseline:
+        result = _apply_baseline(result, baseline)
+    if write_baseline:
+        from linter.rules.baseline import write_baseline as dump
+
+        Path(write_baseline).write_text(dump(result.active), encoding="utf-8")
+    _write(get_reporter(fmt)(result), output)
+    for name, file in extra:
+        Path(file).write_text(get_reporter(name)(result), encoding="utf-8")
+    return exit_code(result, fail_on)
+
+
+def _parse_report(text: str) -> tuple[str, str]:
+    name, sep, file = text.partition(":")
+    if not sep or name not in FORMATS or not file:
+        raise UsageError(f"--report {text!r}: expected FORMAT:FILE with FORMAT one of {', '.join(FORMATS)}")
+    return name, file
+
+
+def _apply_baseline(result: ScanResult, path: str) -> ScanResult:
+    from dataclasses import replace
+
+    from linter.errors import ConfigError
+    from linter.rules.baseline import apply_baseline
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read baseline: {err.strerror}") from None
+    findings, stats = apply_baseline(result.findings, text, path)
+    return replace(result, findings=tuple(sorted(findings, key=lambda f: f.sort_key())),
+                   baseline={"baselined": stats.baselined, "fixed": stats.fixed})
+
+
+def exit_code(result: ScanResult, fail_on: str) -> int:
+    if fail_on == "never":
+        return EXIT_OK
+    threshold = Severity.parse(fail_on)
+    return EXIT_FINDINGS if any(f.severity >= threshold for f in result.active) else EXIT_OK
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option("-f", "--format", "fmt", type=click.Choice(["json", "dot", "graphml", "mermaid"]), default="json")
+@click.option("-o", "--output")
+@click.option("-c", "--config", "config_file")
+@click.pass_context
+def graph(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str | None, config_file: str | None) -> None:
+    """Print the dependency graph of a scan."""
+    ctx.exit(_graph(paths or (".",), fmt, output, config_file))
+
+
+@_guard
+def _graph(paths: tuple[str, ...], fmt: str, output: str | None, config_file: str | None) -> int:
+    from linter.graph.export import EXPORTERS
+    from linter.scan import ScanOptions, run_scan
+
+    config, knowledge = _setup(paths, config_file, (), ())
+    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    scanned = run_scan(ScanOptions(paths=paths, stdin=stdin), config, knowledge)
+    _write(EXPORTERS[fmt](scanned.context), output)
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("subject")
+@click.argument("paths", nargs=-1)
+@click.option("-c", "--config", "config_file")
+@click.pass_context
+def explain(ctx: click.Context, subject: str, paths: tuple[str, ...], config_file: str | None) -> None:
+    """Explain a rule (SNC001) or how a resource address became sensitive and where it runs."""
+    ctx.exit(_explain(subject, paths or (".",), config_file))
+
+
+@_guard
+def _explain(subject: str, paths: tuple[str, ...], config_file: str | None) -> int:
+    from linter.explain import explain_address, explain_rule
+
+    config, knowledge = _setup(paths, config_file, (), ())
+    rule = knowledge.rule(subject.upper())
+    if rule is not None:
+        click.echo(explain_rule(rule))
+        return EXIT_OK
+    from linter.scan import ScanOptions, run_scan
+
+    scanned = run_scan(ScanOptions(paths=paths), config, knowledge)
+    text = explain_address(scanned, subject)
+    if text is None:
+        raise UsageError(f"{subject!r} is neither a rule id nor an address found under {' '.join(paths)}")
+    click.echo(text)
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("--catalog", "catalogs", multiple=True)
+@click.pass_context
+def providers(ctx: click.Context, catalogs: tuple[str, ...]) -> None:
+    """The provider catalogue: status, offers, regions, since, sources."""
+    ctx.exit(_providers(catalogs))
+
+
+@_guard
+def _providers(catalogs: tuple[str, ...]) -> int:
+    from linter.catalog_text import format_providers
+    from linter.policy_files import load_knowledge
+
+    click.echo(format_providers(load_knowledge((), catalogs).catalog), nl=False)
+    return EXIT_OK
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def policies(ctx: click.Context) -> None:
+    """List the rules, or validate a policy directory."""
+    if ctx.invoked_subcommand is None:
+        ctx.exit(_list_policies())
+
+
+@_guard
+def _list_policies() -> int:
+    from linter.policy_files import load_knowledge
+
+    for rule in load_knowledge().rules:
+        click.echo(f"{rule.id}  {rule.severity.label:<8} {rule.title}")
+    return EXIT_OK
+
+
+@policies.command("validate")
+@click.argument("directory")
+@click.pass_context
+def validate(ctx: click.Context, directory: str) -> None:
+    """Check a policy directory against the schemas."""
+    from linter.policy_files import validate_policy_dir
+
+    problems = validate_policy_dir(directory)
+    for line in problems:
+        click.echo(line, err=True)
+    if not problems:
+        click.echo(f"{directory}: valid")
+    ctx.exit(EXIT_ERROR if problems else EXIT_OK)
+
+
+@cli.command()
+@click.argument("reports", nargs=-1, required=True)
+@click.option("-o", "--output")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="never")
+@click.pass_context
+def merge(ctx: click.Context, reports: tuple[str, ...], output: str | None, fail_on: str) -> None:
+    """Merge the JSON reports of many repositories into one."""
+    ctx.exit(_merge(reports, output, fail_on))
+
+
+@_guard
+def _merge(reports: tuple[str, ...], output: str | None, fail_on: str) -> int:
+    from linter.merge import merge_reports
+
+    merged = merge_reports(reports)
+    import json
+
+    _write(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", output)
+    if fail_on == "never":
+        return EXIT_OK
+    threshold = Severity.parse(fail_on)
+    return EXIT_FINDINGS if any(Severity.parse(f["severity"]) >= threshold for f in merged["findings"]) else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point; returns the exit code (click usage errors give 2 as well)."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="snclint", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return int(done.exit_code or 0)
+    except click.ClickException as err:
+        err.show()
+        return EXIT_ERROR
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return EXIT_ERROR
+    return EXIT_OK

@@ -1,0 +1,149 @@
+"""Fragments → one ``networkx.MultiDiGraph`` per scan (SPEC §4).
+
+The single place where frontends' nodes, edges and references become a graph: references become
+data-flow edges when ``policies/flows.yaml`` says so (else ``references``), hosting clues become
+``hosted_on`` edges to hosting nodes, and config clusters that name a Terraform resource are tied
+to it.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import networkx as nx
+
+from linter.graph.hosting import resolve_hosting
+from linter.knowledge import FlowRule, Knowledge
+from linter.model import Edge, Fragment, Hosting, Location, Node, NodeKind, Problem, Relation
+
+Graph = nx.MultiDiGraph
+
+
+def build_graph(fragments: Iterable[Fragment], knowledge: Knowledge) -> tuple[Graph, list[Problem]]:
+    """Every node keyed by ``Node.key``; node data ``node`` (the Node) and, once resolved,
+    ``hosting`` (a Hosting, on the node that the clue resolved for)."""
+    graph: Graph = nx.MultiDiGraph()
+    edges: list[Edge] = []
+    problems: list[Problem] = []
+    for fragment in fragments:
+        for node in fragment.nodes:
+            graph.add_node(node.key, node=node)
+        edges.extend(fragment.edges)
+    for edge in edges:
+        if edge.source in graph and edge.target in graph:
+            _add_edge(graph, edge)
+    flows = _flow_index(knowledge.flows)
+    for key, data in list(graph.nodes(data=True)):
+        node: Node = data["node"]
+        for ref in node.references:
+            if ref.target not in graph or ref.target == key:
+                continue
+            rule = _match_flow(flows, node.type, ref.attribute)
+            if rule is None:
+                _add_edge(graph, Edge(source=key, target=ref.target, relation=Relation.REFERENCES,
+                                      location=ref.location, attribute=ref.attribute))
+            elif rule.direction == "to-target":
+                _add_edge(graph, Edge(source=key, target=ref.target, relation=Relation(rule.relation),
+                                      location=ref.location, attribute=ref.attribute))
+            else:
+                _add_edge(graph, Edge(source=ref.target, target=key, relation=Relation(rule.relation),
+                                      location=ref.location, attribute=ref.attribute))
+    _attach_hosting(graph, knowledge, problems)
+    return graph, problems
+
+
+def _add_edge(graph: Graph, edge: Edge) -> None:
+    graph.add_edge(edge.source, edge.target, relation=edge.relation, location=edge.location,
+                   attribute=edge.attribute)
+
+
+def _flow_index(flows: Iterable[FlowRule]) -> dict[str, list[FlowRule]]:
+    index: dict[str, list[FlowRule]] = {}
+    for rule in flows:
+        index.setdefault(rule.type, []).append(rule)
+    return index
+
+
+def _match_flow(index: dict[str, list[FlowRule]], type_: str, attribute: str) -> FlowRule | None:
+    """A flow rule applies to its attribute and to anything nested below it."""
+    for rule in index.get(type_, ()):
+        if attribute == rule.attribute or attribute.startswith(rule.attribute + "."):
+            return rule
+    return None
+
+
+def _attach_hosting(graph: Graph, knowledge: Knowledge, problems: list[Problem]) -> None:
+    by_address: dict[str, list[str]] = {}
+    for key, data in graph.nodes(data=True):
+        by_address.setdefault(data["node"].address, []).append(key)
+    for key, data in list(graph.nodes(data=True)):
+        node: Node = data["node"]
+        clue = node.hosting
+        if clue is None:
+            continue
+        if clue.cluster is not None:
+            if clue.cluster in graph and clue.cluster != key:
+                _add_edge(graph, Edge(source=key, target=clue.cluster, relation=Relation.HOSTED_ON,
+                                      location=node.location))
+            continue
+        if "terraform" in clue.signals:
+            target = _terraform_cluster(graph, by_address, clue.signals, node, problems)
+            if target is not None:
+                _add_edge(graph, Edge(source=key, target=target, relation=Relation.HOSTED_ON,
+                                      location=node.location))
+            continue
+        hosting = resolve_hosting(clue, node.type, node.attributes, knowledge)
+        if hosting is None:
+            continue
+        data["hosting"] = hosting
+        _add_hosting_node(graph, hosting)
+        where = clue.provider.location if clue.provider and clue.provider.location else node.location
+        _add_edge(graph, Edge(source=key, target=hosting.key, relation=Relation.HOSTED_ON, location=where))
+
+
+def _add_hosting_node(graph: Graph, hosting: Hosting) -> None:
+    if hosting.key in graph:
+        return
+    node = Node(key=hosting.key, address=hosting.key, type="hosting", kind=NodeKind.HOSTING,
+                origin="catalog", location=Location("", 0), scope="hosting")
+    graph.add_node(hosting.key, node=node, hosting=hosting)
+
+
+def _terraform_cluster(graph: Graph, by_address: dict[str, list[str]], signals: dict[str, str] | object,
+                       node: Node, problems: list[Problem]) -> str | None:
+    """The Terraform node a config cluster names (``terraform: module.k8s.x.y``, ``root:``)."""
+    assert isinstance(signals, dict) or hasattr(signals, "get")
+    address = signals.get("terraform", "")  # type: ignore[union-attr]
+    root = signals.get("root") or ""  # type: ignore[union-attr]
+    candidates = [k for k in by_address.get(address, ())
+                  if graph.nodes[k]["node"].origin in ("terraform", "plan")
+                  and (not root or graph.nodes[k]["node"].scope.rstrip("/") == root.rstrip("/"))]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        why = f"names Terraform resource {address}, which this scan did not find"
+    else:
+        roots = ", ".join(sorted(graph.nodes[k]["node"].scope for k in candidates))
+        why = f"names Terraform resource {address}, defined in several root modules ({roots}): add root:"
+    problems.append(Problem(location=node.location, address=node.address, rule_id="SNC006",
+                            message=f"cluster {node.address} {why}"))
+    return None
+
+
+def hosting_chain(graph: Graph, key: str, limit: int = 16) -> tuple[list[tuple[str, Location]], Hosting | None]:
+    """Follow ``hosted_on`` from ``key`` (resource → cluster → … → hosting): the hops and the
+    hosting reached, None when the chain ends without one."""
+    hops: list[tuple[str, Location]] = []
+    seen = {key}
+    current = key
+    for _ in range(limit):
+        hosting = graph.nodes[current].get("hosting")
+        if hosting is not None:
+            return hops, hosting
+        nxt = next(((v, d["location"]) for _, v, d in graph.out_edges(current, data=True)
+                    if d["relation"] == Relation.HOSTED_ON and v not in seen), None)
+        if nxt is None:
+            return hops, None
+        hops.append(nxt)
+        seen.add(nxt[0])
+        current = nxt[0]
+    return hops, None

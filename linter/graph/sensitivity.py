@@ -1,0 +1,110 @@
+"""Classification of each node (SPEC §5) and its propagation along the graph (SPEC §4).
+
+A node's own tags decide first (a resource's tags over the provider's ``default_tags``, an
+object's labels over its Namespace's); an unevaluable value is *unknown* and a value outside the
+vocabulary is *invalid* — neither ever reads as "not sensitive". Sensitivity then flows along
+data-flow edges (to replicas, backups, exports, copies), from a volume to its snapshots, and from a
+datastore to the workloads that mount or use it.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections import deque
+from dataclasses import dataclass
+
+import networkx as nx
+
+from linter.knowledge import Vocabulary
+from linter.model import DATA_FLOWS, Location, Node, NodeKind, Relation, Tag, is_unknown
+
+# tags from the object itself win over inherited ones
+_SOURCE_RANK = {"default_tags": 1}
+_INHERITED_PREFIX = "namespace"
+BACKWARD = frozenset({Relation.SNAPSHOT_OF})
+WORKLOAD_LINKS = frozenset({Relation.MOUNTS, Relation.USES})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Classification:
+    status: str  # classified | unclassified | unknown | invalid
+    level: str | None = None
+    tag: Tag | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Step:
+    """How sensitivity reached a node: from ``source`` along ``relation`` (edge at ``location``)."""
+
+    source: str
+    relation: Relation
+    location: Location
+
+
+def normalise(text: str) -> str:
+    """Case- and accent-insensitive form (``Particulière`` → ``particuliere``)."""
+    decomposed = unicodedata.normalize("NFKD", text.strip())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def bare_key(key: str) -> str:
+    """``example.org/data-sensitivity`` counts as ``data-sensitivity``."""
+    return normalise(key.rsplit("/", 1)[-1])
+
+
+def _rank(tag: Tag) -> int:
+    if tag.source.startswith(_INHERITED_PREFIX):
+        return 2
+    return _SOURCE_RANK.get(tag.source, 0)
+
+
+def classify(node: Node, vocabulary: Vocabulary) -> Classification:
+    keys = {normalise(k) for k in vocabulary.keys}
+    values = {normalise(v): level for level, vs in vocabulary.levels.items() for v in vs}
+    candidates = sorted((t for t in node.tags if t.key != "*" and bare_key(t.key) in keys), key=_rank)
+    if not candidates:
+        wholesale = next((t for t in node.tags if t.key == "*" and is_unknown(t.value)), None)
+        if wholesale is not None:
+            return Classification(status="unknown", tag=wholesale,
+                                  detail=f"the tags could not be evaluated: {wholesale.value.reason}")
+        return Classification(status="unclassified")
+    best_rank = _rank(candidates[0])
+    for tag in (t for t in candidates if _rank(t) == best_rank):
+        if is_unknown(tag.value):
+            return Classification(status="unknown", tag=tag,
+                                  detail=f"{tag.key} could not be evaluated: {tag.value.reason}")
+        level = values.get(normalise(str(tag.value)))
+        if level is None:
+            return Classification(status="invalid", tag=tag,
+                                  detail=f"{tag.key} = {tag.value!r} is not a known level")
+        return Classification(status="classified", level=level, tag=tag)
+    return Classification(status="unclassified")  # pragma: no cover - candidates is never empty here
+
+
+def propagate(graph: nx.MultiDiGraph, seeds: dict[str, str]) -> dict[str, tuple[str, list[Step]]]:
+    """From the nodes classified at a level that requires SecNumCloud (``seeds``: key → level) to
+    every node their data reaches; value: (level, the steps from the seed, in order)."""
+    reached: dict[str, tuple[str, list[Step]]] = {k: (lvl, []) for k, lvl in seeds.items()}
+    queue = deque(seeds)
+    while queue:
+        current = queue.popleft()
+        level, path = reached[current]
+        for nxt, relation, location in _spreads(graph, current):
+            if nxt in reached:
+                continue
+            reached[nxt] = (level, [*path, Step(source=current, relation=relation, location=location)])
+            queue.append(nxt)
+    return reached
+
+
+def _spreads(graph: nx.MultiDiGraph, key: str) -> list[tuple[str, Relation, Location]]:
+    out: list[tuple[str, Relation, Location]] = []
+    for _, target, data in graph.out_edges(key, data=True):
+        if data["relation"] in DATA_FLOWS:
+            out.append((target, data["relation"], data["location"]))
+    for source, _, data in graph.in_edges(key, data=True):
+        relation = data["relation"]
+        src_node: Node = graph.nodes[source]["node"]
+        if relation in BACKWARD or (relation in WORKLOAD_LINKS and src_node.kind == NodeKind.COMPUTE):
+            out.append((source, relation, data["location"]))
+    return out

@@ -1,0 +1,65 @@
+"""The JSON report of SPEC §9 (schema_version 1): what ``merge`` reads and tools consume."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from linter.model import Finding, ScanResult, Severity
+
+SCHEMA_VERSION = 1
+
+
+def summary(result: ScanResult) -> dict[str, int]:
+    active = result.active
+    counts = {s.label: sum(1 for f in active if f.severity == s) for s in reversed(Severity)}
+    return {"files": len(result.files), "resources": result.resources, **counts,
+            "suppressed": len(result.findings) - len(active)}
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    hosting = finding.hosting
+    data: dict[str, Any] = {
+        "rule_id": finding.rule_id,
+        "severity": finding.severity.label,
+        "message": finding.message,
+        "address": finding.address,
+        "file": finding.location.file,
+        "line": finding.location.line,
+        "cluster": finding.cluster,
+        "sensitivity": finding.sensitivity,
+        "hosting": None if hosting is None else {
+            "provider": hosting.provider, "offer": hosting.offer, "region": hosting.region,
+            "qualification": hosting.qualification, "reason": hosting.reason,
+        },
+        "evidence": [
+            {"address": e.address, "relation": e.relation, "file": e.file, "line": e.line,
+             **({"detail": e.detail} if e.detail else {})}
+            for e in finding.evidence
+        ],
+        "fingerprint": finding.fingerprint,
+    }
+    if finding.suppressed_by is not None:
+        s = finding.suppressed_by
+        data["suppressed"] = {"origin": s.origin, "reason": s.reason,
+                              "until": s.until.isoformat() if s.until else None,
+                              "file": s.location.file, "line": s.location.line}
+    return data
+
+
+def report_dict(result: ScanResult) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "snclint", "version": result.tool_version},
+        "summary": summary(result),
+        "findings": [finding_dict(f) for f in result.active],
+        "suppressed": [finding_dict(f) for f in result.findings if f.suppressed_by is not None],
+    }
+    if result.baseline is not None:
+        data["baseline"] = dict(result.baseline)
+    if result.notes:
+        data["notes"] = list(result.notes)
+    return data
+
+
+def render(result: ScanResult) -> str:
+    return json.dumps(report_dict(result), indent=2, ensure_ascii=False) + "\n"

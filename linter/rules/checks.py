@@ -1,0 +1,185 @@
+"""The built-in checks. A rule in ``policies/`` names one (``check:``) and gives its params.
+
+Each check reads the ``Context`` and returns ``Match`` values — facts, not policy: the engine
+stamps rule id, severity, fingerprint and suppressions. ``CHECKS`` is the registry.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+from linter.graph.sensitivity import Step
+from linter.model import DATA_FLOWS, Evidence, Hosting, NodeKind, Relation
+from linter.rules.context import Context, Match
+from linter.rules.suppressions import problem_of
+
+Check = Callable[[Context, Mapping[str, Any]], list[Match]]
+FLOWING = DATA_FLOWS | {Relation.SNAPSHOT_OF}
+
+
+def _levels(ctx: Context, params: Mapping[str, Any]) -> frozenset[str]:
+    return frozenset(params.get("levels") or ctx.knowledge.vocabulary.requires_secnumcloud)
+
+
+def _via_flow(steps: list[Step]) -> bool:
+    return any(step.relation in FLOWING for step in steps)
+
+
+def _path_evidence(ctx: Context, steps: list[Step]) -> list[Evidence]:
+    out = []
+    for i, step in enumerate(steps):
+        target = steps[i + 1].source if i + 1 < len(steps) else None
+        out.append(Evidence(address=ctx.node(step.source).address, relation=step.relation.value,
+                            file=step.location.file, line=step.location.line,
+                            detail=f"to {ctx.node(target).address}" if target else ""))
+    return out
+
+
+def _sensitive_matches(ctx: Context, params: Mapping[str, Any], flows: bool) -> list[Match]:
+    levels = _levels(ctx, params)
+    out = []
+    for node in ctx.resources():
+        if node.kind == NodeKind.CLUSTER and node.origin == "config":
+            continue
+        state = ctx.sensitive.get(node.key)
+        if state is None or state[0] not in levels or _via_flow(state[1]) != flows:
+            continue
+        level, steps = state
+        hosting_evidence, hosting = ctx.hosting_of(node.key)
+        if hosting is None or hosting.qualified:
+            continue
+        origin = steps[0].source if steps else node.key
+        evidence = [*ctx.classification_evidence(origin), *_path_evidence(ctx, steps), *hosting_evidence]
+        what = _hosting_words(hosting)
+        if flows:
+            message = (f"sensitive data ({level}) from {ctx.node(origin).address} reaches "
+                       f"{node.address} on {what}: {hosting.reason}")
+        else:
+            message = f"{node.address} holds {level} data on {what}: {hosting.reason}"
+        out.append(Match(node_key=node.key, address=node.address, location=node.location, message=message,
+                         cluster=node.cluster, sensitivity=level, hosting=hosting, evidence=tuple(evidence),
+                         identity=ctx.node(origin).address if flows else ""))
+    return out
+
+
+def _hosting_words(hosting: Hosting) -> str:
+    parts = [hosting.provider or "unknown provider"]
+    if hosting.offer:
+        parts.append(f"offer {hosting.offer}")
+    if hosting.region:
+        parts.append(f"region {hosting.region}")
+    return ", ".join(parts) + f" ({hosting.qualification})"
+
+
+def hosting_not_qualified(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
+    return _sensitive_matches(ctx, params, flows=False)
+
+
+def flow_not_qualified(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
+    return _sensitive_matches(ctx, params, flows=True)
+
+
+def hosting_undetermined(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
+    levels = _levels(ctx, params)
+    out = []
+    for node in ctx.resources():
+        state = ctx.sensitive.get(node.key)
+        if state is None or state[0] not in levels or node.kind == NodeKind.CLUSTER and node.origin == "config":
+            continue
+        hops, hosting = ctx.hosting_of(node.key)
+        if hosting is not None:
+            continue
+        origin = state[1][0].source if state[1] else node.key
+        evidence = [*ctx.classification_evidence(origin), *_path_evidence(ctx, state[1]), *hops]
+        why = ("it is not placed on any cluster (config kubernetes.clusters, snclint.io/cluster)"
+               if node.origin == "kubernetes" and not hops else "its provider or cluster is not recognised")
+        out.append(Match(node_key=node.key, address=node.address, location=node.location,
+                         message=f"{node.address} holds {state[0]} data but its hosting cannot be determined: {why}",
+                         cluster=node.cluster, sensitivity=state[0], evidence=tuple(evidence)))
+    for problem in ctx.problems:
+        if problem.rule_id == "SNC006":
+            out.append(Match(node_key=None, address=problem.address, location=problem.location,
+                             message=problem.message, identity=problem.message))
+    return out
+
+
+def _by_status(ctx: Context, status: str, kinds: frozenset[NodeKind] | None) -> list[Match]:
+    out = []
+    for node in ctx.resources():
+        cls = ctx.classifications.get(node.key)
+        if cls is None or cls.status != status or (kinds is not None and node.kind not in kinds):
+            continue
+        tag = cls.tag
+        location = tag.location if tag and tag.location.file == node.location.file else node.location
+        out.append(Match(node_key=node.key, address=node.address, location=node.location,
+                         cluster=node.cluster, message=f"{node.address}: {cls.detail}",
+                         evidence=tuple(ctx.classification_evidence(node.key)),
+                         identity=f"{location.file}:{tag.key if tag else ''}"))
+    return out
+
+
+def classification_unevaluated(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
+    matches = _by_status(ctx, "unknown", None)
+    # a wholly unknown tags map only matters where data lives
+    return [m for m in matches if not _wholesale(ctx, m) or ctx.node(m.node_key or "").kind == NodeKind.DATASTORE]
+
+
+def _wholesale(ctx: Context, match: Match) -> bool:
+    cls = ctx.classifications.get(match.node_key or "")
+    return bool(cls and cls.tag and cls.tag.key == "*")
+
+
+def classification_invalid(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
+    return _by_status(ctx, "invalid", None)
+
+
+def datastore_unclassified(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
+    out = []
+    for node in ctx.resources():
+        cls = ctx.classifications.get(node.key)
+        if node.kind != NodeKind.DATASTORE or cls is None or cls.status != "unclassified":
+            continue
+        if node.key in ctx.sensitive:
+            continue  # a replica or snapshot of classified data carries its classification
+        keys = ", ".join(ctx.knowledge.vocabulary.keys[:2])
+        out.append(Match(node_key=node.key, address=node.address, location=node.location, cluster=node.cluster,
+                         message=f"datastore {node.address} has no classification (add a tag such as {keys})"))
+    return out
+
+
+def parse_error(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
+    return [Match(node_key=None, address=p.address or p.location.file, location=p.location,
+                  message=p.message, identity=f"{p.location.line}:{p.message}")
+            for p in ctx.problems if p.rule_id == "SNC000"]
+
+
+def suppression_invalid(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
+    out = []
+    for node in ctx.resources():
+        for suppression in node.suppressions:
+            why = problem_of(suppression, ctx.today)
+            if why:
+                out.append(Match(node_key=node.key, address=node.address, location=suppression.location,
+                                 cluster=node.cluster, suppression=suppression,
+                                 message=f"the suppression of {', '.join(suppression.rules) or 'all rules'} "
+                                         f"on {node.address} is not in force: {why}",
+                                 identity=f"{suppression.location.line}"))
+    for address, _file, suppression in ctx.config_suppressions:
+        why = problem_of(suppression, ctx.today)
+        if why:
+            out.append(Match(node_key=None, address=address, location=suppression.location,
+                             suppression=suppression,
+                             message=f"the exception for {', '.join(suppression.rules)} on {address} "
+                                     f"is not in force: {why}"))
+    return out
+
+
+CHECKS: dict[str, Check] = {
+    "parse-error": parse_error,
+    "hosting-not-qualified": hosting_not_qualified,
+    "flow-not-qualified": flow_not_qualified,
+    "datastore-unclassified": datastore_unclassified,
+    "classification-unevaluated": classification_unevaluated,
+    "classification-invalid": classification_invalid,
+    "hosting-undetermined": hosting_undetermined,
+    "suppression-invalid": suppression_invalid,
+}

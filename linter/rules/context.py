@@ -1,0 +1,66 @@
+"""What every check reads: the graph, each node's classification and sensitivity, the problems."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import networkx as nx
+
+from linter.graph.build import hosting_chain
+from linter.graph.sensitivity import Classification, Step
+from linter.knowledge import Knowledge
+from linter.model import Evidence, Hosting, Location, Node, NodeKind, Problem, Suppression
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Match:
+    """What a check found; the engine adds rule id, severity, fingerprint and suppression."""
+
+    node_key: str | None
+    address: str
+    location: Location
+    message: str
+    cluster: str | None = None
+    sensitivity: str | None = None
+    hosting: Hosting | None = None
+    evidence: tuple[Evidence, ...] = ()
+    identity: str = ""  # what tells two matches of one rule on one address apart
+    suppression: Suppression | None = None  # SNC007: the suppression it is about
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Context:
+    graph: nx.MultiDiGraph
+    knowledge: Knowledge
+    classifications: dict[str, Classification]
+    sensitive: dict[str, tuple[str, list[Step]]]  # node key → (level, steps from the tagged source)
+    problems: tuple[Problem, ...]
+    config_suppressions: tuple[tuple[str, str | None, Suppression], ...]  # (address, file, s)
+    today: date
+
+    def node(self, key: str) -> Node:
+        return self.graph.nodes[key]["node"]  # type: ignore[no-any-return]
+
+    def resources(self) -> list[Node]:
+        """Every node a rule may speak of (not hosting nodes), in a stable order."""
+        nodes = (d["node"] for _, d in self.graph.nodes(data=True))
+        return sorted((n for n in nodes if n.kind != NodeKind.HOSTING), key=lambda n: n.key)
+
+    def hosting_of(self, key: str) -> tuple[list[Evidence], Hosting | None]:
+        hops, hosting = hosting_chain(self.graph, key)
+        evidence = [Evidence(address=self.node(k).address, relation="hosted_on", file=loc.file or None,
+                             line=loc.line or None) for k, loc in hops]
+        if hosting is not None:
+            evidence.append(Evidence(address=hosting.key.removeprefix("hosting:"), relation="hosted_on",
+                                     file=None, line=None, detail=hosting.evidence))
+        return evidence, hosting
+
+    def classification_evidence(self, key: str) -> list[Evidence]:
+        cls = self.classifications.get(key)
+        if cls is None or cls.tag is None:
+            return []
+        tag = cls.tag
+        value = tag.value if isinstance(tag.value, str) else "?"
+        return [Evidence(address=self.node(key).address, relation="classified",
+                         file=tag.location.file, line=tag.location.line,
+                         detail=f"{tag.key} = {value} ({tag.source})")]

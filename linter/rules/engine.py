@@ -1,0 +1,72 @@
+"""Runs the rules of the policies over the graph and turns their matches into findings.
+
+The engine decides policy: which rules run (``--select``/``--ignore``), at which severity
+(``--strict``), each finding's fingerprint, and which suppression covers it.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Iterable, Sequence
+
+from linter.model import Finding, Location, RuleInfo, Severity, Suppression
+from linter.rules.checks import CHECKS
+from linter.rules.context import Context, Match
+from linter.rules.suppressions import is_active
+
+STRICT_RULES = frozenset({"SNC004"})
+UNSUPPRESSIBLE = frozenset({"SNC007"})
+
+
+def selected(rules: Iterable[RuleInfo], select: Sequence[str], ignore: Sequence[str]) -> list[RuleInfo]:
+    """``--select`` and ``--ignore`` take ids or prefixes (``SNC00``)."""
+    chosen = []
+    for rule in rules:
+        if select and not any(rule.id.startswith(s) for s in select):
+            continue
+        if any(rule.id.startswith(i) for i in ignore):
+            continue
+        chosen.append(rule)
+    return chosen
+
+
+def run_rules(ctx: Context, rules: Sequence[RuleInfo], *, strict: bool = False) -> list[Finding]:
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    for rule in rules:
+        severity = Severity.ERROR if strict and rule.id in STRICT_RULES else rule.severity
+        for match in CHECKS[rule.check](ctx, rule.params):
+            fingerprint = fingerprint_of(rule.id, match)
+            if fingerprint in seen:
+                continue
+            seen.add(fingerprint)
+            findings.append(Finding(
+                rule_id=rule.id, severity=severity, message=match.message, address=match.address,
+                location=match.location, cluster=match.cluster, sensitivity=match.sensitivity,
+                hosting=match.hosting, evidence=match.evidence, fingerprint=fingerprint,
+                suppressed_by=None if rule.id in UNSUPPRESSIBLE else _suppression(ctx, rule.id, match),
+            ))
+    return sorted(findings, key=Finding.sort_key)
+
+
+def fingerprint_of(rule_id: str, match: Match) -> str:
+    """Stable across runs and line moves (no line in it), unique per finding: the rule, the file
+    the object lives in, its address and what tells two findings on it apart."""
+    scope = match.location.file
+    text = "\x1f".join((rule_id, scope, match.address, match.identity))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _suppression(ctx: Context, rule_id: str, match: Match) -> Suppression | None:
+    if match.node_key is not None:
+        for suppression in ctx.node(match.node_key).suppressions:
+            if suppression.covers(rule_id) and is_active(suppression, ctx.today):
+                return suppression
+    for address, file, suppression in ctx.config_suppressions:
+        if (suppression.covers(rule_id) and is_active(suppression, ctx.today) and address == match.address
+                and (file is None or _same_file(file, match.location))):
+            return suppression
+    return None
+
+
+def _same_file(file: str, location: Location) -> bool:
+    return location.file == file or location.file.endswith("/" + file.lstrip("./"))

@@ -1,0 +1,112 @@
+"""One scan, stage after stage: discover → load and evaluate → graph → classify → rules.
+
+The CLI builds ``ScanOptions`` and a ``Config``; everything below is a function of them and of
+the files, so that tests, ``merge`` and the pre-commit hook run the same code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from linter import __version__
+from linter.config import Config
+from linter.discovery import discover
+from linter.graph.build import build_graph
+from linter.graph.sensitivity import classify, propagate
+from linter.knowledge import Knowledge, Vocabulary
+from linter.model import Fragment, NodeKind, Problem, ScanResult
+from linter.rules.context import Context
+from linter.rules.engine import run_rules, selected
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanOptions:
+    paths: tuple[str, ...] = (".",)
+    stdin: bytes | None = None
+    var_files: tuple[str, ...] = ()
+    variables: Mapping[str, str] = field(default_factory=dict)
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    strict: bool = False
+    today: date = field(default_factory=date.today)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scan:
+    """A scan's graph and result, for ``graph`` and ``explain`` as well as ``scan``."""
+
+    result: ScanResult
+    context: Context
+
+
+def vocabulary_for(knowledge: Knowledge, config: Config) -> Vocabulary:
+    base = knowledge.vocabulary
+    # a level named in the config replaces that level's values; the other levels stay
+    levels = {**base.levels, **(config.levels or {})}
+    requires = frozenset(config.requires) if config.requires is not None else base.requires_secnumcloud
+    return Vocabulary(keys=config.keys or base.keys, levels=levels, requires_secnumcloud=requires)
+
+
+def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path) -> list[Fragment]:
+    inputs = discover(options.paths, cwd)
+    fragments = [Fragment(problems=inputs.problems)]
+    if inputs.terraform:
+        from linter.terraform.frontend import load_terraform
+
+        fragments.append(load_terraform(inputs.terraform, knowledge=knowledge, boundary=inputs.boundary,
+                                        var_files=options.var_files, variables=options.variables))
+    manifests = [(p, (cwd / p).read_bytes()) for p in inputs.manifests]
+    if options.stdin is not None:
+        manifests.append(("-", options.stdin))
+    if manifests:
+        from linter.kubernetes.frontend import load_kubernetes
+
+        fragments.append(load_kubernetes(manifests, knowledge=knowledge, config=config.kubernetes))
+    if inputs.plans:
+        from linter.plan.frontend import load_plans
+
+        fragments.append(load_plans(inputs.plans, knowledge=knowledge, hcl=fragments))
+    return fragments
+
+
+def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path | None = None) -> Scan:
+    cwd = cwd or Path.cwd()
+    fragments = load_fragments(options, config, knowledge, cwd)
+    graph, graph_problems = build_graph(fragments, knowledge)
+    vocabulary = vocabulary_for(knowledge, config)
+    classifications = {}
+    seeds = {}
+    for key, data in graph.nodes(data=True):
+        node = data["node"]
+        if node.kind == NodeKind.HOSTING:
+            continue
+        cls = classify(node, vocabulary)
+        classifications[key] = cls
+        if cls.status == "classified" and cls.level in vocabulary.requires_secnumcloud:
+            seeds[key] = cls.level
+    problems: list[Problem] = [p for f in fragments for p in f.problems] + graph_problems
+    context = Context(
+        graph=graph,
+        knowledge=replace(knowledge, vocabulary=vocabulary),
+        classifications=classifications,
+        sensitive=propagate(graph, seeds),
+        problems=tuple(problems),
+        config_suppressions=tuple((e.address, e.file, e.suppression) for e in config.exceptions),
+        today=options.today,
+    )
+    rules = selected(knowledge.rules, options.select, options.ignore)
+    findings = run_rules(context, rules, strict=options.strict)
+    files = sorted({f for fr in fragments for f in fr.files})
+    resources = sum(1 for _, d in graph.nodes(data=True)
+                    if d["node"].kind not in (NodeKind.HOSTING,) and d["node"].origin != "config")
+    result = ScanResult(tool_version=__version__, files=tuple(files), resources=resources,
+                        findings=tuple(findings), rules=tuple(rules),
+                        notes=tuple(n for f in fragments for n in f.notes))
+    return Scan(result=result, context=context)
+
+
+def scan_paths(paths: Sequence[str], config: Config, knowledge: Knowledge) -> ScanResult:
+    """Convenience for tests and library users."""
+    return run_scan(ScanOptions(paths=tuple(paths)), config, knowledge).result
