@@ -270,6 +270,9 @@ class ScanResult:
     rules: tuple[RuleInfo, ...]
     notes: tuple[str, ...] = ()
     baseline: Mapping[str, int] | None = None  # {"baselined": n, "fixed": m} when --baseline
+    # UTC, "YYYY-MM-DDTHH:MM:SS" (no zone, no fraction): the GitLab SAST and JUnit reports need them
+    started_at: str | None = None
+    finished_at: str | None = None
 
     @property
     def active(self) -> tuple[Finding, ...]:
