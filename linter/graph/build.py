@@ -7,7 +7,7 @@ to it.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import networkx as nx
 
@@ -108,12 +108,11 @@ def _add_hosting_node(graph: Graph, hosting: Hosting) -> None:
     graph.add_node(hosting.key, node=node, hosting=hosting)
 
 
-def _terraform_cluster(graph: Graph, by_address: dict[str, list[str]], signals: dict[str, str] | object,
+def _terraform_cluster(graph: Graph, by_address: dict[str, list[str]], signals: Mapping[str, str],
                        node: Node, problems: list[Problem]) -> str | None:
     """The Terraform node a config cluster names (``terraform: module.k8s.x.y``, ``root:``)."""
-    assert isinstance(signals, dict) or hasattr(signals, "get")
-    address = signals.get("terraform", "")  # type: ignore[union-attr]
-    root = signals.get("root") or ""  # type: ignore[union-attr]
+    address = signals.get("terraform", "")
+    root = signals.get("root") or ""
     candidates = [k for k in by_address.get(address, ())
                   if graph.nodes[k]["node"].origin in ("terraform", "plan")
                   and (not root or graph.nodes[k]["node"].scope.rstrip("/") == root.rstrip("/"))]
@@ -127,23 +126,3 @@ def _terraform_cluster(graph: Graph, by_address: dict[str, list[str]], signals: 
     problems.append(Problem(location=node.location, address=node.address, rule_id="SNC006",
                             message=f"cluster {node.address} {why}"))
     return None
-
-
-def hosting_chain(graph: Graph, key: str, limit: int = 16) -> tuple[list[tuple[str, Location]], Hosting | None]:
-    """Follow ``hosted_on`` from ``key`` (resource → cluster → … → hosting): the hops and the
-    hosting reached, None when the chain ends without one."""
-    hops: list[tuple[str, Location]] = []
-    seen = {key}
-    current = key
-    for _ in range(limit):
-        hosting = graph.nodes[current].get("hosting")
-        if hosting is not None:
-            return hops, hosting
-        nxt = next(((v, d["location"]) for _, v, d in graph.out_edges(current, data=True)
-                    if d["relation"] == Relation.HOSTED_ON and v not in seen), None)
-        if nxt is None:
-            return hops, None
-        hops.append(nxt)
-        seen.add(nxt[0])
-        current = nxt[0]
-    return hops, None

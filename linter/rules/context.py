@@ -6,7 +6,7 @@ from datetime import date
 
 import networkx as nx
 
-from linter.graph.build import hosting_chain
+from linter.graph.chains import hosting_chain
 from linter.graph.sensitivity import Classification, Step
 from linter.knowledge import Knowledge
 from linter.model import Evidence, Hosting, Location, Node, NodeKind, Problem, Suppression
