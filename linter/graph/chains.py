@@ -6,7 +6,8 @@ import networkx as nx
 from linter.model import Hosting, Location, Relation
 
 
-def hosting_chain(graph: nx.MultiDiGraph, key: str, limit: int = 16) -> tuple[list[tuple[str, Location]], Hosting | None]:
+def hosting_chain(graph: nx.MultiDiGraph, key: str,
+                  limit: int = 16) -> tuple[list[tuple[str, Location]], Hosting | None]:
     """Follow ``hosted_on`` from ``key`` (resource → cluster → … → hosting): the hops and the
     hosting reached, None when the chain ends without one."""
     hops: list[tuple[str, Location]] = []

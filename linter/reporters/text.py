@@ -33,7 +33,8 @@ def render(result: ScanResult) -> str:
     counts = summary(result)
     base = ""
     if result.baseline is not None:
-        base = f", {result.baseline.get('baselined', 0)} baselined, {result.baseline.get('fixed', 0)} baseline entries fixed"
+        stats = result.baseline
+        base = f", {stats.get('baselined', 0)} baselined, {stats.get('fixed', 0)} baseline entries fixed"
     out.append(f"{counts['files']} files, {counts['resources']} resources: {counts['error']} errors, "
                f"{counts['warning']} warnings, {counts['info']} info, {counts['suppressed']} suppressed{base}")
     return "\n".join(out) + "\n"
