@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from linter.discovery import discover
+
+
+def _tree(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def test_walk_sorts_files_by_kind_and_skips_terraform_cache(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    _tree(tmp_path, {
+        "infra/main.tf": "", "infra/x.tf.json": "{}", "infra/terraform.tfvars": "", "infra/a.auto.tfvars": "",
+        "infra/.terraform/modules/m/main.tf": "", "k8s/app.yaml": "", "k8s/list.json": "{}",
+        "plan/plan.json": '{"format_version": "1.2", "terraform_version": "1.9.0"}', "README.md": "",
+    })
+    inputs = discover(["."], tmp_path)
+    assert inputs.terraform == ("infra/a.auto.tfvars", "infra/main.tf", "infra/terraform.tfvars", "infra/x.tf.json")
+    assert inputs.manifests == ("k8s/app.yaml", "k8s/list.json")
+    assert inputs.plans == ("plan/plan.json",)
+    assert inputs.boundary == tmp_path.resolve()
+
+
+def test_a_file_name_brings_its_whole_module(tmp_path: Path) -> None:
+    _tree(tmp_path, {"db/main.tf": "", "db/variables.tf": "", "db/notes.txt": "", "other/main.tf": ""})
+    inputs = discover(["db/variables.tf"], tmp_path)
+    assert inputs.terraform == ("db/main.tf", "db/variables.tf")
+
+
+def test_links_leaving_the_repository_are_reported_not_followed(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    outside = tmp_path / "outside"
+    _tree(outside, {"secret.tf": "", "mod/main.tf": ""})
+    _tree(repo, {"main.tf": ""})
+    (repo / ".git").mkdir()
+    os.symlink(outside / "secret.tf", repo / "linked.tf")
+    os.symlink(outside / "mod", repo / "mod")
+    inputs = discover(["."], repo)
+    assert inputs.terraform == ("main.tf",)
+    assert sorted((p.location.file, p.message) for p in inputs.problems) == [
+        ("linked.tf", "symbolic link leaves the scanned repository: not followed"),
+        ("mod", "symbolic link leaves the scanned repository: not followed"),
+    ]
+
+
+def test_missing_path_is_a_problem(tmp_path: Path) -> None:
+    inputs = discover(["nope"], tmp_path)
+    assert [(p.location.file, p.message) for p in inputs.problems] == [("nope", "no such file or directory")]
