@@ -1,0 +1,180 @@
+"""One draft per resource instance (and per opaque module call instance) of a root module.
+
+A draft is a node before instances are grouped (``grouping``): it has both its expanded address
+(``module.db["eu"].aws_db_instance.this``) and its unexpanded one, its evaluated attributes, its
+tags (own, then the provider's ``default_tags``), its provider configuration and the references
+of its expressions, kept as unexpanded targets.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from linter.model import HostingClue, Location, NodeKind, ProviderConfig, Suppression, Tag
+from linter.rules.suppressions import parse_suppression
+from linter.terraform.definitions import Decl
+from linter.terraform.expand import address_key, evaluate_body
+from linter.terraform.ir import Body, Expr
+from linter.terraform.modules import CallResult, ModuleInstance
+from linter.terraform.provider_facts import cluster_targets, default_tag_paths
+from linter.terraform.providers import providers_map
+from linter.terraform.references import Target, targets_of
+from linter.terraform.resources import ResourceEval
+from linter.terraform.sources import module_type, registry_address
+from linter.terraform.tags import tags_at, tags_of, values_at
+
+MODULE_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+_NOT_REFERENCES = frozenset({"provider", "lifecycle", "providers", "source", "version"})
+
+
+@dataclass(slots=True)
+class Draft:
+    base: str  # unexpanded address
+    address: str  # expanded address
+    module: str  # expanded address of the module instance holding it
+    key: int | str | None
+    type: str
+    kind: NodeKind
+    location: Location
+    tags: tuple[Tag, ...]
+    attributes: dict[str, Any]
+    provider: ProviderConfig | None
+    clusters: tuple[Target, ...]
+    references: tuple[tuple[str, Target, Location], ...]
+    suppressions: tuple[Suppression, ...]
+    notes: tuple[str, ...] = ()
+    region: tuple[Any, ...] = field(default=())
+
+    def signature(self) -> tuple[Any, ...]:
+        """What instances must agree on to be one node."""
+        return (self.tags, self.provider, self.clusters, self.region)
+
+    def clue(self, cluster: str | None) -> HostingClue | None:
+        if self.provider is None:
+            return None
+        return HostingClue(provider=self.provider, cluster=cluster,
+                           why=f"provider configuration {self.provider.address}")
+
+
+def walk(inst: ModuleInstance) -> Iterator[Draft]:
+    """Every draft of ``inst`` and of the module instances below it."""
+    for resource in inst.resources.values():
+        yield from resource_drafts(inst, resource)
+    for call in inst.calls():
+        if call.opaque is not None:
+            yield from opaque_drafts(inst, call)
+        else:
+            for child in call.children:
+                yield from walk(child)
+
+
+def resource_drafts(inst: ModuleInstance, resource: ResourceEval) -> Iterator[Draft]:
+    knowledge = inst.ctx.knowledge
+    decl = resource.decl
+    body, file, line = decl.block.body, decl.file, decl.block.line
+    config = inst.providers.for_resource(decl, resource.type)
+    provider_tags = _provider_tags(inst, config)
+    clusters = tuple(cluster_targets(config, inst.ctx))
+    references = tuple(_references(inst, body, file))
+    suppressions = suppressions_of(decl)
+    exp = resource.expansion
+    notes = (exp.reason + ": evaluated once, with each/count unknown",) if exp.mode == "unknown" else ()
+    region_paths = knowledge.types[resource.type].region_paths if resource.type in knowledge.types else ()
+    for instance in resource.instances:
+        attributes = instance.attributes.materialized()
+        tags = tags_at(attributes, knowledge.tag_paths(resource.type), body, file, line)
+        yield Draft(
+            base=resource.base, address=resource.address + address_key(instance.key), module=inst.address,
+            key=instance.key, type=resource.type, kind=knowledge.kind_of(resource.type),
+            location=Location(file, line), tags=(*tags, *provider_tags), attributes=attributes,
+            provider=config, clusters=clusters, references=references, suppressions=suppressions,
+            notes=notes, region=tuple(tuple(values_at(attributes, p.split("."))) for p in region_paths),
+        )
+
+
+def opaque_drafts(inst: ModuleInstance, call: CallResult) -> Iterator[Draft]:
+    """A module whose source was not read: one node per call instance, tagged by its arguments."""
+    knowledge = inst.ctx.knowledge
+    decl = call.decl
+    body, file, line = decl.block.body, decl.file, decl.block.line
+    type_ = module_type(call.source)
+    config, why = _opaque_provider(inst, call)
+    provider_tags = _provider_tags(inst, config) if config is not None else ()
+    references = tuple(_references(inst, body, file))
+    base = f"{inst.base}.module.{call.name}" if inst.base else f"module.{call.name}"
+    address = f"{inst.address}.module.{call.name}" if inst.address else f"module.{call.name}"
+    notes = tuple(n for n in (call.opaque, why, call.expansion.reason) if n)
+    for key, scope in call.scopes:
+        attributes = evaluate_body(body, scope, MODULE_META)
+        tags = tags_at(attributes, knowledge.tag_paths(type_), body, file, line)
+        yield Draft(
+            base=base, address=address + address_key(key), module=inst.address, key=key, type="module",
+            kind=knowledge.kind_of(type_), location=Location(file, line), tags=(*tags, *provider_tags),
+            attributes={**attributes, "source": call.source}, provider=config, clusters=(),
+            references=references, suppressions=suppressions_of(decl), notes=notes,
+        )
+
+
+def _opaque_provider(inst: ModuleInstance, call: CallResult) -> tuple[ProviderConfig | None, str]:
+    """The configuration an opaque module's resources would use: the provider its registry
+    address names, else the only one passed to it, else the only one its caller sees."""
+    passed = providers_map(call.decl)
+    registry = registry_address(call.source)
+    if registry is not None:
+        name = registry.rsplit("/", 1)[-1]
+        return inst.providers.config(passed.get(name, name)), ""
+    if len(passed) == 1:
+        return inst.providers.config(next(iter(passed.values()))), ""
+    names = inst.providers.visible_names()
+    if len(names) == 1:
+        return inst.providers.config(next(iter(names))), ""
+    return None, "which provider this module uses cannot be told from its call"
+
+
+def _provider_tags(inst: ModuleInstance, config: ProviderConfig) -> tuple[Tag, ...]:
+    if config.location is None:
+        return ()
+    tags: list[Tag] = []
+    for path in default_tag_paths(inst.ctx.knowledge, config.source):
+        for value in values_at(config.attributes, path.split(".")):
+            tags.extend(tags_of(value, config.location, "default_tags"))
+    return tuple(tags)
+
+
+def suppressions_of(decl: Decl) -> tuple[Suppression, ...]:
+    """``# snclint:ignore …`` comments right above the block (SPEC §11)."""
+    comments = decl.block.comments
+    found: list[Suppression] = []
+    for index, text in enumerate(comments):
+        line = max(1, decl.block.line - len(comments) + index)
+        suppression = parse_suppression(text, Location(decl.file, line))
+        if suppression is not None:
+            found.append(suppression)
+    return tuple(found)
+
+
+def _references(inst: ModuleInstance, body: Body, file: str) -> Iterator[tuple[str, Target, Location]]:
+    for path, expr, line in _expressions(body, ""):
+        for target in targets_of(inst, expr):
+            yield path, target, Location(file, line)
+
+
+def _expressions(body: Body, prefix: str) -> Iterator[tuple[str, Expr, int]]:
+    """Every attribute expression of a body with its dotted path (blocks by type, dynamic blocks
+    by label, ``for_each`` of a dynamic block under its label)."""
+    for attribute in body.attributes:
+        if not prefix and attribute.name in _NOT_REFERENCES:
+            continue
+        yield f"{prefix}{attribute.name}", attribute.expr, attribute.line
+    for block in body.blocks:
+        if not prefix and block.type in _NOT_REFERENCES:
+            continue
+        if block.type == "dynamic" and block.labels:
+            label = f"{prefix}{block.labels[0]}"
+            for_each = block.body.attribute("for_each")
+            if for_each is not None:
+                yield label, for_each.expr, for_each.line
+            for content in block.body.blocks_of("content"):
+                yield from _expressions(content.body, f"{label}.")
+        else:
+            yield from _expressions(block.body, f"{prefix}{block.type}.")

@@ -1,0 +1,117 @@
+"""The Terraform frontend: discovered files → one ``Fragment`` of nodes per scan (HCL mode).
+
+Files are grouped by directory (a directory is a module). The root modules are the directories
+that no other scanned directory calls as a local module source (never under ``.terraform/``);
+each root is evaluated as Terraform would — its variables from tfvars and the command line, its
+module tree followed on disk — and every resource instance becomes a node keyed
+``<root>::<address>``. Bad files are Problems; the rest is evaluated all the same.
+"""
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from linter.errors import UsageError
+from linter.knowledge import Knowledge
+from linter.model import Fragment, Node
+from linter.terraform.definitions import ModuleDef, build_module, literal_string
+from linter.terraform.drafts import walk
+from linter.terraform.grouping import Grouping
+from linter.terraform.ir import ConfigFile
+from linter.terraform.modules import ModuleInstance, RootContext
+from linter.terraform.sources import Reader, is_local_source, join
+from linter.terraform.variables import assignments, tfvars_order
+
+TFVARS_NAMES = ("terraform.tfvars", "terraform.tfvars.json")
+TFVARS_SUFFIXES = (".auto.tfvars", ".auto.tfvars.json")
+
+
+def is_tfvars(path: str) -> bool:
+    name = posixpath.basename(path)
+    return name in TFVARS_NAMES or name.endswith(TFVARS_SUFFIXES)
+
+
+def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path,
+                   var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None,
+                   cwd: Path | None = None) -> Fragment:
+    """Evaluate the root modules among ``files`` (posix paths relative to ``cwd``)."""
+    cwd = cwd or Path.cwd()
+    modules: dict[str, list[str]] = {}
+    tfvars: dict[str, list[str]] = {}
+    for path in files:
+        path = posixpath.normpath(path)
+        folder = posixpath.dirname(path) or "."
+        (tfvars if is_tfvars(path) else modules).setdefault(folder, []).append(path)
+    reader = Reader(cwd, boundary, {folder: tuple(sorted(paths)) for folder, paths in modules.items()})
+    cache: dict[str, ModuleDef | None] = {}
+
+    def definition_of(folder: str) -> ModuleDef | None:
+        if folder not in cache:
+            configs = reader.module(folder)
+            cache[folder] = build_module(folder, configs) if configs is not None else None
+            for location, what in cache[folder].duplicates if cache[folder] else ():
+                reader.problem(location.file, location.line, f"{what} is declared twice: the first one is used")
+        return cache[folder]
+
+    extra = _var_files(reader, var_files)
+    nodes: list[Node] = []
+    for root in roots(sorted(modules), definition_of):
+        definition = definition_of(root)
+        if definition is None:
+            continue
+        given = [reader.parse(p, tfvars=True) for p in tfvars_order(tfvars.get(root, ()))]
+        assigned = assignments([c for c in given if c is not None] + extra, variables or {})
+        ctx = RootContext(root=root, knowledge=knowledge, reader=reader, definition_of=definition_of,
+                          assigned=assigned, implicit={}, provider_blocks={})
+        drafts = list(walk(ModuleInstance(ctx, definition)))
+        nodes.extend(Grouping(root, drafts).nodes())
+    return Fragment(nodes=tuple(nodes), problems=tuple(reader.problems), files=tuple(sorted(reader.files)))
+
+
+def _var_files(reader: Reader, paths: Sequence[str]) -> list[ConfigFile]:
+    """``--var-file``s, in the order given: the user names them, so they may be anywhere."""
+    configs: list[ConfigFile] = []
+    for path in paths:
+        if not (reader.cwd / path).is_file():
+            raise UsageError(f"--var-file {path}: no such file")
+        config = reader.parse(posixpath.normpath(path), tfvars=True, checked=False)
+        if config is not None:
+            configs.append(config)
+    return configs
+
+
+def roots(folders: Sequence[str], definition_of: Callable[[str], ModuleDef | None]) -> list[str]:
+    """Folders no other scanned folder calls as a local module; a folder reached only through a
+    cycle of calls becomes a root too, so that no scanned file is left out."""
+    candidates = [f for f in folders if ".terraform" not in f.split("/")]
+    calls: dict[str, set[str]] = {f: set() for f in candidates}
+    for folder in candidates:
+        definition = definition_of(folder)
+        for decl in definition.calls.values() if definition else ():
+            attribute = decl.block.body.attribute("source")
+            source = literal_string(attribute.expr) if attribute is not None else None
+            if source and is_local_source(source):
+                target = join(folder, source)
+                if target in calls and target != folder:
+                    calls[folder].add(target)
+    called = {t for targets in calls.values() for t in targets}
+    found = [f for f in candidates if f not in called]
+    covered = _reachable(found, calls)
+    for folder in candidates:
+        if folder not in covered:
+            found.append(folder)
+            covered |= _reachable([folder], calls)
+    return found
+
+
+def _reachable(starts: Sequence[str], calls: Mapping[str, set[str]]) -> set[str]:
+    seen = set(starts)
+    stack = list(starts)
+    while stack:
+        for target in calls.get(stack.pop(), ()):
+            if target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return seen
+

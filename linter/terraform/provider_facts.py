@@ -1,0 +1,123 @@
+"""What the frontend needs to know about providers, read from data under ``policies/``.
+
+* ``recognition.yaml`` (the policies' file): the source a provider name means when
+  ``required_providers`` does not say (``implicit_sources``), and where a provider configuration
+  keeps tags for all its resources (``default_tags``: ``default_tags.tags`` for AWS);
+* ``terraform-kubernetes.yaml`` (this frontend's file): which providers talk to a Kubernetes
+  cluster and which of their attributes name it, so that ``kubernetes_*``/``helm_release``
+  resources are hosted on the cluster resource, not on "the kubernetes provider".
+"""
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Mapping
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
+
+import jsonschema
+import yaml
+
+from linter.errors import PolicyError
+from linter.knowledge import Knowledge
+from linter.model import NodeKind, ProviderConfig
+from linter.terraform.definitions import literal_string
+from linter.terraform.ir import Body, Expr, ObjectExpr
+from linter.terraform.references import Target, targets_of
+from linter.terraform.sources import normalise_provider_source
+
+if TYPE_CHECKING:
+    from linter.terraform.modules import RootContext
+
+CLUSTER_FILE = "terraform-kubernetes.yaml"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@functools.cache
+def cluster_clients() -> Mapping[str, tuple[str, ...]]:
+    """Provider source → attribute paths naming the cluster (validated once per process)."""
+    text = (files("linter.policies") / CLUSTER_FILE).read_text(encoding="utf-8")
+    schema = json.loads((files("linter.schemas") / "terraform-kubernetes.schema.json").read_text("utf-8"))
+    try:
+        data = yaml.load(text, Loader=_Loader)
+        jsonschema.validate(data, schema)
+    except (yaml.YAMLError, jsonschema.ValidationError) as error:
+        raise PolicyError(f"policies/{CLUSTER_FILE}: {getattr(error, 'message', error)}") from None
+    table: dict[str, tuple[str, ...]] = {}
+    for client in data["cluster_clients"]:
+        for source in client["sources"]:
+            table[normalise_provider_source(source)] = tuple(client["attributes"])
+    return table
+
+
+def _terraform(knowledge: Knowledge) -> Mapping[str, Any]:
+    section = knowledge.recognition.get("terraform") if isinstance(knowledge.recognition, Mapping) else None
+    return section if isinstance(section, Mapping) else {}
+
+
+def implicit_source(knowledge: Knowledge, name: str) -> str:
+    """The source of a provider name no ``required_providers`` declares."""
+    sources = _terraform(knowledge).get("implicit_sources")
+    found = sources.get(name) if isinstance(sources, Mapping) else None
+    return normalise_provider_source(found) if isinstance(found, str) else f"hashicorp/{name}"
+
+
+def default_tag_paths(knowledge: Knowledge, source: str | None) -> tuple[str, ...]:
+    """Paths of a provider configuration whose tags apply to all its resources."""
+    if not source:
+        return ()
+    paths: list[str] = []
+    for entry in _terraform(knowledge).get("providers") or ():
+        if not isinstance(entry, Mapping):
+            continue
+        sources = {normalise_provider_source(s) for s in entry.get("sources") or () if isinstance(s, str)}
+        found = entry.get("default_tags")
+        if source in sources and found:
+            paths.extend([found] if isinstance(found, str) else [p for p in found if isinstance(p, str)])
+    return tuple(paths)
+
+
+def cluster_targets(config: ProviderConfig, ctx: RootContext) -> list[Target]:
+    """The cluster resources a Kubernetes-talking provider configuration references."""
+    paths = cluster_clients().get(config.source or "")
+    origin = ctx.provider_blocks.get(config.address)
+    if not paths or origin is None:
+        return []
+    decl, inst = origin
+    for path in paths:
+        for expr in expressions_at(decl.block.body, path.split(".")):
+            clusters = [t for t in targets_of(inst, expr, follow_data=True)
+                        if ctx.knowledge.kind_of(t.kind_of) == NodeKind.CLUSTER]
+            if clusters:
+                return clusters
+    return []
+
+
+def expressions_at(body: Body, parts: list[str]) -> list[Expr]:
+    """The expressions a dotted path names in a block body (through blocks and object values);
+    a path that stops at a block gives every attribute expression inside it."""
+    if not parts:
+        return _all_expressions(body)
+    head, rest = parts[0], parts[1:]
+    attribute = body.attribute(head)
+    if attribute is not None:
+        expr: Expr = attribute.expr
+        for part in rest:
+            if not isinstance(expr, ObjectExpr):
+                break
+            found = next((v for k, v in expr.items if literal_string(k) == part), None)
+            if found is None:
+                return []
+            expr = found
+        return [expr]
+    found_exprs: list[Expr] = []
+    for block in body.blocks_of(head):
+        found_exprs.extend(expressions_at(block.body, rest))
+    return found_exprs
+
+
+def _all_expressions(body: Body) -> list[Expr]:
+    exprs: list[Expr] = [a.expr for a in body.attributes]
+    for block in body.blocks:
+        exprs.extend(_all_expressions(block.body))
+    return exprs

@@ -1,0 +1,186 @@
+"""Reading Terraform files for the frontend: parsing once, never past the boundary (SPEC §12).
+
+Module sources are followed on disk (``./x``, ``../x`` and modules already downloaded under
+``.terraform/modules``), so this is the one place that opens files after discovery: every path is
+resolved (links included) and refused when it leaves the repository being scanned, every parse
+error becomes a Problem, and every file read is recorded for the report.
+"""
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from linter.loaders.hcl import load_hcl
+from linter.loaders.tf_json import load_tf_json
+from linter.model import Location, Problem
+from linter.terraform.ir import ConfigFile
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MODULE_SUFFIXES = (".tf", ".tf.json")
+MANIFEST = ".terraform/modules/modules.json"
+_REGISTRY_HOSTS = ("registry.terraform.io/", "registry.opentofu.org/")
+_REGISTRY = re.compile(r"^(?:[0-9a-z.-]+\.[a-z]+/)?([0-9A-Za-z_-]+/[0-9A-Za-z_-]+/[0-9a-z]+)(?://.*)?$")
+
+
+def is_local_source(source: str) -> bool:
+    return source.startswith(("./", "../", ".\\", "..\\")) or source in (".", "..")
+
+
+def registry_address(source: str) -> str | None:
+    """``terraform-aws-modules/rds/aws`` for a registry source (any host, any sub-directory), else
+    None: what ``knowledge.kind_of`` is asked about an opaque module."""
+    if "::" in source or source.startswith(("git@", "http://", "https://")) or is_local_source(source):
+        return None
+    for host in ("github.com/", "bitbucket.org/", "gitlab.com/"):
+        if source.startswith(host):
+            return None
+    match = _REGISTRY.match(source)
+    return match.group(1) if match else None
+
+
+def module_type(source: str) -> str:
+    """The name an opaque module is known by: its registry address, else its source without
+    the version reference."""
+    return registry_address(source) or source.split("?", 1)[0]
+
+
+def normalise_provider_source(source: str) -> str:
+    """``registry.terraform.io/hashicorp/aws`` → ``hashicorp/aws``; other hosts are kept."""
+    lowered = source.strip().lower()
+    for host in _REGISTRY_HOSTS:
+        if lowered.startswith(host):
+            return lowered[len(host):]
+    return lowered
+
+
+def join(folder: str, relative: str) -> str:
+    """A posix path relative to the working directory, as the rest of the report writes paths."""
+    joined = posixpath.normpath(posixpath.join(folder, relative.replace("\\", "/")))
+    return joined
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestEntry:
+    key: str  # "db", "db.inner"
+    source: str
+    dir: str  # relative to the working directory
+
+
+class Reader:
+    """Reads and parses files once each; knows the boundary and the files given by discovery."""
+
+    def __init__(self, cwd: Path, boundary: Path, given: Mapping[str, tuple[str, ...]]) -> None:
+        self.cwd = cwd
+        self.boundary = boundary.resolve()
+        self.given = given  # folder → module files discovery found there
+        self.problems: list[Problem] = []
+        self.files: dict[str, None] = {}
+        self._parsed: dict[str, ConfigFile | None] = {}
+        self._folders: dict[str, tuple[ConfigFile, ...] | None] = {}
+        self._manifests: dict[str, dict[str, ManifestEntry]] = {}
+
+    def problem(self, path: str, line: int, message: str) -> None:
+        problem = Problem(location=Location(path, line), message=message)
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+    def inside(self, path: str) -> bool:
+        """True when ``path`` (links resolved) is within the boundary."""
+        real = (self.cwd / path).resolve()
+        return real == self.boundary or self.boundary in real.parents
+
+    def exists_dir(self, path: str) -> bool:
+        return (self.cwd / path).is_dir()
+
+    def parse(self, path: str, *, tfvars: bool = False, checked: bool = True) -> ConfigFile | None:
+        """The parsed file, None when it could not be read at all (reported). ``checked=False``
+        is for the files the user names on the command line (``--var-file``)."""
+        if path not in self._parsed:
+            self._parsed[path] = self._parse(path, tfvars, checked)
+        return self._parsed[path]
+
+    def _parse(self, path: str, tfvars: bool, checked: bool) -> ConfigFile | None:
+        text = self.read_text(path, checked=checked)
+        if text is None:
+            return None
+        try:
+            if path.endswith(".json"):
+                config = load_tf_json(path, text, tfvars=True if tfvars else None)
+            else:
+                config = load_hcl(path, text)
+        except (ValueError, TypeError, KeyError, IndexError, RecursionError) as error:
+            self.problem(path, 1, f"could not be read: {error}")
+            return None
+        for error in config.errors:
+            self.problem(path, error.line or 1, error.message)
+        return config
+
+    def read_text(self, path: str, *, checked: bool = True) -> str | None:
+        if checked and not self.inside(path):
+            self.problem(path, 1, "leaves the scanned repository (a link or a path outside it): not read")
+            return None
+        full = self.cwd / path
+        try:
+            size = full.stat().st_size
+            if size > MAX_FILE_BYTES:
+                self.problem(path, 1, f"file of {size} bytes is over the {MAX_FILE_BYTES}-byte limit: not read")
+                return None
+            with full.open(encoding="utf-8", errors="replace") as handle:
+                text = handle.read()
+        except OSError as error:
+            self.problem(path, 1, f"could not be read: {error.strerror or error}")
+            return None
+        self.files[path] = None
+        return text
+
+    def module(self, folder: str) -> tuple[ConfigFile, ...] | None:
+        """The module files of ``folder`` (the given ones, else those on disk), parsed; None when
+        the folder holds no Terraform file."""
+        if folder not in self._folders:
+            names = self.given.get(folder)
+            if names is None:
+                names = self._listing(folder)
+            configs = tuple(c for c in (self.parse(p) for p in names) if c is not None)
+            self._folders[folder] = configs if names else None
+        return self._folders[folder]
+
+    def _listing(self, folder: str) -> tuple[str, ...]:
+        try:
+            entries = sorted(os.listdir(self.cwd / folder))
+        except OSError:
+            return ()
+        return tuple(join(folder, name) for name in entries
+                     if name.endswith(MODULE_SUFFIXES) and (self.cwd / folder / name).is_file())
+
+    def manifest(self, root: str) -> dict[str, ManifestEntry]:
+        """``<root>/.terraform/modules/modules.json``: downloaded modules by key; empty when absent."""
+        if root in self._manifests:
+            return self._manifests[root]
+        entries: dict[str, ManifestEntry] = {}
+        path = join(root, MANIFEST)
+        if (self.cwd / path).is_file():
+            text = self.read_text(path)
+            entries = self._manifest_entries(path, root, text) if text is not None else {}
+        self._manifests[root] = entries
+        return entries
+
+    def _manifest_entries(self, path: str, root: str, text: str) -> dict[str, ManifestEntry]:
+        try:
+            data = json.loads(text)
+        except ValueError as error:
+            self.problem(path, getattr(error, "lineno", 1), f"not valid JSON: {error}")
+            return {}
+        modules = data.get("Modules") if isinstance(data, dict) else None
+        entries: dict[str, ManifestEntry] = {}
+        for item in modules if isinstance(modules, list) else ():
+            if not isinstance(item, dict):
+                continue
+            key, source, folder = item.get("Key"), item.get("Source"), item.get("Dir")
+            if isinstance(key, str) and key and isinstance(folder, str) and isinstance(source, str):
+                entries[key] = ManifestEntry(key=key, source=source, dir=join(root, folder))
+        return entries
