@@ -192,6 +192,9 @@ class Fragment:
     problems: tuple[Problem, ...] = ()
     files: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # node keys of *other* fragments that this one supersedes (a plan over the Terraform files of
+    # its own root module): the graph leaves those nodes out
+    replaces: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -24,8 +24,12 @@ def build_graph(fragments: Iterable[Fragment], knowledge: Knowledge) -> tuple[Gr
     graph: Graph = nx.MultiDiGraph()
     edges: list[Edge] = []
     problems: list[Problem] = []
+    fragments = list(fragments)
+    replaced = {key for fragment in fragments for key in fragment.replaces}
     for fragment in fragments:
         for node in fragment.nodes:
+            if node.key in replaced and node.key not in fragment.replaces:
+                continue  # superseded by another fragment (a plan over its own Terraform files)
             graph.add_node(node.key, node=node)
         edges.extend(fragment.edges)
     for edge in edges:
