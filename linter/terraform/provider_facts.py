@@ -10,12 +10,10 @@
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Mapping
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
 from linter.errors import PolicyError
@@ -29,24 +27,38 @@ from linter.terraform.sources import normalise_provider_source
 if TYPE_CHECKING:
     from linter.terraform.modules import RootContext
 
-CLUSTER_FILE = "terraform-kubernetes.yaml"
+CLUSTER_KIND = "terraform-kubernetes"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def cluster_clients(knowledge: Knowledge) -> Mapping[str, tuple[str, ...]]:
+    """Provider source → attribute paths naming the cluster. A ``terraform-kubernetes`` file in a
+    user policy directory (validated by the policy loader) replaces the shipped one."""
+    extra = knowledge.extra.get(CLUSTER_KIND) if isinstance(knowledge.extra, Mapping) else None
+    return _table(extra) if isinstance(extra, Mapping) else _shipped_table()
+
+
 @functools.cache
-def cluster_clients() -> Mapping[str, tuple[str, ...]]:
-    """Provider source → attribute paths naming the cluster (validated once per process)."""
-    text = (files("linter.policies") / CLUSTER_FILE).read_text(encoding="utf-8")
-    schema = json.loads((files("linter.schemas") / "terraform-kubernetes.schema.json").read_text("utf-8"))
+def _shipped_table() -> dict[str, tuple[str, ...]]:
+    return _table(shipped_clients())
+
+
+@functools.cache
+def shipped_clients() -> Mapping[str, Any]:
+    """The shipped file, parsed once per process (its schema is checked by the test suite)."""
+    text = (files("linter.policies") / f"{CLUSTER_KIND}.yaml").read_text(encoding="utf-8")
     try:
-        data = yaml.load(text, Loader=_Loader)
-        jsonschema.validate(data, schema)
-    except (yaml.YAMLError, jsonschema.ValidationError) as error:
-        raise PolicyError(f"policies/{CLUSTER_FILE}: {getattr(error, 'message', error)}") from None
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as error:
+        raise PolicyError(f"policies/{CLUSTER_KIND}.yaml: not valid YAML: {error}") from None
+    return data if isinstance(data, Mapping) else {}
+
+
+def _table(data: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
     table: dict[str, tuple[str, ...]] = {}
-    for client in data["cluster_clients"]:
-        for source in client["sources"]:
-            table[normalise_provider_source(source)] = tuple(client["attributes"])
+    for client in data.get("cluster_clients") or ():
+        for source in client.get("sources") or ():
+            table[normalise_provider_source(source)] = tuple(client.get("attributes") or ())
     return table
 
 
@@ -79,7 +91,7 @@ def default_tag_paths(knowledge: Knowledge, source: str | None) -> tuple[str, ..
 
 def cluster_targets(config: ProviderConfig, ctx: RootContext) -> list[Target]:
     """The cluster resources a Kubernetes-talking provider configuration references."""
-    paths = cluster_clients().get(config.source or "")
+    paths = cluster_clients(ctx.knowledge).get(config.source or "")
     origin = ctx.provider_blocks.get(config.address)
     if not paths or origin is None:
         return []
