@@ -20,6 +20,7 @@ class TypeInfo:
     tag_paths: tuple[str, ...] = ()  # dotted attribute paths holding tags/labels
     region_paths: tuple[str, ...] = ()  # resource-level region/location/zone attributes
     provider: str | None = None  # provider id when the type alone tells it (``outscale_*``)
+    tag_format: str = "map"  # map | key-value-blocks (Outscale ``tags {}``) | key=value-list (Scaleway)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -35,6 +36,10 @@ class FlowRule:
     attribute: str
     relation: str
     direction: str = "from-target"
+    # set when ``type`` only carries the flow between two other resources (an S3 replication
+    # configuration): data goes from the resource referenced here to the one ``attribute`` references
+    from_attribute: str | None = None
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,6 +47,7 @@ class Region:
     name: str
     status: str  # qualified | in_qualification | not_qualified | ineligible | unknown
     note: str = ""
+    verified: bool = True  # False: the sources could not confirm it (see note)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,6 +61,10 @@ class Offer:
     version: str | None = None
     sources: tuple[Mapping[str, str], ...] = ()
     note: str = ""
+    service_type: str | None = None  # IaaS | PaaS | SaaS | CaaS …
+    milestone: str | None = None  # J0…J3 while in qualification
+    milestone_date: str | None = None
+    verified: bool = True  # False: the sources could not confirm the status (see note)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,12 +77,15 @@ class Provider:
     checked_on: str | None = None
     sources: tuple[Mapping[str, str], ...] = ()
     note: str = ""
+    verified: bool = True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Catalog:
     providers: Mapping[str, Provider]
     checked_on: str | None = None
+    note: str = ""  # e.g. "re-check every row against ANSSI's list"
+    sources: tuple[Mapping[str, str], ...] = ()  # the authoritative list(s)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
