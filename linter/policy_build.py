@@ -1,0 +1,218 @@
+"""Validated policy data (plain dicts from YAML) → the typed view of ``linter.knowledge``.
+
+Kept apart from reading and validating (``policy_files``) so that each function here can trust its
+input: every key it reads was required or typed by the JSON Schema of its kind. The consistency
+checks a schema cannot express (an offer id under its provider, a regex with a ``region`` group)
+live here too, next to the shapes they check.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping
+
+from linter.knowledge import Catalog, FlowRule, Offer, Provider, Region, TypeInfo, Vocabulary
+from linter.model import NodeKind, RuleInfo, Severity
+
+
+def types_of(data: Mapping[str, Any]) -> dict[str, TypeInfo]:
+    """Each group's defaults applied to its types; a type given as a bare string is its kind."""
+    out: dict[str, TypeInfo] = {}
+    for group in data.get("groups", ()):
+        for name, spec in group["types"].items():
+            spec = {"kind": spec} if isinstance(spec, str) else spec
+            out[name] = TypeInfo(
+                kind=NodeKind(spec["kind"]),
+                tag_paths=tuple(spec.get("tag_paths", group.get("tag_paths", ()))),
+                region_paths=tuple(spec.get("region_paths", group.get("region_paths", ()))),
+                provider=spec.get("provider", group.get("provider")),
+                tag_format=spec.get("tag_format", group.get("tag_format", "map")),
+            )
+    return out
+
+
+def flows_of(data: Mapping[str, Any]) -> list[FlowRule]:
+    return [FlowRule(type=f["type"], attribute=f["attribute"], relation=f["relation"],
+                     direction=f.get("direction", "to-target" if "from_attribute" in f else "from-target"),
+                     from_attribute=f.get("from_attribute"), note=f.get("note", ""))
+            for f in data.get("flows", ())]
+
+
+def rules_of(data: Mapping[str, Any]) -> list[RuleInfo]:
+    return [RuleInfo(id=r["id"], title=r["title"], severity=Severity.parse(r["severity"]), check=r["check"],
+                     rationale=r["rationale"], remediation=r["remediation"],
+                     references=tuple(_reference(ref) for ref in r.get("references", ())),
+                     help_uri=r.get("help_uri", ""), params=MappingProxyType(dict(r.get("params") or {})),
+                     examples=MappingProxyType(dict(r.get("examples") or {})))
+            for r in data.get("rules", ())]
+
+
+def _reference(ref: Mapping[str, str]) -> str:
+    return f"{ref['title']} — {ref['url']}" if ref.get("url") else ref["title"]
+
+
+def vocabulary_of(data: Mapping[str, Any]) -> Vocabulary:
+    return Vocabulary(keys=tuple(data["keys"]),
+                      levels=MappingProxyType({k: tuple(v) for k, v in data["levels"].items()}),
+                      requires_secnumcloud=frozenset(data["requires"]))
+
+
+def providers_of(data: Mapping[str, Any]) -> dict[str, Provider]:
+    """A provider without its own ``checked_on`` takes its file's."""
+    checked = data.get("checked_on")
+    return {pid: Provider(id=pid, name=p["name"], status=p["status"],
+                          offers=tuple(_offer(o) for o in p.get("offers", ())),
+                          default_offer=p.get("default_offer"), checked_on=p.get("checked_on", checked),
+                          sources=tuple(p.get("sources", ())), note=p.get("note", ""),
+                          verified=p.get("verified", True))
+            for pid, p in data.get("providers", {}).items()}
+
+
+def _offer(o: Mapping[str, Any]) -> Offer:
+    return Offer(id=o["id"], name=o["name"], status=o["status"],
+                 regions=tuple(Region(name=r["name"], status=r["status"], note=r.get("note", ""),
+                                      verified=r.get("verified", True)) for r in o.get("regions", ())),
+                 since=o.get("since"), valid_until=o.get("valid_until"), version=o.get("version"),
+                 sources=tuple(o.get("sources", ())), note=o.get("note", ""),
+                 service_type=o.get("service_type"), milestone=o.get("milestone"),
+                 milestone_date=o.get("milestone_date"), verified=o.get("verified", True))
+
+
+def catalog_of(files: Iterable[Mapping[str, Any]]) -> Catalog:
+    """Files in order: a provider in a later file replaces the earlier one as a whole. The
+    catalogue-wide note, sources and date are the first (shipped) file's."""
+    files = list(files)
+    providers: dict[str, Provider] = {}
+    for data in files:
+        providers.update(providers_of(data))
+    first = files[0] if files else {}
+    return Catalog(providers=MappingProxyType(providers), checked_on=first.get("checked_on"),
+                   note=first.get("note", ""), sources=tuple(first.get("sources", ())))
+
+
+# --- consistency checks a schema cannot express --------------------------------------------------
+
+def catalog_problems(data: Mapping[str, Any]) -> list[str]:
+    out = []
+    for pid, p in data.get("providers", {}).items():
+        ids = [o["id"] for o in p.get("offers", ())]
+        for i, offer in enumerate(p.get("offers", ())):
+            where = f"providers.{pid}.offers[{i}]"
+            if not offer["id"].startswith(pid + "/"):
+                out.append(f"{where}.id: {offer['id']!r} must start with {pid + '/'!r}")
+            if ids.count(offer["id"]) > 1:
+                out.append(f"{where}.id: {offer['id']!r} appears more than once")
+            if offer.get("since") and offer.get("valid_until") and offer["valid_until"] < offer["since"]:
+                out.append(f"{where}.valid_until: {offer['valid_until']} is before since {offer['since']}")
+            names = [r["name"].casefold() for r in offer.get("regions", ())]
+            for j, name in enumerate(names):
+                if names.count(name) > 1:
+                    out.append(f"{where}.regions[{j}].name: {name!r} appears more than once")
+        if p.get("default_offer") and p["default_offer"] not in ids:
+            out.append(f"providers.{pid}.default_offer: {p['default_offer']!r} is not one of its offers")
+    return out
+
+
+def rules_problems(data: Mapping[str, Any]) -> list[str]:
+    ids = [r["id"] for r in data.get("rules", ())]
+    return [f"rules[{i}].id: {rid!r} appears more than once" for i, rid in enumerate(ids) if ids.count(rid) > 1]
+
+
+def classification_problems(data: Mapping[str, Any]) -> list[str]:
+    return [f"requires[{i}]: {level!r} is not one of the levels" for i, level in enumerate(data["requires"])
+            if level not in data["levels"]]
+
+
+def flows_problems(data: Mapping[str, Any]) -> list[str]:
+    return [f"flows[{i}].direction: a flow with from_attribute goes to-target"
+            for i, f in enumerate(data.get("flows", ()))
+            if "from_attribute" in f and f.get("direction", "to-target") != "to-target"]
+
+
+def resource_types_problems(data: Mapping[str, Any]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for g, group in enumerate(data.get("groups", ())):
+        for name in group["types"]:
+            if name in seen:
+                out.append(f"groups[{g}].types.{name}: already given in groups[{seen[name]}]")
+            seen[name] = g
+    return out
+
+
+def recognition_problems(data: Mapping[str, Any]) -> list[str]:
+    """Region patterns must have a named group ``region``; a matcher may have one."""
+    out = []
+    for i, entry in enumerate(data.get("terraform", {}).get("providers", ())):
+        for j, attr in enumerate(entry.get("region_attributes", ())):
+            if isinstance(attr, Mapping) and "region" not in re.compile(attr["pattern"]).groupindex:
+                out.append(f"terraform.providers[{i}].region_attributes[{j}].pattern: needs a group (?P<region>…)")
+        for j, matcher in enumerate(entry.get("matchers", ())):
+            if matcher.get("undetermined") and (matcher.get("provider") or matcher.get("offer")):
+                out.append(f"terraform.providers[{i}].matchers[{j}]: undetermined excludes provider and offer")
+    for pid, rule in data.get("regions", {}).items():
+        for j, pattern in enumerate(rule.get("patterns", ())):
+            if "region" not in re.compile(pattern).groupindex:
+                out.append(f"regions.{pid}.patterns[{j}]: needs a group (?P<region>…)")
+    return out
+
+
+def merge_recognition(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    """``top`` (a later file) wins: its provider entries and signals are tried first, its implicit
+    sources and region rules replace the same keys."""
+    tf_base, tf_top = base.get("terraform", {}), top.get("terraform", {})
+    signals_base = base.get("kubernetes", {}).get("signals", {})
+    signals_top = top.get("kubernetes", {}).get("signals", {})
+    return {
+        "terraform": {
+            "registry_hosts": sorted({*tf_base.get("registry_hosts", ()), *tf_top.get("registry_hosts", ())}),
+            "implicit_sources": {**tf_base.get("implicit_sources", {}), **tf_top.get("implicit_sources", {})},
+            "providers": [*tf_top.get("providers", ()), *tf_base.get("providers", ())],
+        },
+        "regions": {**base.get("regions", {}), **top.get("regions", {})},
+        "kubernetes": {"signals": {name: [*signals_top.get(name, ()), *signals_base.get(name, ())]
+                                   for name in {*signals_base, *signals_top}}},
+    }
+
+
+def reference_problems(recognition: Mapping[str, Any], catalog: Catalog) -> list[str]:
+    """Provider and offer ids that a recognition file names must be in the catalogue."""
+    providers = catalog.providers
+    offers = {o.id for p in providers.values() for o in p.offers}
+    out = []
+
+    def check(where: str, provider: Any, offer: Any) -> None:
+        if isinstance(provider, str) and provider not in providers:
+            out.append(f"{where}: provider {provider!r} is not in the catalogue")
+        if isinstance(offer, str) and offer not in offers:
+            out.append(f"{where}: offer {offer!r} is not in the catalogue")
+
+    for i, entry in enumerate(recognition.get("terraform", {}).get("providers", ())):
+        check(f"terraform.providers[{i}]", entry.get("provider"), None)
+        for j, m in enumerate(entry.get("matchers", ())):
+            check(f"terraform.providers[{i}].matchers[{j}]", m.get("provider"), m.get("offer"))
+        for j, t in enumerate(entry.get("offers_by_type", ())):
+            check(f"terraform.providers[{i}].offers_by_type[{j}]", None, t["offer"])
+    for name, signals in recognition.get("kubernetes", {}).get("signals", {}).items():
+        for j, s in enumerate(signals):
+            check(f"kubernetes.signals.{name}[{j}]", s.get("provider"), s.get("offer"))
+            for candidate in s.get("candidates", ()):
+                check(f"kubernetes.signals.{name}[{j}].candidates", candidate, None)
+    for pid in recognition.get("regions", {}):
+        check(f"regions.{pid}", pid, None)
+    return out
+
+
+def iso_date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+PROBLEMS = {
+    "catalog": catalog_problems,
+    "rules": rules_problems,
+    "classification": classification_problems,
+    "flows": flows_problems,
+    "resource-types": resource_types_problems,
+    "recognition": recognition_problems,
+}
