@@ -1,0 +1,188 @@
+"""HostingClue → Hosting: which provider, offer and region a node runs on, and whether that is
+SecNumCloud-qualified according to the catalogue.
+
+Fail closed: what the catalogue does not know, or a region that could not be evaluated when the
+status depends on it, is ``unknown`` (SNC001 ``qualification-unknown``), never qualified. ``None``
+is returned only when the provider cannot be recognised at all (SNC006 upstream) or when the node
+is hosted through a cluster (the graph follows the cluster node instead). No provider or resource
+type is named here: recognition and status come from ``policies/``.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Mapping
+
+from linter.graph.recognise import Recognised, entry_for, normalise_region, recognise, signal_match, source_of
+from linter.knowledge import Knowledge, Offer, Provider
+from linter.model import Hosting, HostingClue, ProviderConfig, Unknown
+from linter.policy_build import iso_date
+
+_NOT = ("not_qualified", "ineligible")
+Assessment = tuple[str, str | None, str]  # qualification, reason, words
+
+
+def resolve_hosting(clue: HostingClue, type_: str, attributes: Mapping[str, Any], knowledge: Knowledge,
+                    today: date | None = None) -> Hosting | None:
+    if clue.cluster is not None:
+        return None
+    if clue.declared is not None:
+        return _declared(clue, knowledge, today)
+    if clue.provider is not None:
+        return _from_provider(clue.provider, type_, attributes, knowledge, today)
+    return _from_signals(clue.signals, knowledge, today)
+
+
+def qualify(provider: str | None, offer: str | None, region: str | Unknown | None, knowledge: Knowledge,
+            today: date | None = None) -> tuple[str, str | None]:
+    """(qualification, reason): qualified | in-qualification | not-qualified | unknown, and the
+    SNC001 reason (None when qualified)."""
+    qualification, reason, _ = assess(provider, offer, region, knowledge, today)
+    return qualification, reason
+
+
+def csi_driver_provider(driver: str, knowledge: Knowledge) -> tuple[str | None, str]:
+    """(provider id or None, note) for a CSI driver / StorageClass provisioner name."""
+    return signal_provider("csi_driver", driver, knowledge)
+
+
+def signal_provider(kind: str, value: str, knowledge: Knowledge) -> tuple[str | None, str]:
+    """(provider id or None, note) for a Kubernetes signal: csi_driver, node_label ("key=value"),
+    provider_id, instance_type. None: the signal does not decide (its note says between what)."""
+    spec = signal_match(kind, value, knowledge)
+    if spec is None:
+        return None, f"{kind.replace('_', ' ')} {value} is not in the recognition data"
+    return spec.get("provider"), spec["note"]
+
+
+def assess(provider: str | None, offer: str | None, region: str | Unknown | None, knowledge: Knowledge,
+           today: date | None = None) -> Assessment:
+    """qualify() with the words that explain it, for a Hosting's evidence."""
+    entry = knowledge.catalog.providers.get(provider or "")
+    if entry is None:
+        return "unknown", "qualification-unknown", f"provider {provider!r} is not in the catalogue"
+    checked = [f"catalogue checked on {entry.checked_on}"] if entry.checked_on else []
+    if entry.status in _NOT:
+        return ("not-qualified", "provider-not-qualified",
+                _sentence(entry.name, entry.status, "", [*_unverified(entry.verified), *checked]))
+    offer_id = _offer_id(entry.id, offer) or entry.default_offer
+    if offer_id is None:
+        return (*_by_status(entry.status, "offer-not-qualified"),
+                _sentence(entry.name, entry.status, " when the offer is not known",
+                          [*_unverified(entry.verified), *checked]))
+    found = next((o for o in entry.offers if o.id == offer_id), None)
+    if found is None:
+        return "unknown", "qualification-unknown", f"offer {offer_id} is not in the catalogue"
+    return _offer_status(found, region, today or date.today(), checked)
+
+
+def _offer_status(offer: Offer, region: str | Unknown | None, today: date, checked: list[str]) -> Assessment:
+    status, reason, where, notes = offer.status, "offer-not-qualified", "", [*_unverified(offer.verified)]
+    if offer.regions:
+        if isinstance(region, str):
+            listed = next((r for r in offer.regions if r.name.casefold() == region.casefold()), None)
+            if listed is None:
+                return "unknown", "qualification-unknown", f"{offer.id}: region {region} is not in the catalogue"
+            status, where = listed.status, f" in {listed.name}"
+            notes += [] if listed.verified else ["region not verified"]
+            if offer.status not in _NOT:
+                reason = "region-not-qualified"
+        elif any(r.status != offer.status for r in offer.regions):
+            known = "unknown" if isinstance(region, Unknown) else "not given"
+            return "unknown", "qualification-unknown", f"{offer.id}: its status depends on the region, which is {known}"
+    until = iso_date(offer.valid_until)
+    if status == "qualified" and until is not None and until < today:
+        return ("not-qualified", "qualification-expired",
+                _sentence(offer.id, status, f"{where} until {offer.valid_until}, now past", [*notes, *checked]))
+    if status == "in_qualification" and offer.milestone:
+        where += f", {offer.milestone}" + (f" on {offer.milestone_date}" if offer.milestone_date else "")
+    return (*_by_status(status, reason), _sentence(offer.id, status, where, [*notes, *checked]))
+
+
+_VERBS = {"qualified": "is qualified", "in_qualification": "is in qualification", "not_qualified": "is not qualified",
+          "ineligible": "is ineligible under SecNumCloud 3.2 §19.6", "unknown": "has no known qualification"}
+
+
+def _sentence(subject: str, status: str, where: str, notes: list[str]) -> str:
+    return f"{subject} {_VERBS[status]}{where}" + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def _unverified(verified: bool) -> list[str]:
+    return [] if verified else ["status not verified"]
+
+
+def _by_status(status: str, not_qualified_reason: str) -> tuple[str, str | None]:
+    return {
+        "qualified": ("qualified", None),
+        "in_qualification": ("in-qualification", "qualification-pending"),
+        "not_qualified": ("not-qualified", not_qualified_reason),
+        "ineligible": ("not-qualified", not_qualified_reason),
+    }.get(status, ("unknown", "qualification-unknown"))
+
+
+def _offer_id(provider: str, offer: str | None) -> str | None:
+    """Offers may be named short in the config (``iaas`` for ``outscale/iaas``)."""
+    if not offer:
+        return None
+    return offer if "/" in offer else f"{provider}/{offer}"
+
+
+def _hosting(provider: str | None, offer: str | None, region: str | Unknown | None, evidence: str,
+             knowledge: Knowledge, today: date | None) -> Hosting:
+    """The Hosting, its offer being the provider's default one when none was recognised."""
+    entry = knowledge.catalog.providers.get(provider or "")
+    if offer is None and entry is not None and entry.default_offer:
+        offer, evidence = entry.default_offer, f"{evidence}, offer {entry.default_offer} (the provider's default)"
+    qualification, reason, words = assess(provider, offer, region, knowledge, today)
+    return Hosting(provider=provider, offer=offer, region=region if isinstance(region, str) else None,
+                   qualification=qualification, reason=reason, evidence=f"{evidence}; {words}")
+
+
+def _declared(clue: HostingClue, knowledge: Knowledge, today: date | None) -> Hosting:
+    declared = clue.declared or {}
+    provider = declared.get("provider")
+    entry: Provider | None = knowledge.catalog.providers.get(provider or "")
+    offer = _offer_id(provider or "", declared.get("offer"))
+    region = declared.get("region")
+    if region and entry is not None:
+        region = normalise_region(region, entry.id, knowledge)
+    given = ", ".join(f"{k} {v}" for k, v in (("provider", provider), ("offer", offer), ("region", region)) if v)
+    return _hosting(provider, offer, region, f"declared in {clue.why or 'the config file'}: {given}",
+                    knowledge, today)
+
+
+def _from_provider(config: ProviderConfig, type_: str, attributes: Mapping[str, Any], knowledge: Knowledge,
+                   today: date | None) -> Hosting | None:
+    source, implicit = source_of(config, knowledge)
+    entry = entry_for(source, knowledge) if source else None
+    if entry is None or entry.get("cluster_client"):
+        return None
+    found = recognise(entry, config, type_, attributes, knowledge)
+    where = f"{config.address} at {config.location.file}:{config.location.line}" if config.location else \
+        f"{config.address}, implicit empty configuration"
+    words = [f"provider {source} ({'implied by the name ' + repr(config.name) + '; ' if implicit else ''}{where})",
+             *found.steps]
+    if found.undetermined or entry.get("provider") is None and found.provider is None:
+        return None
+    words += _region_words(found)
+    if found.unknown:
+        return Hosting(provider=None, offer=None, region=found.region if isinstance(found.region, str) else None,
+                       qualification="unknown", reason="qualification-unknown",
+                       evidence=", ".join([*words, found.unknown]))
+    return _hosting(found.provider, found.offer, found.region, ", ".join(words), knowledge, today)
+
+
+def _region_words(found: Recognised) -> list[str]:
+    if isinstance(found.region, Unknown):
+        return [f"region unknown ({found.region.reason}) {found.region_from}"]
+    return [f"region {found.region} {found.region_from}"] if found.region else ["no region given"]
+
+
+def _from_signals(signals: Mapping[str, str], knowledge: Knowledge, today: date | None) -> Hosting | None:
+    """A Kubernetes object with no cluster but a telling signal (a CSI driver …)."""
+    for kind, value in signals.items():
+        spec = signal_match(kind, value, knowledge)
+        if spec is not None and spec.get("provider"):
+            offer = spec.get("offer")
+            return _hosting(spec["provider"], offer, None,
+                            f"{kind.replace('_', ' ')} {value}: {spec['note'].rstrip('.')}", knowledge, today)
+    return None

@@ -1,0 +1,188 @@
+"""Recognising provider, offer and region from a Terraform provider configuration, as data says.
+
+Everything provider-specific is in ``policies/recognition.yaml``; this module only walks it: find
+the entry for the provider's source address, try its matchers in order, pick the offer for the
+resource type, read the region from the resource then from the provider, and normalise it.
+A value that could not be evaluated (``Unknown``) is carried as such, never taken as absent.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Mapping
+
+from linter.knowledge import Knowledge
+from linter.model import ProviderConfig, Unknown, is_unknown
+
+
+@lru_cache(maxsize=512)
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def values_at(obj: Any, path: str) -> list[Any]:
+    """Values at a dotted path; a list (a repeated block) contributes each element's value.
+    An Unknown on the way is the value: what lies below it is not known."""
+    current = [obj]
+    for part in path.split("."):
+        found: list[Any] = []
+        for item in current:
+            if is_unknown(item):
+                found.append(item)
+            elif isinstance(item, Mapping) and item.get(part) is not None:
+                value = item[part]
+                found.extend(v for v in (value if isinstance(value, (list, tuple)) else [value]) if v is not None)
+        current = found
+    return current
+
+
+def _first(obj: Any, path: str) -> Any:
+    values = [v for v in values_at(obj, path) if v is not None and v != ""]
+    return values[0] if values else None
+
+
+def matches(spec: Mapping[str, Any], value: str) -> re.Match[str] | bool:
+    """``equals`` (case-insensitive) or ``pattern``: a match object gives named groups."""
+    if "equals" in spec:
+        return value.casefold() == spec["equals"].casefold()
+    return _rx(spec["pattern"]).search(value) or False
+
+
+def _terraform(knowledge: Knowledge) -> Mapping[str, Any]:
+    return knowledge.recognition.get("terraform", {})
+
+
+def normalise_source(source: str, knowledge: Knowledge) -> str:
+    source = source.strip().lower()
+    for host in _terraform(knowledge).get("registry_hosts", ()):
+        source = source.removeprefix(host.lower() + "/")
+    return source
+
+
+def source_of(config: ProviderConfig, knowledge: Knowledge) -> tuple[str | None, bool]:
+    """(source address, implicit?): the declared source, else the one a local name implies."""
+    if config.source:
+        return normalise_source(config.source, knowledge), False
+    implicit = _terraform(knowledge).get("implicit_sources", {}).get(config.name)
+    return (normalise_source(implicit, knowledge), True) if implicit else (None, True)
+
+
+def entry_for(source: str, knowledge: Knowledge) -> Mapping[str, Any] | None:
+    for entry in _terraform(knowledge).get("providers", ()):
+        if source in (s.lower() for s in entry["sources"]):
+            return entry
+    return None
+
+
+@dataclass(slots=True)
+class Recognised:
+    """What the provider configuration and the resource say, with the words of how."""
+
+    provider: str | None
+    offer: str | None = None
+    region: str | Unknown | None = None
+    region_from: str = ""
+    undetermined: bool = False
+    unknown: str = ""  # why the provider/offer could not be told (an Unknown attribute)
+    steps: list[str] = field(default_factory=list)
+
+
+def recognise(entry: Mapping[str, Any], config: ProviderConfig, type_: str,
+              attributes: Mapping[str, Any], knowledge: Knowledge) -> Recognised:
+    result = Recognised(provider=entry.get("provider"))
+    _apply_matchers(entry, config, type_, result)
+    if result.undetermined:
+        return result
+    if result.provider == entry.get("provider") and result.offer is None and not result.unknown:
+        for rule in entry.get("offers_by_type", ()):
+            if _rx(rule["types"]).search(type_):
+                result.offer = rule["offer"]
+                result.steps.append(rule.get("why") or f"offer {rule['offer']} for {type_}")
+                break
+    if result.region is None:
+        _resource_region(entry, type_, attributes, knowledge, result)
+    if result.region is None:
+        _provider_region(entry, config, result)
+    if isinstance(result.region, str) and result.provider:
+        result.region = normalise_region(result.region, result.provider, knowledge)
+    return result
+
+
+def _apply_matchers(entry: Mapping[str, Any], config: ProviderConfig, type_: str, result: Recognised) -> None:
+    for matcher in entry.get("matchers", ()):
+        if "types" in matcher and not _rx(matcher["types"]).search(type_):
+            continue
+        for value in values_at(config.attributes, matcher["attribute"]):
+            if is_unknown(value):
+                if matcher.get("if_unknown", "unknown") == "unknown":
+                    result.unknown = (f"{matcher['attribute']} is unknown ({value.reason}) and decides "
+                                      f"whether {matcher['why']}")
+                    return
+                continue
+            hit = matches(matcher, str(value))
+            if not hit:
+                continue
+            result.steps.append(f"{matcher['attribute']} = {value}: {matcher['why']}")
+            if matcher.get("undetermined"):
+                result.undetermined = True
+                return
+            result.provider = matcher.get("provider", result.provider)
+            result.offer = matcher.get("offer")
+            group = hit.groupdict().get("region") if isinstance(hit, re.Match) else None
+            if group:
+                result.region, result.region_from = group, f"from {matcher['attribute']}"
+            return
+
+
+def _resource_region(entry: Mapping[str, Any], type_: str, attributes: Mapping[str, Any],
+                     knowledge: Knowledge, result: Recognised) -> None:
+    info = knowledge.types.get(type_)
+    paths = (info.region_paths if info and info.region_paths else ()) or entry.get("resource_region_paths", ())
+    for path in paths:
+        value = _first(attributes, path)
+        if value is not None:
+            result.region = value if is_unknown(value) else str(value)
+            result.region_from = f"from {path}" + (f" = {value}" if not is_unknown(value) else "")
+            return
+
+
+def _provider_region(entry: Mapping[str, Any], config: ProviderConfig, result: Recognised) -> None:
+    for spec in entry.get("region_attributes", ()):
+        attribute = spec if isinstance(spec, str) else spec["attribute"]
+        value = _first(config.attributes, attribute)
+        if value is None:
+            continue
+        where = f"from {config.address}" + ("" if attribute == "region" else f" {attribute}")
+        if is_unknown(value):
+            result.region, result.region_from = value, where
+            return
+        if isinstance(spec, str):
+            result.region, result.region_from = str(value), where
+            return
+        hit = _rx(spec["pattern"]).search(str(value))
+        if hit and hit.group("region"):
+            result.region, result.region_from = hit.group("region"), f"{where} = {value}"
+            return
+
+
+def normalise_region(region: str, provider: str, knowledge: Knowledge) -> str:
+    """Case and zone → region (``cloudgouv-eu-west-1a`` → ``cloudgouv-eu-west-1``), per provider."""
+    rule = knowledge.recognition.get("regions", {}).get(provider, {})
+    region = region.strip()
+    for step in rule.get("normalize", ()):
+        region = {"lower": str.lower, "upper": str.upper,
+                  "no-spaces": lambda r: r.replace(" ", "")}[step](region)
+    for pattern in rule.get("patterns", ()):
+        hit = _rx(pattern).fullmatch(region)
+        if hit and hit.group("region"):
+            return hit.group("region")
+    return region
+
+
+def signal_match(kind: str, value: str, knowledge: Knowledge) -> Mapping[str, Any] | None:
+    """The first Kubernetes signal entry (``csi_driver``, ``node_label`` …) matching ``value``."""
+    for spec in knowledge.recognition.get("kubernetes", {}).get("signals", {}).get(kind, ()):
+        if matches(spec, value):
+            return spec
+    return None

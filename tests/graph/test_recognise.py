@@ -1,0 +1,72 @@
+"""Recognition helpers: attribute paths through blocks and unknowns, region normalisation."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from linter.graph.recognise import normalise_region, normalise_source, values_at
+from linter.knowledge import Knowledge
+from linter.model import Unknown
+from linter.policy_files import load_knowledge
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> Knowledge:
+    return load_knowledge()
+
+
+def test_values_at_walks_repeated_blocks() -> None:
+    attributes = {"api": [{"region": "eu-west-2"}, {"region": "us-east-2"}], "endpoints": {"s3": "x"}}
+    assert values_at(attributes, "api.region") == ["eu-west-2", "us-east-2"]
+    assert values_at(attributes, "endpoints.s3") == ["x"]
+    assert values_at(attributes, "endpoints.ec2") == []
+
+
+def test_values_at_keeps_unknown() -> None:
+    unknown = Unknown("var.endpoints")
+    assert values_at({"endpoints": unknown}, "endpoints.s3") == [unknown]
+
+
+@pytest.mark.parametrize(("region", "provider", "expected"), [
+    ("cloudgouv-eu-west-1a", "outscale", "cloudgouv-eu-west-1"),
+    ("eu-west-2", "outscale", "eu-west-2"),
+    ("eu-west-3b", "aws", "eu-west-3"),
+    ("europe-west9-a", "gcp", "europe-west9"),
+    ("EUROPE-WEST9", "gcp", "europe-west9"),
+    ("u-france-east1-b", "s3ns", "u-france-east1"),
+    ("fr-par-2", "scaleway", "fr-par"),
+    ("France Central", "azure", "francecentral"),
+    ("gra", "ovhcloud", "GRA"),
+    ("somewhere", "acme", "somewhere"),
+])
+def test_normalise_region(region: str, provider: str, expected: str, knowledge: Knowledge) -> None:
+    assert normalise_region(region, provider, knowledge) == expected
+
+
+def test_normalise_source(knowledge: Knowledge) -> None:
+    assert normalise_source("registry.terraform.io/HashiCorp/AWS", knowledge) == "hashicorp/aws"
+    assert normalise_source("registry.opentofu.org/outscale/outscale", knowledge) == "outscale/outscale"
+    assert normalise_source("example.com/acme/cloud", knowledge) == "example.com/acme/cloud"
+
+
+json_like = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5) | st.just(Unknown("x")),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["a", "b", "c"]), inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@given(json_like, st.sampled_from(["a", "a.b", "a.b.c", "c.a"]))
+def test_values_at_never_fails(obj: Any, path: str) -> None:
+    for value in values_at(obj, path):
+        assert value is not None
+
+
+@given(st.text(max_size=30), st.sampled_from(["outscale", "aws", "gcp", "s3ns", "scaleway", "azure", "ovhcloud"]))
+def test_normalise_region_is_idempotent(region: str, provider: str) -> None:
+    knowledge = load_knowledge()
+    once = normalise_region(region, provider, knowledge)
+    assert normalise_region(once, provider, knowledge) == once
