@@ -33,8 +33,12 @@ class Template:
 
 @dataclass(frozen=True, slots=True)
 class TemplateDirective:
+    """A ``%{if}``/``%{for}`` directive: evaluated to Unknown, but the expressions it names are
+    kept so that its references still become graph edges."""
+
     text: str
     line: int = 0
+    exprs: tuple["Expr", ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +196,8 @@ def children(expr: Expr) -> Iterator[Expr]:
     match expr:
         case Template(parts=parts):
             yield from (p for p in parts if not isinstance(p, str))
+        case TemplateDirective(exprs=exprs):
+            yield from exprs
         case GetAttr(obj=obj) | Splat(obj=obj):
             yield obj
         case Index(obj=obj, key=key):
