@@ -135,7 +135,7 @@ def test_commits_are_checked_by_the_hook(project: tuple[Path, dict[str, str]]) -
     work, env = project
     first = _commit(work, env, "providers", {"infra/providers.tf": PROVIDERS})
     assert first.returncode == 0, first.stdout + first.stderr
-    assert "snclint" in first.stdout
+    assert "snclint (SecNumCloud hosting of sensitive data)" in first.stdout + first.stderr
 
     # only data.tf is staged: the hook must still read providers.tf, its module's other file
     refused = _commit(work, env, "records", {"infra/data.tf": BUCKET.format(level="particuliere")})

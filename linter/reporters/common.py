@@ -132,13 +132,13 @@ _URL = re.compile(r"https?://[^\s<>\"'`]+")
 
 def reference_parts(reference: str) -> tuple[str, str | None]:
     """A policy reference as (title, url): a bare URL, or a title with the URL in it
-    (``Title: URL``, ``Title <URL>``, ``Title (URL)``). url is None when there is no web link."""
+    (``Title — URL``, ``Title: URL``, ``Title <URL>``, ``Title (URL)``). url is None when there is no web link."""
     found = list(_URL.finditer(reference))
     if not found:
         return reference.strip(), None
     match = found[-1]
     url = match.group().rstrip(").,;]>")
-    title = (reference[: match.start()] + reference[match.start() + len(url):]).strip(" \t-–:([<>])")
+    title = (reference[: match.start()] + reference[match.start() + len(url):]).strip(" \t-–—:([<>])")
     return title or url, url
 
 

@@ -71,6 +71,7 @@ def test_reference_parts() -> None:
     assert reference_parts("https://a.example/x") == ("https://a.example/x", "https://a.example/x")
     assert reference_parts("SREN, article 31: https://a.example/x") == ("SREN, article 31", "https://a.example/x")
     assert reference_parts("SREN (https://a.example/x)") == ("SREN", "https://a.example/x")
+    assert reference_parts("Loi n° 2024-449 — https://a.example/x") == ("Loi n° 2024-449", "https://a.example/x")
     assert reference_parts("javascript:alert(1)") == ("javascript:alert(1)", None)
 
 
