@@ -2,8 +2,9 @@
 
 Kept apart from reading and validating (``policy_files``) so that each function here can trust its
 input: every key it reads was required or typed by the JSON Schema of its kind. The consistency
-checks a schema cannot express (an offer id under its provider, a regex with a ``region`` group)
-live here too, next to the shapes they check.
+checks a schema cannot express (an offer id under its provider, a regex with a ``region`` group,
+ids that recognition data names being in the catalogue) and the merging of recognition files live
+here too, next to the shapes they work on.
 """
 from __future__ import annotations
 
