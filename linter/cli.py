@@ -290,7 +290,7 @@ def _merge(reports: tuple[str, ...], output: str | None, fail_on: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point; returns the exit code (click usage errors give 2 as well)."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="snclint", standalone_mode=False)
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="snclint", standalone_mode=False)
     except click.exceptions.Exit as done:
         return int(done.exit_code or 0)
     except click.ClickException as err:
@@ -299,4 +299,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return EXIT_ERROR
-    return EXIT_OK
+    return code if isinstance(code, int) else EXIT_OK
