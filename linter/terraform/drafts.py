@@ -16,7 +16,7 @@ from linter.terraform.definitions import Decl
 from linter.terraform.expand import address_key, evaluate_body
 from linter.terraform.ir import Body, Expr
 from linter.terraform.modules import CallResult, ModuleInstance
-from linter.terraform.provider_facts import cluster_targets, default_tag_paths
+from linter.terraform.provider_facts import cluster_targets, default_tag_paths, resource_region_paths
 from linter.terraform.providers import providers_map
 from linter.terraform.references import Target, targets_of
 from linter.terraform.resources import ResourceEval
@@ -79,7 +79,8 @@ def resource_drafts(inst: ModuleInstance, resource: ResourceEval) -> Iterator[Dr
     suppressions = suppressions_of(decl)
     exp = resource.expansion
     notes = (exp.reason + ": evaluated once, with each/count unknown",) if exp.mode == "unknown" else ()
-    region_paths = knowledge.types[resource.type].region_paths if resource.type in knowledge.types else ()
+    own = knowledge.types[resource.type].region_paths if resource.type in knowledge.types else ()
+    region_paths = tuple(dict.fromkeys((*own, *resource_region_paths(knowledge, config.source))))
     for instance in resource.instances:
         attributes = instance.attributes.materialized()
         tags = tags_at(attributes, knowledge.tag_paths(resource.type), body, file, line)

@@ -79,11 +79,9 @@ def expansion(body: Body, scope: Scope, what: str) -> Expansion:
     """The instances of a resource or module call, from its ``count``/``for_each``."""
     count, for_each = body.attribute("count"), body.attribute("for_each")
     if count is not None:
-        value = value_of(count.expr, scope)
-        number = _count(value)
-        if number is None:
-            reason = value.reason if isinstance(value, Unknown) else f"count = {value!r} is not a number"
-            return _unknown("count", f"count of {what} is not known: {reason}")
+        number = _count(value_of(count.expr, scope))
+        if isinstance(number, str):
+            return _unknown("count", f"count of {what} is not known: {number}")
         return Expansion(mode="count", meta="count", items=tuple((i, i) for i in range(number)))
     if for_each is not None:
         value = value_of(for_each.expr, scope)
@@ -98,17 +96,21 @@ def _unknown(meta: str, reason: str) -> Expansion:
     return Expansion(mode="unknown", meta=meta, items=((NO_KEY, None),), reason=reason)
 
 
-def _count(value: Any) -> int | None:
+def _count(value: Any) -> int | str:
+    """The number of instances, or why there is none."""
+    if isinstance(value, Unknown):
+        return value.reason
+    number = value
     if isinstance(value, str):
         try:
-            value = int(value)
+            number = int(value)
         except ValueError:
-            return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    if value < 0 or value != int(value) or value > MAX_INSTANCES:
-        return None
-    return int(value)
+            pass
+    if isinstance(number, bool) or not isinstance(number, (int, float)) or number < 0 or number != int(number):
+        return f"count = {value!r} is not a whole number"
+    if number > MAX_INSTANCES:
+        return f"count = {number} is more than the {MAX_INSTANCES} instances expanded"
+    return int(number)
 
 
 def _for_each_items(value: Any) -> tuple[tuple[str, Any], ...] | Unknown:

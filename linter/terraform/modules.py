@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from linter.terraform.providers import ProviderTable
 
 MAX_DEPTH = 32
+MAX_INSTANCES = 20_000
 
 
 @dataclass(slots=True)
@@ -39,6 +40,18 @@ class RootContext:
     assigned: Mapping[str, Any]  # root variable values from tfvars, --var-file, --var
     implicit: dict[str, ProviderConfig]  # empty provider configurations made for unconfigured names
     provider_blocks: dict[str, tuple[Decl, ModuleInstance]]  # provider address → its block, module
+    instances_left: int = MAX_INSTANCES  # resource and module instances this root may still expand
+
+    def admit(self, exp: Expansion, what: str) -> Expansion:
+        """``exp`` when the root's instance budget allows it, else one instance standing for all
+        (a hostile ``for_each`` nested in module ``for_each``s must not explode)."""
+        if exp.mode in ("count", "for_each"):
+            if len(exp.items) > self.instances_left:
+                return Expansion(mode="unknown", meta=exp.meta, items=((None, None),),
+                                 reason=f"{what} has more instances than are expanded in one root module "
+                                        f"({MAX_INSTANCES})")
+            self.instances_left -= len(exp.items)
+        return exp
 
 
 @dataclass(slots=True)
@@ -135,7 +148,8 @@ class ModuleInstance:
     def _resolve(self, name: str) -> CallResult:
         decl = self.definition.calls[name]
         source = _source(decl)
-        exp = expansion(decl.block.body, self.scope, _dotted(self.address, f"module.{name}"))
+        what = _dotted(self.address, f"module.{name}")
+        exp = self.ctx.admit(expansion(decl.block.body, self.scope, what), what)
         scopes = tuple((key if exp.mode in ("count", "for_each") else None,
                         Extended(self.scope, exp.names(key, value)) if exp.meta else self.scope)
                        for key, value in exp.items)

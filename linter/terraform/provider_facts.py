@@ -76,6 +76,15 @@ def implicit_source(knowledge: Knowledge, name: str) -> str:
 
 def default_tag_paths(knowledge: Knowledge, source: str | None) -> tuple[str, ...]:
     """Paths of a provider configuration whose tags apply to all its resources."""
+    return _provider_paths(knowledge, source, "default_tags")
+
+
+def resource_region_paths(knowledge: Knowledge, source: str | None) -> tuple[str, ...]:
+    """Paths of a resource's own attributes that hosting recognition reads its region from."""
+    return _provider_paths(knowledge, source, "resource_region_paths")
+
+
+def _provider_paths(knowledge: Knowledge, source: str | None, key: str) -> tuple[str, ...]:
     if not source:
         return ()
     paths: list[str] = []
@@ -83,10 +92,10 @@ def default_tag_paths(knowledge: Knowledge, source: str | None) -> tuple[str, ..
         if not isinstance(entry, Mapping):
             continue
         sources = {normalise_provider_source(s) for s in entry.get("sources") or () if isinstance(s, str)}
-        found = entry.get("default_tags")
+        found = entry.get(key)
         if source in sources and found:
             paths.extend([found] if isinstance(found, str) else [p for p in found if isinstance(p, str)])
-    return tuple(paths)
+    return tuple(dict.fromkeys(paths))
 
 
 def cluster_targets(config: ProviderConfig, ctx: RootContext) -> list[Target]:

@@ -61,7 +61,8 @@ class ProviderTable:
         self.inst = inst
         self._own: dict[str, Decl] = {}
         for decl in inst.definition.providers:
-            self._own.setdefault(block_key(decl), decl)
+            if inst.parent is None or not _is_proxy(decl):
+                self._own.setdefault(block_key(decl), decl)
         self._passed: dict[str, str] = providers_map(inst.call)
         self._cache: dict[str, ProviderConfig] = {}
 
@@ -110,6 +111,13 @@ class ProviderTable:
         )
         inst.ctx.provider_blocks[address] = (decl, inst)
         return config
+
+
+def _is_proxy(decl: Decl) -> bool:
+    """In a child module, ``provider "aws" { alias = "x" }`` (or an empty block) configures
+    nothing: it declares a name its caller passes (a proxy, like ``configuration_aliases``)."""
+    body = decl.block.body
+    return not body.blocks and all(a.name == "alias" for a in body.attributes)
 
 
 def _implicit(inst: ModuleInstance, key: str, hint: str | None) -> ProviderConfig:

@@ -37,8 +37,8 @@ class ResourceEval:
         self.local_address = f"{type_}.{name}"
         self.address = f"{inst.address}.{self.local_address}" if inst.address else self.local_address
         self.base = f"{inst.base}.{self.local_address}" if inst.base else self.local_address
-        self._expansion = Cell(lambda: expansion(decl.block.body, inst.scope, self.address),
-                               f"count/for_each of {self.address}")
+        self._expansion = Cell(lambda: inst.ctx.admit(expansion(decl.block.body, inst.scope, self.address),
+                                                      self.address), f"count/for_each of {self.address}")
         self._instances: list[ResourceInstance] | None = None
         self.value = Cell(self._value, self.address)
 

@@ -24,7 +24,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MODULE_SUFFIXES = (".tf", ".tf.json")
 MANIFEST = ".terraform/modules/modules.json"
 _REGISTRY_HOSTS = ("registry.terraform.io/", "registry.opentofu.org/")
-_REGISTRY = re.compile(r"^(?:[0-9a-z.-]+\.[a-z]+/)?([0-9A-Za-z_-]+/[0-9A-Za-z_-]+/[0-9a-z]+)(?://.*)?$")
+_REGISTRY = re.compile(r"^(?:[0-9a-z.-]+\.[a-z]+(?::[0-9]+)?/)?([0-9a-z_-]+/[0-9a-z_-]+/[0-9a-z]+)(?://.*)?$")
 
 
 def is_local_source(source: str) -> bool:
@@ -39,7 +39,7 @@ def registry_address(source: str) -> str | None:
     for host in ("github.com/", "bitbucket.org/", "gitlab.com/"):
         if source.startswith(host):
             return None
-    match = _REGISTRY.match(source)
+    match = _REGISTRY.match(source.strip().lower())
     return match.group(1) if match else None
 
 

@@ -196,3 +196,44 @@ def test_shipped_cluster_clients_file_matches_its_schema() -> None:
     data = yaml.safe_load((files("linter.policies") / "terraform-kubernetes.yaml").read_text("utf-8"))
     schema = json.loads((files("linter.schemas") / "terraform-kubernetes.schema.json").read_text("utf-8"))
     jsonschema.Draft202012Validator(schema).validate(data)
+
+
+def test_alias_only_provider_block_in_a_child_is_a_proxy(tmp_path: Path) -> None:
+    files = {
+        "main.tf": """
+            provider "aws" {
+              alias  = "dr"
+              region = "eu-central-1"
+            }
+            module "m" {
+              source    = "./m"
+              providers = { aws.dr = aws.dr }
+            }
+            """,
+        "m/main.tf": """
+            provider "aws" {
+              alias = "dr"
+            }
+            resource "aws_s3_bucket" "copy" {
+              provider = aws.dr
+            }
+            """,
+    }
+    node = nodes(run(tmp_path, files))[".::module.m.aws_s3_bucket.copy"]
+    assert provider(node) == "provider.aws.dr"
+
+
+def test_instances_in_different_regions_are_separate_nodes(tmp_path: Path) -> None:
+    files = {"main.tf": """
+        provider "aws" {
+          region = "eu-west-3"
+        }
+        resource "aws_s3_bucket" "b" {
+          for_each = { paris = "eu-west-3", virginia = "us-east-1" }
+          region   = each.value
+          tags     = { data_sensitivity = "particuliere" }
+        }
+        """}
+    found = nodes(run(tmp_path, files))
+    assert sorted(found) == ['.::aws_s3_bucket.b["paris"]', '.::aws_s3_bucket.b["virginia"]']
+    assert found['.::aws_s3_bucket.b["virginia"]'].attributes["region"] == "us-east-1"

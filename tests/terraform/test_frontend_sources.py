@@ -7,9 +7,12 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers.tf_project import nodes, provider, run, tags
+from helpers.tf_project import KNOWLEDGE, nodes, provider, run, tags
 
 from linter.model import Location, NodeKind, Problem
+from linter.terraform.expand import Expansion
+from linter.terraform.modules import RootContext
+from linter.terraform.sources import Reader, registry_address
 
 PROVIDER = 'provider "aws" {\n  region = "eu-west-3"\n}\n'
 
@@ -180,3 +183,35 @@ def test_module_not_on_disk_is_opaque(tmp_path: Path, source: str) -> None:
     node = nodes(run(tmp_path, files))[".::module.m"]
     assert tags(node) == {"sensibilite": "dsp"} and node.attributes["source"] == source
     assert node.notes[0].startswith(f"module source {source} was not")
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("terraform-aws-modules/rds/aws", "terraform-aws-modules/rds/aws"),
+    ("registry.terraform.io/Terraform-AWS-Modules/RDS/aws", "terraform-aws-modules/rds/aws"),
+    ("app.terraform.io/example-org/network/google//modules/vpc", "example-org/network/google"),
+    ("git::https://example.org/infra/modules.git//bucket?ref=v1", None),
+    ("github.com/example/terraform-modules", None),
+    ("./modules/db", None),
+])
+def test_registry_address(source: str, expected: str | None) -> None:
+    assert registry_address(source) == expected
+
+
+def test_instance_budget_of_a_root(tmp_path: Path) -> None:
+    ctx = RootContext(root=".", knowledge=KNOWLEDGE, reader=Reader(tmp_path, tmp_path, {}),
+                      definition_of=lambda folder: None, assigned={}, implicit={}, provider_blocks={},
+                      instances_left=3)
+    five = Expansion(mode="count", meta="count", items=tuple((i, i) for i in range(5)))
+    two = Expansion(mode="count", meta="count", items=((0, 0), (1, 1)))
+    assert ctx.admit(two, "aws_s3_bucket.a") is two
+    limited = ctx.admit(five, "aws_s3_bucket.b")
+    assert limited.mode == "unknown" and "more instances than are expanded" in limited.reason
+
+
+def test_count_beyond_the_expansion_limit_is_unknown(tmp_path: Path) -> None:
+    files = {"main.tf": PROVIDER + 'resource "aws_s3_bucket" "many" {\n  count = 100000\n'
+                                   '  tags = { data_sensitivity = "dsp" }\n}\n'}
+    node = nodes(run(tmp_path, files))[".::aws_s3_bucket.many"]
+    assert tags(node) == {"data_sensitivity": "dsp"}
+    assert node.notes[0].startswith("count of aws_s3_bucket.many is not known: "
+                                    "count = 100000 is more than the 512 instances")
