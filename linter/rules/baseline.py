@@ -77,8 +77,10 @@ def read_baseline(text: str, source: str) -> set[Key]:
     """The keys of a baseline file; a file that is not one is a ``ConfigError`` (one line)."""
     try:
         data: Any = json.loads(text)
-    except ValueError as err:
+    except json.JSONDecodeError as err:
         raise ConfigError(f"{source}: not a snclint baseline: invalid JSON ({err.msg}, line {err.lineno})") from None
+    except (ValueError, RecursionError) as err:  # a huge number, nesting deeper than Python's stack
+        raise ConfigError(f"{source}: not a snclint baseline: {type(err).__name__}") from None
     if not isinstance(data, dict) or "entries" not in data:
         raise ConfigError(f"{source}: not a snclint baseline: expected an object with 'version' and 'entries'")
     if data.get("version") != VERSION:

@@ -98,6 +98,7 @@ def test_entries_without_fingerprint_are_accepted() -> None:
     ('{"version": 1, "entries": {}}', r"'entries' must be a list"),
     ('{"version": 1, "entries": [{"rule": "SNC001", "file": "main.tf"}]}', r"baseline entry 1 needs"),
     ('{"version": 1, "entries": ["SNC001"]}', r"baseline entry 1 needs"),
+    ("[" * 100_000 + "]" * 100_000, r"b\.json: not a snclint baseline"),
 ])
 def test_bad_files_are_one_line_config_errors(text: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message) as err:
