@@ -176,7 +176,8 @@ class Converter:
                 text = self.source[parts[i].meta.start_pos:parts[end].meta.end_pos]
                 if self.unescape_source:
                     text = unescape_once(text)
-                out.append(TemplateDirective(text, self.line(parts[i])))
+                exprs = self._directive_exprs(parts[i:end + 1], depth)
+                out.append(TemplateDirective(text, self.line(parts[i]), exprs))
                 i = end
             else:
                 raise ConvertError(self.line(parts[i]), "template directive without its opening")
@@ -209,6 +210,16 @@ class Converter:
                 if not stack:
                     return j
         raise ConvertError(self.line(parts[start]), "unterminated template directive")
+
+    def _directive_exprs(self, parts: list[Tree], depth: int) -> tuple[Expr, ...]:
+        """The conditions, collections and interpolations of a directive and its body, in
+        order (nested directives included): what its references are read from."""
+        found: list[Expr] = []
+        for part in parts:
+            content = part.children[0]
+            if isinstance(content, Tree) and content.data in ("interpolation", *_OPENERS):
+                found.append(self.expr(_trees(content)[-1], depth))
+        return tuple(found)
 
     @staticmethod
     def _literal_text(token: Token) -> str:

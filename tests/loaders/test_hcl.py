@@ -1,6 +1,8 @@
 """linter.loaders.hcl: exact IR, lines and errors for Terraform native syntax."""
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -27,6 +29,7 @@ from linter.terraform.ir import (
     TupleExpr,
     UnaryOp,
     Variable,
+    traversals,
 )
 
 
@@ -74,13 +77,25 @@ def test_lone_interpolation_is_the_expression_itself() -> None:
     assert expr_of('"${var.tags}"') == var("var", "tags")
 
 
-def test_template_directives_are_kept_whole() -> None:
+def test_template_directives_are_kept_whole_with_the_expressions_they_name() -> None:
     assert expr_of('"a-%{ if var.x }yes%{ else }no%{ endif }-b"') == Template((
-        "a-", TemplateDirective("%{ if var.x }yes%{ else }no%{ endif }", 1), "-b",
+        "a-", TemplateDirective("%{ if var.x }yes%{ else }no%{ endif }", 1, (var("var", "x"),)), "-b",
     ), 1)
     assert expr_of('"%{for s in var.l}${s},%{endfor}"') == Template((
-        TemplateDirective("%{for s in var.l}${s},%{endfor}", 1),
+        TemplateDirective("%{for s in var.l}${s},%{endfor}", 1, (var("var", "l"), Variable("s", 1))),
     ), 1)
+
+
+def test_nested_directive_references_reach_traversals() -> None:
+    source = ('"%{ for k, v in var.m }%{ if v.on && contains(local.f, k) }${aws_s3_bucket.b[k].arn}'
+              '%{ else }${upper(data.x.y.z)}%{ endif }%{ endfor }"')
+    (directive,) = cast(Template, expr_of(source)).parts
+    assert isinstance(directive, TemplateDirective)
+    assert [type(e).__name__ for e in directive.exprs] == ["GetAttr", "BinaryOp", "GetAttr", "Call"]
+    assert sorted(traversals(expr_of(source))) == [
+        ("aws_s3_bucket", "b"), ("data", "x", "y", "z"), ("k",), ("k",), ("local", "f"),
+        ("v", "on"), ("var", "m"),
+    ]
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -115,7 +130,9 @@ def test_heredoc_interpolations_are_parsed_with_their_strings() -> None:
 def test_heredoc_directive_and_empty_heredoc() -> None:
     text = "x = <<EOT\n%{ for p in var.ps ~}\n${p}\n%{ endfor ~}\nEOT\ny = <<E\nE\n"
     x, y = load_hcl("t.tf", text).body.attributes
-    assert x.expr == Template((TemplateDirective("%{ for p in var.ps ~}\n${p}\n%{ endfor ~}", 2), "\n"), 1)
+    assert x.expr == Template((TemplateDirective(
+        "%{ for p in var.ps ~}\n${p}\n%{ endfor ~}", 2, (var("var", "ps", line=2), Variable("p", 3))),
+        "\n"), 1)
     assert y == Attribute("y", Literal("", 6), 6)
 
 

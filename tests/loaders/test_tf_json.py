@@ -91,7 +91,7 @@ def test_strings_are_templates_parsed_by_the_grammar() -> None:
     assert [a.expr for a in block.body.attributes] == [
         Call("lookup", (GetAttr(Variable("var", 1), "m", 1), Literal("k", 1), Literal("}", 1)), False, 1),
         Literal("${literal} %{x}", 1),
-        Template((TemplateDirective('%{ if var.x }"yes"%{ endif }', 1),), 1),
+        Template((TemplateDirective('%{ if var.x }"yes"%{ endif }', 1, (GetAttr(Variable("var", 1), "x", 1),)),), 1),
         GetAttr(Variable("var", 1), "n", 1),
     ]
 
