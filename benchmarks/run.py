@@ -1,0 +1,178 @@
+"""Time ``snclint scan`` on a corpus: wall time, files/s, resources/s and peak memory (median of runs).
+
+    python benchmarks/run.py CORPUS_DIR [--format json] [--repeat 3] [-- more scan options]
+    python benchmarks/run.py CORPUS_DIR --profile          # in-process, under cProfile
+    python benchmarks/run.py CORPUS_DIR --command "checkov -d . --quiet"   # another tool, same clock
+
+Each run is a fresh process (``python -m linter scan .`` in CORPUS_DIR, so its ``.snclint.yaml`` is
+found), as a user or CI would run it; start-up and imports are part of the figure. File and resource
+counts come from the JSON report's summary.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+SCANNED_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json", ".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    cpu_seconds: float  # user + system, the process and the children it waited for (e.g. kubectl)
+    peak_bytes: int
+    exit_code: int
+
+
+def measure(command: list[str], cwd: Path, log: Path) -> Run:
+    """Run ``command`` and return its wall time and its own peak RSS (``wait4``, not the parent's)."""
+    with log.open("wb") as sink:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, cwd=cwd, stdout=sink, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+    return Run(seconds=seconds, cpu_seconds=usage.ru_utime + usage.ru_stime, peak_bytes=usage.ru_maxrss * scale,
+               exit_code=proc.returncode)
+
+
+def scan_command(fmt: str, report: Path, extra: list[str]) -> list[str]:
+    command = [sys.executable, "-m", "linter", "scan", ".", "--fail-on", "never"]
+    if fmt == "json":
+        return command + ["--format", "json", "-o", str(report), *extra]
+    return command + ["--format", fmt, "-o", os.devnull, "--report", f"json:{report}", *extra]
+
+
+def read_summary(report: Path) -> dict[str, int]:
+    try:
+        return json.loads(report.read_text(encoding="utf-8"))["summary"]
+    except (OSError, ValueError, KeyError) as err:
+        raise SystemExit(f"run.py: no usable JSON report at {report}: {err}") from None
+
+
+def count_inputs(corpus: Path) -> int:
+    """Files a scan would read, by name, for tools that do not report it."""
+    skipped = {".git", ".terraform", "node_modules", ".venv"}
+    total = 0
+    for _folder, dirs, names in os.walk(corpus):
+        dirs[:] = [d for d in dirs if d not in skipped]
+        total += sum(1 for n in names if n.endswith(SCANNED_SUFFIXES) or n == "terraform.tfvars")
+    return total
+
+
+def mib(n: float) -> str:
+    return f"{n / 2**20:,.0f} MiB"
+
+
+def report(runs: list[Run], files: int, resources: int | None, label: str) -> str:
+    wall = statistics.median(r.seconds for r in runs)
+    peak = statistics.median(r.peak_bytes for r in runs)
+    lines = [
+        f"command:     {label}",
+        f"runs:        {len(runs)} ({', '.join(f'{r.seconds:.2f}s' for r in runs)}); exit code {runs[-1].exit_code}",
+        f"wall time:   {wall:.2f} s (median; min {min(r.seconds for r in runs):.2f} s)",
+        f"cpu time:    {statistics.median(r.cpu_seconds for r in runs):.2f} s user+system (median; "
+        f"compare with wall time on a busy machine)",
+        f"files:       {files} -> {files / wall:,.0f} files/s",
+    ]
+    if resources is not None:
+        lines.append(f"resources:   {resources} -> {resources / wall:,.0f} resources/s")
+    lines.append(f"peak memory: {mib(peak)} (median; max {mib(max(r.peak_bytes for r in runs))})")
+    return "\n".join(lines) + "\n"
+
+
+def timed(args: argparse.Namespace, corpus: Path, work: Path) -> int:
+    log = work / "output.log"
+    if args.command:
+        command = shlex.split(args.command)
+    else:
+        command = scan_command(args.format, work / "report.json", args.extra)
+    runs = []
+    for i in range(args.warmup + args.repeat):
+        run = measure(command, corpus, log)
+        if run.exit_code not in (0, 1) or (not args.command and run.exit_code != 0):
+            tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+            sys.stderr.write(f"run.py: {shlex.join(command)} exited with {run.exit_code}:\n{tail}\n")
+            return 1
+        if i >= args.warmup:
+            runs.append(run)
+    if args.command:
+        files, resources = count_inputs(corpus), None
+    else:
+        summary = read_summary(work / "report.json")
+        files, resources = summary["files"], summary["resources"]
+        findings = {k: summary.get(k, 0) for k in ("error", "warning", "info", "suppressed")}
+        sys.stdout.write("findings:    " + ", ".join(f"{v} {k}" for k, v in findings.items()) + "\n")
+    sys.stdout.write(report(runs, files, resources, shlex.join(command)))
+    return 0
+
+
+def profiled(args: argparse.Namespace, corpus: Path, work: Path) -> int:
+    """One scan in this process under cProfile, to find hot spots (slower than a plain run)."""
+    from linter.cli import main as snclint
+
+    out = work / "report.json"
+    argv = ["scan", ".", "--fail-on", "never", "--format", "json", "-o", str(out), *args.extra]
+    here = Path.cwd()
+    profile = cProfile.Profile()
+    os.chdir(corpus)
+    try:
+        start = time.perf_counter()
+        code = profile.runcall(snclint, argv)
+        seconds = time.perf_counter() - start
+    finally:
+        os.chdir(here)
+    if code not in (0, 1):
+        sys.stderr.write(f"run.py: snclint {shlex.join(argv)} exited with {code}\n")
+        return 1
+    if args.save:
+        profile.dump_stats(args.save)
+    summary = read_summary(out)
+    sys.stdout.write(f"profiled scan: {seconds:.2f} s, {summary['files']} files, "
+                     f"{summary['resources']} resources\n")
+    for key, count in (("cumulative", args.top), ("tottime", 15)):
+        text = io.StringIO()
+        pstats.Stats(profile, stream=text).strip_dirs().sort_stats(key).print_stats(count)
+        body = text.getvalue()
+        sys.stdout.write(f"\n--- top {count} by {key} ---\n" + body[body.find("   ncalls"):])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", type=Path, help="directory to scan (e.g. made by generate.py)")
+    parser.add_argument("extra", nargs="*", help="after --: more `snclint scan` options (e.g. -- --jobs 2)")
+    parser.add_argument("--format", default="json", help="report format to produce (default json)")
+    parser.add_argument("--repeat", type=int, default=3, help="measured runs (default 3)")
+    parser.add_argument("--warmup", type=int, default=0, help="unmeasured runs first (default 0)")
+    parser.add_argument("--profile", action="store_true", help="one in-process run under cProfile")
+    parser.add_argument("--top", type=int, default=25, help="profile entries to print (default 25)")
+    parser.add_argument("--save", metavar="FILE", help="with --profile: also write the raw stats (pstats, snakeviz)")
+    parser.add_argument("--command", help="time this shell-quoted command in CORPUS_DIR instead of snclint")
+    args = parser.parse_args(argv)
+    if not args.corpus.is_dir():
+        parser.error(f"{args.corpus} is not a directory")
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    corpus = args.corpus.resolve()
+    with tempfile.TemporaryDirectory(prefix="snclint-bench-") as tmp:
+        if args.profile:
+            return profiled(args, corpus, Path(tmp))
+        return timed(args, corpus, Path(tmp))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
