@@ -54,7 +54,10 @@ def _display(path: Path) -> str:
 
 def _write(text: str, output: str | None) -> None:
     if output and output != "-":
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as err:
+            raise UsageError(f"{output}: cannot write: {err.strerror}") from None
     else:
         click.echo(text, nl=False)
 
@@ -94,6 +97,8 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Unevaluable classifications (SNC004) are errors.")
 @click.option("--select", multiple=True, help="Only these rule ids (comma-separated, prefixes allowed).")
 @click.option("--ignore", multiple=True, help="Not these rule ids.")
+@click.option("--gitlab-sast-schema", "sast_schema", default="15.2.1", show_default=True,
+              help="Schema version declared in the gitlab-sast report.")
 @click.option("--jobs", type=int, default=0, help="Worker processes (0: automatic).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache.")
 @click.pass_context
@@ -101,21 +106,30 @@ def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str | Non
          config_file: str | None, policies: tuple[str, ...], catalogs: tuple[str, ...],
          var_files: tuple[str, ...], variables: tuple[str, ...], fail_on: str, baseline: str | None,
          write_baseline: str | None, strict: bool, select: tuple[str, ...], ignore: tuple[str, ...],
-         jobs: int, no_cache: bool) -> None:
+         sast_schema: str, jobs: int, no_cache: bool) -> None:
     """Scan Terraform and Kubernetes files (PATH may be - for standard input)."""
     ctx.exit(_scan(paths or (".",), fmt, output, reports, config_file, policies, catalogs, var_files,
-                   variables, fail_on, baseline, write_baseline, strict, select, ignore))
+                   variables, fail_on, baseline, write_baseline, strict, select, ignore, sast_schema))
 
 
 @_guard
 def _scan(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[str, ...],
           config_file: str | None, policies: tuple[str, ...], catalogs: tuple[str, ...],
           var_files: tuple[str, ...], variables: tuple[str, ...], fail_on: str, baseline: str | None,
-          write_baseline: str | None, strict: bool, select: tuple[str, ...], ignore: tuple[str, ...]) -> int:
+          write_baseline: str | None, strict: bool, select: tuple[str, ...], ignore: tuple[str, ...],
+          sast_schema: str) -> int:
     from linter.reporters import get_reporter
+    from linter.reporters.gitlab_sast import check_version
     from linter.scan import ScanOptions, run_scan
 
     extra = [_parse_report(r) for r in reports]
+    check_version(sast_schema)
+
+    def render(name: str) -> str:
+        if name == "gitlab-sast":
+            return get_reporter(name)(result, schema_version=sast_schema)  # type: ignore[call-arg]
+        return get_reporter(name)(result)
+
     config, knowledge = _setup(paths, config_file, policies, catalogs)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     options = ScanOptions(paths=paths, stdin=stdin, var_files=var_files, variables=_variables(variables),
@@ -126,10 +140,10 @@ def _scan(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[s
     if write_baseline:
         from linter.rules.baseline import write_baseline as dump
 
-        Path(write_baseline).write_text(dump(result.active), encoding="utf-8")
-    _write(get_reporter(fmt)(result), output)
+        _write(dump(result.findings), write_baseline)
+    _write(render(fmt), output)
     for name, file in extra:
-        Path(file).write_text(get_reporter(name)(result), encoding="utf-8")
+        _write(render(name), file)
     return exit_code(result, fail_on)
 
 

@@ -6,7 +6,7 @@ the files, so that tests, ``merge`` and the pre-commit hook run the same code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -73,8 +73,9 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
 
 def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path | None = None) -> Scan:
     cwd = cwd or Path.cwd()
+    started = _now()
     fragments = load_fragments(options, config, knowledge, cwd)
-    graph, graph_problems = build_graph(fragments, knowledge)
+    graph, graph_problems = build_graph(fragments, knowledge, options.today)
     vocabulary = vocabulary_for(knowledge, config)
     classifications = {}
     seeds = {}
@@ -103,8 +104,13 @@ def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Pa
                     if d["node"].kind not in (NodeKind.HOSTING,) and d["node"].origin != "config")
     result = ScanResult(tool_version=__version__, files=tuple(files), resources=resources,
                         findings=tuple(findings), rules=tuple(rules),
-                        notes=tuple(n for f in fragments for n in f.notes))
+                        notes=tuple(n for f in fragments for n in f.notes),
+                        started_at=started, finished_at=_now())
     return Scan(result=result, context=context)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def scan_paths(paths: Sequence[str], config: Config, knowledge: Knowledge) -> ScanResult:

@@ -1,24 +1,27 @@
 """Fragments → one ``networkx.MultiDiGraph`` per scan (SPEC §4).
 
 The single place where frontends' nodes, edges and references become a graph: references become
-data-flow edges when ``policies/flows.yaml`` says so (else ``references``), hosting clues become
+data-flow edges when ``policies/flows.yaml`` says so (``graph.flows``), hosting clues become
 ``hosted_on`` edges to hosting nodes, and config clusters that name a Terraform resource are tied
 to it.
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Iterable, Mapping
 
 import networkx as nx
 
+from linter.graph.flows import add_reference_edges, index_flows
 from linter.graph.hosting import resolve_hosting
-from linter.knowledge import FlowRule, Knowledge
+from linter.knowledge import Knowledge
 from linter.model import Edge, Fragment, Hosting, Location, Node, NodeKind, Problem, Relation
 
 Graph = nx.MultiDiGraph
 
 
-def build_graph(fragments: Iterable[Fragment], knowledge: Knowledge) -> tuple[Graph, list[Problem]]:
+def build_graph(fragments: Iterable[Fragment], knowledge: Knowledge,
+                today: date | None = None) -> tuple[Graph, list[Problem]]:
     """Every node keyed by ``Node.key``; node data ``node`` (the Node) and, once resolved,
     ``hosting`` (a Hosting, on the node that the clue resolved for)."""
     graph: Graph = nx.MultiDiGraph()
@@ -35,23 +38,8 @@ def build_graph(fragments: Iterable[Fragment], knowledge: Knowledge) -> tuple[Gr
     for edge in edges:
         if edge.source in graph and edge.target in graph:
             _add_edge(graph, edge)
-    flows = _flow_index(knowledge.flows)
-    for key, data in list(graph.nodes(data=True)):
-        node: Node = data["node"]
-        for ref in node.references:
-            if ref.target not in graph or ref.target == key:
-                continue
-            rule = _match_flow(flows, node.type, ref.attribute)
-            if rule is None:
-                _add_edge(graph, Edge(source=key, target=ref.target, relation=Relation.REFERENCES,
-                                      location=ref.location, attribute=ref.attribute))
-            elif rule.direction == "to-target":
-                _add_edge(graph, Edge(source=key, target=ref.target, relation=Relation(rule.relation),
-                                      location=ref.location, attribute=ref.attribute))
-            else:
-                _add_edge(graph, Edge(source=ref.target, target=key, relation=Relation(rule.relation),
-                                      location=ref.location, attribute=ref.attribute))
-    _attach_hosting(graph, knowledge, problems)
+    graph.graph["unresolved_flows"] = add_reference_edges(graph, index_flows(knowledge.flows))
+    _attach_hosting(graph, knowledge, problems, today)
     return graph, problems
 
 
@@ -60,22 +48,7 @@ def _add_edge(graph: Graph, edge: Edge) -> None:
                    attribute=edge.attribute)
 
 
-def _flow_index(flows: Iterable[FlowRule]) -> dict[str, list[FlowRule]]:
-    index: dict[str, list[FlowRule]] = {}
-    for rule in flows:
-        index.setdefault(rule.type, []).append(rule)
-    return index
-
-
-def _match_flow(index: dict[str, list[FlowRule]], type_: str, attribute: str) -> FlowRule | None:
-    """A flow rule applies to its attribute and to anything nested below it."""
-    for rule in index.get(type_, ()):
-        if attribute == rule.attribute or attribute.startswith(rule.attribute + "."):
-            return rule
-    return None
-
-
-def _attach_hosting(graph: Graph, knowledge: Knowledge, problems: list[Problem]) -> None:
+def _attach_hosting(graph: Graph, knowledge: Knowledge, problems: list[Problem], today: date | None) -> None:
     by_address: dict[str, list[str]] = {}
     for key, data in graph.nodes(data=True):
         by_address.setdefault(data["node"].address, []).append(key)
@@ -95,7 +68,7 @@ def _attach_hosting(graph: Graph, knowledge: Knowledge, problems: list[Problem])
                 _add_edge(graph, Edge(source=key, target=target, relation=Relation.HOSTED_ON,
                                       location=node.location))
             continue
-        hosting = resolve_hosting(clue, node.type, node.attributes, knowledge)
+        hosting = resolve_hosting(clue, node.type, node.attributes, knowledge, today=today)
         if hosting is None:
             continue
         data["hosting"] = hosting
