@@ -95,6 +95,18 @@ def hosting_undetermined(ctx: Context, params: Mapping[str, Any]) -> list[Match]
         out.append(Match(node_key=node.key, address=node.address, location=node.location,
                          message=f"{node.address} holds {state[0]} data but its hosting cannot be determined: {why}",
                          cluster=node.cluster, sensitivity=state[0], evidence=tuple(evidence)))
+    for flow in ctx.graph.graph.get("unresolved_flows", ()):
+        state = ctx.sensitive.get(flow.source)
+        if state is None or state[0] not in levels:
+            continue
+        source = ctx.node(flow.source)
+        out.append(Match(node_key=flow.source, address=source.address, location=flow.location,
+                         cluster=source.cluster, sensitivity=state[0],
+                         evidence=(*ctx.classification_evidence(flow.source), *_path_evidence(ctx, state[1])),
+                         message=f"{source.address} holds {state[0]} data and {flow.relation.value} a destination "
+                                 f"({flow.attribute}) that the scan cannot resolve to a resource: its hosting "
+                                 f"cannot be checked",
+                         identity=f"flow:{flow.attribute}:{flow.location.file}:{flow.location.line}"))
     for problem in ctx.problems:
         if problem.rule_id == "SNC006":
             out.append(Match(node_key=None, address=problem.address, location=problem.location,
@@ -133,10 +145,11 @@ def classification_invalid(ctx: Context, params: Mapping[str, Any]) -> list[Matc
 
 
 def datastore_unclassified(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
+    kinds = {NodeKind(k) for k in params.get("kinds") or (NodeKind.DATASTORE.value,)}
     out = []
     for node in ctx.resources():
         cls = ctx.classifications.get(node.key)
-        if node.kind != NodeKind.DATASTORE or cls is None or cls.status != "unclassified":
+        if node.kind not in kinds or cls is None or cls.status != "unclassified":
             continue
         if node.key in ctx.sensitive:
             continue  # a replica or snapshot of classified data carries its classification

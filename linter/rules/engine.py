@@ -13,7 +13,6 @@ from linter.rules.checks import CHECKS
 from linter.rules.context import Context, Match
 from linter.rules.suppressions import is_active
 
-STRICT_RULES = frozenset({"SNC004"})
 UNSUPPRESSIBLE = frozenset({"SNC007"})
 
 
@@ -33,7 +32,8 @@ def run_rules(ctx: Context, rules: Sequence[RuleInfo], *, strict: bool = False) 
     findings: list[Finding] = []
     seen: set[str] = set()
     for rule in rules:
-        severity = Severity.ERROR if strict and rule.id in STRICT_RULES else rule.severity
+        strict_severity = rule.params.get("strict_severity")
+        severity = Severity.parse(strict_severity) if strict and strict_severity else rule.severity
         for match in CHECKS[rule.check](ctx, rule.params):
             fingerprint = fingerprint_of(rule.id, match)
             if fingerprint in seen:

@@ -27,7 +27,8 @@ WARNINGS = {"SNC003", "SNC004", "SNC007"}
 
 def rules() -> tuple[RuleInfo, ...]:
     return tuple(RuleInfo(id=rid, title=rid, check=check, rationale="", remediation="",
-                          severity=Severity.WARNING if rid in WARNINGS else Severity.ERROR)
+                          severity=Severity.WARNING if rid in WARNINGS else Severity.ERROR,
+                          params={"strict_severity": "error"} if rid == "SNC004" else {})
                  for rid, check in CHECK_OF.items())
 
 
