@@ -246,18 +246,24 @@ def _providers(catalogs: tuple[str, ...]) -> int:
 
 
 @cli.group(invoke_without_command=True)
+@click.option("--markdown", is_flag=True, help="The rules' documentation as Markdown.")
 @click.pass_context
-def policies(ctx: click.Context) -> None:
+def policies(ctx: click.Context, markdown: bool) -> None:
     """List the rules, or validate a policy directory."""
     if ctx.invoked_subcommand is None:
-        ctx.exit(_list_policies())
+        ctx.exit(_list_policies(markdown))
 
 
 @_guard
-def _list_policies() -> int:
+def _list_policies(markdown: bool) -> int:
+    from linter.explain import rules_markdown
     from linter.policy_files import load_knowledge
 
-    for rule in load_knowledge().rules:
+    rules = load_knowledge().rules
+    if markdown:
+        click.echo(rules_markdown(rules), nl=False)
+        return EXIT_OK
+    for rule in rules:
         click.echo(f"{rule.id}  {rule.severity.label:<8} {rule.title}")
     return EXIT_OK
 

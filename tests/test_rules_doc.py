@@ -1,0 +1,21 @@
+"""``docs/rules.md`` is the output of ``snclint policies --markdown``: the doc and the policies agree."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from linter.cli import main
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
+
+
+def test_rules_doc_is_in_sync(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["policies", "--markdown"]) == 0
+    assert DOC.read_text(encoding="utf-8") == capsys.readouterr().out, "regenerate: snclint policies --markdown > docs/rules.md"
+
+
+def test_every_rule_has_its_anchor() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    for n in range(8):
+        assert f"\n## SNC00{n}\n" in text
