@@ -12,7 +12,8 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
 
 def test_rules_doc_is_in_sync(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["policies", "--markdown"]) == 0
-    assert DOC.read_text(encoding="utf-8") == capsys.readouterr().out, "regenerate: snclint policies --markdown > docs/rules.md"
+    regenerate = "regenerate: snclint policies --markdown > docs/rules.md"
+    assert DOC.read_text(encoding="utf-8") == capsys.readouterr().out, regenerate
 
 
 def test_every_rule_has_its_anchor() -> None:
