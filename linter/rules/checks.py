@@ -24,13 +24,14 @@ def _via_flow(steps: list[Step]) -> bool:
     return any(step.relation in FLOWING for step in steps)
 
 
-def _path_evidence(ctx: Context, steps: list[Step]) -> list[Evidence]:
+def _path_evidence(ctx: Context, steps: list[Step], end: str) -> list[Evidence]:
+    """One line per hop: ``source --relation--> next`` with the file:line that made the edge."""
     out = []
     for i, step in enumerate(steps):
-        target = steps[i + 1].source if i + 1 < len(steps) else None
+        target = steps[i + 1].source if i + 1 < len(steps) else end
         out.append(Evidence(address=ctx.node(step.source).address, relation=step.relation.value,
                             file=step.location.file, line=step.location.line,
-                            detail=f"to {ctx.node(target).address}" if target else ""))
+                            detail=f"to {ctx.node(target).address}"))
     return out
 
 
@@ -48,7 +49,7 @@ def _sensitive_matches(ctx: Context, params: Mapping[str, Any], flows: bool) -> 
         if hosting is None or hosting.qualified:
             continue
         origin = steps[0].source if steps else node.key
-        evidence = [*ctx.classification_evidence(origin), *_path_evidence(ctx, steps), *hosting_evidence]
+        evidence = [*ctx.classification_evidence(origin), *_path_evidence(ctx, steps, node.key), *hosting_evidence]
         what = _hosting_words(hosting)
         if flows:
             message = (f"sensitive data ({level}) from {ctx.node(origin).address} reaches "
@@ -89,7 +90,7 @@ def hosting_undetermined(ctx: Context, params: Mapping[str, Any]) -> list[Match]
         if hosting is not None:
             continue
         origin = state[1][0].source if state[1] else node.key
-        evidence = [*ctx.classification_evidence(origin), *_path_evidence(ctx, state[1]), *hops]
+        evidence = [*ctx.classification_evidence(origin), *_path_evidence(ctx, state[1], node.key), *hops]
         why = ("it is not placed on any cluster (config kubernetes.clusters, snclint.io/cluster)"
                if node.origin == "kubernetes" and not hops else "its provider or cluster is not recognised")
         out.append(Match(node_key=node.key, address=node.address, location=node.location,
@@ -102,7 +103,8 @@ def hosting_undetermined(ctx: Context, params: Mapping[str, Any]) -> list[Match]
         source = ctx.node(flow.source)
         out.append(Match(node_key=flow.source, address=source.address, location=flow.location,
                          cluster=source.cluster, sensitivity=state[0],
-                         evidence=(*ctx.classification_evidence(flow.source), *_path_evidence(ctx, state[1])),
+                         evidence=(*ctx.classification_evidence(flow.source),
+                                   *_path_evidence(ctx, state[1], flow.source)),
                          message=f"{source.address} holds {state[0]} data and {flow.relation.value} a destination "
                                  f"({flow.attribute}) that the scan cannot resolve to a resource: its hosting "
                                  f"cannot be checked",
