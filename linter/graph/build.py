@@ -14,6 +14,7 @@ import networkx as nx
 
 from linter.graph.flows import add_reference_edges, index_flows
 from linter.graph.hosting import resolve_hosting
+from linter.graph.storage_signals import apply_storage_signals
 from linter.knowledge import Knowledge
 from linter.model import Edge, Fragment, Hosting, Location, Node, NodeKind, Problem, Relation
 
@@ -40,6 +41,7 @@ def build_graph(fragments: Iterable[Fragment], knowledge: Knowledge,
             _add_edge(graph, edge)
     graph.graph["unresolved_flows"] = add_reference_edges(graph, index_flows(knowledge.flows))
     _attach_hosting(graph, knowledge, problems, today)
+    apply_storage_signals(graph, knowledge, today)
     return graph, problems
 
 
