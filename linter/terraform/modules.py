@@ -17,13 +17,13 @@ from linter.model import Unknown
 from linter.terraform.definitions import Decl, ModuleDef, literal_string
 from linter.terraform.expand import Expansion, Extended, Scope, address_key, expansion, value_of
 from linter.terraform.lazy import Cell, LazyMap
+from linter.terraform.providers import ProviderTable
 from linter.terraform.resources import ResourceEval
 from linter.terraform.sources import Reader, is_local_source, join
 from linter.terraform.variables import ModuleScope, local_cells, variable_cells
 
 if TYPE_CHECKING:
     from linter.model import ProviderConfig
-    from linter.terraform.providers import ProviderTable
 
 MAX_DEPTH = 32
 MAX_INSTANCES = 20_000
@@ -111,8 +111,6 @@ class ModuleInstance:
     @property
     def providers(self) -> ProviderTable:
         if self._providers is None:
-            from linter.terraform.providers import ProviderTable
-
             self._providers = ProviderTable(self)
         return self._providers
 

@@ -19,21 +19,25 @@ from typing import TYPE_CHECKING
 from linter.model import Location, ProviderConfig
 from linter.terraform.definitions import Decl, literal_string
 from linter.terraform.expand import evaluate_body
-from linter.terraform.ir import Expr, GetAttr, ObjectExpr, Variable
+from linter.terraform.ir import Expr, GetAttr, Index, ObjectExpr, Variable
 from linter.terraform.provider_facts import implicit_source
 
 if TYPE_CHECKING:
     from linter.terraform.modules import ModuleInstance
 
-_SKIPPED = frozenset({"alias", "version"})
+_SKIPPED = frozenset({"alias", "version", "for_each"})
 
 
 def provider_ref(expr: Expr | None) -> str | None:
-    """``aws`` / ``aws.replica`` from ``provider = aws.replica`` (or the JSON string form)."""
+    """``aws`` / ``aws.replica`` from ``provider = aws.replica`` (or the JSON string form). An
+    OpenTofu instance key (``aws.by_region[each.key]``) is dropped: the configuration is evaluated
+    once, its ``each`` unknown."""
     match expr:
         case Variable(name=name):
             return name
         case GetAttr(obj=Variable(name=name), name=alias):
+            return f"{name}.{alias}"
+        case Index(obj=GetAttr(obj=Variable(name=name), name=alias)):
             return f"{name}.{alias}"
         case _:
             text = literal_string(expr) if expr is not None else None

@@ -10,7 +10,7 @@ import jsonschema
 import yaml
 from helpers.tf_project import nodes, provider, run, tags
 
-from linter.model import Location, ProviderConfig, Tag
+from linter.model import Location, ProviderConfig, Tag, Unknown
 
 
 def test_alias_providers_map_inheritance_and_legacy_block(tmp_path: Path) -> None:
@@ -237,3 +237,26 @@ def test_instances_in_different_regions_are_separate_nodes(tmp_path: Path) -> No
     found = nodes(run(tmp_path, files))
     assert sorted(found) == ['.::aws_s3_bucket.b["paris"]', '.::aws_s3_bucket.b["virginia"]']
     assert found['.::aws_s3_bucket.b["virginia"]'].attributes["region"] == "us-east-1"
+
+
+def test_provider_for_each_instances_are_not_guessed(tmp_path: Path) -> None:
+    """OpenTofu's provider for_each: the configuration is named, its each-dependent region unknown."""
+    files = {"main.tf": """
+        provider "aws" {
+          region = "eu-west-3"
+        }
+        provider "aws" {
+          alias    = "by_region"
+          for_each = toset(["us-east-1"])
+          region   = each.value
+        }
+        resource "aws_s3_bucket" "b" {
+          for_each = toset(["us-east-1"])
+          provider = aws.by_region[each.key]
+        }
+        """}
+    node = nodes(run(tmp_path, files))[".::aws_s3_bucket.b"]
+    assert provider(node) == "provider.aws.by_region"
+    assert node.hosting is not None and node.hosting.provider is not None
+    region = node.hosting.provider.attributes["region"]
+    assert isinstance(region, Unknown)
