@@ -152,9 +152,13 @@ def profiled(args: argparse.Namespace, corpus: Path, work: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # everything after "--" goes to `snclint scan` untouched (argparse would read it as ours)
+    extra = argv[argv.index("--") + 1:] if "--" in argv else []
+    argv = argv[:argv.index("--")] if "--" in argv else argv
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     epilog="Options after -- go to `snclint scan` (e.g. -- --select SNC001).")
     parser.add_argument("corpus", type=Path, help="directory to scan (e.g. made by generate.py)")
-    parser.add_argument("extra", nargs="*", help="after --: more `snclint scan` options (e.g. -- --jobs 2)")
     parser.add_argument("--format", default="json", help="report format to produce (default json)")
     parser.add_argument("--repeat", type=int, default=3, help="measured runs (default 3)")
     parser.add_argument("--warmup", type=int, default=0, help="unmeasured runs first (default 0)")
@@ -163,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save", metavar="FILE", help="with --profile: also write the raw stats (pstats, snakeviz)")
     parser.add_argument("--command", help="time this shell-quoted command in CORPUS_DIR instead of snclint")
     args = parser.parse_args(argv)
+    args.extra = extra
     if not args.corpus.is_dir():
         parser.error(f"{args.corpus} is not a directory")
     if args.repeat < 1:
