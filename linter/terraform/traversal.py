@@ -1,0 +1,75 @@
+"""Reading references: ``a.b``, ``a[k]``, ``a[*].b`` on the values a scope hands over.
+
+A scope's values may be lazy Mappings (a module evaluator's cells): only ``[]`` is used on them,
+so reading ``a.b`` computes ``b`` alone. Failures become Unknown with a reason that names the
+reference (``aws_s3_bucket.logs.arn is not known``).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, Callable
+
+from linter.model import Unknown
+from linter.terraform.ir import Expr, GetAttr, Index, Literal, Splat, Variable
+from linter.terraform.values import BudgetExceeded, Invalid, kind, materialize, to_number
+
+
+def read(get: Callable[[], Any], what: Callable[[], str], missing: type[Unknown]) -> Any:
+    """Calls into the scope (or a lazy Mapping of it): its failures become Unknown. ``what``
+    describes the reference, computed only for a reason."""
+    try:
+        return get()
+    except KeyError:
+        return missing(f"{what()} does not exist" if missing is Invalid else f"{what()} is not known")
+    except RecursionError:
+        return Unknown(f"{what()} refers to itself or is nested too deeply")
+    except BudgetExceeded:
+        raise
+    except Exception as exc:  # the scope is another stage's code fed by the same hostile files
+        return Unknown(f"{what()} could not be evaluated: {type(exc).__name__}")
+
+
+def attribute(obj: Any, name: str, where: Callable[[], str]) -> Any:
+    """``obj.name``; ``where`` describes ``obj`` for reasons."""
+    if isinstance(obj, Unknown):
+        return obj
+    if isinstance(obj, Mapping):
+        closed = type(obj) is dict
+        return read(lambda: obj[name], lambda: f"{where()}.{name}", Invalid if closed else Unknown)
+    return Invalid(f"{where()} is a {kind(materialize(obj))}, it has no attribute {name!r}")
+
+
+def element(obj: list[Any] | tuple[Any, ...], key: Any, where: Callable[[], str]) -> Any:
+    try:
+        position = to_number(key)
+    except ValueError:
+        return Invalid(f"{where()} is a list: it cannot be indexed by {key!r}")
+    if not isinstance(position, int) or not 0 <= position < len(obj):
+        return Invalid(f"{where()} has no element {position} ({len(obj)} items)")
+    return obj[position]
+
+
+def splat_path(expr: Splat, count: int) -> str:
+    return describe(expr.obj) + "[*]" + "".join(f".{name}" for name in expr.attrs[:count])
+
+
+def describe(expr: Expr) -> str:
+    """``aws_s3_bucket.logs["eu"].arn`` for a reference, for reasons; ``(expression)`` otherwise."""
+    suffix: list[str] = []
+    while len(suffix) < 50:
+        match expr:
+            case Variable(name=name):
+                return name + "".join(reversed(suffix))
+            case GetAttr(obj=obj, name=name):
+                suffix.append(f".{name}")
+            case Index(obj=obj, key=Literal(value=value)) if isinstance(value, (str, int)):
+                suffix.append(f"[{json.dumps(value)}]")
+            case Index(obj=obj):
+                suffix.append("[…]")
+            case Splat(obj=obj, attrs=attrs):
+                suffix.append("[*]" + "".join(f".{a}" for a in attrs))
+            case _:
+                break
+        expr = obj
+    return "(expression)" + "".join(reversed(suffix))
