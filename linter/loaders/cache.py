@@ -1,0 +1,234 @@
+"""A parse cache: the IR of a file is a pure function of (loader, loader version, file bytes).
+
+Entries live in the user's cache directory (``$SNCLINT_CACHE_DIR``, else
+``$XDG_CACHE_HOME/snclint``, else ``~/.cache/snclint``), never in the scanned repository, as JSON
+(``ir_json``: never pickle, a planted file must not run code). The key is the sha256 of the bytes,
+the loader and the name suffixes the loader may look at; the directory is named after a
+fingerprint of the package version, python-hcl2, lark and the loader sources (an editable install
+changes code without changing its version). Anything wrong with an entry (missing, corrupted,
+foreign, unwritable directory) is a miss: the cache can make a scan faster, never different.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from linter.loaders import ir_json
+from linter.terraform import ir
+from linter.terraform.ir import Body, ConfigFile, ParseError
+
+Loader = Callable[[str, str], ConfigFile]
+
+FORMAT = "snclint-ir-1"
+MAX_INPUT_BYTES = 5 * 1024 * 1024  # the loaders refuse more anyway
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+MAX_CACHE_BYTES = 500 * 1024 * 1024
+PRUNE_EVERY = 24 * 3600  # seconds between two walks of the cache
+_ENTRY = tuple[str, str, Body, tuple[ParseError, ...]]  # format, key, body, errors
+_KEY = re.compile(r"^[0-9a-f]{64}\.json$")
+_VERSION = re.compile(r"^[0-9a-f]{16}$")
+_SHARD = re.compile(r"^[0-9a-f]{2}$")
+
+
+def cache_dir() -> Path | None:
+    """The cache root; None when there is no usable home to put it in."""
+    explicit = os.environ.get("SNCLINT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "snclint"
+    try:
+        return Path.home() / ".cache" / "snclint"
+    except RuntimeError:  # no home directory
+        return None
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes as the loaders get them from a file opened in text mode: utf-8 (undecodable bytes
+    replaced) with universal newlines."""
+    text = data.decode("utf-8", "replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def load_cached(path: str, data: bytes, loader: Loader, *, directory: Path | None = None) -> ConfigFile:
+    """``loader(path, decode_text(data))``, read from the cache when this exact input was parsed
+    before, written to it otherwise. ``directory`` defaults to ``cache_dir()``."""
+    slot = _slot(path, data, loader, directory)
+    found = _read(*slot) if slot is not None else None
+    if found is not None:
+        return ConfigFile(path, found.body, found.errors)
+    config = loader(path, decode_text(data))
+    if slot is not None:
+        _write(*slot, config)
+    return config
+
+
+def lookup(path: str, data: bytes, loader: Loader, *, directory: Path | None = None) -> ConfigFile | None:
+    """The cached IR of this input, None on a miss (nothing is parsed or written)."""
+    slot = _slot(path, data, loader, directory)
+    found = _read(*slot) if slot is not None else None
+    return ConfigFile(path, found.body, found.errors) if found is not None else None
+
+
+def _slot(path: str, data: bytes, loader: Loader, directory: Path | None) -> tuple[Path, str] | None:
+    """Where this input's entry lives and its key; None when it is not to be cached."""
+    root = directory or cache_dir()
+    loader_id = _loader_id(loader)
+    if root is None or loader_id is None or len(data) > MAX_INPUT_BYTES:
+        return None
+    key = _key(loader_id, path, data)
+    return version_dir(root) / key[:2] / f"{key}.json", key
+
+
+def version_dir(root: Path) -> Path:
+    return root / "ir" / fingerprint()[:16]
+
+
+@functools.cache
+def fingerprint() -> str:
+    """What the IR of a given input depends on besides its bytes."""
+    import hcl2
+    import lark
+
+    from linter import __version__
+
+    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{hcl2.__version__}|{lark.__version__}".encode())
+    sources = [*sorted(Path(__file__).parent.glob("*.py")), Path(ir.__file__)]
+    for source in sources:
+        try:
+            digest.update(source.name.encode() + b"\0" + source.read_bytes())
+        except OSError:
+            digest.update(source.name.encode() + b"\0?")
+    return digest.hexdigest()
+
+
+def _loader_id(loader: Any) -> str | None:
+    """A stable name for a loader (a module-level function, maybe with simple keyword
+    arguments); None for anything else (a lambda, a closure): such a loader is not cached."""
+    if isinstance(loader, functools.partial):
+        inner = _loader_id(loader.func)
+        simple = all(isinstance(v, (str, int, bool, type(None))) for v in loader.keywords.values())
+        if inner is None or loader.args or not simple:
+            return None
+        return inner + repr(sorted(loader.keywords.items()))
+    module, name = getattr(loader, "__module__", None), getattr(loader, "__qualname__", "")
+    if not module or not name or "<" in name:
+        return None
+    return f"{module}.{name}"
+
+
+def _key(loader_id: str, path: str, data: bytes) -> str:
+    """Loaders may read the path's name suffixes (``.tfvars.json``), nothing else of it."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    suffixes = name[name.find("."):] if "." in name else ""
+    digest = hashlib.sha256(f"{loader_id}\0{suffixes}\0".encode())
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _read(entry: Path, key: str) -> ConfigFile | None:
+    try:
+        with entry.open("rb") as handle:
+            text = handle.read(MAX_ENTRY_BYTES + 1)
+        if len(text) > MAX_ENTRY_BYTES:
+            return None
+        fmt, stored_key, body, errors = ir_json.decode(text, _ENTRY)
+    except (OSError, ValueError):
+        return None
+    if fmt != FORMAT or stored_key != key:
+        return None
+    return ConfigFile("", body, errors)
+
+
+def _write(entry: Path, key: str, config: ConfigFile) -> None:
+    """Atomically (temp file + rename in the same directory); failures are silent misses."""
+    try:
+        text = ir_json.encode((FORMAT, key, config.body, config.errors))
+    except (TypeError, ValueError, RecursionError):
+        return
+    tmp: str | None = None
+    try:
+        entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(text)
+        os.replace(tmp, entry)
+        tmp = None
+    except (OSError, UnicodeError):
+        pass
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def prune(root: Path | None = None, *, max_bytes: int = MAX_CACHE_BYTES, force: bool = False) -> int:
+    """Keep the cache under ``max_bytes`` by removing the oldest entries (all versions), and
+    leftover temporary files; at most once per ``PRUNE_EVERY`` unless ``force``. Only names this
+    module writes are ever removed. Returns how many files were removed."""
+    root = root or cache_dir()
+    if root is None:
+        return 0
+    base = root / "ir"
+    stamp = base / ".pruned"
+    try:
+        if not force and time.time() - stamp.stat().st_mtime < PRUNE_EVERY:
+            return 0
+    except OSError:
+        pass
+    entries: list[tuple[float, int, str]] = []
+    removed = 0
+    for path, stat in _cache_files(base):
+        if Path(path).name.startswith(".tmp-"):
+            if time.time() - stat.st_mtime > PRUNE_EVERY:
+                removed += _unlink(path)
+        else:
+            entries.append((stat.st_mtime, stat.st_size, path))
+    total = sum(size for _, size, _ in entries)
+    if total > max_bytes:
+        for _, size, path in sorted(entries):  # oldest first, down to 80 % of the bound
+            if total <= max_bytes * 0.8:
+                break
+            removed += _unlink(path)
+            total -= size
+    try:
+        stamp.touch()
+    except OSError:
+        pass
+    return removed
+
+
+def _cache_files(base: Path) -> list[tuple[str, os.stat_result]]:
+    """Entry and temporary files under ``base/<version>/<shard>/`` (links are never followed)."""
+    found: list[tuple[str, os.stat_result]] = []
+    try:
+        for version in os.scandir(base):
+            if not (_VERSION.match(version.name) and version.is_dir(follow_symlinks=False)):
+                continue
+            for shard in os.scandir(version.path):
+                if not (_SHARD.match(shard.name) and shard.is_dir(follow_symlinks=False)):
+                    continue
+                for entry in os.scandir(shard.path):
+                    if (_KEY.match(entry.name) or entry.name.startswith(".tmp-")) \
+                            and entry.is_file(follow_symlinks=False):
+                        found.append((entry.path, entry.stat(follow_symlinks=False)))
+    except OSError:
+        pass
+    return found
+
+
+def _unlink(path: str) -> int:
+    try:
+        os.unlink(path)
+        return 1
+    except OSError:
+        return 0

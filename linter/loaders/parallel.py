@@ -1,0 +1,139 @@
+"""Parsing the Terraform files of a scan up front: cache hits in this process, misses in worker
+processes when there are many of them (``--jobs``).
+
+Parsing is most of a cold scan's time and each file is independent, so it spreads over cores;
+the IR comes back pickled, which is fine between our own processes (the cache itself never
+pickles). Reading problems are not reported here: a file that cannot be read or parsed is left
+out, and the frontend's reader, which reads every file anyway, reports it.
+"""
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import os
+import sys
+from concurrent.futures import Executor, ProcessPoolExecutor
+from pathlib import Path
+from typing import Sequence
+
+from linter.loaders.cache import Loader, decode_text, load_cached, lookup, prune
+from linter.loaders.hcl import load_hcl
+from linter.loaders.tf_json import load_tf_json
+from linter.terraform.ir import ConfigFile
+
+PARALLEL_MIN_FILES = 64  # below this, starting workers costs more than it saves
+MAX_FILE_BYTES = 5 * 1024 * 1024  # the loaders refuse more: the reader reports those itself
+
+Item = tuple[str, bytes]
+
+
+def loader_for(path: str, *, tfvars: bool = False) -> Loader:
+    """The loader the frontend uses for ``path`` (``tfvars``: a variables file, so a JSON one
+    holds attributes whatever its name)."""
+    if path.endswith(".json"):
+        return functools.partial(load_tf_json, tfvars=True) if tfvars else load_tf_json
+    return load_hcl
+
+
+def parse_bytes(path: str, data: bytes, *, cache: bool, tfvars: bool = False,
+                directory: Path | None = None) -> ConfigFile:
+    loader = loader_for(path, tfvars=tfvars)
+    if cache:
+        return load_cached(path, data, loader, directory=directory)
+    return loader(path, decode_text(data))
+
+
+def parse_text(path: str, text: str, *, cache: bool, tfvars: bool = False) -> ConfigFile:
+    """For a caller that already read the file in text mode (utf-8, universal newlines)."""
+    if cache:
+        try:
+            return parse_bytes(path, text.encode("utf-8"), cache=True, tfvars=tfvars)
+        except UnicodeEncodeError:  # lone surrogates would not survive the round trip
+            pass
+    return loader_for(path, tfvars=tfvars)(path, text)
+
+
+def effective_jobs(jobs: int) -> int:
+    """``--jobs``: 0 or less means one per usable CPU."""
+    if jobs > 0:
+        return jobs
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+
+
+def parse_all(paths: Sequence[str], *, jobs: int, cache: bool, cwd: Path | None = None,
+              directory: Path | None = None) -> dict[str, ConfigFile]:
+    """The IR of each readable file among ``paths`` (relative to ``cwd``), by path. ``jobs=1``
+    parses in this process; otherwise more than ``PARALLEL_MIN_FILES`` misses go to workers."""
+    base = cwd or Path.cwd()
+    parsed: dict[str, ConfigFile] = {}
+    misses: list[Item] = []
+    for path in dict.fromkeys(paths):
+        data = _read(base / path)
+        if data is None:
+            continue
+        hit = lookup(path, data, loader_for(path), directory=directory) if cache else None
+        if hit is not None:
+            parsed[path] = hit
+        else:
+            misses.append((path, data))
+    workers = min(effective_jobs(jobs), len(misses) // 8 or 1)
+    if workers > 1 and len(misses) > PARALLEL_MIN_FILES:
+        parsed.update(_in_workers(misses, workers, cache, directory))
+    else:
+        parsed.update(parse_chunk(misses, cache, directory))
+    if cache and misses:
+        prune(directory)
+    return parsed
+
+
+def _read(full: Path) -> bytes | None:
+    try:
+        if full.stat().st_size > MAX_FILE_BYTES:
+            return None
+        return full.read_bytes()
+    except OSError:
+        return None
+
+
+def parse_chunk(items: Sequence[Item], cache: bool, directory: Path | None) -> list[tuple[str, ConfigFile]]:
+    """Runs in a worker (or in this process): a file whose loader raises is left out."""
+    out: list[tuple[str, ConfigFile]] = []
+    for path, data in items:
+        try:
+            out.append((path, parse_bytes(path, data, cache=cache, directory=directory)))
+        except Exception:  # noqa: BLE001 - the reader parses it again and reports the error
+            continue
+    return out
+
+
+def _in_workers(items: list[Item], workers: int, cache: bool,
+                directory: Path | None) -> list[tuple[str, ConfigFile]]:
+    """Chunks of a few files each (large enough to amortise the transfer, small enough to
+    balance); a chunk whose worker fails (a broken pool, a result too deep to pickle) is parsed
+    here instead, so the outcome never depends on the pool."""
+    size = max(4, min(64, len(items) // (workers * 4)))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    out: list[tuple[str, ConfigFile]] = []
+    done: set[int] = set()
+    try:
+        with _pool(workers) as pool:
+            futures = [pool.submit(parse_chunk, chunk, cache, directory) for chunk in chunks]
+            for index, future in enumerate(futures):
+                try:
+                    out.extend(future.result())
+                    done.add(index)
+                except Exception:  # noqa: BLE001 - parsed in-process below
+                    continue
+    except (OSError, RuntimeError, ValueError):  # no processes on this platform or sandbox
+        pass
+    for index, chunk in enumerate(chunks):
+        if index not in done:
+            out.extend(parse_chunk(chunk, cache, directory))
+    return out
+
+
+def _pool(workers: int) -> Executor:
+    """Forked workers start in milliseconds with everything imported; elsewhere the default."""
+    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
