@@ -109,7 +109,8 @@ def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str | Non
          sast_schema: str, jobs: int, no_cache: bool) -> None:
     """Scan Terraform and Kubernetes files (PATH may be - for standard input)."""
     ctx.exit(_scan(paths or (".",), fmt, output, reports, config_file, policies, catalogs, var_files,
-                   variables, fail_on, baseline, write_baseline, strict, select, ignore, sast_schema))
+                   variables, fail_on, baseline, write_baseline, strict, select, ignore, sast_schema,
+                   jobs, no_cache))
 
 
 @_guard
@@ -117,7 +118,7 @@ def _scan(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[s
           config_file: str | None, policies: tuple[str, ...], catalogs: tuple[str, ...],
           var_files: tuple[str, ...], variables: tuple[str, ...], fail_on: str, baseline: str | None,
           write_baseline: str | None, strict: bool, select: tuple[str, ...], ignore: tuple[str, ...],
-          sast_schema: str) -> int:
+          sast_schema: str, jobs: int = 0, no_cache: bool = False) -> int:
     from linter.reporters import get_reporter
     from linter.reporters.gitlab_sast import check_version
     from linter.scan import ScanOptions, run_scan
@@ -133,7 +134,8 @@ def _scan(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[s
     config, knowledge = _setup(paths, config_file, policies, catalogs)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     options = ScanOptions(paths=paths, stdin=stdin, var_files=var_files, variables=_variables(variables),
-                          select=_split_ids(select), ignore=_split_ids(ignore), strict=strict)
+                          select=_split_ids(select), ignore=_split_ids(ignore), strict=strict,
+                          jobs=jobs, cache=not no_cache)
     result = run_scan(options, config, knowledge).result
     if baseline:
         result = _apply_baseline(result, baseline)

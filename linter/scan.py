@@ -31,6 +31,8 @@ class ScanOptions:
     ignore: tuple[str, ...] = ()
     strict: bool = False
     today: date = field(default_factory=date.today)
+    jobs: int = 1  # parsing processes: 1 in this process, 0 one per CPU (many files only)
+    cache: bool = False  # the parse cache in the user's cache directory (the CLI turns it on)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,7 +58,8 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
         from linter.terraform.frontend import load_terraform
 
         fragments.append(load_terraform(inputs.terraform, knowledge=knowledge, boundary=inputs.boundary,
-                                        var_files=options.var_files, variables=options.variables))
+                                        var_files=options.var_files, variables=options.variables,
+                                        jobs=options.jobs, parse_cache=options.cache))
     manifests = [(p, (cwd / p).read_bytes()) for p in inputs.manifests]
     if options.stdin is not None:
         manifests.append(("-", options.stdin))

@@ -34,8 +34,9 @@ def is_tfvars(path: str) -> bool:
 
 def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path,
                    var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None,
-                   cwd: Path | None = None) -> Fragment:
-    """Evaluate the root modules among ``files`` (posix paths relative to ``cwd``)."""
+                   cwd: Path | None = None, jobs: int = 1, parse_cache: bool = False) -> Fragment:
+    """Evaluate the root modules among ``files`` (posix paths relative to ``cwd``); ``jobs`` and
+    ``parse_cache`` only change how fast files are parsed (``linter.loaders.parallel``)."""
     cwd = cwd or Path.cwd()
     modules: dict[str, list[str]] = {}
     tfvars: dict[str, list[str]] = {}
@@ -43,15 +44,19 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
         path = posixpath.normpath(path)
         folder = posixpath.dirname(path) or "."
         (tfvars if is_tfvars(path) else modules).setdefault(folder, []).append(path)
-    reader = Reader(cwd, boundary, {folder: tuple(sorted(paths)) for folder, paths in modules.items()})
+    reader = Reader(cwd, boundary, {folder: tuple(sorted(paths)) for folder, paths in modules.items()},
+                    cache=parse_cache)
+    if jobs != 1:
+        reader.preparse([p for paths in modules.values() for p in paths], jobs=jobs)
     cache: dict[str, ModuleDef | None] = {}
 
     def definition_of(folder: str) -> ModuleDef | None:
         if folder not in cache:
             configs = reader.module(folder)
-            cache[folder] = build_module(folder, configs) if configs is not None else None
-            for location, what in cache[folder].duplicates if cache[folder] else ():
+            definition = build_module(folder, configs) if configs is not None else None
+            for location, what in definition.duplicates if definition else ():
                 reader.problem(location.file, location.line, f"{what} is declared twice: the first one is used")
+            cache[folder] = definition
         return cache[folder]
 
     extra = _var_files(reader, var_files)

@@ -13,10 +13,9 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
-from linter.loaders.hcl import load_hcl
-from linter.loaders.tf_json import load_tf_json
+from linter.loaders.parallel import parse_all, parse_text
 from linter.model import Location, Problem
 from linter.terraform.ir import ConfigFile
 
@@ -74,7 +73,8 @@ class ManifestEntry:
 class Reader:
     """Reads and parses files once each; knows the boundary and the files given by discovery."""
 
-    def __init__(self, cwd: Path, boundary: Path, given: Mapping[str, tuple[str, ...]]) -> None:
+    def __init__(self, cwd: Path, boundary: Path, given: Mapping[str, tuple[str, ...]], *,
+                 cache: bool = False) -> None:
         self.cwd = cwd
         self.boundary = boundary.resolve()
         self.given = given  # folder → module files discovery found there
@@ -83,6 +83,14 @@ class Reader:
         self._parsed: dict[str, ConfigFile | None] = {}
         self._folders: dict[str, tuple[ConfigFile, ...] | None] = {}
         self._manifests: dict[str, dict[str, ManifestEntry]] = {}
+        self.cache = cache  # the parse cache (linter.loaders.cache)
+        self._preparsed: dict[str, ConfigFile] = {}
+
+    def preparse(self, paths: Sequence[str], *, jobs: int) -> None:
+        """Parse these module files up front, in worker processes when there are many; each is
+        still read, checked and reported through ``parse`` when the module tree reaches it."""
+        inside = [p for p in paths if self.inside(p)]
+        self._preparsed.update(parse_all(inside, jobs=jobs, cache=self.cache, cwd=self.cwd))
 
     def problem(self, path: str, line: int, message: str) -> None:
         problem = Problem(location=Location(path, line), message=message)
@@ -93,9 +101,6 @@ class Reader:
         """True when ``path`` (links resolved) is within the boundary."""
         real = (self.cwd / path).resolve()
         return real == self.boundary or self.boundary in real.parents
-
-    def exists_dir(self, path: str) -> bool:
-        return (self.cwd / path).is_dir()
 
     def parse(self, path: str, *, tfvars: bool = False, checked: bool = True) -> ConfigFile | None:
         """The parsed file, None when it could not be read at all (reported). ``checked=False``
@@ -109,15 +114,14 @@ class Reader:
         if text is None:
             return None
         try:
-            if path.endswith(".json"):
-                config = load_tf_json(path, text, tfvars=True if tfvars else None)
-            else:
-                config = load_hcl(path, text)
+            config = self._preparsed.pop(path, None) if not tfvars else None
+            if config is None:
+                config = parse_text(path, text, cache=self.cache, tfvars=tfvars)
         except (ValueError, TypeError, KeyError, IndexError, RecursionError) as error:
             self.problem(path, 1, f"could not be read: {error}")
             return None
-        for error in config.errors:
-            self.problem(path, error.line or 1, error.message)
+        for parse_error in config.errors:
+            self.problem(path, parse_error.line or 1, parse_error.message)
         return config
 
     def read_text(self, path: str, *, checked: bool = True) -> str | None:
