@@ -46,10 +46,6 @@ class ModuleDef:
     required_providers: dict[str, str] = field(default_factory=dict)  # local name → source
     duplicates: list[tuple[Location, str]] = field(default_factory=list)
 
-    @property
-    def resource_types(self) -> frozenset[str]:
-        return frozenset(t for t, _ in self.resources)
-
     def provider_source(self, name: str) -> str | None:
         return self.required_providers.get(name)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from linter.knowledge import Knowledge
@@ -88,20 +89,19 @@ class ModuleInstance:
         self.call = call
         self.key = key
         self.call_scope = call_scope
-        self.depth = parent.depth + 1 if parent else 0
+        self.depth: int = parent.depth + 1 if parent else 0
         name = call.block.labels[0] if call is not None else ""
         self.call_path: tuple[str, ...] = (*parent.call_path, name) if parent else ()
         step = f"module.{name}"
-        self.address = _dotted(parent.address, step + address_key(key)) if parent else ""
-        self.base = _dotted(parent.base, step) if parent else ""
+        self.address: str = _dotted(parent.address, step + address_key(key)) if parent else ""
+        self.base: str = _dotted(parent.base, step) if parent else ""
         self.path_module = posixpath.relpath(definition.folder, ctx.root) if parent else "."
-        self.scope = ModuleScope(self)
+        self.scope: ModuleScope = ModuleScope(self)
         self.vars = LazyMap(variable_cells(self))
         self.locals = LazyMap(local_cells(self))
-        self._calls = {n: Cell(lambda n=n: self._resolve(n), f"module.{n}") for n in definition.calls}
-        self.modules = LazyMap({n: Cell(lambda n=n: self.call_result(n).value(), f"module.{n}")
-                                for n in definition.calls})
-        self.outputs = LazyMap({n: Cell(lambda d=d: _output(d, self.scope), f"output {n}")
+        self._calls = {n: Cell(partial(self._resolve, n), f"module.{n}") for n in definition.calls}
+        self.modules = LazyMap({n: Cell(partial(self._call_value, n), f"module.{n}") for n in definition.calls})
+        self.outputs = LazyMap({n: Cell(partial(_output, d, self.scope), f"output {n}")
                                 for n, d in definition.outputs.items()})
         self.resources = {key_: ResourceEval(self, key_[0], key_[1], decl)
                           for key_, decl in definition.resources.items()}
@@ -133,11 +133,15 @@ class ModuleInstance:
         return CallResult(name=name, decl=decl, source=_source(decl) or "?", expansion=exp,
                           scopes=((None, self.scope),), opaque=reason)
 
+    def _call_value(self, name: str) -> Any:
+        return self.call_result(name).value()
+
     def calls(self) -> list[CallResult]:
         return [self.call_result(name) for name in self.definition.calls]
 
     def ancestors(self) -> list[ModuleInstance]:
-        found, current = [], self
+        found: list[ModuleInstance] = []
+        current: ModuleInstance | None = self
         while current is not None:
             found.append(current)
             current = current.parent

@@ -9,6 +9,7 @@ among them is Unknown rather than a hang.
 from __future__ import annotations
 
 import posixpath
+from functools import partial
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from linter.model import Unknown
@@ -92,7 +93,7 @@ def local_cells(inst: ModuleInstance) -> dict[str, Cell]:
     cells: dict[str, Cell] = {}
     for name, decl in inst.definition.locals.items():
         expr = decl.attribute.expr
-        cells[name] = Cell(lambda expr=expr: value_of(expr, inst.scope), f"local.{name}")
+        cells[name] = Cell(partial(value_of, expr, inst.scope), f"local.{name}")
     return cells
 
 
