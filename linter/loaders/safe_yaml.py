@@ -1,0 +1,219 @@
+"""Bounded, safe YAML loading that keeps line numbers: the base of every manifest we read.
+
+Why not ``yaml.load_all(..., Loader=CSafeLoader)``: libyaml's composer is recursive in C, so a
+file of 100,000 ``[`` crashes the interpreter (segmentation fault), and PyYAML expands nothing but
+lets a billion-laughs document reach any code that walks it. Here the events of libyaml's
+(iterative) parser are composed with an explicit stack, a depth limit and an alias-expansion
+budget; scalars are resolved and built by PyYAML's safe resolver and constructors only. Mappings
+come back as ``YamlMap`` (a dict that knows its 1-based line) so that callers can point at nested
+objects (a claim template, a volume).
+"""
+from __future__ import annotations
+
+import binascii
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_DEPTH = 256  # Kubernetes CRD schemas nest ~40 levels; callers may walk recursively
+MAX_ALIAS_NODES = 100_000  # nodes copied in by aliases and merges, per file
+
+_T = "tag:yaml.org,2002:"
+_STR, _MERGE, _VALUE = _T + "str", _T + "merge", _T + "value"
+# Only scalar constructors: the collection ones expect other node types (and some are generators).
+_SCALARS = {
+    _T + name: SafeConstructor.yaml_constructors[_T + name]
+    for name in ("null", "bool", "int", "float", "binary", "timestamp")
+}
+
+
+class YamlMap(dict):  # type: ignore[type-arg]
+    """A mapping with the 1-based line where it starts."""
+
+    __slots__ = ("line",)
+
+    def __init__(self, line: int = 1) -> None:
+        super().__init__()
+        self.line = line
+
+
+def line_of(value: Any, default: int = 1) -> int:
+    """The line a composed mapping starts on, ``default`` for anything else."""
+    return getattr(value, "line", default)
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDocument:
+    value: Any
+    line: int  # 1-based line of the document's root node
+
+
+@dataclass(frozen=True, slots=True)
+class YamlIssue:
+    """Why reading stopped. ``limit`` is True for our own bounds (depth, aliases), which are
+    reported whatever the file looks like."""
+
+    message: str
+    line: int
+    limit: bool = False
+
+
+class _Stop(Exception):
+    def __init__(self, message: str, line: int, limit: bool = False) -> None:
+        super().__init__(message)
+        self.issue = YamlIssue(message, line, limit)
+
+
+@dataclass(slots=True)
+class _Frame:
+    """A collection being composed: its items so far and what it weighs once expanded."""
+
+    is_map: bool
+    anchor: str | None
+    line: int
+    items: list[Any]
+    size: int = 1
+
+
+def load_documents(
+    text: str, *, max_depth: int = MAX_DEPTH, max_alias_nodes: int = MAX_ALIAS_NODES
+) -> tuple[list[YamlDocument], YamlIssue | None]:
+    """Every document of ``text`` up to the first error, and that error (None when all went well).
+
+    Never raises for any text: YAML errors, limits and unbuildable values come back as an issue.
+    """
+    documents: list[YamlDocument] = []
+    loader = _Parser(text)
+    try:
+        _Composer(loader, documents, max_depth, max_alias_nodes).run()
+    except _Stop as stop:
+        return documents, stop.issue
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        message = " ".join(str(p) for p in (err.context, err.problem) if p) or "not valid YAML"
+        return documents, YamlIssue(message, mark.line + 1 if mark else 1)
+    except yaml.YAMLError as err:  # reader errors: a character YAML does not allow
+        position = getattr(err, "position", 0) or 0
+        reason = getattr(err, "reason", "") or "not readable as YAML"
+        return documents, YamlIssue(str(reason), text.count("\n", 0, position) + 1)
+    finally:
+        loader.dispose()
+    return documents, None
+
+
+class _Composer:
+    def __init__(self, loader: Any, out: list[YamlDocument], max_depth: int, budget: int) -> None:
+        self.loader = loader
+        self.out = out
+        self.max_depth = max_depth
+        self.budget = budget
+        self.expanded = 0  # nodes brought in by aliases and merges, whole file
+        self.resolver = Resolver()
+        self.constructor = SafeConstructor()
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.stack: list[_Frame] = []
+        self.root: list[tuple[Any, int, int]] = []  # (value, size, line)
+
+    def run(self) -> None:
+        loader = self.loader
+        while loader.check_event():
+            event = loader.get_event()
+            kind = type(event)
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            if kind is yaml.ScalarEvent:
+                self._add(self._scalar(event), 1, event.anchor, line)
+            elif kind is yaml.AliasEvent:
+                self._alias(event.anchor, line)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if len(self.stack) >= self.max_depth:
+                    raise _Stop(f"nesting deeper than {self.max_depth} levels", line, limit=True)
+                self.stack.append(_Frame(kind is yaml.MappingStartEvent, event.anchor, line, []))
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                frame = self.stack.pop()
+                value = self._mapping(frame) if frame.is_map else [item[0] for item in frame.items]
+                self._add(value, frame.size, frame.anchor, frame.line)
+            elif kind is yaml.DocumentStartEvent:
+                self.anchors = {}
+                self.root = []
+            elif kind is yaml.DocumentEndEvent and self.root:
+                value, _, first = self.root[0]
+                self.out.append(YamlDocument(value, first))
+
+    def _add(self, value: Any, size: int, anchor: str | None, line: int) -> None:
+        if anchor is not None:
+            self.anchors[anchor] = (value, size)
+        if self.stack:
+            frame = self.stack[-1]
+            frame.items.append((value, size, line))
+            frame.size += size
+        else:
+            self.root.append((value, size, line))
+
+    def _alias(self, anchor: str, line: int) -> None:
+        if anchor not in self.anchors:
+            raise _Stop(f"alias *{anchor} names no anchor defined before it", line)
+        value, size = self.anchors[anchor]
+        self._spend(size, line)
+        self._add(value, size, None, line)
+
+    def _spend(self, size: int, line: int) -> None:
+        self.expanded += size
+        if self.expanded > self.budget:
+            raise _Stop(f"too many aliases (YAML bomb?): they expand to more than {self.budget} "
+                        "nodes", line, limit=True)
+
+    def _scalar(self, event: Any) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
+        if tag == _STR or tag == _VALUE or tag == _MERGE:
+            return _Merge if tag == _MERGE else event.value  # `=` (YAML 1.1 value) stays "="
+        build = _SCALARS.get(tag)
+        if build is None:  # unknown or application tag (!Ref, !!python/…): the plain text
+            return event.value
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            return build(self.constructor, node)
+        except (ValueError, TypeError, OverflowError, binascii.Error, yaml.YAMLError):
+            return event.value  # 2024-13-45, a 5,000-digit integer, bad base64: keep the text
+
+    def _mapping(self, frame: _Frame) -> YamlMap:
+        """Pairs → YamlMap, with ``<<`` merges applied as PyYAML does (own keys win)."""
+        items = frame.items
+        result = YamlMap(frame.line)
+        own: list[tuple[Any, Any]] = []
+        for i in range(0, len(items) - 1, 2):
+            (key, _, line), (value, size, _) = items[i], items[i + 1]
+            if key is _Merge:
+                self._merge(result, value, size, line)
+                continue
+            if isinstance(key, (dict, list)):
+                raise _Stop("a mapping or a sequence is used as a key", line)
+            own.append((key, value))
+        result.update(own)
+        return result
+
+    def _merge(self, into: YamlMap, value: Any, size: int, line: int) -> None:
+        sources = [value] if isinstance(value, dict) else list(reversed(value)) \
+            if isinstance(value, list) else None
+        if sources is None or not all(isinstance(s, dict) for s in sources):
+            raise _Stop("<< must merge a mapping or a list of mappings", line)
+        self._spend(size, line)
+        for source in sources:
+            into.update(source)
+
+
+class _MergeKey:
+    """The ``<<`` key, kept apart from the string "<<" (a quoted "<<" is an ordinary key)."""
+
+    def __repr__(self) -> str:
+        return "<<"
+
+
+_Merge = _MergeKey()
