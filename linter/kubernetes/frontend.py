@@ -1,0 +1,96 @@
+"""The Kubernetes frontend: manifest files → a ``Fragment`` of placed objects (docs/kubernetes.md).
+
+Read every file (kustomizations rendered first), keep the Kubernetes objects, place each on a
+cluster (annotation, Namespace annotation, config paths, default), and build the nodes and edges:
+objects hosted on their cluster, workloads mounting claims, claims using classes and volumes.
+"""
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+from typing import Sequence
+
+from linter.config import KubernetesConfig
+from linter.knowledge import Knowledge
+from linter.kubernetes.data import KubernetesData, kubernetes_data
+from linter.kubernetes.kustomize import render_kustomizations
+from linter.kubernetes.nodes import Graphlet, Placed, cluster_nodes
+from linter.kubernetes.objects import K8sObject, to_object
+from linter.kubernetes.placement import Placement, Placer, nearest
+from linter.kubernetes.storage import NAMESPACE
+from linter.loaders.kubernetes import ManifestFile, load_manifests
+from linter.model import Fragment, Location, Problem
+
+
+def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge, config: KubernetesConfig,
+                    kustomize: bool = True, cwd: Path | None = None, boundary: Path | None = None,
+                    config_file: str | None = None) -> Fragment:
+    """``files``: (path relative to ``cwd`` in posix form, or ``-`` for standard input; content).
+
+    ``boundary`` is the folder a kustomization may not reach out of (the repository);
+    ``config_file`` is where the clusters are declared, for the location of cluster nodes.
+    """
+    data = kubernetes_data(knowledge)
+    here = (cwd or Path.cwd()).resolve()
+    outcome = render_kustomizations([p for p, _ in files], data.kustomization_files, cwd=here,
+                                    boundary=(boundary or here).resolve(), enabled=kustomize)
+    problems: list[Problem] = list(outcome.problems)
+    notes: list[str] = list(outcome.notes)
+    read: list[str] = [r.kustomization for r in outcome.rendered]
+    objects: list[K8sObject] = []
+    for path, content in files:
+        if path in outcome.covered or PurePosixPath(path).name in data.kustomization_files:
+            continue
+        loaded = load_manifests(path, content)
+        found = _objects(loaded, data, path, rendered=False)
+        problems += loaded.problems
+        if loaded.skipped:
+            notes.append(f"skipped {path}: {loaded.skipped}")
+        if found or loaded.problems:
+            read.append(path)
+        objects += found
+    for rendered in outcome.rendered:
+        loaded = load_manifests(rendered.kustomization, rendered.output)
+        problems += loaded.problems
+        objects += _objects(loaded, data, rendered.kustomization, rendered=True)
+    placed = [Placed(o, p) for o, p in zip(objects, place(objects, Placer(config), data), strict=True)]
+    graphlet = Graphlet(placed, knowledge, data)
+    graphlet.build()
+    used: dict[str, Location] = {}
+    for p in graphlet.by_key.values():
+        if p.placement.cluster is not None:
+            used.setdefault(p.placement.cluster, p.item.location)
+    clusters = cluster_nodes(used, config, config_file, data.cluster_annotation)
+    return Fragment(nodes=tuple(clusters + graphlet.nodes), edges=tuple(graphlet.edges),
+                    problems=tuple(problems), files=tuple(dict.fromkeys(read)),
+                    notes=tuple(notes + graphlet.notes))
+
+
+def _objects(loaded: ManifestFile, data: KubernetesData, path: str, rendered: bool) -> list[K8sObject]:
+    """Objects of a file; rendered output points at its kustomization (line 1), without comments."""
+    out = []
+    for manifest in loaded.documents:
+        location = Location(path, 1 if rendered else manifest.line)
+        item = to_object(manifest, location, path, data)
+        if item is not None:
+            out.append(item)
+    return out
+
+
+def place(objects: Sequence[K8sObject], placer: Placer, data: KubernetesData) -> list[Placement]:
+    """Each object's cluster (see ``linter.kubernetes.placement``). Among several Namespaces of
+    one name that carry the annotation, the one whose file is nearest the object's is used."""
+    key = data.cluster_annotation
+    annotated: dict[str, list[K8sObject]] = {}
+    for o in objects:
+        if o.kind == NAMESPACE and o.annotations.get(key, "").strip():
+            annotated.setdefault(o.name, []).append(o)
+    out = []
+    for o in objects:
+        own = o.annotations.get(key, "").strip() or None
+        from_namespace = None
+        candidates = annotated.get(o.namespace or "", [])
+        if own is None and candidates:
+            chosen = candidates[nearest(o.placement_path, [c.placement_path for c in candidates])]
+            from_namespace = (chosen.annotations[key].strip(), chosen.address)
+        out.append(placer.place(o.placement_path, own, from_namespace))
+    return out
