@@ -375,3 +375,22 @@ resource "aws_s3_bucket" "b" {{
         assert [n.address for n in found] == ["aws_s3_bucket.b"]
     else:
         assert sorted(n.address for n in found) == sorted(f'aws_s3_bucket.b["{k}"]' for k in levels)
+
+
+def test_json_tfvars_order_and_json_var_file(tmp_path: Path) -> None:
+    files = {
+        "main.tf": PROVIDER + """
+            variable "a" {}
+            variable "b" {}
+            variable "c" {}
+            resource "aws_s3_bucket" "x" {
+              tags = { a = var.a, b = var.b, c = var.c }
+            }
+            """,
+        "terraform.tfvars": 'a = "tfvars"\nb = "tfvars"\nc = "tfvars"\n',
+        "terraform.tfvars.json": '{"b": "tfvars.json", "c": "tfvars.json"}',
+        "x.auto.tfvars.json": '{"c": "auto.json"}',
+        "ci/override.json": '{"a": "var-file.json"}',
+    }
+    node = nodes(run(tmp_path, files, var_files=["ci/override.json"]))[".::aws_s3_bucket.x"]
+    assert tags(node) == {"a": "var-file.json", "b": "tfvars.json", "c": "auto.json"}
