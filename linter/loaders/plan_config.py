@@ -70,7 +70,7 @@ def read_configuration(raw: Any, finder: LineFinder, path: str,
             key=key, name=name, full_name=_str(entry.get("full_name")) or None,
             alias=_str(entry.get("alias")) or None, module_address=_str(entry.get("module_address")),
             expressions=_dict(bounded(entry.get("expressions"), 0)),
-            line=finder.key_line(key, "configuration", "provider_config"),
+            line=finder.key_line(key, "provider_config"),
         )
     root = raw.get("root_module")
     return providers, _module(root, path, problems, 0) if isinstance(root, dict) else None

@@ -63,16 +63,23 @@ class ReferenceResolver:
     def __init__(self, configs: Mapping[tuple[str, ...], ConfigModule],
                  instances: Mapping[Instance, Mapping[str, list[tuple[str | None, str]]]]) -> None:
         self._configs = configs
-        self._instances = instances  # module instance → base address → [(key, node key)]
+        # module instance → base address → instance key → node key (insertion: document order)
+        self._instances = {where: {base: dict(keyed) for base, keyed in bases.items()}
+                           for where, bases in instances.items()}
+        self._cache: dict[tuple[Instance, tuple[str, ...]], list[str]] = {}
         self._children: dict[Instance, set[Instance]] = {}
         for inst in instances:
             for i in range(len(inst)):
                 self._children.setdefault(inst[:i], set()).add(inst[:i + 1])
 
     def targets(self, refs: list[str], where: Instance) -> list[str]:
-        out: dict[str, None] = {}
-        self._resolve(refs, where, out, 0, set())
-        return list(out)
+        """Every instance of a resource in a module instance refers alike: resolved once."""
+        key = (where, tuple(refs))
+        if key not in self._cache:
+            out: dict[str, None] = {}
+            self._resolve(refs, where, out, 0, set())
+            self._cache[key] = list(out)
+        return self._cache[key]
 
     def _resolve(self, refs: list[str], where: Instance, out: dict[str, None], hops: int,
                  seen: set[tuple[Instance, tuple[str, ...]]]) -> None:
@@ -83,7 +90,9 @@ class ReferenceResolver:
         present = self._instances.get(where, {})
         for base, forms in parsed.resources.items():
             keys = _chosen_keys(forms)
-            out.update((k, None) for key, k in present.get(base, ()) if keys is None or key in keys)
+            found = present.get(base, {})
+            chosen = [v for k, v in found.items() if keys is None or k in keys]
+            out.update(dict.fromkeys(chosen))
         if where:
             call = self._call(where[:-1], where[-1][0])
             for variable in parsed.variables:
