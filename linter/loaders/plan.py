@@ -9,12 +9,12 @@ so that they never read as empty or false. Entries of the wrong shape are skippe
 Formats 0.x and 1.x are read (Terraform 0.12 onwards); the JSON of a *state*
 (``terraform show -json`` without a plan: ``values`` instead of ``planned_values``) is read the
 same way, without configuration. Line numbers: a resource is placed on the line of its
-``"address": "…"`` in ``planned_values`` (found as a literal, in document order), else line 1.
+``"address": "…"`` in ``planned_values`` (see ``plan_lines``), else line 1.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
 from linter.loaders.plan_config import (
@@ -45,7 +45,6 @@ class PlanResource:
     name: str
     provider_name: str  # registry.terraform.io/hashicorp/aws
     values: Mapping[str, Any]  # Unknown where Terraform knows the value only after apply
-    actions: tuple[str, ...]  # from resource_changes: ("create",), ("no-op",) …; () when absent
     line: int
 
 
@@ -60,7 +59,7 @@ class PlanFile:
     root: ConfigModule | None  # configuration.root_module; None for a state or when absent
     problems: tuple[Problem, ...] = ()
     is_state: bool = False
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = ()
 
 
 def load_plan(path: str, text: str) -> PlanFile | Problem:
@@ -112,9 +111,20 @@ def load_plan(path: str, text: str) -> PlanFile | Problem:
         terraform_version=terraform_version if isinstance(terraform_version, str) else None,
         variables=_variables(doc.get("variables")), resources=tuple(resources), providers=providers,
         root=None if is_state else root, problems=tuple(problems), is_state=is_state,
-        notes=(f"{path}: a Terraform state, not a plan: provider configurations are not known",)
-        if is_state else (),
+        notes=_notes(doc, path, is_state),
     )
+
+
+def _notes(doc: dict[str, Any], path: str, is_state: bool) -> tuple[str, ...]:
+    """What the reader of a report should know about the document itself."""
+    if is_state:
+        return (f"{path}: a Terraform state, not a plan: provider configurations are not known",)
+    notes = []
+    if doc.get("errored") is True:
+        notes.append(f"{path}: Terraform reported errors while planning: resources may be missing")
+    elif doc.get("complete") is False:
+        notes.append(f"{path}: an incomplete plan (deferred changes): resources may be missing")
+    return tuple(notes)
 
 
 def _reject_constant(name: str) -> Any:
@@ -152,7 +162,6 @@ def _resource(raw: Any, changes: Mapping[str, Mapping[str, Any]], finder: LineFi
         address=address, mode=mode, type=type_, name=name,
         provider_name=provider_name if isinstance(provider_name, str) else "",
         values=values if isinstance(values, dict) else {},
-        actions=tuple(a for a in _list(change.get("actions")) if isinstance(a, str)),
         line=finder.address_line(address),
     )
 

@@ -40,7 +40,6 @@ def test_values_known_after_apply_are_unknown() -> None:
     after = Unknown("known after apply")
     assert got.values == {"bucket": "b", "tags": {"owner": "x", "level": after}, "rules": [{"id": "r1"}, after],
                           "arn": after, "lifecycle": [{"id": after}]}
-    assert got.actions == ("create",)
 
 
 def test_deposed_changes_do_not_count() -> None:
@@ -105,6 +104,14 @@ def test_variables_providers_and_configuration() -> None:
     assert got.root.resources["aws_s3_bucket.a"].provider_config_key == "aws"
     assert got.root.outputs["arn"] == {"references": ["aws_s3_bucket.a.arn", "aws_s3_bucket.a"]}
     assert got.root.module_calls["db"].expressions == {"x": {"constant_value": 1}}
+
+
+def test_partial_plans_say_so() -> None:
+    assert loaded(plan([], errored=True, complete=False)).notes == (
+        "infra/plan.json: Terraform reported errors while planning: resources may be missing",)
+    assert loaded(plan([], complete=False)).notes == (
+        "infra/plan.json: an incomplete plan (deferred changes): resources may be missing",)
+    assert loaded(plan([], complete=True, errored=False)).notes == ()
 
 
 def test_state_json_is_read_without_configuration() -> None:
