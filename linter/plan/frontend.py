@@ -9,8 +9,8 @@ resources stay apart. A bad plan is one Problem (SNC000); the other plans are st
 """
 from __future__ import annotations
 
-import os
 from collections import Counter
+from pathlib import Path
 from typing import Sequence
 
 from linter.knowledge import Knowledge
@@ -20,9 +20,11 @@ from linter.plan.nodes import plan_nodes
 from linter.plan.supersede import directory_of, supersede
 
 
-def load_plans(paths: Sequence[str], *, knowledge: Knowledge, hcl: Sequence[Fragment]) -> Fragment:
-    """``paths``: posix paths relative to the working directory; ``hcl``: the fragments already
-    built in this scan (only their Terraform nodes are looked at)."""
+def load_plans(paths: Sequence[str], *, knowledge: Knowledge, hcl: Sequence[Fragment],
+               cwd: Path | None = None) -> Fragment:
+    """``paths``: posix paths relative to ``cwd`` (default: the working directory), as reports write
+    them; ``hcl``: the fragments already built in this scan (only their Terraform nodes are looked at)."""
+    cwd = cwd or Path.cwd()
     terraform = [node for fragment in hcl for node in fragment.nodes if node.origin == "terraform"]
     per_directory = Counter(directory_of(path) for path in paths)
     nodes: list[Node] = []
@@ -30,7 +32,7 @@ def load_plans(paths: Sequence[str], *, knowledge: Knowledge, hcl: Sequence[Frag
     notes: list[str] = []
     replaces: list[str] = []
     for path in paths:
-        text = _read(path)
+        text = _read(cwd / path, path)
         plan = text if isinstance(text, Problem) else load_plan(path, text)
         if isinstance(plan, Problem):
             problems.append(plan)
@@ -49,15 +51,15 @@ def load_plans(paths: Sequence[str], *, knowledge: Knowledge, hcl: Sequence[Frag
                     replaces=tuple(dict.fromkeys(replaces)))
 
 
-def _read(path: str) -> str | Problem:
+def _read(real: Path, path: str) -> str | Problem:
     def problem(message: str, line: int = 1) -> Problem:
         return Problem(location=Location(path, line), message=message)
 
     try:
-        size = os.stat(path).st_size
+        size = real.stat().st_size
         if size > MAX_PLAN_BYTES:
             return problem(f"plan of {size} bytes is over the {MAX_PLAN_BYTES}-byte limit: not read")
-        with open(path, "rb") as handle:
+        with real.open("rb") as handle:
             data = handle.read(MAX_PLAN_BYTES + 1)
     except OSError as err:
         return problem(f"cannot read the plan: {err.strerror or err}")

@@ -242,12 +242,13 @@ def test_an_unknown_provider_key_gives_an_empty_configuration_and_a_note(tmp_pat
 
 
 def test_several_plans_in_one_directory_are_separate_scopes(tmp_path: Path) -> None:
-    prod = write(tmp_path / "plans" / "prod.json", small_plan("aws_s3_bucket.x"))
-    staging = write(tmp_path / "plans" / "staging.json", small_plan("aws_s3_bucket.x"))
-    alone = write(tmp_path / "env" / "plan.json", small_plan("aws_s3_bucket.x"))
-    keys = [n.key for n in load_plans([prod, staging, alone], knowledge=KNOWLEDGE, hcl=()).nodes]
-    assert keys == [f"{prod}::aws_s3_bucket.x", f"{staging}::aws_s3_bucket.x",
-                    f"{(tmp_path / 'env').as_posix()}::aws_s3_bucket.x"]
+    for name in ("plans/prod.json", "plans/staging.json", "env/plan.json"):
+        write(tmp_path / name, small_plan("aws_s3_bucket.x"))
+    fragment = load_plans(["plans/prod.json", "plans/staging.json", "env/plan.json"], knowledge=KNOWLEDGE,
+                          hcl=(), cwd=tmp_path)
+    assert [n.key for n in fragment.nodes] == [
+        "plans/prod.json::aws_s3_bucket.x", "plans/staging.json::aws_s3_bucket.x", "env::aws_s3_bucket.x"]
+    assert [n.location.file for n in fragment.nodes] == ["plans/prod.json", "plans/staging.json", "env/plan.json"]
 
 
 def test_data_sources_are_not_nodes(tmp_path: Path) -> None:
