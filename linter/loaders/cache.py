@@ -124,11 +124,15 @@ def _loader_id(loader: Any) -> str | None:
     return f"{module}.{name}"
 
 
-def _key(loader_id: str, path: str, data: bytes) -> str:
-    """Loaders may read the path's name suffixes (``.tfvars.json``), nothing else of it."""
+def name_suffixes(path: str) -> str:
+    """``.auto.tfvars.json`` for ``envs/prod.auto.tfvars.json``: all a loader may read of a path
+    (the rest is only copied into the result), so inputs equal in this and in bytes parse alike."""
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
-    suffixes = name[name.find("."):] if "." in name else ""
-    digest = hashlib.sha256(f"{loader_id}\0{suffixes}\0".encode())
+    return name[name.find("."):] if "." in name else ""
+
+
+def _key(loader_id: str, path: str, data: bytes) -> str:
+    digest = hashlib.sha256(f"{loader_id}\0{name_suffixes(path)}\0".encode())
     digest.update(data)
     return digest.hexdigest()
 

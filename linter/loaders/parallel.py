@@ -16,7 +16,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from typing import Sequence
 
-from linter.loaders.cache import Loader, decode_text, load_cached, lookup, prune
+from linter.loaders.cache import Loader, decode_text, load_cached, lookup, name_suffixes, prune
 from linter.loaders.hcl import load_hcl
 from linter.loaders.tf_json import load_tf_json
 from linter.terraform.ir import ConfigFile
@@ -64,14 +64,17 @@ def effective_jobs(jobs: int) -> int:
 def parse_all(paths: Sequence[str], *, jobs: int, cache: bool, cwd: Path | None = None,
               directory: Path | None = None) -> dict[str, ConfigFile]:
     """The IR of each readable file among ``paths`` (relative to ``cwd``), by path. ``jobs=1``
-    parses in this process; otherwise more than ``PARALLEL_MIN_FILES`` misses go to workers."""
+    parses in this process; otherwise more than ``PARALLEL_MIN_FILES`` misses go to workers.
+    Files with the same bytes and name suffixes (copied ``versions.tf``…) are parsed once."""
     base = cwd or Path.cwd()
-    parsed: dict[str, ConfigFile] = {}
-    misses: list[Item] = []
+    same: dict[tuple[str, bytes], list[str]] = {}
     for path in dict.fromkeys(paths):
         data = _read(base / path)
-        if data is None:
-            continue
+        if data is not None:
+            same.setdefault((name_suffixes(path), data), []).append(path)
+    parsed: dict[str, ConfigFile] = {}
+    misses: list[Item] = []
+    for (_, data), (path, *_) in same.items():
         hit = lookup(path, data, loader_for(path), directory=directory) if cache else None
         if hit is not None:
             parsed[path] = hit
@@ -84,6 +87,9 @@ def parse_all(paths: Sequence[str], *, jobs: int, cache: bool, cwd: Path | None 
         parsed.update(parse_chunk(misses, cache, directory))
     if cache and misses:
         prune(directory)
+    for (_, _), (first, *copies) in same.items():
+        if first in parsed:
+            parsed.update((p, ConfigFile(p, parsed[first].body, parsed[first].errors)) for p in copies)
     return parsed
 
 

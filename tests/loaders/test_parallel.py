@@ -135,6 +135,24 @@ def test_unreadable_and_oversized_files_are_left_to_the_reader(tmp_path: Path) -
     assert found == {"ok.tf": load_hcl("ok.tf", "a = 1\n")}
 
 
+def test_identical_files_are_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = 'terraform {\n  required_version = ">= 1.5"\n}\n'
+    for name in ("a/versions.tf", "b/versions.tf", "c/other.tf", "d/terraform.tfvars"):
+        (tmp_path / name).parent.mkdir()
+        (tmp_path / name).write_text(text)
+    calls: list[str] = []
+
+    def counting(path: str, source: str) -> ConfigFile:
+        calls.append(path)
+        return load_hcl(path, source)
+
+    monkeypatch.setattr(parallel, "loader_for", lambda path, tfvars=False: counting)
+    found = parse_all(["a/versions.tf", "b/versions.tf", "c/other.tf", "d/terraform.tfvars"], jobs=1,
+                      cache=False, cwd=tmp_path)
+    assert calls == ["a/versions.tf", "d/terraform.tfvars"]  # same suffix and bytes: once
+    assert found == {p: load_hcl(p, text) for p in found} and len(found) == 4
+
+
 def test_loaders_and_text_entry_point() -> None:
     assert loader_for("a.tf") is load_hcl
     assert loader_for("a.tfvars") is load_hcl
