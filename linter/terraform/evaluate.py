@@ -295,6 +295,7 @@ class _Evaluator:
         items: list[Any] = []
         groups: dict[str, Any] = {}
         for key, item in pairs:
+            charge(2)
             names = {expr.value_var: item} if expr.key_var is None else {
                 expr.key_var: key, expr.value_var: item}
             inner = _Evaluator(_Bound(self.scope, names))

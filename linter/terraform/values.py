@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextvars
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sized
 from decimal import Decimal
 from typing import Any, Iterator
 
@@ -28,7 +28,7 @@ from linter.model import Unknown
 MAX_DEPTH = 200  # expression and value nesting
 MAX_STRING = 1_000_000  # characters in one string
 MAX_ITEMS = 100_000  # items in one list or map
-MAX_STEPS = 2_000_000  # work units for one evaluate() call: nodes, items, 16 characters
+MAX_STEPS = 1_000_000  # work units for one evaluate() call (about a second): nodes, items, 16 chars
 _MAX_WALK = 2_000_000  # nodes visited by one deep walk, with or without a budget
 _BIG_INT = 2**63  # larger integers become floats: Terraform numbers are not unbounded either
 
@@ -107,7 +107,7 @@ def _walk(value: Any) -> Iterator[Any]:
         if visited > _MAX_WALK or depth > MAX_DEPTH:
             yield Unknown("value is too large or too deeply nested to inspect")
             return
-        if visited % 64 == 0:
+        if visited % 32 == 0:
             charge(64)
         yield item
         if isinstance(item, Mapping):
@@ -272,7 +272,7 @@ def materialize(value: Any, depth: int = 0) -> Any:
         return number(value) if math.isfinite(value) else Invalid("the value is not a finite number")
     if depth > MAX_DEPTH:
         return Unknown("value is too deeply nested")
-    charge(1)
+    charge(2 + len(value) if isinstance(value, Sized) else 2)
     if isinstance(value, Mapping):
         return _materialize_mapping(value, depth)
     if isinstance(value, (list, tuple, set, frozenset)):

@@ -516,3 +516,16 @@ def hcl_value() -> Any:
 )
 def test_end_to_end(hcl_value: Any, source: str, expected: Any) -> None:
     assert hcl_value(source) == expected
+
+
+def test_reasons_name_references_in_terraform_syntax() -> None:
+    logs = Index(ref("aws_s3_bucket.logs"), lit("eu"))
+    assert ev(GetAttr(logs, "arn")) == Unknown('aws_s3_bucket.logs["eu"].arn is not known')
+    assert ev(GetAttr(Index(ref("var.list"), lit(0)), "x")) == Invalid(
+        "var.list[0] is a string, it has no attribute 'x'")
+
+
+def test_is_known_reads_lazy_mappings() -> None:
+    assert is_known(LazyRoot({"a": [1]}))
+    assert not is_known(LazyRoot({"a": [Unknown("x")]}))
+    assert not is_known(LazyRoot({"a": RecursionError()}))
