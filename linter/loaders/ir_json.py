@@ -46,6 +46,8 @@ def _node(value: Any) -> dict[str, list[Any]]:
 
 def decode(text: str | bytes, hint: Any) -> Any:
     """JSON text -> a value of type ``hint`` (e.g. ``ir.Body``); DecodeError on anything else."""
+    if not _SPECS:  # built on first use: evaluating the IR's type hints takes a while
+        _SPECS.update((name, _spec(cls)) for name, cls in _CLASSES.items())
     try:
         return _convert(_check(hint), json.loads(text, object_hook=_build))
     except DecodeError:
@@ -135,4 +137,4 @@ def _spec(cls: type) -> tuple[type, tuple[_Check, ...], tuple[frozenset[type], .
 
 
 _contains = frozenset.__contains__
-_SPECS = {name: _spec(cls) for name, cls in _CLASSES.items()}
+_SPECS: dict[str, tuple[type, tuple[_Check, ...], tuple[frozenset[type], ...]]] = {}

@@ -9,17 +9,18 @@ out, and the frontend's reader, which reads every file anyway, reports it.
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import os
 import sys
-from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from linter.loaders.cache import Loader, decode_text, load_cached, lookup, name_suffixes, prune
 from linter.loaders.hcl import load_hcl
 from linter.loaders.tf_json import load_tf_json
 from linter.terraform.ir import ConfigFile
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 PARALLEL_MIN_FILES = 64  # below this, starting workers costs more than it saves
 MAX_FILE_BYTES = 5 * 1024 * 1024  # the loaders refuse more: the reader reports those itself
@@ -140,6 +141,10 @@ def _in_workers(items: list[Item], workers: int, cache: bool,
 
 
 def _pool(workers: int) -> Executor:
-    """Forked workers start in milliseconds with everything imported; elsewhere the default."""
+    """Forked workers start in milliseconds with everything imported; elsewhere the default.
+    Imported here: a small scan (the pre-commit case) never pays for it."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
