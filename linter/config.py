@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import jsonschema
-import yaml
 
 from linter.errors import ConfigError
+from linter.loaders.safe_yaml import load_documents
 from linter.model import Location, Suppression
 
 CONFIG_NAME = ".snclint.yaml"
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -85,13 +84,14 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
         return Config()
     name = display or str(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except OSError as err:
-        raise ConfigError(f"{name}: cannot read: {err.strerror}") from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        raise ConfigError(f"{name}{where}: not valid YAML: {getattr(err, 'problem', err)}") from None
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{name}: cannot read: {getattr(err, 'strerror', None) or err}") from None
+    # the bounded loader: a config file arrives with the repository, so it is not trusted either
+    documents, issue = load_documents(text)
+    if issue is not None:
+        raise ConfigError(f"{name}:{issue.line}: not valid YAML: {issue.message}")
+    data = documents[0].value if documents else None
     if data is None:
         data = {}
     error = jsonschema.exceptions.best_match(

@@ -66,7 +66,8 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
     if manifests:
         from linter.kubernetes.frontend import load_kubernetes
 
-        fragments.append(load_kubernetes(manifests, knowledge=knowledge, config=config.kubernetes))
+        fragments.append(load_kubernetes(manifests, knowledge=knowledge, config=config.kubernetes, cwd=cwd,
+                                         boundary=inputs.boundary, config_file=config.path))
     if inputs.plans:
         from linter.plan.frontend import load_plans
 

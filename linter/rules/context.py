@@ -48,8 +48,12 @@ class Context:
 
     def hosting_of(self, key: str) -> tuple[list[Evidence], Hosting | None]:
         hops, hosting = hosting_chain(self.graph, key)
+        # each hop says why it holds (a cluster placement: which config path or annotation)
+        sources = [key, *(k for k, _ in hops)][:len(hops)]
+        whys = [self.node(k).hosting for k in sources]
         evidence = [Evidence(address=self.node(k).address, relation="hosted_on", file=loc.file or None,
-                             line=loc.line or None) for k, loc in hops]
+                             line=loc.line or None, detail=why.why if why else "")
+                    for (k, loc), why in zip(hops, whys, strict=True)]
         if hosting is not None:
             evidence.append(Evidence(address=hosting.key.removeprefix("hosting:"), relation="hosted_on",
                                      file=None, line=None, detail=hosting.evidence))
