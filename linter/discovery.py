@@ -13,7 +13,8 @@ from typing import Iterable, Sequence
 
 from linter.model import Location, Problem
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+# the loaders bound each kind more tightly (HCL 5 MB, manifests 20 MB); plans can be large
+MAX_FILE_BYTES = 200 * 1024 * 1024
 SKIPPED_DIRS = frozenset({".git", ".terraform", "node_modules", ".venv", "__pycache__", ".snclint-cache"})
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 TFVARS_NAMES = ("terraform.tfvars", "terraform.tfvars.json")
