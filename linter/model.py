@@ -210,7 +210,10 @@ class Hosting:
 
     @property
     def key(self) -> str:
-        return f"hosting:{self.provider or '?'}/{self.offer or '-'}/{self.region or '-'}"
+        """``hosting:outscale/iaas/eu-west-2`` (offer ids carry their provider: not repeated)."""
+        provider = self.provider or "?"
+        offer = (self.offer or "-").removeprefix(f"{provider}/")
+        return f"hosting:{provider}/{offer}/{self.region or '-'}"
 
     @property
     def qualified(self) -> bool:
