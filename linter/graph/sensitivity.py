@@ -69,6 +69,7 @@ def classify(node: Node, vocabulary: Vocabulary) -> Classification:
                                   detail=f"the tags could not be evaluated: {wholesale.value.reason}")
         return Classification(status="unclassified")
     best_rank = _rank(candidates[0])
+    own_unknown = next((t for t in node.tags if t.key == "*" and is_unknown(t.value) and _rank(t) < best_rank), None)
     for tag in (t for t in candidates if _rank(t) == best_rank):
         if is_unknown(tag.value):
             return Classification(status="unknown", tag=tag,
@@ -77,6 +78,12 @@ def classify(node: Node, vocabulary: Vocabulary) -> Classification:
         if level is None:
             return Classification(status="invalid", tag=tag,
                                   detail=f"{tag.key} = {tag.value!r} is not a known level")
+        if own_unknown is not None and level not in vocabulary.requires_secnumcloud:
+            # the object's own tags could not be evaluated and may override the inherited level:
+            # only an inherited level that already requires SecNumCloud is safe to keep
+            return Classification(status="unknown", tag=own_unknown,
+                                  detail=f"the tags could not be evaluated ({own_unknown.value.reason}) and may "
+                                         f"override {tag.key} = {tag.value} ({tag.source})")
         return Classification(status="classified", level=level, tag=tag)
     return Classification(status="unclassified")  # pragma: no cover - candidates is never empty here
 

@@ -72,3 +72,15 @@ def test_a_datastore_using_another_does_not_inherit() -> None:
     store = node("a.store")
     ctx = context([db, store], [Edge(source=store.key, target=db.key, relation=Relation.USES, location=loc)])
     assert store.key not in ctx.sensitive
+
+
+def test_unknown_own_tags_may_override_an_inherited_level() -> None:
+    loc = Location("main.tf", 1)
+    n = node("a.b")
+    from dataclasses import replace
+    unknown = Tag(key="*", value=Unknown("var.tags has no value"), location=loc, source="tags")
+    standard = Tag(key="sensitivity", value="standard", location=loc, source="default_tags")
+    sensitive = Tag(key="sensitivity", value="particuliere", location=loc, source="default_tags")
+    assert classify(replace(n, tags=(unknown, standard)), VOCABULARY).status == "unknown"
+    kept = classify(replace(n, tags=(unknown, sensitive)), VOCABULARY)
+    assert (kept.status, kept.level) == ("classified", "particuliere")
