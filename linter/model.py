@@ -124,7 +124,7 @@ class ProviderConfig:
     name: str  # local name: "aws", "google", "outscale"
     source: str | None  # "hashicorp/aws" … from required_providers, None when not declared
     alias: str | None
-    attributes: Mapping[str, Any]  # evaluated; nested blocks as dicts (a list of dicts when repeated)
+    attributes: Mapping[str, Any]  # evaluated; nested blocks always as a list of dicts
     address: str  # "provider.aws", "provider.google.trusted", "module.db.provider.aws"
     location: Location | None  # None for an implicit (empty) default configuration
 
