@@ -1,1 +1,0 @@
-"""Shipped knowledge (YAML data), installed as the package ``linter.policies``."""

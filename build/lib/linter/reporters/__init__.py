@@ -1,1 +1,0 @@
-"""reporters stage."""
