@@ -29,6 +29,7 @@ class Inputs:
     plans: tuple[str, ...]
     problems: tuple[Problem, ...]
     boundary: Path
+    file_names: bool = False  # file names were given (pre-commit): their callers matter too
 
 
 def file_kind(name: str) -> str | None:
@@ -91,8 +92,8 @@ def discover(paths: Sequence[str], cwd: Path) -> Inputs:
     terraform = tuple(sorted(p for p, k in found.items() if k == "terraform"))
     manifests = tuple(sorted(p for p, k in found.items() if k == "manifest"))
     plans = tuple(sorted(p for p, k in found.items() if k == "plan"))
-    return Inputs(terraform=terraform, manifests=manifests, plans=plans,
-                  problems=tuple(problems), boundary=boundary)
+    return Inputs(terraform=terraform, manifests=manifests, plans=plans, problems=tuple(problems),
+                  boundary=boundary, file_names=any(p.is_file() for p in real))
 
 
 def _add(path: Path, cwd: Path, found: dict[str, str]) -> None:

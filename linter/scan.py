@@ -5,6 +5,7 @@ the files, so that tests, ``merge`` and the pre-commit hook run the same code.
 """
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -55,9 +56,14 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
     inputs = discover(options.paths, cwd)
     fragments = [Fragment(problems=inputs.problems)]
     if inputs.terraform:
+        from linter.terraform.callers import caller_files
         from linter.terraform.frontend import load_terraform
 
-        fragments.append(load_terraform(inputs.terraform, knowledge=knowledge, boundary=inputs.boundary,
+        terraform = list(inputs.terraform)
+        if inputs.file_names:
+            folders = {posixpath.dirname(p) or "." for p in terraform}
+            terraform = sorted(set(terraform) | set(caller_files(folders, inputs.boundary, cwd)))
+        fragments.append(load_terraform(terraform, knowledge=knowledge, boundary=inputs.boundary,
                                         var_files=options.var_files, variables=options.variables,
                                         jobs=options.jobs, parse_cache=options.cache))
     manifests = [(p, (cwd / p).read_bytes()) for p in inputs.manifests]

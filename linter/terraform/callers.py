@@ -1,0 +1,67 @@
+"""Which modules call a folder: what pre-commit needs when it passes a child module's file.
+
+A staged ``modules/db/main.tf`` says nothing on its own (its variables come from its callers), so
+the folders that call it as a local module source — directly or through other modules — are
+scanned too, and the child is evaluated as part of each. Only ``.tf`` files that name the
+folder are parsed to find out.
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+from pathlib import Path
+from typing import Iterable
+
+from linter.discovery import SKIPPED_DIRS, display, file_kind
+from linter.loaders.hcl import load_hcl
+from linter.terraform.definitions import literal_string
+from linter.terraform.sources import is_local_source, join
+
+MAX_DEPTH = 16
+
+
+def caller_files(folders: Iterable[str], boundary: Path, cwd: Path) -> list[str]:
+    """The Terraform files (posix, relative to ``cwd``) of every folder inside ``boundary`` that
+    calls one of ``folders``, transitively."""
+    candidates = _tf_files(boundary, cwd)
+    wanted = set(folders)
+    callers: set[str] = set()
+    for _ in range(MAX_DEPTH):
+        found = {folder for folder, path in candidates if folder not in wanted | callers
+                 and _calls(path, folder, wanted | callers, cwd)}
+        if not found:
+            break
+        callers |= found
+    return sorted(path for folder, path in _all_files(boundary, cwd) if folder in callers)
+
+
+def _tf_files(boundary: Path, cwd: Path) -> list[tuple[str, str]]:
+    return [(f, p) for f, p in _all_files(boundary, cwd) if p.endswith(".tf")]
+
+
+def _all_files(boundary: Path, cwd: Path) -> list[tuple[str, str]]:
+    out = []
+    for folder, dirs, names in os.walk(boundary):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not (Path(folder) / d).is_symlink())
+        for name in sorted(names):
+            if file_kind(name) == "terraform":
+                path = display(Path(folder) / name, cwd)
+                out.append((posixpath.dirname(path) or ".", path))
+    return out
+
+
+def _calls(path: str, folder: str, targets: set[str], cwd: Path) -> bool:
+    try:
+        data = (cwd / path).read_bytes()
+    except OSError:
+        return False
+    # cheap filter before parsing: a caller names the target folder's last component
+    if b"module" not in data or not any(posixpath.basename(t).encode() in data for t in targets):
+        return False
+    config = load_hcl(path, data.decode("utf-8", errors="replace"))
+    for block in config.body.blocks_of("module"):
+        attr = block.body.attribute("source")
+        source = literal_string(attr.expr) if attr else None
+        if source and is_local_source(source) and join(folder, source) in targets:
+            return True
+    return False
