@@ -73,9 +73,10 @@ def explain_address(scan: Scan, address: str) -> str | None:
         else:
             level, steps = state
             out.append(f"  sensitive: {level}" + (" (tagged on it)" if not steps else ", by this path:"))
-            for step in steps:
+            for i, step in enumerate(steps):
+                target = steps[i + 1].source if i + 1 < len(steps) else key
                 out.append(f"    {ctx.node(step.source).address} --{step.relation.value}--> "
-                           f"({step.location.file}:{step.location.line})")
+                           f"{ctx.node(target).address} ({step.location.file}:{step.location.line})")
         hops, hosting = ctx.hosting_of(key)
         for hop in hops:
             out.append(f"  hosted_on {hop.address}" + (f" ({hop.detail})" if hop.detail else ""))

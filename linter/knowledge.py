@@ -29,7 +29,9 @@ class FlowRule:
 
     ``direction`` says which way data goes: ``from-target`` when the referenced resource is the
     source (``aws_db_instance.replicate_source_db``: the source replicates_to this resource),
-    ``to-target`` when this resource sends data to the referenced one (a log sink's destination).
+    ``to-target`` when this resource sends data to the referenced one (a log sink's destination),
+    ``both`` for peers (members of a global cluster). ``attribute`` is a path: ``a>b`` follows the
+    reference at ``a`` and reads ``b`` on its target; ``a|b`` names alternatives (docs/flows.md).
     """
 
     type: str

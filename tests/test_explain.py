@@ -32,9 +32,9 @@ def test_three_hops_to_a_restored_volume_abroad(monkeypatch: pytest.MonkeyPatch,
     assert lines[0] == "outscale_volume.dossiers_pra  (outscale_volume, datastore) at chain.tf:26"
     assert path_of(lines) == [
         "  sensitive: particuliere, by this path:",
-        "    outscale_volume.dossiers --backs_up_to--> (chain.tf:14)",
-        "    outscale_snapshot.dossiers --copies_to--> (chain.tf:21)",
-        "    outscale_snapshot.dossiers_pra --copies_to--> (chain.tf:29)",
+        "    outscale_volume.dossiers --backs_up_to--> outscale_snapshot.dossiers (chain.tf:14)",
+        "    outscale_snapshot.dossiers --copies_to--> outscale_snapshot.dossiers_pra (chain.tf:21)",
+        "    outscale_snapshot.dossiers_pra --copies_to--> outscale_volume.dossiers_pra (chain.tf:29)",
     ]
     assert "  qualification: not-qualified (region-not-qualified)" in lines
     assert any(line.startswith("  finding SNC002: ") for line in lines)
@@ -45,7 +45,8 @@ def test_a_replica_on_public_google_cloud(monkeypatch: pytest.MonkeyPatch,
     lines = explain("s3ns-to-gcp-replica", "google_sql_database_instance.dossiers_lecture", monkeypatch, capsys)
     assert path_of(lines) == [
         "  sensitive: particuliere, by this path:",
-        "    google_sql_database_instance.dossiers --replicates_to--> (main.tf:20)",
+        ("    google_sql_database_instance.dossiers --replicates_to--> "
+         "google_sql_database_instance.dossiers_lecture (main.tf:20)"),
     ]
     assert "  qualification: not-qualified (provider-not-qualified)" in lines
 
@@ -63,8 +64,8 @@ def test_the_path_skips_the_carriers(monkeypatch: pytest.MonkeyPatch, capsys: py
     lines = explain("aws-backup-storage", "aws_backup_vault.secours", monkeypatch, capsys)
     assert path_of(lines) == [
         "  sensitive: particuliere, by this path:",
-        "    aws_db_instance.comptes --backs_up_to--> (backup.tf:39)",
-        "    aws_backup_vault.principal --copies_to--> (backup.tf:30)",
+        "    aws_db_instance.comptes --backs_up_to--> aws_backup_vault.principal (backup.tf:39)",
+        "    aws_backup_vault.principal --copies_to--> aws_backup_vault.secours (backup.tf:30)",
     ]
 
 

@@ -103,7 +103,7 @@ def hosting_undetermined(ctx: Context, params: Mapping[str, Any]) -> list[Match]
         source = ctx.node(flow.source)
         out.append(Match(node_key=flow.source, address=source.address, location=flow.location,
                          cluster=source.cluster, sensitivity=state[0],
-                         evidence=(*ctx.classification_evidence(flow.source),
+                         evidence=(*ctx.classification_evidence(state[1][0].source if state[1] else flow.source),
                                    *_path_evidence(ctx, state[1], flow.source)),
                          message=f"{source.address} holds {state[0]} data and {flow.relation.value} a destination "
                                  f"({flow.attribute}) that the scan cannot resolve to a resource: its hosting "

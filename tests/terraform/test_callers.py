@@ -8,7 +8,8 @@ import pytest
 from linter.cli import main
 from linter.terraform.callers import caller_files
 
-ROOT = 'provider "aws" {\n  region = "eu-west-3"\n}\n\nmodule "db" {\n  source = "./modules/db"\n  level  = "particuliere"\n}\n'
+ROOT = ('provider "aws" {\n  region = "eu-west-3"\n}\n\n'
+        'module "db" {\n  source = "./modules/db"\n  level  = "particuliere"\n}\n')
 CHILD = ('variable "level" {}\n\nresource "aws_db_instance" "this" {\n'
          '  tags = { sensibilite = var.level }\n}\n')
 WRAPPER = 'module "inner" {\n  source = "../db"\n  level  = "standard"\n}\n'
