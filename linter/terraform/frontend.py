@@ -46,8 +46,7 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
         (tfvars if is_tfvars(path) else modules).setdefault(folder, []).append(path)
     reader = Reader(cwd, boundary, {folder: tuple(sorted(paths)) for folder, paths in modules.items()},
                     cache=parse_cache)
-    if jobs != 1:
-        reader.preparse([p for paths in modules.values() for p in paths], jobs=jobs)
+    reader.preparse([p for paths in modules.values() for p in paths], jobs=jobs)
     cache: dict[str, ModuleDef | None] = {}
 
     def definition_of(folder: str) -> ModuleDef | None:
