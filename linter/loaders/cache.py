@@ -34,6 +34,7 @@ _ENTRY = tuple[str, str, Body, tuple[ParseError, ...]]  # format, key, body, err
 _KEY = re.compile(r"^[0-9a-f]{64}\.json$")
 _VERSION = re.compile(r"^[0-9a-f]{16}$")
 _SHARD = re.compile(r"^[0-9a-f]{2}$")
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# snclint parse cache: safe to delete at any time.\n"
 
 
 def cache_dir() -> Path | None:
@@ -160,6 +161,7 @@ def _write(entry: Path, key: str, config: ConfigFile) -> None:
     tmp: str | None = None
     try:
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _tag(entry.parents[3])
         fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
         with os.fdopen(fd, "w", encoding="ascii") as handle:
             handle.write(text)
@@ -173,6 +175,18 @@ def _write(entry: Path, key: str, config: ConfigFile) -> None:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+@functools.cache
+def _tag(root: Path) -> None:
+    """``CACHEDIR.TAG`` (bford.info/cachedir): backup tools, and scanners walking a home
+    directory, can tell this is a cache."""
+    tag = root / "CACHEDIR.TAG"
+    try:
+        if not tag.exists():
+            tag.write_text(_TAG, encoding="ascii")
+    except OSError:
+        pass
 
 
 def prune(root: Path | None = None, *, max_bytes: int = MAX_CACHE_BYTES, force: bool = False) -> int:

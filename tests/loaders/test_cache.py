@@ -200,6 +200,7 @@ def test_entries_are_compact_json_never_pickle(root: Path) -> None:
     assert (fmt, key, errors) == (cache.FORMAT, entry.stem, [])
     assert body["Body"][1][0]["Block"][:2] == ["resource", ["aws_s3_bucket", "b"]]
     assert entry.parent.parent.name == cache.fingerprint()[:16]
+    assert (root / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55\n")
 
 
 @pytest.mark.parametrize("module", ["cache.py", "ir_json.py", "parallel.py"])
