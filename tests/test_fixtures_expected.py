@@ -1,9 +1,13 @@
-"""Every ``fixtures/terraform/*`` and ``fixtures/flows/*`` folder, scanned by the CLI, gives exactly
-the findings its ``expected.yaml`` lists: each entry matches one finding on the keys it gives
-(rule, address, file, line, reason, cluster), and no finding is left over."""
+"""Every ``fixtures/<family>/<case>/expected.yaml``: the folder, scanned by the CLI as a user
+would (copied out of the repository, from inside it), gives exactly the findings listed — each
+entry matches one finding on the keys it gives (rule, address, file, line, cluster, reason), no
+finding is left over — and the suppressed findings, exit code and notes it lists."""
 from __future__ import annotations
 
+import io
 import json
+import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +17,13 @@ import yaml
 from linter.cli import main
 
 ROOT = Path(__file__).resolve().parents[1] / "fixtures"
-FAMILIES = ("terraform", "flows")
 KEYS = {"rule": "rule_id", "address": "address", "file": "file", "line": "line", "cluster": "cluster"}
+ALLOWED = {"args", "stdin", "exit_code", "requires", "findings", "suppressed", "notes"}
 
 
-def folders() -> list[Any]:
-    return [pytest.param(p.parent, id=f"{family}/{p.parent.name}")
-            for family in FAMILIES for p in sorted((ROOT / family).glob("*/expected.yaml"))]
+def cases() -> list[Any]:
+    return [pytest.param(p.parent, id=f"{p.parent.parent.name}/{p.parent.name}")
+            for p in sorted(ROOT.glob("*/*/expected.yaml"))]
 
 
 def _matches(found: dict[str, Any], wanted: dict[str, Any]) -> bool:
@@ -30,21 +34,45 @@ def _matches(found: dict[str, Any], wanted: dict[str, Any]) -> bool:
     return True
 
 
-@pytest.mark.parametrize("folder", folders())
-def test_fixture(folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    expected = yaml.safe_load((folder / "expected.yaml").read_text(encoding="utf-8"))
-    monkeypatch.chdir(folder)
-    code = main([*expected.get("args", ["scan", "."]), "--format", "json"])
-    report = json.loads(capsys.readouterr().out)
-    left = list(report["findings"])
+def unmatched(found: list[dict[str, Any]], wanted: list[dict[str, Any]]) -> tuple[list[Any], list[Any]]:
+    """(expected entries no finding matched, findings no entry matched)."""
+    left = list(found)
     missing = []
-    for entry in expected.get("findings") or []:
+    for entry in wanted:
         hit = next((f for f in left if _matches(f, entry)), None)
         if hit is None:
             missing.append(entry)
         else:
             left.remove(hit)
-    extra = [(f["rule_id"], f["address"], f["file"], f["line"]) for f in left]
-    assert (missing, extra) == ([], [])
+    return missing, [(f["rule_id"], f["address"], f["file"], f["line"], f.get("cluster")) for f in left]
+
+
+@pytest.mark.parametrize("folder", cases())
+def test_fixture(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = yaml.safe_load((folder / "expected.yaml").read_text(encoding="utf-8"))
+    for tool in expected.get("requires", []):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed")
+    work = tmp_path / folder.name
+    shutil.copytree(folder, work)
+    if "stdin" in expected:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO((work / expected["stdin"]).read_bytes())))
+    monkeypatch.chdir(work)
+    out = tmp_path / "report.json"
+    code = main([*expected.get("args", ["scan", "."]), "--format", "json", "--no-cache", "--output", str(out)])
+    report = json.loads(out.read_text(encoding="utf-8"))
+    for key in ("findings", "suppressed"):
+        missing, extra = unmatched(report[key], expected.get(key) or [])
+        assert (missing, extra) == ([], []), f"{key}: expected but not found / found but not expected"
     if "exit_code" in expected:
         assert code == expected["exit_code"]
+    for note in expected.get("notes", []):
+        assert note in report.get("notes", [])
+
+
+@pytest.mark.parametrize("folder", cases())
+def test_expectation_is_well_formed(folder: Path) -> None:
+    expected = yaml.safe_load((folder / "expected.yaml").read_text(encoding="utf-8"))
+    assert set(expected) <= ALLOWED and "findings" in expected
+    for entry in (expected["findings"] or []) + (expected.get("suppressed") or []):
+        assert {"rule", "address", "file", "line"} <= set(entry) <= set(KEYS) | {"reason"}, entry
