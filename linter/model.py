@@ -46,13 +46,8 @@ class Relation(str, enum.Enum):
     BACKS_UP_TO = "backs_up_to"
     EXPORTS_TO = "exports_to"
     COPIES_TO = "copies_to"
-    SNAPSHOT_OF = "snapshot_of"
     CONTAINS = "contains"
     REFERENCES = "references"
-
-    @property
-    def is_data_flow(self) -> bool:
-        return self in DATA_FLOWS
 
 
 DATA_FLOWS = frozenset(

@@ -9,7 +9,7 @@ import posixpath
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Mapping
 
 from linter import __version__
 from linter.config import Config
@@ -121,8 +121,3 @@ def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Pa
 
 def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
-
-
-def scan_paths(paths: Sequence[str], config: Config, knowledge: Knowledge) -> ScanResult:
-    """Convenience for tests and library users."""
-    return run_scan(ScanOptions(paths=tuple(paths)), config, knowledge).result

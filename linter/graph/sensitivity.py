@@ -3,8 +3,8 @@
 A node's own tags decide first (a resource's tags over the provider's ``default_tags``, an
 object's labels over its Namespace's); an unevaluable value is *unknown* and a value outside the
 vocabulary is *invalid* — neither ever reads as "not sensitive". Sensitivity then flows along
-data-flow edges (to replicas, backups, exports, copies), from a volume to its snapshots, and from a
-datastore to the workloads that mount or use it.
+data-flow edges (to replicas, backups, snapshots, exports, copies) and from a datastore to the
+workloads that mount or use it.
 """
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from linter.model import DATA_FLOWS, Location, Node, NodeKind, Relation, Tag, is
 # tags from the object itself win over inherited ones
 _SOURCE_RANK = {"default_tags": 1}
 _INHERITED_PREFIX = "namespace"
-BACKWARD = frozenset({Relation.SNAPSHOT_OF})
 WORKLOAD_LINKS = frozenset({Relation.MOUNTS, Relation.USES})
 
 
@@ -112,6 +111,6 @@ def _spreads(graph: nx.MultiDiGraph, key: str) -> list[tuple[str, Relation, Loca
     for source, _, data in graph.in_edges(key, data=True):
         relation = data["relation"]
         src_node: Node = graph.nodes[source]["node"]
-        if relation in BACKWARD or (relation in WORKLOAD_LINKS and src_node.kind == NodeKind.COMPUTE):
+        if relation in WORKLOAD_LINKS and src_node.kind == NodeKind.COMPUTE:
             out.append((source, relation, data["location"]))
     return out

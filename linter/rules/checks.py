@@ -8,12 +8,11 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 from linter.graph.sensitivity import Step
-from linter.model import DATA_FLOWS, Evidence, Hosting, NodeKind, Relation
+from linter.model import DATA_FLOWS, Evidence, Hosting, NodeKind
 from linter.rules.context import Context, Match
 from linter.rules.suppressions import problem_of
 
 Check = Callable[[Context, Mapping[str, Any]], list[Match]]
-FLOWING = DATA_FLOWS | {Relation.SNAPSHOT_OF}
 
 
 def _levels(ctx: Context, params: Mapping[str, Any]) -> frozenset[str]:
@@ -21,7 +20,7 @@ def _levels(ctx: Context, params: Mapping[str, Any]) -> frozenset[str]:
 
 
 def _via_flow(steps: list[Step]) -> bool:
-    return any(step.relation in FLOWING for step in steps)
+    return any(step.relation in DATA_FLOWS for step in steps)
 
 
 def _path_evidence(ctx: Context, steps: list[Step], end: str) -> list[Evidence]:

@@ -55,7 +55,7 @@ def test_sensitivity_flows_along_data_flows_and_to_workloads() -> None:
     other = node("aws_s3_bucket.x")
     ctx = context([db, replica, snap, app, other], [
         Edge(source=db.key, target=replica.key, relation=Relation.REPLICATES_TO, location=loc),
-        Edge(source=snap.key, target=replica.key, relation=Relation.SNAPSHOT_OF, location=loc),
+        Edge(source=replica.key, target=snap.key, relation=Relation.BACKS_UP_TO, location=loc),
         Edge(source=app.key, target=db.key, relation=Relation.USES, location=loc),
         Edge(source=other.key, target=db.key, relation=Relation.REFERENCES, location=loc),
     ])
@@ -63,7 +63,7 @@ def test_sensitivity_flows_along_data_flows_and_to_workloads() -> None:
     level, steps = ctx.sensitive[snap.key]
     assert level == "particuliere"
     assert [(s.source, s.relation) for s in steps] == [(db.key, Relation.REPLICATES_TO),
-                                                       (replica.key, Relation.SNAPSHOT_OF)]
+                                                       (replica.key, Relation.BACKS_UP_TO)]
 
 
 def test_a_datastore_using_another_does_not_inherit() -> None:
