@@ -91,7 +91,8 @@ def cli() -> None:
 @click.option("--catalog", "catalogs", multiple=True, help="Another provider catalogue file.")
 @click.option("--var-file", "var_files", multiple=True, help="Terraform variables file.")
 @click.option("--var", "variables", multiple=True, metavar="NAME=VALUE", help="Terraform variable.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error", show_default=True)
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]),
+              help="Lowest severity that fails the run (default: the config's fail_on, else error).")
 @click.option("--baseline", help="Fail only on findings not in this baseline file.")
 @click.option("--write-baseline", help="Record today's findings in this baseline file.")
 @click.option("--strict", is_flag=True, help="Unevaluable classifications (SNC004) are errors.")
@@ -104,7 +105,7 @@ def cli() -> None:
 @click.pass_context
 def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[str, ...],
          config_file: str | None, policies: tuple[str, ...], catalogs: tuple[str, ...],
-         var_files: tuple[str, ...], variables: tuple[str, ...], fail_on: str, baseline: str | None,
+         var_files: tuple[str, ...], variables: tuple[str, ...], fail_on: str | None, baseline: str | None,
          write_baseline: str | None, strict: bool, select: tuple[str, ...], ignore: tuple[str, ...],
          sast_schema: str, jobs: int, no_cache: bool) -> None:
     """Scan Terraform and Kubernetes files (PATH may be - for standard input)."""
@@ -116,7 +117,7 @@ def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str | Non
 @_guard
 def _scan(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[str, ...],
           config_file: str | None, policies: tuple[str, ...], catalogs: tuple[str, ...],
-          var_files: tuple[str, ...], variables: tuple[str, ...], fail_on: str, baseline: str | None,
+          var_files: tuple[str, ...], variables: tuple[str, ...], fail_on: str | None, baseline: str | None,
           write_baseline: str | None, strict: bool, select: tuple[str, ...], ignore: tuple[str, ...],
           sast_schema: str, jobs: int = 0, no_cache: bool = False) -> int:
     from linter.reporters import get_reporter
@@ -125,16 +126,18 @@ def _scan(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[s
 
     extra = [_parse_report(r) for r in reports]
     check_version(sast_schema)
+    config, knowledge = _setup(paths, config_file, policies, catalogs)
+    fail_on = fail_on or config.fail_on or "error"
 
     def render(name: str) -> str:
         if name == "gitlab-sast":
             return get_reporter(name)(result, schema_version=sast_schema)  # type: ignore[call-arg]
         return get_reporter(name)(result)
 
-    config, knowledge = _setup(paths, config_file, policies, catalogs)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     options = ScanOptions(paths=paths, stdin=stdin, var_files=var_files, variables=_variables(variables),
-                          select=_split_ids(select), ignore=_split_ids(ignore), strict=strict,
+                          select=_split_ids(select) or config.select, ignore=_split_ids(ignore) or config.ignore,
+                          strict=strict or config.strict,
                           jobs=jobs, cache=not no_cache)
     result = run_scan(options, config, knowledge).result
     if baseline:

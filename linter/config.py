@@ -58,6 +58,10 @@ class Config:
     catalogs: tuple[str, ...] = ()
     policies: tuple[str, ...] = ()
     exceptions: tuple[Exception_, ...] = ()
+    fail_on: str | None = None  # the command line wins over these four
+    strict: bool = False
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
 
 
 def find_config(start: Path) -> Path | None:
@@ -144,6 +148,10 @@ def _build(data: Mapping[str, Any], name: str, base: Path) -> Config:
         catalogs=tuple(str(base / c) for c in data.get("catalog") or ()),
         policies=tuple(str(base / p) for p in data.get("policies") or ()),
         exceptions=exceptions,
+        fail_on=data.get("fail_on"),
+        strict=bool(data.get("strict", False)),
+        select=tuple(str(r).upper() for r in data.get("select") or ()),
+        ignore=tuple(str(r).upper() for r in data.get("ignore") or ()),
     )
 
 

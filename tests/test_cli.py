@@ -98,3 +98,16 @@ def test_providers_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["providers"]) == 0
     out = capsys.readouterr().out
     assert "s3ns" in out and "outscale" in out
+
+
+def test_config_sets_fail_on_strict_and_ignore_and_the_command_line_wins(repo: Path) -> None:
+    (repo / ".snclint.yaml").write_text("version: 1\nfail_on: never\n")
+    assert main(["scan", "."]) == 0
+    assert main(["scan", ".", "--fail-on", "error"]) == 1
+    (repo / ".snclint.yaml").write_text("version: 1\nignore: [SNC001]\n")
+    assert main(["scan", "."]) == 0
+    (repo / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  tags = { sensibilite = var.x }\n}\n')
+    (repo / ".snclint.yaml").write_text("version: 1\nstrict: true\n")
+    assert main(["scan", "."]) == 1
+    (repo / ".snclint.yaml").write_text("version: 1\n")
+    assert main(["scan", "."]) == 0
