@@ -7,7 +7,8 @@ import pytest
 
 from linter.cli import main
 
-BAD_TF = 'provider "aws" {\n  region = "eu-west-3"\n}\n\nresource "aws_db_instance" "p" {\n  tags = { sensibilite = "particuliere" }\n}\n'
+BAD_TF = ('provider "aws" {\n  region = "eu-west-3"\n}\n\n'
+          'resource "aws_db_instance" "p" {\n  tags = { sensibilite = "particuliere" }\n}\n')
 
 
 @pytest.fixture()
