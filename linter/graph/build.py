@@ -8,7 +8,7 @@ to it.
 from __future__ import annotations
 
 from datetime import date
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, TypeAlias
 
 import networkx as nx
 
@@ -18,7 +18,7 @@ from linter.graph.storage_signals import apply_storage_signals
 from linter.knowledge import Knowledge
 from linter.model import Edge, Fragment, Hosting, Location, Node, NodeKind, Problem, Relation
 
-Graph = nx.MultiDiGraph
+Graph: TypeAlias = nx.MultiDiGraph
 
 
 def build_graph(fragments: Iterable[Fragment], knowledge: Knowledge,

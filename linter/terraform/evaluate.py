@@ -7,6 +7,8 @@ empty or false; ``Invalid`` (an ``Unknown``) marks what Terraform itself would r
 """
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Mapping
 from typing import Any, Callable, Protocol
 
@@ -171,7 +173,7 @@ class _Evaluator:
         result = []
         for item in obj if isinstance(obj, (list, tuple)) else [obj]:
             for position, name in enumerate(expr.attrs):
-                item = attribute(item, name, lambda p=position: splat_path(expr, p))
+                item = attribute(item, name, functools.partial(splat_path, expr, position))
             result.append(materialize(item))
         if len(result) > MAX_ITEMS:
             return Unknown(f"a list of more than {MAX_ITEMS} items is not evaluated")

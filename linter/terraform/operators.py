@@ -47,8 +47,10 @@ def binary(op: str, left: Any, right: Any) -> Any:
     found = pick_unknown(*operands)
     if found is not None:
         return found
+    first, second = operands
+    assert not isinstance(first, Unknown) and not isinstance(second, Unknown)
     try:
-        return _compute(op, operands[0], operands[1])
+        return _compute(op, first, second)
     except (ValueError, ArithmeticError) as exc:
         return Invalid(f"{op}: {exc}")
 
