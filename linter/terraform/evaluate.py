@@ -8,7 +8,6 @@ empty or false; ``Invalid`` (an ``Unknown``) marks what Terraform itself would r
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Mapping
 from typing import Any, Callable, Protocol
 
