@@ -4,8 +4,10 @@ Entries live in the user's cache directory (``$SNCLINT_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/snclint``, else ``~/.cache/snclint``), never in the scanned repository, as JSON
 (``ir_json``: never pickle, a planted file must not run code). The key is the sha256 of the bytes,
 the loader and the name suffixes the loader may look at; the directory is named after a
-fingerprint of the package version, python-hcl2, lark and the loader sources (an editable install
-changes code without changing its version). Anything wrong with an entry (missing, corrupted,
+fingerprint of the versions of the package and of the parsers, and of the sources of the loader's
+module, of its siblings named alike (``hcl*.py`` for ``hcl.py``: imported lazily, maybe) and of the
+``linter`` modules they use (an editable install changes code without changing its version; an
+edit elsewhere in the package does not empty the cache). Anything wrong with an entry (missing, corrupted,
 foreign, unwritable directory) is a miss: the cache can make a scan faster, never different.
 """
 from __future__ import annotations
@@ -14,8 +16,11 @@ import functools
 import hashlib
 import os
 import re
+import sys
 import tempfile
 import time
+import types
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
@@ -28,6 +33,7 @@ Loader = Callable[[str, str], ConfigFile]
 FORMAT = "snclint-ir-1"
 MAX_INPUT_BYTES = 5 * 1024 * 1024  # the loaders refuse more anyway
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
+PARSERS = ("python-hcl2", "lark", "tree-sitter", "tree-sitter-hcl")  # their versions key the cache
 MAX_CACHE_BYTES = 500 * 1024 * 1024
 PRUNE_EVERY = 24 * 3600  # seconds between two walks of the cache
 _ENTRY = tuple[str, str, Body, tuple[ParseError, ...]]  # format, key, body, errors
@@ -85,29 +91,54 @@ def _slot(path: str, data: bytes, loader: Loader, directory: Path | None) -> tup
     if root is None or loader_id is None or len(data) > MAX_INPUT_BYTES:
         return None
     key = _key(loader_id, path, data)
-    return version_dir(root) / key[:2] / f"{key}.json", key
+    version = fingerprint(_function(loader).__module__)[:16]
+    return root / "ir" / version / key[:2] / f"{key}.json", key
 
 
-def version_dir(root: Path) -> Path:
-    return root / "ir" / fingerprint()[:16]
+def _function(loader: Any) -> Any:
+    return _function(loader.func) if isinstance(loader, functools.partial) else loader
 
 
 @functools.cache
-def fingerprint() -> str:
-    """What the IR of a given input depends on besides its bytes."""
-    import hcl2
-    import lark
-
+def fingerprint(module: str) -> str:
+    """What the IR a loader of ``module`` gives depends on besides the input: versions, and the
+    sources of ``module`` and of the ``linter`` modules it uses, directly or not."""
     from linter import __version__
 
-    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{hcl2.__version__}|{lark.__version__}".encode())
-    sources = [*sorted(Path(__file__).parent.glob("*.py")), Path(ir.__file__)]
-    for source in sources:
+    digest = hashlib.sha256(f"{FORMAT}|{__version__}".encode())
+    for package in PARSERS:
         try:
-            digest.update(source.name.encode() + b"\0" + source.read_bytes())
+            digest.update(f"|{package}={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"|{package}=none".encode())
+    used = _linter_modules({module, __name__, ir_json.__name__, ir.__name__})
+    sources = {Path(getattr(sys.modules[name], "__file__", None) or name) for name in used}
+    source = getattr(sys.modules.get(module), "__file__", None)
+    if source:  # siblings named alike: hcl_ts*.py beside hcl.py, imported lazily
+        sources.update(Path(source).parent.glob(Path(source).stem + "*.py"))
+    for path in sorted(sources):
+        try:
+            digest.update(f"\0{path.name}\0".encode() + path.read_bytes())
         except OSError:
-            digest.update(source.name.encode() + b"\0?")
+            digest.update(f"\0{path.name}\0?".encode())
     return digest.hexdigest()
+
+
+def _linter_modules(start: set[str]) -> set[str]:
+    """``start`` and the already imported ``linter`` modules their globals come from."""
+    seen: set[str] = set()
+    todo = [m for m in start if m in sys.modules]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for value in list(vars(sys.modules[name]).values()):
+            used = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)
+            if isinstance(used, str) and (used == "linter" or used.startswith("linter.")) \
+                    and used in sys.modules and used not in seen:
+                todo.append(used)
+    return seen
 
 
 def _loader_id(loader: Any) -> str | None:

@@ -199,7 +199,7 @@ def test_entries_are_compact_json_never_pickle(root: Path) -> None:
     fmt, key, body, errors = json.loads(data)
     assert (fmt, key, errors) == (cache.FORMAT, entry.stem, [])
     assert body["Body"][1][0]["Block"][:2] == ["resource", ["aws_s3_bucket", "b"]]
-    assert entry.parent.parent.name == cache.fingerprint()[:16]
+    assert entry.parent.parent.name == cache.fingerprint(__name__)[:16]
     assert (root / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55\n")
 
 
@@ -235,6 +235,32 @@ def test_unusable_cache_directory_still_parses(root: Path) -> None:
     root.write_text("a file where the directory should be")
     assert load_cached("main.tf", TF.encode(), counting_hcl) == load_hcl("main.tf", TF)
     assert lookup("main.tf", TF.encode(), counting_hcl) is None
+
+
+def test_the_version_covers_what_a_loader_uses_and_only_that() -> None:
+    used = cache._linter_modules({"linter.loaders.tf_json"})
+    assert {"linter.loaders.tf_json", "linter.loaders.hcl", "linter.loaders.hcl_expr",
+            "linter.loaders.hcl_text", "linter.terraform.ir"} <= used
+    assert not used & {"linter.loaders.plan", "linter.loaders.kubernetes", "linter.loaders.parallel"}
+    assert cache.fingerprint("linter.loaders.hcl") != cache.fingerprint("linter.loaders.tf_json")
+
+
+def test_the_version_follows_lazily_imported_siblings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "fakeload.py").write_text("def load(path, text):\n    from fakeload_fast import go\n")
+    (tmp_path / "fakeload_fast.py").write_text("go = 1\n")
+    (tmp_path / "other.py").write_text("x = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import fakeload  # noqa: F401
+
+    def version() -> str:
+        cache.fingerprint.cache_clear()
+        return cache.fingerprint("fakeload")
+
+    first = version()
+    (tmp_path / "other.py").write_text("x = 2\n")
+    assert version() == first
+    (tmp_path / "fakeload_fast.py").write_text("go = 2\n")
+    assert version() != first
 
 
 def test_what_is_never_cached(root: Path) -> None:
