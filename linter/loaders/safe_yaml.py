@@ -96,8 +96,11 @@ def load_documents(
         return documents, stop.issue
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 1
         message = " ".join(str(p) for p in (err.context, err.problem) if p) or "not valid YAML"
-        return documents, YamlIssue(message, mark.line + 1 if mark else 1)
+        if "nesting depth" in message:  # PyYAML >= 6.0.4 bounds nesting in its own parser
+            return documents, YamlIssue(f"nesting deeper than {max_depth} levels", line, limit=True)
+        return documents, YamlIssue(message, line)
     except yaml.YAMLError as err:  # reader errors: a character YAML does not allow
         position = getattr(err, "position", 0) or 0
         reason = getattr(err, "reason", "") or "not readable as YAML"
