@@ -108,6 +108,7 @@ def _add(path: Path, cwd: Path, found: dict[str, str]) -> None:
 def _walk(root: Path, boundary: Path, cwd: Path, found: dict[str, str], problems: list[Problem]) -> None:
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS
+                         and not (Path(folder) / d / "CACHEDIR.TAG").is_file()  # a cache, not sources
                          and not _leaves(Path(folder) / d, boundary, cwd, problems))
         for path in _checked(Path(folder), sorted(names), boundary, cwd, problems):
             _add(path, cwd, found)
