@@ -2,8 +2,14 @@
 
 A pure function of the text: any text gives a ConfigFile, an unreadable one carries a ParseError
 (line + short message) instead of a body, so one bad file never stops a scan.
+
+Two front ends give the same IR: tree-sitter-hcl (``hcl_ts``, fast, tried first) and python-hcl2
+(below, the reference: it reads what the fast one declines and reports syntax errors).
+``SNCLINT_HCL_PARSER=hcl2`` uses the reference only, to tell a front-end difference from a bug.
 """
 from __future__ import annotations
+
+import os
 
 from lark import Tree
 
@@ -11,10 +17,22 @@ from linter.loaders.hcl_expr import MAX_DEPTH, Converter, ConvertError, parse_tr
 from linter.terraform.ir import Attribute, Block, Body, ConfigFile, Literal, ParseError
 
 MAX_BYTES = 5 * 1024 * 1024
+PARSER_ENV = "SNCLINT_HCL_PARSER"
 
 
 def load_hcl(path: str, text: str) -> ConfigFile:
     """Parse one HCL file; ``path`` is only the display path kept in the result."""
+    if os.environ.get(PARSER_ENV) != "hcl2":
+        from linter.loaders.hcl_ts import load_hcl_ts  # imports this module
+
+        fast = load_hcl_ts(path, text)
+        if fast is not None:
+            return fast
+    return load_hcl2(path, text)
+
+
+def load_hcl2(path: str, text: str) -> ConfigFile:
+    """``load_hcl`` with python-hcl2 only: the reference the fast front end is tested against."""
     if too_large(text):
         return ConfigFile(path, errors=(ParseError(1, "file too large (over 5 MB)"),))
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")

@@ -1,0 +1,134 @@
+"""Terraform native syntax through tree-sitter-hcl: the same ``ConfigFile`` IR as python-hcl2's
+path (``hcl.load_hcl2``), about ten times faster.
+
+python-hcl2 stays the reference: ``load_hcl_ts`` returns None for any text it is not sure the
+reference reads the same way (a syntax error, a newline or comment where python-hcl2 takes none,
+a construct the two grammars group differently…), and the caller then parses with python-hcl2,
+which also gives the error message and line. ``tests/loaders/test_hcl_differential.py`` holds
+the two to the same IR.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from typing import TYPE_CHECKING
+
+from linter.loaders.hcl import comments_above, too_large
+from linter.loaders.hcl_ts_expr import DEPTH_LIMIT, TsExprs
+from linter.loaders.hcl_ts_lex import ANY, NONE, Unsupported, name
+from linter.terraform.ir import Attribute, Block, Body, ConfigFile, Literal
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Parser, Query
+
+# whitespace tree-sitter skips but python-hcl2 does not (form feed, no-break space…)
+_ODD_SPACE = re.compile(r"[^\S \t\r\n]")
+
+
+def load_hcl_ts(path: str, text: str) -> ConfigFile | None:
+    """The IR of one HCL file as ``load_hcl`` gives it, or None: use the reference parser."""
+    if too_large(text):
+        return None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    if _ODD_SPACE.search(text) is not None:
+        return None
+    try:
+        src = (text + "\n").encode("utf-8")  # python-hcl2 parses the text with a newline added
+        root, commented = _parse(src)
+        if root.has_error:
+            return None
+        return ConfigFile(path, body=_Loader(src, text, commented).file(root))
+    except (Unsupported, RecursionError, UnicodeError):
+        return None
+    except Exception:  # noqa: BLE001 - anything unforeseen in the fast path: the reference decides
+        return None
+
+
+@functools.cache
+def _parser() -> tuple[Parser, Query] | None:
+    """One parser per process; None when tree-sitter is not installed (the reference is used)."""
+    try:
+        import tree_sitter_hcl
+        from tree_sitter import Language, Parser, Query
+    except ImportError:
+        return None
+    language = Language(tree_sitter_hcl.language())
+    return Parser(language), Query(language, "(comment) @comment")
+
+
+def _parse(src: bytes) -> tuple[Node, set[int]]:
+    """The syntax tree and the ids of the nodes that hold a comment (found by one query, so
+    that the conversion only looks for comments where there are some)."""
+    found = _parser()
+    if found is None:
+        raise Unsupported
+    from tree_sitter import QueryCursor
+
+    parser, query = found
+    root = parser.parse(src).root_node
+    comments = QueryCursor(query).captures(root).get("comment", [])
+    return root, {c.parent.id for c in comments if c.parent is not None}
+
+
+class _Loader:
+    """Bodies, blocks and attributes; expressions go to ``TsExprs``."""
+
+    def __init__(self, src: bytes, text: str, commented: set[int]) -> None:
+        self.text = text
+        self.lines: list[str] | None = None
+        self.exprs = TsExprs(src, commented, _parse)
+
+    def file(self, root: Node) -> Body:
+        found = [c for c in root.children if c.type != "comment"]
+        if not found:
+            return Body()
+        if len(found) != 1 or found[0].type != "body":
+            raise Unsupported
+        return self.body(found[0], 0)
+
+    def body(self, node: Node, depth: int) -> Body:
+        attributes: list[Attribute] = []
+        blocks: list[Block] = []
+        for item in node.children:
+            kind = item.type
+            if kind == "attribute":
+                attributes.append(self.attribute(item, depth))
+            elif kind == "block":
+                blocks.append(self.block(item, depth))
+            elif kind != "comment":
+                raise Unsupported
+        return Body(tuple(attributes), tuple(blocks))
+
+    def attribute(self, node: Node, depth: int) -> Attribute:
+        ident, equals, value = self.exprs.kids(node)
+        self.exprs.gap(ident, equals, NONE)
+        self.exprs.gap(equals, value, NONE)
+        line = self.exprs.line(node)
+        return Attribute(name(self.exprs.text(ident)), self.exprs.expr(value, depth), line)
+
+    def block(self, node: Node, depth: int) -> Block:
+        if depth >= DEPTH_LIMIT:
+            raise Unsupported
+        parts = self.exprs.kids(node)
+        opening = next(i for i, p in enumerate(parts) if p.type == "block_start")
+        for before, after in zip(parts[:opening], parts[1:opening + 1], strict=True):
+            self.exprs.gap(before, after, NONE if after.type != "block_start" else ANY)
+        inner = parts[opening + 1]
+        body = self.body(inner, depth + 1) if inner.type == "body" else Body()
+        line = self.exprs.line(node)
+        if self.lines is None:
+            self.lines = self.text.split("\n")
+        return Block(
+            type=name(self.exprs.text(parts[0])), labels=tuple(self.label(p) for p in parts[1:opening]),
+            body=body, line=line, end_line=node.end_point[0] + 1, comments=comments_above(self.lines, line),
+        )
+
+    def label(self, node: Node) -> str:
+        if node.type == "identifier":
+            return name(self.exprs.text(node))
+        if node.type != "string_lit":
+            raise Unsupported
+        value = self.exprs.template(node, 0)
+        if not isinstance(value, Literal) or not isinstance(value.value, str):
+            raise Unsupported
+        return value.value
