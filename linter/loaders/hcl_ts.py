@@ -35,8 +35,6 @@ def load_hcl_ts(path: str, text: str) -> ConfigFile | None:
     try:
         src = (text + "\n").encode("utf-8")  # python-hcl2 parses the text with a newline added
         root, commented = _parse(src)
-        if root.has_error:
-            return None
         return ConfigFile(path, body=_Loader(src, text, commented).file(root))
     except (Unsupported, RecursionError, UnicodeError):
         return None
@@ -53,12 +51,13 @@ def _parser() -> tuple[Parser, Query] | None:
     except ImportError:
         return None
     language = Language(tree_sitter_hcl.language())
-    return Parser(language), Query(language, "(comment) @comment")
+    return Parser(language), Query(language, "(_ (comment)) @holder")
 
 
 def _parse(src: bytes) -> tuple[Node, set[int]]:
-    """The syntax tree and the ids of the nodes that hold a comment (found by one query, so
-    that the conversion only looks for comments where there are some)."""
+    """The syntax tree, without errors, and the ids of the nodes that hold a comment (found by
+    one query, so that the conversion only looks for comments where there are some). The query
+    runs on error-free trees only: on some broken ones it takes minutes."""
     found = _parser()
     if found is None:
         raise Unsupported
@@ -66,8 +65,10 @@ def _parse(src: bytes) -> tuple[Node, set[int]]:
 
     parser, query = found
     root = parser.parse(src).root_node
-    comments = QueryCursor(query).captures(root).get("comment", [])
-    return root, {c.parent.id for c in comments if c.parent is not None}
+    if root.has_error:
+        raise Unsupported
+    holders = QueryCursor(query).captures(root).get("holder", [])  # not Node.parent: linear each
+    return root, {node.id for node in holders}
 
 
 class _Loader:

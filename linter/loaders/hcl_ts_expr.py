@@ -422,6 +422,8 @@ class TsExprs:
                                  tuple(exprs))
 
     def directive_exprs(self, node: Node, depth: int, found: list[Expr]) -> None:
+        if depth > DEPTH_LIMIT:
+            raise Unsupported
         at = node.children[0].start_byte
         for part in node.children:
             kind = part.type
@@ -432,7 +434,7 @@ class TsExprs:
             if kind == "template_interpolation":
                 found.append(self.interpolation(part, depth))
             elif kind == "template_directive":
-                self.directive_exprs(self.kids(part)[0], depth, found)
+                self.directive_exprs(self.kids(part)[0], depth + 1, found)
             elif kind in ("template_if_intro", "template_for_start"):
                 found.append(self.expr(self.directive_tag(part), depth))
             elif kind in ("template_else_intro", "template_if_end", "template_for_end"):
@@ -470,7 +472,7 @@ class TsExprs:
             return Literal(text, line)
         source = ('x = "' + quote(text) + '"\n').encode("utf-8")
         root, commented = self.parse(source)
-        if root.has_error or commented:
+        if commented:
             raise Unsupported
         (body,) = root.children
         (attribute,) = body.children

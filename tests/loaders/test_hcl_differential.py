@@ -6,9 +6,11 @@ HCL-looking string of the test suite, and generated snippets go through both fro
 from __future__ import annotations
 
 import ast
+import random
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -115,6 +117,17 @@ def test_layouts_the_reference_reads_are_converted(text: str) -> None:
 ])
 def test_what_the_reference_may_read_otherwise_falls_back(text: str) -> None:
     assert load_hcl_ts("t.tf", text) is None
+
+
+def test_hostile_sizes_stay_linear() -> None:
+    """Node.parent and queries over broken trees are slow in tree-sitter: neither is used."""
+    garbage = "".join(random.Random(1).choice('{}[]()"$%<>=#/*\\\n .,:?!~-EOT0x') for _ in range(200_000))
+    comments = "# c\n" * 50_000
+    start = time.perf_counter()
+    assert load_hcl_ts("t.tf", garbage) is None
+    assert load_hcl_ts("t.tf", comments) == ConfigFile("t.tf")
+    assert load_hcl_ts("t.tf", "x = " + "[" * 3000 + "]" * 3000 + "\n") is None  # the reference says how deep
+    assert time.perf_counter() - start < 5
 
 
 def test_syntax_errors_fall_back_to_the_reference_message() -> None:
