@@ -1,33 +1,30 @@
 """tree-sitter-hcl expression nodes -> the same IR expressions as ``hcl_expr`` builds.
 
-Every choice of ``hcl_expr`` is mirrored (lone interpolations unwrap, negative literals fold,
-``x[*].a[k]`` becomes a for expression, object keys, directive text and expressions, heredocs
-re-read as a quoted string). Where the two grammars part (tree-sitter nests ``a ? b : c ? d : e``
-to the left and takes newlines, comments, ``!!a`` or unicode names anywhere), the text is either
-converted to what python-hcl2 reads or refused with ``Unsupported``: the caller then uses the
-reference parser, so this module only has to be right on what it accepts.
+Every choice of ``hcl_expr`` is mirrored (negative literals fold, ``x[*].a[k]`` becomes a for
+expression, bare object keys are strings; strings and heredocs are in ``hcl_ts_template``). Where
+the two grammars part (tree-sitter nests ``a ? b : c ? d : e`` to the left and takes newlines,
+comments, ``!!a`` or unicode names anywhere), the text is either converted to what python-hcl2
+reads or refused with ``Unsupported``: the caller then uses the reference parser, so this module
+only has to be right on what it accepts.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Callable
 
-from linter.loaders.hcl_expr import MAX_DEPTH, SPLAT_ITEM
-from linter.loaders.hcl_text import heredoc_body, quote, unescape_once
+from linter.loaders.hcl_expr import SPLAT_ITEM
 from linter.loaders.hcl_ts_lex import (
     ANY,
-    HEREDOC_RE,
-    HEREDOC_TRIM_RE,
+    DEPTH_LIMIT,
     KEYWORDS,
     NONE,
     ONE,
     Unsupported,
     check_gap,
     lexes_number,
-    literal_text,
     name,
     number,
 )
+from linter.loaders.hcl_ts_template import TsTemplates
 from linter.terraform.ir import (
     BinaryOp,
     Call,
@@ -39,14 +36,11 @@ from linter.terraform.ir import (
     Literal,
     ObjectExpr,
     Splat,
-    Template,
-    TemplateDirective,
     TupleExpr,
     UnaryOp,
     Variable,
 )
 
-DEPTH_LIMIT = MAX_DEPTH - 40  # refuse well before the reference's own limit (its count differs a little)
 _BINARY = frozenset({"*", "/", "%", "+", "-", ">", ">=", "<", "<=", "==", "!=", "&&", "||"})
 _POSTFIX = frozenset({"get_attr", "index", "splat"})
 _KEYWORDS = frozenset({"for", "in", "if", "else", "endif", "endfor"})
@@ -71,6 +65,7 @@ class TsExprs:
         self.base = base
         self.unescape_source = unescape_source
         self.heredoc_ends: set[int] = set()  # a heredoc token ends after the newline that follows
+        self.templates = TsTemplates(self)
 
     def line(self, node: Node) -> int:
         return node.start_point[0] + self.base
@@ -358,125 +353,17 @@ class TsExprs:
             obj = self.step(obj, trailer, self.line(trailer), depth)
         return obj
 
-    # ---- templates -----------------------------------------------------------------------------
+    # ---- strings (``hcl_ts_template``) ---------------------------------------------------------
 
     def _string_lit(self, node: Node, depth: int) -> Expr:
-        return self.template(node, depth)
+        return self.templates.template(node, depth)
 
     def _quoted_template(self, node: Node, depth: int) -> Expr:
-        return self.template(node, depth)
-
-    def template(self, node: Node, depth: int) -> Expr:
-        """Literal runs are read from the source between the parts (tree-sitter leaves spaces
-        out of its literal nodes); then merged exactly as ``Converter.template``."""
-        children = node.children
-        if len(children) <= 3 and children[1].type in ("template_literal", "quoted_template_end"):
-            text = literal_text(self.src, children[0].end_byte, children[-1].start_byte)
-            return Literal(text, self.line(node))  # a string without interpolation
-        out: list[str | Expr] = []
-        at = children[0].end_byte
-        for part in children[1:-1]:
-            if part.type == "template_literal":
-                continue
-            out.append(literal_text(self.src, at, part.start_byte))
-            if part.type == "template_interpolation":
-                out.append(self.interpolation(part, depth))
-            elif part.type == "template_directive":
-                out.append(self.directive(part, depth))
-            else:
-                raise Unsupported
-            at = part.end_byte
-        out.append(literal_text(self.src, at, children[-1].start_byte))
-        line = self.line(node)
-        merged: list[str | Expr] = []
-        for piece in out:
-            if isinstance(piece, str) and merged and isinstance(merged[-1], str):
-                merged[-1] += piece
-            elif not isinstance(piece, str) or piece:
-                merged.append(piece)
-        if not merged:
-            return Literal("", line)
-        only = merged[0] if len(merged) == 1 else None
-        if isinstance(only, str):
-            return Literal(only, line)
-        if only is not None and not isinstance(only, TemplateDirective):
-            return only
-        return Template(tuple(merged), line)
-
-    def interpolation(self, node: Node, depth: int) -> Expr:
-        parts = self.kids(node)
-        if len(parts) != 3 or parts[1].type != "expression":
-            raise Unsupported  # ``${~ x}`` or ``${}``: not in python-hcl2's grammar
-        self.gap(parts[0], parts[1], NONE)
-        self.gap(parts[1], parts[2], NONE)
-        return self.expr(parts[1], depth)
-
-    def directive(self, node: Node, depth: int) -> TemplateDirective:
-        """The whole ``%{if}…%{endif}`` / ``%{for}…%{endfor}`` as its source text, with the
-        expressions it and its body name, in source order."""
-        (inner,) = self.kids(node)
-        text = self.text(inner).decode("utf-8")
-        exprs: list[Expr] = []
-        self.directive_exprs(inner, depth, exprs)
-        return TemplateDirective(unescape_once(text) if self.unescape_source else text, self.line(node),
-                                 tuple(exprs))
-
-    def directive_exprs(self, node: Node, depth: int, found: list[Expr]) -> None:
-        if depth > DEPTH_LIMIT:
-            raise Unsupported
-        at = node.children[0].start_byte
-        for part in node.children:
-            kind = part.type
-            if kind == "template_literal":
-                continue
-            literal_text(self.src, at, part.start_byte)  # python-hcl2 lexes the body as a string
-            at = part.end_byte
-            if kind == "template_interpolation":
-                found.append(self.interpolation(part, depth))
-            elif kind == "template_directive":
-                self.directive_exprs(self.kids(part)[0], depth + 1, found)
-            elif kind in ("template_if_intro", "template_for_start"):
-                found.append(self.expr(self.directive_tag(part), depth))
-            elif kind in ("template_else_intro", "template_if_end", "template_for_end"):
-                self.directive_tag(part)
-            else:
-                raise Unsupported
-
-    def directive_tag(self, node: Node) -> Node:
-        """Check ``%{ ~if cond ~}`` has only spaces between its tokens; its expression, if any."""
-        parts = self.keywords(self.kids(node))
-        for before, after in zip(parts, parts[1:], strict=False):
-            self.gap(before, after, NONE)
-        expression = [p for p in parts if p.type == "expression"]
-        names = [p for p in parts if p.type == "identifier"]
-        for ident in names:
-            name(self.text(ident))
-        return expression[-1] if expression else node
+        return self.templates.template(node, depth)
 
     def _heredoc_template(self, node: Node, depth: int) -> Expr:
-        """python-hcl2 reads a heredoc as one token (its own regular expression), then re-reads
-        the body as a quoted string: both done the same way here."""
-        parts = node.children
-        trim = parts[0].children[0].type == "<<-"
-        match = (HEREDOC_TRIM_RE if trim else HEREDOC_RE).match(self.src, node.start_byte)
-        if match is None or match.end() != node.end_byte + 1 or match.group(1) != self.text(parts[1]):
-            raise Unsupported
-        self.heredoc_ends.add(node.end_byte)
-        line = self.line(node)
-        value = self.parse_template(heredoc_body(match.group().decode("utf-8")), line + 1, depth)
-        return replace(value, line=line) if isinstance(value, (Literal, Template)) else value
+        return self.templates.heredoc(node, depth)
 
-    def parse_template(self, text: str, line: int, depth: int) -> Expr:
-        """``hcl_expr.parse_template`` with lines following the text (a heredoc body)."""
-        if "${" not in text and "%{" not in text:
-            return Literal(text, line)
-        source = ('x = "' + quote(text) + '"\n').encode("utf-8")
-        root, commented = self.parse(source)
-        if commented:
-            raise Unsupported
-        (body,) = root.children
-        (attribute,) = body.children
-        if attribute.type != "attribute":
-            raise Unsupported
-        value = attribute.children[2]
-        return TsExprs(source, commented, self.parse, base=line, unescape_source=True).expr(value, depth)
+    def sub(self, source: bytes, commented: set[int], base: int) -> TsExprs:
+        """Expressions of a heredoc body re-read as a quoted string (see ``parse_template``)."""
+        return TsExprs(source, commented, self.parse, base=base, unescape_source=True)
