@@ -95,8 +95,12 @@ def test_nested_conditionals_group_to_the_right_as_in_the_reference() -> None:
     "x = f(\n  a,\n  b...\n)\n", 'x = {\n  a = 1\n  "b" = 2, (c) = 3\n}\n', "x = -12\ny = - 1.5\n",
     "x = <<EOT\na ${b} %{ if c }d%{ endif }\nEOT\ny = 1\n", 'x = "$${a} %%{b} \\u00e9"\n',
     "x = a[*].b[0].c\ny = a.*.b[0]\nz = a[*].b[k]\n", "x = cond\n  ? 1\n  : 2\n",
+    "x = foo(\n  a\n)[0]\ny = a[*].b[\n  k\n].c\n", "x = a\n  ? 1\n  : b\n  ? 2\n  : 3\n",
+    "x = f(<<EOT\n${a}\nEOT\n, 1)\ny = <<EOT\nhi\nEOT\n.foo\n",
+    "x = <<-EOT\n  ${a}\n    %{ if b }\n  x\n  %{ endif }\n  EOT\n",
 ], ids=["op-newline", "op-comment", "parens", "tuple-comments", "call-lines", "object-lines", "negative",
-        "heredoc", "escapes", "splats", "conditional-lines"])
+        "heredoc", "escapes", "splats", "conditional-lines", "trailer-lines", "conditional-chain-lines",
+        "heredoc-token-newline", "indented-heredoc-directive"])
 def test_layouts_the_reference_reads_are_converted(text: str) -> None:
     assert load_hcl_ts("t.tf", text) == load_hcl2("t.tf", text)
     assert load_hcl2("t.tf", text).errors == ()
