@@ -151,6 +151,12 @@ def test_environment_forces_the_reference(monkeypatch: pytest.MonkeyPatch) -> No
     assert calls == ["b.tf"]
 
 
+def test_without_tree_sitter_the_reference_reads_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("linter.loaders.hcl_ts._parser", lambda: None)
+    assert load_hcl_ts("t.tf", "x = 1\n") is None
+    assert load_hcl("t.tf", "x = 1\n") == load_hcl2("t.tf", "x = 1\n")
+
+
 def test_lexer_patterns_are_the_reference_grammar() -> None:
     from hcl2.parser import parser
 
