@@ -146,7 +146,11 @@ class Converter:
             raise ConvertError(self.line(node), "number too long") from None
 
     def _float_lit(self, node: Tree, depth: int) -> Expr:
-        return Literal(float(str(node.children[0])), self.line(node))
+        text = str(node.children[0])
+        try:
+            return Literal(float(text), self.line(node))
+        except ValueError:  # python-hcl2 lexes `-1-2.5` as one number
+            raise ConvertError(self.line(node), f"cannot read the number {text!r}") from None
 
     def _literal_value(self, node: Tree, depth: int) -> Expr:
         value = {"true": True, "false": False, "null": None}[_name(node)]

@@ -324,3 +324,8 @@ def test_never_raises_on_mutated_snippets(text: str) -> None:
     loaded = load_hcl("t.tf", text)
     assert isinstance(loaded, ConfigFile)
     assert all(1 <= e.line <= text.count("\n") + 2 for e in loaded.errors)
+
+
+def test_a_number_python_hcl2_mislexes_is_a_parse_error_not_a_crash() -> None:
+    config = load_hcl("x.tf", "x = -1-2.5\n")
+    assert [(e.line, e.message) for e in config.errors] == [(1, "cannot read the number '-1-2.5'")]
