@@ -32,6 +32,7 @@ from linter.terraform.ir import (
     TupleExpr,
     UnaryOp,
     Variable,
+    template,
 )
 
 MAX_DEPTH = 200
@@ -186,20 +187,7 @@ class Converter:
             else:
                 raise ConvertError(self.line(parts[i]), "template directive without its opening")
             i += 1
-        merged: list[str | Expr] = []
-        for part in out:
-            if isinstance(part, str) and merged and isinstance(merged[-1], str):
-                merged[-1] += part
-            elif not isinstance(part, str) or part:
-                merged.append(part)
-        if not merged:
-            return Literal("", line)
-        only = merged[0] if len(merged) == 1 else None
-        if isinstance(only, str):
-            return Literal(only, line)
-        if only is not None and not isinstance(only, TemplateDirective):
-            return only
-        return Template(tuple(merged), line)
+        return template(out, line)
 
     def _directive_end(self, parts: list[Tree], start: int) -> int:
         stack: list[str] = []

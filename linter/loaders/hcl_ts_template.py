@@ -19,7 +19,7 @@ from linter.loaders.hcl_ts_lex import (
     literal_text,
     name,
 )
-from linter.terraform.ir import Expr, Literal, Template, TemplateDirective
+from linter.terraform.ir import Expr, Literal, Template, TemplateDirective, template
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -56,20 +56,7 @@ class TsTemplates:
             at = part.end_byte
         out.append(literal_text(exprs.src, at, children[-1].start_byte))
         line = exprs.line(node)
-        merged: list[str | Expr] = []
-        for piece in out:
-            if isinstance(piece, str) and merged and isinstance(merged[-1], str):
-                merged[-1] += piece
-            elif not isinstance(piece, str) or piece:
-                merged.append(piece)
-        if not merged:
-            return Literal("", line)
-        only = merged[0] if len(merged) == 1 else None
-        if isinstance(only, str):
-            return Literal(only, line)
-        if only is not None and not isinstance(only, TemplateDirective):
-            return only
-        return Template(tuple(merged), line)
+        return template(out, line)
 
     def interpolation(self, node: Node, depth: int) -> Expr:
         exprs = self.exprs

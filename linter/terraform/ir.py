@@ -191,6 +191,27 @@ class ConfigFile:
 # ---- helpers -----------------------------------------------------------------------------------
 
 
+def template(parts: list[str | Expr], line: int) -> Expr:
+    """The canonical IR of a string's parts, whichever parser read it: adjacent text merged,
+    empty text dropped, plain text as a ``Literal``, a lone interpolation as its expression (as
+    Terraform evaluates ``"${x}"``), anything else a ``Template``."""
+    merged: list[str | Expr] = []
+    for part in parts:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        elif not isinstance(part, str) or part:
+            merged.append(part)
+    if not merged:
+        return Literal("", line)
+    only = merged[0] if len(merged) == 1 else None
+    if isinstance(only, str):
+        return Literal(only, line)
+    if only is not None and not isinstance(only, TemplateDirective):
+        return only
+    return Template(tuple(merged), line)
+
+
+
 def children(expr: Expr) -> Iterator[Expr]:
     """The direct sub-expressions of ``expr``."""
     match expr:
