@@ -64,7 +64,7 @@ class Context:
         if cls is None or cls.tag is None:
             return []
         tag = cls.tag
-        value = tag.value if isinstance(tag.value, str) else "?"
+        value = tag.value if isinstance(tag.value, str) else "(not evaluated)"
         return [Evidence(address=self.node(key).address, relation="classified",
                          file=tag.location.file, line=tag.location.line,
                          detail=f"{tag.key} = {value} ({tag.source})")]
