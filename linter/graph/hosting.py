@@ -154,6 +154,12 @@ def _from_provider(config: ProviderConfig, type_: str, attributes: Mapping[str, 
                    today: date | None) -> Hosting | None:
     source, implicit = source_of(config, knowledge)
     entry = entry_for(source, knowledge) if source else None
+    if entry is None and source:
+        # a provider we know by name but not in the recognition data or the catalogue: the
+        # hosting is determined, its qualification is not (SPEC §6: fail closed)
+        return Hosting(provider=source, offer=None, region=None, qualification="unknown",
+                       reason="qualification-unknown",
+                       evidence=f"provider {source} ({config.address}) is not in the provider catalogue")
     if entry is None or entry.get("cluster_client"):
         return None
     found = recognise(entry, config, type_, attributes, knowledge)

@@ -244,9 +244,12 @@ def test_kubernetes_provider_is_hosted_by_its_cluster(knowledge: Knowledge) -> N
                            knowledge) is None
 
 
-def test_unknown_provider_source(knowledge: Knowledge) -> None:
-    assert resolve_hosting(clue("random", {}), "random_id", {}, knowledge) is None
-    assert resolve_hosting(clue("acme", {}, "acme/acme"), "acme_db", {}, knowledge) is None
+def test_unknown_provider_source_is_known_hosting_of_unknown_qualification(knowledge: Knowledge) -> None:
+    hosting = resolve_hosting(clue("acme", {}, "acme/acme"), "acme_db", {}, knowledge)
+    assert hosting is not None
+    assert (hosting.provider, hosting.qualification, hosting.reason) == (
+        "acme/acme", "unknown", "qualification-unknown")
+    assert hosting.evidence == "provider acme/acme (provider.acme) is not in the provider catalogue"
 
 
 def test_csi_drivers(knowledge: Knowledge) -> None:
