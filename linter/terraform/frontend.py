@@ -14,12 +14,14 @@ from typing import Callable, Mapping, Sequence
 
 from linter.errors import UsageError
 from linter.knowledge import Knowledge
+from linter.loaders.parallel import effective_jobs
 from linter.model import Fragment, Node
 from linter.terraform.definitions import ModuleDef, build_module, literal_string
 from linter.terraform.drafts import walk
 from linter.terraform.grouping import Grouping
 from linter.terraform.ir import ConfigFile
 from linter.terraform.modules import ModuleInstance, RootContext
+from linter.terraform.root_pool import RootResult, evaluate_roots
 from linter.terraform.sources import Reader, is_local_source, join
 from linter.terraform.variables import assignments, tfvars_order
 
@@ -59,18 +61,32 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
         return cache[folder]
 
     extra = _var_files(reader, var_files)
-    nodes: list[Node] = []
-    for root in roots(sorted(modules), definition_of):
+
+    def evaluate_root(root: str) -> RootResult:
+        """One root module's nodes, and the problems and files its evaluation added."""
+        known_problems, known_files = len(reader.problems), set(reader.files)
         definition = definition_of(root)
         if definition is None:
-            continue
+            return [], reader.problems[known_problems:], [f for f in reader.files if f not in known_files]
         given = [reader.parse(p, tfvars=True) for p in tfvars_order(tfvars.get(root, ()))]
         assigned = assignments([c for c in given if c is not None] + extra, variables or {})
         ctx = RootContext(root=root, knowledge=knowledge, reader=reader, definition_of=definition_of,
                           assigned=assigned, implicit={}, provider_blocks={})
         drafts = list(walk(ModuleInstance(ctx, definition)))
-        nodes.extend(Grouping(root, drafts).nodes())
-    return Fragment(nodes=tuple(nodes), problems=tuple(reader.problems), files=tuple(sorted(reader.files)))
+        return (Grouping(root, drafts).nodes(), reader.problems[known_problems:],
+                [f for f in reader.files if f not in known_files])
+
+    found = roots(sorted(modules), definition_of)
+    results = evaluate_roots(found, evaluate_root, effective_jobs(jobs) if jobs != 1 else 1)
+    nodes: list[Node] = []
+    problems = list(reader.problems)
+    read = dict(reader.files)
+    for root in found:
+        root_nodes, root_problems, root_files = results[root]
+        nodes.extend(root_nodes)
+        problems.extend(p for p in root_problems if p not in problems)
+        read.update(dict.fromkeys(root_files))
+    return Fragment(nodes=tuple(nodes), problems=tuple(problems), files=tuple(sorted(read)))
 
 
 def _var_files(reader: Reader, paths: Sequence[str]) -> list[ConfigFile]:
