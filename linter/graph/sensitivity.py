@@ -8,6 +8,7 @@ workloads that mount or use it.
 """
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import deque
 from dataclasses import dataclass
@@ -40,8 +41,10 @@ class Step:
     location: Location
 
 
+@functools.lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
-    """Case- and accent-insensitive form (``Particulière`` → ``particuliere``)."""
+    """Case- and accent-insensitive form (``Particulière`` → ``particuliere``); the same few keys
+    and values recur on every node of a scan, hence the cache."""
     decomposed = unicodedata.normalize("NFKD", text.strip())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
