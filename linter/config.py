@@ -145,14 +145,22 @@ def _build(data: Mapping[str, Any], name: str, base: Path) -> Config:
         levels={k: tuple(v) for k, v in levels.items()} if levels else None,
         requires=tuple(classification["requires"]) if "requires" in classification else None,
         kubernetes=KubernetesConfig(clusters=clusters, default=default),
-        catalogs=tuple(str(base / c) for c in data.get("catalog") or ()),
-        policies=tuple(str(base / p) for p in data.get("policies") or ()),
+        catalogs=tuple(_shown(base / c) for c in data.get("catalog") or ()),
+        policies=tuple(_shown(base / p) for p in data.get("policies") or ()),
         exceptions=exceptions,
         fail_on=data.get("fail_on"),
         strict=bool(data.get("strict", False)),
         select=tuple(str(r).upper() for r in data.get("select") or ()),
         ignore=tuple(str(r).upper() for r in data.get("ignore") or ()),
     )
+
+
+def _shown(path: Path) -> str:
+    """Relative to the working directory when below it, as every other path the tool prints."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _as_date(value: Any) -> date | None:
