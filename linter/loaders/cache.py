@@ -24,9 +24,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
-from linter.loaders import ir_json
-from linter.terraform import ir
-from linter.terraform.ir import Body, ConfigFile, ParseError
+from linter.loaders import ir, ir_json
+from linter.loaders.ir import Body, ConfigFile, ParseError
 
 Loader = Callable[[str, str], ConfigFile]
 

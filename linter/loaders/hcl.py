@@ -14,7 +14,7 @@ import os
 from lark import Tree
 
 from linter.loaders.hcl_expr import MAX_DEPTH, Converter, ConvertError, parse_tree
-from linter.terraform.ir import Attribute, Block, Body, ConfigFile, Literal, ParseError
+from linter.loaders.ir import Attribute, Block, Body, ConfigFile, Literal, ParseError
 
 MAX_BYTES = 5 * 1024 * 1024
 PARSER_ENV = "SNCLINT_HCL_PARSER"

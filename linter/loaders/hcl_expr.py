@@ -16,7 +16,7 @@ from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
 from linter.loaders.hcl_text import decode_escapes, heredoc_body, quote, syntax_message, unescape_once
-from linter.terraform.ir import (
+from linter.loaders.ir import (
     BinaryOp,
     Call,
     Conditional,

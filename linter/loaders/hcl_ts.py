@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from linter.loaders.hcl import comments_above, too_large
 from linter.loaders.hcl_ts_expr import TsExprs
 from linter.loaders.hcl_ts_lex import ANY, DEPTH_LIMIT, NONE, Unsupported, name
-from linter.terraform.ir import Attribute, Block, Body, ConfigFile, Literal
+from linter.loaders.ir import Attribute, Block, Body, ConfigFile, Literal
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Query

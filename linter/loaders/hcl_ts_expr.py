@@ -25,7 +25,7 @@ from linter.loaders.hcl_ts_lex import (
     number,
 )
 from linter.loaders.hcl_ts_template import TsTemplates
-from linter.terraform.ir import (
+from linter.loaders.ir import (
     BinaryOp,
     Call,
     Conditional,

@@ -19,7 +19,7 @@ from linter.loaders.hcl_ts_lex import (
     literal_text,
     name,
 )
-from linter.terraform.ir import Expr, Literal, Template, TemplateDirective, template
+from linter.loaders.ir import Expr, Literal, Template, TemplateDirective, template
 
 if TYPE_CHECKING:
     from tree_sitter import Node

@@ -3,7 +3,7 @@
 A cache file could be planted by someone else, and unpickling runs code; JSON only ever builds
 data. A node is ``{"ClassName": [field values in declaration order]}``, a tuple is a list, a
 scalar is itself. Decoding accepts only the IR classes (a fixed registry built from
-``linter.terraform.ir``) and checks every field against its type hint, so a corrupted or foreign
+``linter.loaders.ir``) and checks every field against its type hint, so a corrupted or foreign
 file raises ``DecodeError`` instead of producing IR the evaluator was never meant to see.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import types
 import typing
 from typing import Any, Callable
 
-from linter.terraform import ir
+from linter.loaders import ir
 
 
 class DecodeError(ValueError):

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Sequence
 
 from linter.loaders.cache import Loader, decode_text, load_cached, lookup, name_suffixes, prune
 from linter.loaders.hcl import load_hcl
+from linter.loaders.ir import ConfigFile
 from linter.loaders.tf_json import load_tf_json
-from linter.terraform.ir import ConfigFile
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor

@@ -30,7 +30,7 @@ from typing import Any, Iterator, Mapping
 
 from linter.loaders.hcl import too_large
 from linter.loaders.hcl_expr import MAX_DEPTH, ConvertError, parse_expression, parse_template
-from linter.terraform.ir import (
+from linter.loaders.ir import (
     Attribute,
     Block,
     Body,

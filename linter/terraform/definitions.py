@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from linter.loaders.ir import Attribute, Block, ConfigFile, Expr, Literal, ObjectExpr, Template
 from linter.model import Location
-from linter.terraform.ir import Attribute, Block, ConfigFile, Expr, Literal, ObjectExpr, Template
 from linter.terraform.sources import normalise_provider_source
 
 

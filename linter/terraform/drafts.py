@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from linter.loaders.ir import Body, Expr
 from linter.model import HostingClue, Location, NodeKind, ProviderConfig, Suppression, Tag
 from linter.rules.suppressions import parse_suppression
 from linter.terraform.definitions import Decl
 from linter.terraform.expand import address_key, evaluate_body
-from linter.terraform.ir import Body, Expr
 from linter.terraform.modules import CallResult, ModuleInstance
 from linter.terraform.provider_facts import cluster_targets, default_tag_paths, resource_region_paths
 from linter.terraform.providers import providers_map

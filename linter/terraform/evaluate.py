@@ -1,4 +1,4 @@
-"""Evaluates Terraform expressions (the IR of ``linter.terraform.ir``) to values, with Unknown.
+"""Evaluates Terraform expressions (the IR of ``linter.loaders.ir``) to values, with Unknown.
 
 A value is ``str``, ``int``, ``float``, ``bool``, ``None``, ``list``, ``dict`` or ``Unknown``
 (see ``linter.terraform.values``). What cannot be evaluated is ``Unknown`` with a reason, never
@@ -11,9 +11,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any, Callable, Protocol
 
-from linter.model import Unknown
-from linter.terraform.functions import FUNCTIONS
-from linter.terraform.ir import (
+from linter.loaders.ir import (
     BinaryOp,
     Call,
     Conditional,
@@ -30,6 +28,8 @@ from linter.terraform.ir import (
     UnaryOp,
     Variable,
 )
+from linter.model import Unknown
+from linter.terraform.functions import FUNCTIONS
 from linter.terraform.operators import binary, unary
 from linter.terraform.traversal import attribute, describe, element, read, splat_path
 from linter.terraform.values import (

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
+from linter.loaders.ir import Block, Body, Expr, Literal, Variable
 from linter.model import Unknown
 from linter.terraform.evaluate import evaluate
-from linter.terraform.ir import Block, Body, Expr, Literal, Variable
 
 MAX_INSTANCES = 512  # count / for_each / dynamic elements expanded; more is treated as not known
 RESOURCE_META = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner",

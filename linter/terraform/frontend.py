@@ -14,12 +14,12 @@ from typing import Callable, Mapping, Sequence
 
 from linter.errors import UsageError
 from linter.knowledge import Knowledge
+from linter.loaders.ir import ConfigFile
 from linter.loaders.parallel import effective_jobs
 from linter.model import Fragment, Node
 from linter.terraform.definitions import ModuleDef, build_module, literal_string
 from linter.terraform.drafts import walk
 from linter.terraform.grouping import Grouping
-from linter.terraform.ir import ConfigFile
 from linter.terraform.modules import ModuleInstance, RootContext
 from linter.terraform.root_pool import RootResult, evaluate_roots
 from linter.terraform.sources import Reader, is_local_source, join

@@ -18,9 +18,9 @@ import yaml
 
 from linter.errors import PolicyError
 from linter.knowledge import Knowledge
+from linter.loaders.ir import Body, Expr, ObjectExpr
 from linter.model import NodeKind, ProviderConfig
 from linter.terraform.definitions import literal_string
-from linter.terraform.ir import Body, Expr, ObjectExpr
 from linter.terraform.references import Target, targets_of
 from linter.terraform.sources import normalise_provider_source
 

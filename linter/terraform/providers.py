@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from linter.loaders.ir import Expr, GetAttr, Index, ObjectExpr, Variable
 from linter.model import Location, ProviderConfig
 from linter.terraform.definitions import Decl, literal_string
 from linter.terraform.expand import evaluate_body
-from linter.terraform.ir import Expr, GetAttr, Index, ObjectExpr, Variable
 from linter.terraform.provider_facts import implicit_source
 
 if TYPE_CHECKING:

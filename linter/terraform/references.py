@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from linter.loaders.ir import Expr, traversals
 from linter.terraform.expand import Expansion
-from linter.terraform.ir import Expr, traversals
 from linter.terraform.sources import module_type
 
 if TYPE_CHECKING:

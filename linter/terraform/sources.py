@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from linter.loaders.ir import ConfigFile
 from linter.loaders.parallel import parse_all, parse_text
 from linter.model import Location, Problem
-from linter.terraform.ir import ConfigFile
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MODULE_SUFFIXES = (".tf", ".tf.json")

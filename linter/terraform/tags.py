@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Iterable
 
+from linter.loaders.ir import Body, Expr, ObjectExpr
 from linter.model import Location, Tag, Unknown
 from linter.terraform.definitions import literal_string
-from linter.terraform.ir import Body, Expr, ObjectExpr
 
 MAX_TAGS = 1000
 

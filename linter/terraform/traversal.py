@@ -10,8 +10,8 @@ import json
 from collections.abc import Mapping
 from typing import Any, Callable
 
+from linter.loaders.ir import Expr, GetAttr, Index, Literal, Splat, Variable
 from linter.model import Unknown
-from linter.terraform.ir import Expr, GetAttr, Index, Literal, Splat, Variable
 from linter.terraform.values import BudgetExceeded, Invalid, kind, materialize, to_number
 
 

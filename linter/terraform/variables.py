@@ -12,10 +12,10 @@ import posixpath
 from functools import partial
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from linter.loaders.ir import ConfigFile, Literal
 from linter.model import Unknown
 from linter.terraform.definitions import Decl
 from linter.terraform.expand import value_of
-from linter.terraform.ir import ConfigFile, Literal
 from linter.terraform.lazy import Cell
 
 if TYPE_CHECKING:

@@ -13,12 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linter.loaders import cache, ir_json
+from linter.loaders import cache, ir, ir_json
 from linter.loaders.cache import cache_dir, decode_text, load_cached, lookup, prune
 from linter.loaders.hcl import load_hcl
-from linter.loaders.tf_json import load_tf_json
-from linter.terraform import ir
-from linter.terraform.ir import (
+from linter.loaders.ir import (
     Attribute,
     BinaryOp,
     Block,
@@ -39,6 +37,7 @@ from linter.terraform.ir import (
     UnaryOp,
     Variable,
 )
+from linter.loaders.tf_json import load_tf_json
 
 CALLS: list[str] = []
 TF = 'resource "aws_s3_bucket" "b" {\n  bucket = "${var.env}-logs"\n  tags   = { a = 1 }\n}\n'
@@ -240,7 +239,7 @@ def test_unusable_cache_directory_still_parses(root: Path) -> None:
 def test_the_version_covers_what_a_loader_uses_and_only_that() -> None:
     used = cache._linter_modules({"linter.loaders.tf_json"})
     assert {"linter.loaders.tf_json", "linter.loaders.hcl", "linter.loaders.hcl_expr",
-            "linter.loaders.hcl_text", "linter.terraform.ir"} <= used
+            "linter.loaders.hcl_text", "linter.loaders.ir"} <= used
     assert not used & {"linter.loaders.plan", "linter.loaders.kubernetes", "linter.loaders.parallel"}
     assert cache.fingerprint("linter.loaders.hcl") != cache.fingerprint("linter.loaders.tf_json")
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linter.loaders.hcl import load_hcl
-from linter.terraform.ir import (
+from linter.loaders.ir import (
     Attribute,
     BinaryOp,
     Block,

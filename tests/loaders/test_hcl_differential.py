@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from linter.loaders import hcl_ts_lex
 from linter.loaders.hcl import PARSER_ENV, load_hcl, load_hcl2
 from linter.loaders.hcl_ts import load_hcl_ts
-from linter.terraform.ir import Conditional, ConfigFile, Literal, Variable
+from linter.loaders.ir import Conditional, ConfigFile, Literal, Variable
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared" / "acceptance"

@@ -11,9 +11,9 @@ import pytest
 
 from linter.loaders import parallel
 from linter.loaders.hcl import load_hcl
+from linter.loaders.ir import ConfigFile
 from linter.loaders.parallel import effective_jobs, loader_for, parse_all, parse_text
 from linter.loaders.tf_json import load_tf_json
-from linter.terraform.ir import ConfigFile
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -10,8 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linter.loaders.hcl import load_hcl
-from linter.loaders.tf_json import load_tf_json
-from linter.terraform.ir import (
+from linter.loaders.ir import (
     Attribute,
     Block,
     Body,
@@ -26,6 +25,7 @@ from linter.terraform.ir import (
     TupleExpr,
     Variable,
 )
+from linter.loaders.tf_json import load_tf_json
 
 RESOURCE = """\
 {

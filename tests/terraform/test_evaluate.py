@@ -6,9 +6,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from linter.model import Unknown
-from linter.terraform.evaluate import DictScope, Invalid, OpenDict, evaluate, find_unknown, is_known
-from linter.terraform.ir import (
+from linter.loaders.ir import (
     BinaryOp,
     Call,
     Conditional,
@@ -25,6 +23,8 @@ from linter.terraform.ir import (
     UnaryOp,
     Variable,
 )
+from linter.model import Unknown
+from linter.terraform.evaluate import DictScope, Invalid, OpenDict, evaluate, find_unknown, is_known
 
 
 def ref(path: str) -> Expr:

@@ -10,10 +10,7 @@ from typing import Any, Iterator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linter.model import Unknown
-from linter.terraform.evaluate import DictScope, evaluate, is_known
-from linter.terraform.functions import FUNCTIONS
-from linter.terraform.ir import (
+from linter.loaders.ir import (
     BinaryOp,
     Call,
     Conditional,
@@ -30,6 +27,9 @@ from linter.terraform.ir import (
     UnaryOp,
     Variable,
 )
+from linter.model import Unknown
+from linter.terraform.evaluate import DictScope, evaluate, is_known
+from linter.terraform.functions import FUNCTIONS
 from linter.terraform.values import equal
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

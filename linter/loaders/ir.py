@@ -1,4 +1,4 @@
-"""The project's own expression and configuration IR for Terraform.
+"""The Terraform IR: what the HCL and JSON loaders produce and the evaluator reads.
 
 python-hcl2's parse tree (and ``.tf.json`` documents) are converted into these frozen values once;
 the evaluator only ever sees this IR, so the parser can be swapped (or the IR cached) without
