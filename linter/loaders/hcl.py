@@ -14,16 +14,16 @@ import os
 from lark import Tree
 
 from linter.loaders.hcl_expr import MAX_DEPTH, Converter, ConvertError, parse_tree
+from linter.loaders.hcl_text import comments_above, too_large
 from linter.loaders.ir import Attribute, Block, Body, ConfigFile, Literal, ParseError
 
-MAX_BYTES = 5 * 1024 * 1024
 PARSER_ENV = "SNCLINT_HCL_PARSER"
 
 
 def load_hcl(path: str, text: str) -> ConfigFile:
     """Parse one HCL file; ``path`` is only the display path kept in the result."""
     if os.environ.get(PARSER_ENV) != "hcl2":
-        from linter.loaders.hcl_ts import load_hcl_ts  # imports this module
+        from linter.loaders.hcl_ts import load_hcl_ts  # imported on use: tree-sitter costs start-up time
 
         fast = load_hcl_ts(path, text)
         if fast is not None:
@@ -45,33 +45,6 @@ def load_hcl2(path: str, text: str) -> ConfigFile:
     except RecursionError:
         return ConfigFile(path, errors=(ParseError(1, "nested too deeply"),))
     return ConfigFile(path, body=body)
-
-
-def too_large(text: str) -> bool:
-    return len(text) > MAX_BYTES // 4 and len(text.encode("utf-8", "replace")) > MAX_BYTES
-
-
-def comments_above(lines: list[str], line: int) -> tuple[str, ...]:
-    """The contiguous comment lines (``#``, ``//``, ``/* */``) right above 1-based ``line``,
-    top to bottom, stripped of surrounding blanks but keeping their markers."""
-    found: list[str] = []
-    i = line - 2
-    while i >= 0:
-        stripped = lines[i].strip()
-        if stripped.startswith(("#", "//")):
-            found.append(stripped)
-            i -= 1
-        elif stripped.endswith("*/"):
-            start = i
-            while start >= 0 and "/*" not in lines[start]:
-                start -= 1
-            if start < 0 or not lines[start].lstrip().startswith("/*"):
-                break
-            found.extend(lines[j].strip() for j in range(i, start - 1, -1))
-            i = start - 1
-        else:
-            break
-    return tuple(reversed(found))
 
 
 class _Loader:

@@ -126,3 +126,33 @@ def unescape_once(text: str) -> str:
         out.append(text[i])
         i += 1
     return "".join(out)
+
+
+MAX_BYTES = 5 * 1024 * 1024
+
+
+def too_large(text: str) -> bool:
+    return len(text) > MAX_BYTES // 4 and len(text.encode("utf-8", "replace")) > MAX_BYTES
+
+
+def comments_above(lines: list[str], line: int) -> tuple[str, ...]:
+    """The contiguous comment lines (``#``, ``//``, ``/* */``) right above 1-based ``line``,
+    top to bottom, stripped of surrounding blanks but keeping their markers."""
+    found: list[str] = []
+    i = line - 2
+    while i >= 0:
+        stripped = lines[i].strip()
+        if stripped.startswith(("#", "//")):
+            found.append(stripped)
+            i -= 1
+        elif stripped.endswith("*/"):
+            start = i
+            while start >= 0 and "/*" not in lines[start]:
+                start -= 1
+            if start < 0 or not lines[start].lstrip().startswith("/*"):
+                break
+            found.extend(lines[j].strip() for j in range(i, start - 1, -1))
+            i = start - 1
+        else:
+            break
+    return tuple(reversed(found))

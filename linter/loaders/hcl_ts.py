@@ -13,7 +13,7 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
-from linter.loaders.hcl import comments_above, too_large
+from linter.loaders.hcl_text import comments_above, too_large
 from linter.loaders.hcl_ts_expr import TsExprs
 from linter.loaders.hcl_ts_lex import ANY, DEPTH_LIMIT, NONE, Unsupported, name
 from linter.loaders.ir import Attribute, Block, Body, ConfigFile, Literal

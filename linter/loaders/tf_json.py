@@ -28,8 +28,8 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from json.scanner import NUMBER_RE
 from typing import Any, Iterator, Mapping
 
-from linter.loaders.hcl import too_large
 from linter.loaders.hcl_expr import MAX_DEPTH, ConvertError, parse_expression, parse_template
+from linter.loaders.hcl_text import too_large
 from linter.loaders.ir import (
     Attribute,
     Block,

@@ -238,8 +238,8 @@ def test_unusable_cache_directory_still_parses(root: Path) -> None:
 
 def test_the_version_covers_what_a_loader_uses_and_only_that() -> None:
     used = cache._linter_modules({"linter.loaders.tf_json"})
-    assert {"linter.loaders.tf_json", "linter.loaders.hcl", "linter.loaders.hcl_expr",
-            "linter.loaders.hcl_text", "linter.loaders.ir"} <= used
+    assert {"linter.loaders.tf_json", "linter.loaders.hcl_expr", "linter.loaders.hcl_text",
+            "linter.loaders.ir"} <= used
     assert not used & {"linter.loaders.plan", "linter.loaders.kubernetes", "linter.loaders.parallel"}
     assert cache.fingerprint("linter.loaders.hcl") != cache.fingerprint("linter.loaders.tf_json")
 
