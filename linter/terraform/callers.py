@@ -23,7 +23,8 @@ MAX_DEPTH = 16
 def caller_files(folders: Iterable[str], boundary: Path, cwd: Path) -> list[str]:
     """The Terraform files (posix, relative to ``cwd``) of every folder inside ``boundary`` that
     calls one of ``folders``, transitively."""
-    candidates = _tf_files(boundary, cwd)
+    every = _all_files(boundary, cwd)
+    candidates = [(f, p) for f, p in every if p.endswith(".tf")]
     wanted = set(folders)
     callers: set[str] = set()
     for _ in range(MAX_DEPTH):
@@ -32,11 +33,7 @@ def caller_files(folders: Iterable[str], boundary: Path, cwd: Path) -> list[str]
         if not found:
             break
         callers |= found
-    return sorted(path for folder, path in _all_files(boundary, cwd) if folder in callers)
-
-
-def _tf_files(boundary: Path, cwd: Path) -> list[tuple[str, str]]:
-    return [(f, p) for f, p in _all_files(boundary, cwd) if p.endswith(".tf")]
+    return sorted(path for folder, path in every if folder in callers)
 
 
 def _all_files(boundary: Path, cwd: Path) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ module tree followed on disk — and every resource instance becomes a node keye
 from __future__ import annotations
 
 import posixpath
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
@@ -16,7 +17,7 @@ from linter.errors import UsageError
 from linter.knowledge import Knowledge
 from linter.loaders.ir import ConfigFile
 from linter.loaders.parallel import effective_jobs
-from linter.model import Fragment, Node
+from linter.model import Fragment, Node, Problem
 from linter.terraform.definitions import ModuleDef, build_module, literal_string
 from linter.terraform.drafts import walk
 from linter.terraform.grouping import Grouping
@@ -64,17 +65,20 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
 
     def evaluate_root(root: str) -> RootResult:
         """One root module's nodes, and the problems and files its evaluation added."""
-        known_problems, known_files = len(reader.problems), set(reader.files)
+        known_problems, known_files = len(reader.problems), len(reader.files)  # both only grow
+
+        def added() -> tuple[list[Problem], list[str]]:
+            return reader.problems[known_problems:], list(islice(reader.files, known_files, None))
+
         definition = definition_of(root)
         if definition is None:
-            return [], reader.problems[known_problems:], [f for f in reader.files if f not in known_files]
+            return [], *added()
         given = [reader.parse(p, tfvars=True) for p in tfvars_order(tfvars.get(root, ()))]
         assigned = assignments([c for c in given if c is not None] + extra, variables or {})
         ctx = RootContext(root=root, knowledge=knowledge, reader=reader, definition_of=definition_of,
                           assigned=assigned, implicit={}, provider_blocks={})
         drafts = list(walk(ModuleInstance(ctx, definition)))
-        return (Grouping(root, drafts).nodes(), reader.problems[known_problems:],
-                [f for f in reader.files if f not in known_files])
+        return Grouping(root, drafts).nodes(), *added()
 
     found = roots(sorted(modules), definition_of)
     results = evaluate_roots(found, evaluate_root, effective_jobs(jobs) if jobs != 1 else 1)
