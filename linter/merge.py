@@ -27,8 +27,10 @@ def merge_reports(paths: Sequence[str]) -> dict[str, Any]:
             summary[key] += int((report.get("summary") or {}).get(key, 0))
         source = Path(path).parent.as_posix()
         for finding in report.get("findings", []):
-            findings.append({**finding, "report": path,
-                             "file": f"{source}/{finding['file']}" if source not in ("", ".") else finding["file"]})
+            prefix = f"{source}/" if source not in ("", ".") else ""
+            root = finding.get("root")
+            findings.append({**finding, "report": path, "file": prefix + finding["file"],
+                             **({"root": prefix + root} if isinstance(root, str) and prefix else {})})
     findings.sort(key=lambda f: (f["file"], f["line"], f["rule_id"]))
     return {"schema_version": SCHEMA_VERSION, "tool": {"name": "snclint", "version": __version__},
             "summary": summary, "findings": findings}

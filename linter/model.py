@@ -160,6 +160,7 @@ class Node:
     origin: str  # terraform | plan | kubernetes | config
     location: Location
     scope: str  # root module directory, or "cluster:<name>"
+    root: str | None = None  # folder of the root module, Terragrunt unit or plan file; None for manifests
     cluster: str | None = None
     tags: tuple[Tag, ...] = ()
     attributes: Mapping[str, Any] = field(default_factory=dict)
@@ -233,6 +234,7 @@ class Finding:
     message: str
     address: str
     location: Location
+    root: str | None = None  # SPEC §9: the root the node was evaluated in (two roots, two findings)
     cluster: str | None = None
     sensitivity: str | None = None
     hosting: Hosting | None = None

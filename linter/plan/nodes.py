@@ -16,6 +16,7 @@ of the Terraform block it comes from when that block is scanned too (see ``super
 """
 from __future__ import annotations
 
+import posixpath
 from typing import Any, Mapping
 
 from linter.knowledge import Knowledge
@@ -79,6 +80,7 @@ def _node(plan: PlanFile, resource: PlanResource, address: Address, config: Conf
     return Node(
         key=node_key(scope, resource.address), address=resource.address, type=resource.type,
         kind=knowledge.kind_of(resource.type), origin="plan", location=location, scope=scope,
+        root=posixpath.dirname(plan.path) or ".",
         tags=plan_tags(resource.values, knowledge.tag_paths(resource.type), location),
         attributes=_attributes(resource.values, config),
         hosting=HostingClue(provider=provider, why=f"provider configuration in {plan.path}"),

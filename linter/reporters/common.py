@@ -85,7 +85,15 @@ def fingerprints(findings: Sequence[Finding]) -> list[str]:
 
 def _derived(finding: Finding) -> str:
     return _hash("\x1f".join((finding.rule_id, finding.location.file, finding.address,
-                              finding.cluster or "")))
+                              finding.cluster or "", finding.root or "")))
+
+
+def scope_words(finding: Finding) -> str:
+    """``root envs/prod`` / ``cluster prod``: what tells apart two findings on one file and address
+    (two roots calling one module, two clusters running one manifest); "" when neither is known."""
+    parts = ([f"root {finding.root}"] if finding.root is not None else []) + (
+        [f"cluster {finding.cluster}"] if finding.cluster else [])
+    return ", ".join(parts)
 
 
 def _hash(text: str) -> str:

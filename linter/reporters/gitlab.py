@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from linter.model import Finding, RuleInfo, ScanResult
-from linter.reporters.common import TOOL_NAME, band, fingerprints, ordered, rules_by_id
+from linter.reporters.common import TOOL_NAME, band, fingerprints, ordered, rules_by_id, scope_words
 
 # bands (see common.band) to Code Climate severities
 SEVERITIES = {"critical": "blocker", "high": "critical", "medium": "major", "low": "minor", "info": "info"}
@@ -39,10 +39,12 @@ def _issue(finding: Finding, fingerprint: str, rule: RuleInfo) -> dict[str, Any]
 
 
 def _description(finding: Finding) -> str:
-    """The widget shows only this line: rule, cluster, object (unless the message names it), message."""
+    """The widget shows only this line: rule, root or cluster, object (unless the message names
+    it), message."""
     prefix = finding.rule_id
-    if finding.cluster:
-        prefix += f" [cluster {finding.cluster}]"
+    scope = scope_words(finding)
+    if scope:
+        prefix += f" [{scope}]"
     if finding.address and finding.address not in finding.message:
         prefix += f" {finding.address}"
     return f"{prefix}: {finding.message}"

@@ -23,6 +23,7 @@ from linter.reporters.common import (
     ordered,
     reference_parts,
     rules_by_id,
+    scope_words,
     timestamp,
 )
 
@@ -93,7 +94,8 @@ def _vulnerability(finding: Finding, fingerprint: str, rule: RuleInfo) -> dict[s
 
 
 def _description(finding: Finding, rule: RuleInfo) -> str:
-    parts = [finding.message]
+    scope = scope_words(finding)
+    parts = [f"{finding.message} ({scope})" if scope else finding.message]
     if finding.evidence:
         parts.append("Evidence:\n\n" + "\n".join(
             f"1. {evidence_line(e.address, e.relation, e.file, e.line, e.detail)}" for e in finding.evidence))
@@ -104,6 +106,8 @@ def _description(finding: Finding, rule: RuleInfo) -> str:
 
 def _details(finding: Finding) -> dict[str, Any]:
     details: dict[str, Any] = {"address": {"name": "Address", "type": "text", "value": finding.address or "-"}}
+    if finding.root is not None:
+        details["root"] = {"name": "Root", "type": "text", "value": finding.root}
     if finding.cluster:
         details["cluster"] = {"name": "Cluster", "type": "text", "value": finding.cluster}
     if finding.sensitivity:

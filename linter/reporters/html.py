@@ -109,6 +109,8 @@ def _finding(finding: Finding, rule: RuleInfo) -> str:
             f'<a class="rule" href="#rule-{_anchor(rule.id)}">{_e(finding.rule_id)}</a> '
             f'<code class="address">{_e(finding.address or "(file)")}</code> '
             f'<span class="loc">line {finding.location.line}</span>')
+    if finding.root is not None:
+        head += f' <span class="tag">root {_e(finding.root)}</span>'
     if finding.cluster:
         head += f' <span class="tag">cluster {_e(finding.cluster)}</span>'
     out = [f'<article class="finding {level}{state}">', f"<h4>{head}</h4>",

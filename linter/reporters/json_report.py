@@ -25,6 +25,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "address": finding.address,
         "file": finding.location.file,
         "line": finding.location.line,
+        "root": finding.root,
         "cluster": finding.cluster,
         "sensitivity": finding.sensitivity,
         "hosting": None if hosting is None else {

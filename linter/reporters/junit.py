@@ -18,6 +18,7 @@ from linter.reporters.common import (
     hosting_words,
     ordered,
     rules_by_id,
+    scope_words,
     suppression_words,
     timestamp,
     visible,
@@ -58,11 +59,13 @@ def _suite(rule: RuleInfo, findings: list[Finding], number: int, when: str) -> E
 
 
 def _names(findings: list[Finding]) -> list[str]:
-    """``file address [cluster c]``; a repeat gets `` #2``, `` #3``… (no line: names stay stable)."""
+    """``file address [root r]`` / ``[cluster c]``; a repeat gets `` #2``, `` #3``… (no line: names
+    stay stable)."""
     out: list[str] = []
     seen: dict[str, int] = {}
     for f in findings:
-        name = f"{f.location.file} {f.address or '(file)'}" + (f" [cluster {f.cluster}]" if f.cluster else "")
+        scope = scope_words(f)
+        name = f"{f.location.file} {f.address or '(file)'}" + (f" [{scope}]" if scope else "")
         seen[name] = seen.get(name, 0) + 1
         out.append(name if seen[name] == 1 else f"{name} #{seen[name]}")
     return out
@@ -84,6 +87,8 @@ def _case(rule: RuleInfo, finding: Finding, name: str) -> ET.Element:
 def _details(finding: Finding, rule: RuleInfo) -> str:
     head = f"{finding.location.file}:{finding.location.line}: {finding.severity.label} {finding.rule_id}"
     lines = [f"{head} {finding.address}" if finding.address else head, finding.message]
+    if finding.root is not None:
+        lines.append(f"root: {finding.root}")
     if finding.cluster:
         lines.append(f"cluster: {finding.cluster}")
     if finding.hosting is not None:

@@ -145,6 +145,8 @@ def _suppression(s: Suppression) -> dict[str, Any]:
 
 def _properties(finding: Finding) -> dict[str, Any]:
     props: dict[str, Any] = {"address": finding.address, "severity": finding.severity.label}
+    if finding.root is not None:
+        props["root"] = finding.root
     if finding.cluster:
         props["cluster"] = finding.cluster
     if finding.sensitivity:

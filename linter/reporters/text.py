@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from linter.model import Finding, ScanResult
+from linter.reporters.common import scope_words
 from linter.reporters.json_report import summary
 
 
@@ -23,8 +24,9 @@ def render(result: ScanResult) -> str:
     for file, group in groupby(active, key=lambda f: f.location.file):
         out.append(file or "(scan)")
         for f in group:
-            cluster = f" [cluster {f.cluster}]" if f.cluster else ""
-            out.append(f"  {file}:{f.location.line}: {f.severity.label} {f.rule_id} {f.address}{cluster}")
+            scope = scope_words(f)
+            where = f" [{scope}]" if scope else ""
+            out.append(f"  {file}:{f.location.line}: {f.severity.label} {f.rule_id} {f.address}{where}")
             out.append(f"      {f.message}")
             out.extend(_evidence_lines(f))
         out.append("")

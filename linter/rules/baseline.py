@@ -1,10 +1,11 @@
 """Baselines: adopt snclint on an existing estate by recording today's findings, then fail only on
 new ones.
 
-An entry is keyed by rule + address + file, never by line, so that editing above a resource or
-moving a block does not resurrect it. The file is versioned JSON, one entry per line, sorted, so
-that its diffs review well. Entries that match nothing any more are counted as fixed, to tell the
-user the baseline can shrink.
+An entry is keyed by rule + address + file (+ root, when the finding has one: two roots calling one
+module file are two entries), never by line, so that editing above a resource or moving a block does
+not resurrect it. An entry without a root covers that finding in every root. The file is
+versioned JSON, one entry per line, sorted, so that its diffs review well. Entries that match
+nothing any more are counted as fixed, to tell the user the baseline can shrink.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ VERSION = 1
 ORIGIN = "baseline"
 REASON = "baseline"
 
-Key = tuple[str, str, str]  # (rule, address, file)
+Key = tuple[str, str, str, str | None]  # (rule, address, file, root)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +33,7 @@ class BaselineStats:
 
 
 def key_of(finding: Finding) -> Key:
-    return (finding.rule_id, finding.address, finding.location.file)
+    return (finding.rule_id, finding.address, finding.location.file, finding.root)
 
 
 def write_baseline(findings: Sequence[Finding]) -> str:
@@ -43,12 +44,13 @@ def write_baseline(findings: Sequence[Finding]) -> str:
     for f in findings:
         if f.suppressed_by is not None and f.suppressed_by.origin != ORIGIN:
             continue
-        rule, address, file = key_of(f)
-        entry = {"rule": rule, "address": address, "file": file}
+        rule, address, file, root = key_of(f)
+        entry = {"rule": rule, "address": address, "file": file, **({"root": root} if root is not None else {})}
         if f.fingerprint:
             entry["fingerprint"] = f.fingerprint
         entries.setdefault(key_of(f), entry)
-    lines = [json.dumps(entries[k], ensure_ascii=False, sort_keys=True) for k in sorted(entries)]
+    lines = [json.dumps(entries[k], ensure_ascii=False, sort_keys=True)
+             for k in sorted(entries, key=lambda k: (*k[:3], k[3] or ""))]
     body = ",\n".join(f"    {line}" for line in lines)
     return (f'{{\n  "version": {VERSION},\n  "tool": "snclint",\n  "entries": ['
             + (f"\n{body}\n  " if lines else "") + "]\n}\n")
@@ -64,6 +66,8 @@ def apply_baseline(findings: Sequence[Finding], text: str, source: str) -> tuple
     baselined = 0
     for f in findings:
         key = key_of(f)
+        if key not in keys:
+            key = (*key[:3], None)  # an entry without a root
         if key in keys:
             matched.add(key)
             if f.suppressed_by is None:
@@ -93,5 +97,8 @@ def read_baseline(text: str, source: str) -> set[Key]:
     for number, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("rule", "address", "file")):
             raise ConfigError(f"{source}: baseline entry {number} needs string 'rule', 'address' and 'file'")
-        keys.add((entry["rule"], entry["address"], entry["file"]))
+        root = entry.get("root")
+        if root is not None and not isinstance(root, str):
+            raise ConfigError(f"{source}: baseline entry {number}: 'root' must be a string")
+        keys.add((entry["rule"], entry["address"], entry["file"], root))
     return keys

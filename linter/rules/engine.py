@@ -35,24 +35,28 @@ def run_rules(ctx: Context, rules: Sequence[RuleInfo], *, strict: bool = False) 
         strict_severity = rule.params.get("strict_severity")
         severity = Severity.parse(strict_severity) if strict and strict_severity else rule.severity
         for match in CHECKS[rule.check](ctx, rule.params):
-            fingerprint = fingerprint_of(rule.id, match)
+            root = ctx.node(match.node_key).root if match.node_key is not None else None
+            fingerprint = fingerprint_of(rule.id, match, root)
             if fingerprint in seen:
                 continue
             seen.add(fingerprint)
             findings.append(Finding(
                 rule_id=rule.id, severity=severity, message=match.message, address=match.address,
-                location=match.location, cluster=match.cluster, sensitivity=match.sensitivity,
+                location=match.location, root=root, cluster=match.cluster, sensitivity=match.sensitivity,
                 hosting=match.hosting, evidence=match.evidence, fingerprint=fingerprint,
                 suppressed_by=None if rule.id in UNSUPPRESSIBLE else _suppression(ctx, rule.id, match),
             ))
     return sorted(findings, key=Finding.sort_key)
 
 
-def fingerprint_of(rule_id: str, match: Match) -> str:
+def fingerprint_of(rule_id: str, match: Match, root: str | None = None) -> str:
     """Stable across runs and line moves (no line in it), unique per finding: the rule, the file
-    the object lives in, its address and what tells two findings on it apart."""
-    scope = match.location.file
-    text = "\x1f".join((rule_id, scope, match.address, match.identity))
+    the object lives in, its address, the root and cluster it was evaluated in (two roots calling
+    one module file give two findings) and what tells two findings on it apart."""
+    parts = [rule_id, match.location.file, match.address, match.identity]
+    parts += [f"root={root}"] if root is not None else []
+    parts += [f"cluster={match.cluster}"] if match.cluster is not None else []
+    text = "\x1f".join(parts)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 

@@ -65,7 +65,7 @@ class Grouping:
                          "one node at the unexpanded address")
         return Node(
             key=self.key(address), address=address, type=first.type, kind=first.kind, origin="terraform",
-            location=first.location, scope=self.root, tags=first.tags,
+            location=first.location, scope=self.root, root=self.root, tags=first.tags,
             attributes=first.attributes if len(members) == 1 else _common(members),
             hosting=first.clue(cluster), references=tuple(references),
             suppressions=first.suppressions, notes=tuple(notes),

@@ -1,8 +1,9 @@
 """One fixed scan result, built by hand, that every reporter's golden file is rendered from.
 
 It holds what the formats must survive: several rules, evidence chains, a Kubernetes finding with a
-cluster, suppressed findings (inline and config), a parse error without fingerprint, unicode, and
-hostile text (markup, quotes, a control character) in addresses, messages and paths.
+cluster, one module file's finding in two roots, suppressed findings (inline and config), a parse
+error without fingerprint, unicode, and hostile text (markup, quotes, a control character) in
+addresses, messages and paths.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from typing import Any
 from linter.model import Evidence, Finding, Hosting, Location, RuleInfo, ScanResult, Severity, Suppression
 
 GOLDEN = Path(__file__).parent / "golden"
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+# the shared folder beside the repository; SNCLINT_SHARED_DIR names it for a checkout elsewhere
+SHARED = Path(os.environ.get("SNCLINT_SHARED_DIR") or Path(__file__).resolve().parents[2] / ".." / "shared")
 SCHEMAS = SHARED / "schemas"
 UPDATE = os.environ.get("SNCLINT_UPDATE_GOLDEN") == "1"
 SREN = "https://www.legifrance.gouv.fr/loda/id/JORFTEXT000049563368"
@@ -64,7 +66,7 @@ FINDINGS = (
     Finding(rule_id="SNC002", severity=Severity.ERROR, address='aws_s3_bucket.backup["eu"]',
             message='sensitive data (particuliere) from module.db.aws_db_instance.this reaches '
                     'aws_s3_bucket.backup["eu"] on aws, region eu-west-3 (not-qualified): provider-not-qualified',
-            location=Location("infra/backup.tf", 3), sensitivity="particuliere", hosting=AWS,
+            location=Location("infra/backup.tf", 3), root="infra", sensitivity="particuliere", hosting=AWS,
             evidence=(Evidence(address="module.db.aws_db_instance.this", relation="classified",
                                file="infra/modules/db/main.tf", line=9,
                                detail="data_sensitivity = particulière (tags)"),
@@ -77,7 +79,8 @@ FINDINGS = (
     Finding(rule_id="SNC001", severity=Severity.ERROR, address="module.db.aws_db_instance.this",
             message="module.db.aws_db_instance.this holds particuliere data on aws, region eu-west-3 "
                     "(not-qualified): provider-not-qualified — données « particulières »",
-            location=Location("infra/modules/db/main.tf", 7), sensitivity="particuliere", hosting=AWS,
+            location=Location("infra/modules/db/main.tf", 7), root="infra",
+            sensitivity="particuliere", hosting=AWS,
             evidence=(Evidence(address="module.db.aws_db_instance.this", relation="classified",
                                file="infra/modules/db/main.tf", line=9,
                                detail="data_sensitivity = particulière (tags)"),
@@ -85,16 +88,28 @@ FINDINGS = (
                       Evidence(address="aws/-/eu-west-3", relation="hosted_on", file=None, line=None,
                                detail="provider.aws region eu-west-3")),
             fingerprint="f00dfeed0000111122223333444455aa"),
+    Finding(rule_id="SNC001", severity=Severity.ERROR, address="module.db.aws_db_instance.this",
+            message="module.db.aws_db_instance.this holds particuliere data on aws, region eu-west-3 "
+                    "(not-qualified): provider-not-qualified — données « particulières »",
+            location=Location("infra/modules/db/main.tf", 7), root="envs/staging",
+            sensitivity="particuliere", hosting=AWS,
+            evidence=(Evidence(address="module.db.aws_db_instance.this", relation="classified",
+                               file="infra/modules/db/main.tf", line=9,
+                               detail="data_sensitivity = particulière (tags)"),
+                      Evidence(address="provider.aws", relation="hosted_on", file="envs/staging/providers.tf", line=1),
+                      Evidence(address="aws/-/eu-west-3", relation="hosted_on", file=None, line=None,
+                               detail="provider.aws region eu-west-3")),
+            fingerprint="f00dfeed0000111122223333444455bb"),
     Finding(rule_id="SNC001", severity=Severity.ERROR, address="aws_s3_bucket.legacy",
             message="aws_s3_bucket.legacy holds particuliere data on aws, region eu-west-3 (not-qualified): "
                     "provider-not-qualified",
-            location=Location("infra/legacy.tf", 6), sensitivity="particuliere", hosting=AWS,
+            location=Location("infra/legacy.tf", 6), root="infra", sensitivity="particuliere", hosting=AWS,
             fingerprint="1111aaaa2222bbbb3333cccc4444dddd",
             suppressed_by=Suppression(rules=("SNC001",), reason="moving to Outscale, tracked in INFRA-42",
                                       until=date(2099, 12, 31), location=Location("infra/legacy.tf", 5))),
     Finding(rule_id="SNC003", severity=Severity.WARNING, address="aws_s3_bucket.tmp",
             message="aws_s3_bucket.tmp is a datastore without a classification tag",
-            location=Location("infra/legacy.tf", 20), fingerprint="5555eeee6666ffff7777000088881111",
+            location=Location("infra/legacy.tf", 20), root="infra", fingerprint="5555eeee6666ffff7777000088881111",
             suppressed_by=Suppression(rules=("SNC003",), reason="scratch bucket, emptied nightly", until=None,
                                       location=Location(".snclint.yaml", 12), origin="config")),
     Finding(rule_id="SNC003", severity=Severity.WARNING,
@@ -104,7 +119,7 @@ FINDINGS = (
             location=Location('infra/we ird&"name".tf', 2), fingerprint="9999aaaa0000bbbb1111cccc2222dddd"),
     Finding(rule_id="SNC005", severity=Severity.ERROR, address="aws_ebs_volume.data",
             message="aws_ebs_volume.data: classification 'particuliare' is not in the vocabulary",
-            location=Location("infra/modules/db/main.tf", 30),
+            location=Location("infra/modules/db/main.tf", 30), root="infra",
             evidence=(Evidence(address="aws_ebs_volume.data", relation="classified",
                                file="infra/modules/db/main.tf", line=33,
                                detail="data_sensitivity = particuliare (tags)"),),
@@ -118,9 +133,10 @@ FINDINGS = (
 def make_result(**changes: Any) -> ScanResult:
     base: dict[str, Any] = dict(
         tool_version="0.1.0",
-        files=("infra/backup.tf", "infra/legacy.tf", "infra/modules/db/main.tf", "infra/providers.tf",
-               'infra/we ird&"name".tf', "k8s/broken.yaml", "k8s/prod/db.yaml", "k8s/prod/ns.yaml"),
-        resources=14,
+        files=("envs/staging/providers.tf", "infra/backup.tf", "infra/legacy.tf", "infra/modules/db/main.tf",
+               "infra/providers.tf", 'infra/we ird&"name".tf', "k8s/broken.yaml", "k8s/prod/db.yaml",
+               "k8s/prod/ns.yaml"),
+        resources=15,
         findings=tuple(sorted(FINDINGS, key=Finding.sort_key)),
         rules=RULES,
         notes=("k8s/chart/templates/db.yaml is a Go template: render it with `helm template` and pipe it to "

@@ -36,6 +36,7 @@ def test_fields_and_severities(result: ScanResult) -> None:
         ("SNC002", "infra/backup.tf", 3, "blocker"),  # security_severity 9.1
         ("SNC007", "infra/legacy.tf", 11, "major"),
         ("SNC001", "infra/modules/db/main.tf", 7, "critical"),  # 8.5
+        ("SNC001", "infra/modules/db/main.tf", 7, "critical"),  # the same module file in another root
         ("SNC005", "infra/modules/db/main.tf", 30, "critical"),  # invalid param 0: derived 7.0
         ("SNC003", 'infra/we ird&"name".tf', 2, "major"),
         ("SNC000", "k8s/broken.yaml", 4, "critical"),

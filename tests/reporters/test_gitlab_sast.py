@@ -65,6 +65,7 @@ def test_vulnerabilities(result: ScanResult) -> None:
         ("SNC002", "infra/backup.tf", 3, "Critical"),
         ("SNC007", "infra/legacy.tf", 11, "Medium"),
         ("SNC001", "infra/modules/db/main.tf", 7, "High"),
+        ("SNC001", "infra/modules/db/main.tf", 7, "High"),
         ("SNC005", "infra/modules/db/main.tf", 30, "High"),
         ("SNC003", 'infra/we ird&"name".tf', 2, "Medium"),
         ("SNC000", "k8s/broken.yaml", 4, "High"),

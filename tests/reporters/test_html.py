@@ -80,7 +80,7 @@ def test_only_web_references_are_links(result: ScanResult) -> None:
 def test_summary_groups_and_evidence(result: ScanResult) -> None:
     page = _parse(render(replace(result, baseline={"baselined": 3, "fixed": 1})))
     shown = " ".join("".join(page.text).split())
-    assert "5 errors" in shown and "2 warnings" in shown and "2 suppressed" in shown
+    assert "6 errors" in shown and "2 warnings" in shown and "2 suppressed" in shown
     assert "Baseline: 3 findings baselined, 1 baseline entry now fixed." in shown
     files = [a.get("data-file") for t, a in page.tags if t == "section" and "data-file" in a]
     assert files == ["infra/backup.tf", "infra/legacy.tf", "infra/modules/db/main.tf", 'infra/we ird&"name".tf',

@@ -64,6 +64,19 @@ def test_fixed_entries_are_counted() -> None:
     assert all(f.suppressed_by is not None for f in findings)
 
 
+def test_roots_sharing_a_module_file_are_two_entries() -> None:
+    """Two roots calling one module file: an entry per root; a rootless entry covers both."""
+    prod = _finding("SNC001", "module.db.aws_db_instance.this", file="modules/db/main.tf", root="envs/prod")
+    staging = replace(prod, root="envs/staging")
+    findings, stats = apply_baseline([prod, staging], write_baseline([prod]), "b.json")
+    assert [f.suppressed_by is not None for f in findings] == [True, False]
+    assert '"root": "envs/prod"' in write_baseline([prod])
+    legacy = json.dumps({"version": 1, "entries": [{"rule": "SNC001", "address": prod.address,
+                                                    "file": "modules/db/main.tf"}]})
+    findings, stats = apply_baseline([prod, staging], legacy, "b.json")
+    assert all(f.suppressed_by is not None for f in findings) and stats.fixed == 0
+
+
 def test_same_address_in_another_root_module_is_not_covered() -> None:
     findings, stats = apply_baseline([TODAY[3]], write_baseline(TODAY[:3]), "b.json")
     assert findings[0].suppressed_by is None
@@ -87,7 +100,7 @@ def test_rewriting_with_a_baseline_applied_keeps_its_entries() -> None:
 
 def test_entries_without_fingerprint_are_accepted() -> None:
     text = json.dumps({"version": 1, "entries": [{"rule": "SNC001", "address": "aws_s3_bucket.b", "file": "main.tf"}]})
-    assert read_baseline(text, "b.json") == {("SNC001", "aws_s3_bucket.b", "main.tf")}
+    assert read_baseline(text, "b.json") == {("SNC001", "aws_s3_bucket.b", "main.tf", None)}
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -113,7 +126,7 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
 def test_any_findings_survive_the_round_trip(keys: list[tuple[str, str, str]]) -> None:
     findings = [_finding(rule, address, file) for rule, address, file in keys]
     text = write_baseline(findings)
-    assert read_baseline(text, "b.json") == set(keys)
+    assert read_baseline(text, "b.json") == {(*k, None) for k in keys}
     marked, stats = apply_baseline(findings, text, "b.json")
     assert all(f.suppressed_by is not None for f in marked)
     assert (stats.baselined, stats.fixed) == (len(findings), 0)

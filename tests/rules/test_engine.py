@@ -79,6 +79,17 @@ def test_fingerprints_ignore_lines_and_are_unique() -> None:
     assert len({f.fingerprint for f in first}) == 2
 
 
+def test_two_roots_sharing_a_module_file_give_two_findings() -> None:
+    """One address in one file, evaluated in two roots: two findings, each naming its root."""
+    prod = replace(node("module.db.a.x", line=5, tags={"sensitivity": "particuliere"}),
+                   key="envs/prod::module.db.a.x", scope="envs/prod", root="envs/prod")
+    staging = replace(prod, key="envs/staging::module.db.a.x", scope="envs/staging", root="envs/staging")
+    found = run_rules(context([prod, staging], hostings={prod.key: hosting(False), staging.key: hosting(False)}),
+                      rules())
+    assert sorted((f.root, f.location.file) for f in found) == [("envs/prod", "main.tf"), ("envs/staging", "main.tf")]
+    assert len({f.fingerprint for f in found}) == 2
+
+
 def test_select_and_ignore_take_prefixes() -> None:
     ids = [r.id for r in selected(rules(), ("SNC00",), ("SNC003", "SNC007"))]
     assert ids == ["SNC000", "SNC001", "SNC002", "SNC004", "SNC005", "SNC006"]
