@@ -99,7 +99,7 @@ def test_job_script_against_a_fixture(tmp_path: Path) -> None:
     assert [v["identifiers"][0]["value"] for v in sast["vulnerabilities"]] == ["SNC001"]
     junit = ET.parse(tmp_path / REPORTS["junit"]).getroot()
     assert [c.get("name") for c in junit.iter("testcase") if c.find("failure") is not None] == [
-        "infra/main.tf aws_s3_bucket.records"]
+        "infra/main.tf aws_s3_bucket.records [root infra]"]
     assert (tmp_path / "snclint-report.html").is_file()
 
     never = run_job_script(tmp_path, {"SNCLINT_PATHS": "infra", "SNCLINT_FAIL_ON": "never"})
