@@ -16,9 +16,7 @@ from typing import Any
 from linter.model import Evidence, Finding, Hosting, Location, RuleInfo, ScanResult, Severity, Suppression
 
 GOLDEN = Path(__file__).parent / "golden"
-# the shared folder beside the repository; SNCLINT_SHARED_DIR names it for a checkout elsewhere
-SHARED = Path(os.environ.get("SNCLINT_SHARED_DIR") or Path(__file__).resolve().parents[2] / ".." / "shared")
-SCHEMAS = SHARED / "schemas"
+SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"  # vendored official schemas (schemas/README.md)
 UPDATE = os.environ.get("SNCLINT_UPDATE_GOLDEN") == "1"
 SREN = "https://www.legifrance.gouv.fr/loda/id/JORFTEXT000049563368"
 
