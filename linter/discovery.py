@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from linter.errors import UsageError
 from linter.model import Location, Problem
 
 # the loaders bound each kind more tightly (HCL 5 MB, manifests 20 MB); plans can be large
@@ -51,6 +52,19 @@ def find_boundary(path: Path) -> Path:
     return folder
 
 
+def repository_root(paths: Sequence[Path]) -> Path:
+    """Where report paths start (SPEC §9): the git work tree holding the first scanned path, else
+    the folder the scanned paths share, so that ``cd infra && snclint scan .`` and ``snclint scan
+    infra`` name files alike."""
+    if not paths:
+        return Path.cwd().resolve()
+    boundary = find_boundary(paths[0])
+    if (boundary / ".git").exists():
+        return boundary
+    folders = [str(p if p.is_dir() else p.parent) for p in (q.resolve() for q in paths)]
+    return Path(os.path.commonpath(folders))
+
+
 def display(path: Path, cwd: Path) -> str:
     """Posix path relative to the working directory when below it, else as given."""
     try:
@@ -76,10 +90,9 @@ def discover(paths: Sequence[str], cwd: Path) -> Inputs:
     found: dict[str, str] = {}
     problems: list[Problem] = []
     for path in real:
-        if not path.exists():
-            problems.append(Problem(location=Location(display(path, cwd), 1),
-                                    message="no such file or directory"))
-        elif path.is_dir():
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"{display(path, cwd)}: no such file or directory")
+        if path.is_dir():
             _walk(path, boundary, cwd, found, problems)
         else:
             # a file name (pre-commit): take its whole folder, its module or manifest set

@@ -5,6 +5,7 @@ the files, so that tests, ``merge`` and the pre-commit hook run the same code.
 """
 from __future__ import annotations
 
+import os
 import posixpath
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
@@ -13,7 +14,7 @@ from typing import Mapping
 
 from linter import __version__
 from linter.config import Config
-from linter.discovery import discover
+from linter.discovery import discover, display, repository_root
 from linter.graph.build import build_graph
 from linter.graph.sensitivity import classify, propagate
 from linter.knowledge import Knowledge, Vocabulary
@@ -52,7 +53,25 @@ def vocabulary_for(knowledge: Knowledge, config: Config) -> Vocabulary:
     return Vocabulary(keys=config.keys or base.keys, levels=levels, requires_secnumcloud=requires)
 
 
+def anchored(options: ScanOptions, cwd: Path) -> tuple[ScanOptions, Path]:
+    """The options with every path absolute or relative to the repository root, and that root:
+    report paths are then the same whatever the working directory (SPEC §9)."""
+    given = [_absolute(cwd, p) for p in options.paths if p != "-"]
+    root = repository_root(given)
+    paths = tuple("-" if p == "-" else display(_absolute(cwd, p), root) for p in options.paths)
+    var_files = tuple(display(_absolute(cwd, p), root) for p in options.var_files)
+    return replace(options, paths=paths, var_files=var_files), root
+
+
+def _absolute(cwd: Path, path: str) -> Path:
+    """Absolute, with links resolved in the folders above but not in the path's own name (a
+    link given on the command line is still checked against the boundary)."""
+    full = Path(os.path.abspath(cwd / path))
+    return Path(os.path.realpath(full.parent)) / full.name if full.name else Path(os.path.realpath(full))
+
+
 def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path) -> list[Fragment]:
+    """``cwd``: the folder the options' paths are relative to (the repository root)."""
     inputs = discover(options.paths, cwd)
     fragments = [Fragment(problems=inputs.problems)]
     if inputs.terraform:
@@ -65,7 +84,7 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
             terraform = sorted(set(terraform) | set(caller_files(folders, inputs.boundary, cwd)))
         fragments.append(load_terraform(terraform, knowledge=knowledge, boundary=inputs.boundary,
                                         var_files=options.var_files, variables=options.variables,
-                                        jobs=options.jobs, parse_cache=options.cache))
+                                        cwd=cwd, jobs=options.jobs, parse_cache=options.cache))
     manifests = [(p, (cwd / p).read_bytes()) for p in inputs.manifests]
     if options.stdin is not None:
         manifests.append(("-", options.stdin))
@@ -77,12 +96,12 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
     if inputs.plans:
         from linter.plan.frontend import load_plans
 
-        fragments.append(load_plans(inputs.plans, knowledge=knowledge, hcl=fragments))
+        fragments.append(load_plans(inputs.plans, knowledge=knowledge, hcl=fragments, cwd=cwd))
     return fragments
 
 
 def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path | None = None) -> Scan:
-    cwd = cwd or Path.cwd()
+    options, cwd = anchored(options, cwd or Path.cwd())
     started = _now()
     fragments = load_fragments(options, config, knowledge, cwd)
     graph, graph_problems = build_graph(fragments, knowledge, options.today)

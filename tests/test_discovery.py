@@ -3,7 +3,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from linter.discovery import discover
+from linter.errors import UsageError
 
 
 def _tree(root: Path, files: dict[str, str]) -> None:
@@ -49,6 +52,6 @@ def test_links_leaving_the_repository_are_reported_not_followed(tmp_path: Path) 
     ]
 
 
-def test_missing_path_is_a_problem(tmp_path: Path) -> None:
-    inputs = discover(["nope"], tmp_path)
-    assert [(p.location.file, p.message) for p in inputs.problems] == [("nope", "no such file or directory")]
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="^nope: no such file or directory$"):
+        discover(["nope"], tmp_path)

@@ -113,7 +113,7 @@ def test_examples(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     marked = [b for b in blocks(page) if b.directive]
     assert marked, f"{page.name} has no tested example"
     sandbox = tmp_path / "sandbox"
-    sandbox.mkdir()
+    (sandbox / ".git").mkdir(parents=True)  # a repository, as users have: report paths start at its top
     monkeypatch.chdir(sandbox)
     monkeypatch.setenv("NO_COLOR", "1")
     for block in marked:

@@ -10,6 +10,10 @@ import pytest
 from linter.cli import main
 
 FLOWS = Path(__file__).resolve().parent.parent / "fixtures" / "flows"
+# report paths start at the repository root, whatever the working directory
+CHAIN = "fixtures/flows/outscale-chain/chain.tf"
+BACKUP = "fixtures/flows/aws-backup-storage/backup.tf"
+REPLICA = "fixtures/flows/s3ns-to-gcp-replica/main.tf"
 
 
 def explain(folder: str, address: str, monkeypatch: pytest.MonkeyPatch,
@@ -29,12 +33,12 @@ def path_of(lines: list[str]) -> list[str]:
 def test_three_hops_to_a_restored_volume_abroad(monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     lines = explain("outscale-chain", "outscale_volume.dossiers_pra", monkeypatch, capsys)
-    assert lines[0] == "outscale_volume.dossiers_pra  (outscale_volume, datastore) at chain.tf:26"
+    assert lines[0] == f"outscale_volume.dossiers_pra  (outscale_volume, datastore) at {CHAIN}:26"
     assert path_of(lines) == [
         "  sensitive: particuliere, by this path:",
-        "    outscale_volume.dossiers --backs_up_to--> outscale_snapshot.dossiers (chain.tf:14)",
-        "    outscale_snapshot.dossiers --copies_to--> outscale_snapshot.dossiers_pra (chain.tf:21)",
-        "    outscale_snapshot.dossiers_pra --copies_to--> outscale_volume.dossiers_pra (chain.tf:29)",
+        f"    outscale_volume.dossiers --backs_up_to--> outscale_snapshot.dossiers ({CHAIN}:14)",
+        f"    outscale_snapshot.dossiers --copies_to--> outscale_snapshot.dossiers_pra ({CHAIN}:21)",
+        f"    outscale_snapshot.dossiers_pra --copies_to--> outscale_volume.dossiers_pra ({CHAIN}:29)",
     ]
     assert "  qualification: not-qualified (region-not-qualified)" in lines
     assert any(line.startswith("  finding SNC002: ") for line in lines)
@@ -46,7 +50,7 @@ def test_a_replica_on_public_google_cloud(monkeypatch: pytest.MonkeyPatch,
     assert path_of(lines) == [
         "  sensitive: particuliere, by this path:",
         ("    google_sql_database_instance.dossiers --replicates_to--> "
-         "google_sql_database_instance.dossiers_lecture (main.tf:20)"),
+         f"google_sql_database_instance.dossiers_lecture ({REPLICA}:20)"),
     ]
     assert "  qualification: not-qualified (provider-not-qualified)" in lines
 
@@ -64,8 +68,8 @@ def test_the_path_skips_the_carriers(monkeypatch: pytest.MonkeyPatch, capsys: py
     lines = explain("aws-backup-storage", "aws_backup_vault.secours", monkeypatch, capsys)
     assert path_of(lines) == [
         "  sensitive: particuliere, by this path:",
-        "    aws_db_instance.comptes --backs_up_to--> aws_backup_vault.principal (backup.tf:39)",
-        "    aws_backup_vault.principal --copies_to--> aws_backup_vault.secours (backup.tf:30)",
+        f"    aws_db_instance.comptes --backs_up_to--> aws_backup_vault.principal ({BACKUP}:39)",
+        f"    aws_backup_vault.principal --copies_to--> aws_backup_vault.secours ({BACKUP}:30)",
     ]
 
 
@@ -83,9 +87,9 @@ def test_snc002_evidence_names_every_hop(monkeypatch: pytest.MonkeyPatch, capsys
     chain = [(e["address"], e["relation"], e["file"], e["line"], e["detail"]) for e in finding["evidence"]
              if e["relation"] != "hosted_on"]
     assert chain == [
-        ("outscale_volume.dossiers", "classified", "chain.tf", 7, "sensibilite = particuliere (tags)"),
-        ("outscale_volume.dossiers", "backs_up_to", "chain.tf", 14, "to outscale_snapshot.dossiers"),
-        ("outscale_snapshot.dossiers", "copies_to", "chain.tf", 21, "to outscale_snapshot.dossiers_pra"),
-        ("outscale_snapshot.dossiers_pra", "exports_to", "chain.tf", 44, "to aws_s3_bucket.exports_pra"),
+        ("outscale_volume.dossiers", "classified", CHAIN, 7, "sensibilite = particuliere (tags)"),
+        ("outscale_volume.dossiers", "backs_up_to", CHAIN, 14, "to outscale_snapshot.dossiers"),
+        ("outscale_snapshot.dossiers", "copies_to", CHAIN, 21, "to outscale_snapshot.dossiers_pra"),
+        ("outscale_snapshot.dossiers_pra", "exports_to", CHAIN, 44, "to aws_s3_bucket.exports_pra"),
     ]
     assert "from outscale_volume.dossiers reaches aws_s3_bucket.exports_pra" in finding["message"]

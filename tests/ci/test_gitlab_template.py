@@ -88,6 +88,7 @@ def run_job_script(work: Path, variables: dict[str, str]) -> subprocess.Complete
 
 @pytest.mark.skipif(shutil.which("sh") is None, reason="no POSIX shell")
 def test_job_script_against_a_fixture(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()  # the job runs in the project's checkout
     (tmp_path / "infra").mkdir()
     (tmp_path / "infra" / "main.tf").write_text(BUCKET, encoding="utf-8")
     run = run_job_script(tmp_path, {"SNCLINT_PATHS": "infra"})
