@@ -93,6 +93,9 @@ def cli() -> None:
 @click.option("--var", "variables", multiple=True, metavar="NAME=VALUE", help="Terraform variable.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]),
               help="Lowest severity that fails the run (default: the config's fail_on, else error).")
+@click.option("--fail-on-rule", "fail_rules", multiple=True, metavar="IDS",
+              help="These rules fail the run whatever their severity (the pre-commit hook: SNC007).")
+@click.option("--soft-fail", is_flag=True, help="Report, but always exit 0 on findings (--fail-on never).")
 @click.option("--baseline", help="Fail only on findings not in this baseline file.")
 @click.option("--write-baseline", help="Record today's findings in this baseline file.")
 @click.option("--strict", is_flag=True, help="Unevaluable classifications (SNC004) are errors.")
@@ -102,16 +105,18 @@ def cli() -> None:
               help="Schema version declared in the gitlab-sast report.")
 @click.option("--jobs", type=int, default=0, help="Worker processes (0: automatic).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache.")
+@click.option("--allow-empty", is_flag=True, help="Pass when there is nothing to scan (default: exit 2).")
 @click.pass_context
 def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[str, ...],
          config_file: str | None, policies: tuple[str, ...], catalogs: tuple[str, ...],
-         var_files: tuple[str, ...], variables: tuple[str, ...], fail_on: str | None, baseline: str | None,
+         var_files: tuple[str, ...], variables: tuple[str, ...], fail_on: str | None,
+         fail_rules: tuple[str, ...], soft_fail: bool, baseline: str | None,
          write_baseline: str | None, strict: bool, select: tuple[str, ...], ignore: tuple[str, ...],
-         sast_schema: str, jobs: int, no_cache: bool) -> None:
+         sast_schema: str, jobs: int, no_cache: bool, allow_empty: bool) -> None:
     """Scan Terraform and Kubernetes files (PATH may be - for standard input)."""
     ctx.exit(_scan(paths or (".",), fmt, output, reports, config_file, policies, catalogs, var_files,
-                   variables, fail_on, baseline, write_baseline, strict, select, ignore, sast_schema,
-                   jobs, no_cache))
+                   variables, "never" if soft_fail else fail_on, baseline, write_baseline, strict, select, ignore,
+                   sast_schema, jobs, no_cache, allow_empty, () if soft_fail else _split_ids(fail_rules)))
 
 
 @_guard
@@ -119,15 +124,19 @@ def _scan(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[s
           config_file: str | None, policies: tuple[str, ...], catalogs: tuple[str, ...],
           var_files: tuple[str, ...], variables: tuple[str, ...], fail_on: str | None, baseline: str | None,
           write_baseline: str | None, strict: bool, select: tuple[str, ...], ignore: tuple[str, ...],
-          sast_schema: str, jobs: int = 0, no_cache: bool = False) -> int:
+          sast_schema: str, jobs: int = 0, no_cache: bool = False, allow_empty: bool = False,
+          fail_rules: tuple[str, ...] = ()) -> int:
     from linter.reporters import get_reporter
     from linter.reporters.gitlab_sast import check_version
+    from linter.rules.engine import check_rule_ids
     from linter.scan import ScanOptions, run_scan
 
     extra = [_parse_report(r) for r in reports]
     check_version(sast_schema)
     config, knowledge = _setup(paths, config_file, policies, catalogs)
     fail_on = fail_on or config.fail_on or "error"
+    _check_rule_ids(knowledge.rules, config, _split_ids(select), _split_ids(ignore))
+    check_rule_ids(knowledge.rules, fail_rules, "--fail-on-rule", prefixes=False)
 
     def render(name: str) -> str:
         if name == "gitlab-sast":
@@ -140,6 +149,10 @@ def _scan(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[s
                           strict=strict or config.strict,
                           jobs=jobs, cache=not no_cache)
     result = run_scan(options, config, knowledge).result
+    if not allow_empty and _nothing_scanned(result, stdin):
+        raise UsageError(f"nothing to scan in {' '.join(paths)}: no Terraform file, manifest or plan"
+                         + (" (standard input is empty)" if stdin is not None else "")
+                         + "; --allow-empty to pass anyway")
     if baseline:
         result = _apply_baseline(result, baseline)
     if write_baseline:
@@ -149,7 +162,24 @@ def _scan(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[s
     _write(render(fmt), output)
     for name, file in extra:
         _write(render(name), file)
-    return exit_code(result, fail_on)
+    return exit_code(result, fail_on, fail_rules)
+
+
+def _check_rule_ids(rules: Any, config: Any, select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
+    from linter.rules.engine import check_rule_ids
+
+    check_rule_ids(rules, select, "--select")
+    check_rule_ids(rules, ignore, "--ignore")
+    check_rule_ids(rules, config.select, f"{config.path}: select")
+    check_rule_ids(rules, config.ignore, f"{config.path}: ignore")
+    for index, exception in enumerate(config.exceptions):
+        check_rule_ids(rules, (exception.rule,), f"{config.path}: exceptions.{index}.rule", prefixes=False)
+
+
+def _nothing_scanned(result: ScanResult, stdin: bytes | None) -> bool:
+    """No file read and nothing piped in: a gate that passes on that checks nothing (a wrong path
+    in CI, an empty ``helm template`` output)."""
+    return not [f for f in result.files if f != "-"] and not (stdin or b"").strip()
 
 
 def _parse_report(text: str) -> tuple[str, str]:
@@ -174,7 +204,10 @@ def _apply_baseline(result: ScanResult, path: str) -> ScanResult:
                    baseline={"baselined": stats.baselined, "fixed": stats.fixed})
 
 
-def exit_code(result: ScanResult, fail_on: str) -> int:
+def exit_code(result: ScanResult, fail_on: str, fail_rules: Sequence[str] = ()) -> int:
+    """1 when an active finding reaches ``fail_on`` or is of one of ``fail_rules``."""
+    if any(f.rule_id in fail_rules for f in result.active):
+        return EXIT_FINDINGS
     if fail_on == "never":
         return EXIT_OK
     threshold = Severity.parse(fail_on)

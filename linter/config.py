@@ -62,6 +62,8 @@ class Config:
     strict: bool = False
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    # terraform.roots: root module folder -> the var files it is evaluated with (absolute paths)
+    root_var_files: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def find_config(start: Path) -> Path | None:
@@ -132,12 +134,12 @@ def _build(data: Mapping[str, Any], name: str, base: Path) -> Config:
             suppression=Suppression(
                 rules=(item["rule"],),
                 reason=item.get("reason"),
-                until=_as_date(item.get("expires")),
+                until=_as_date(item.get("expires"), f"{name}: exceptions.{index}.expires"),
                 location=Location(name, 1),
                 origin="config",
             ),
         )
-        for item in data.get("exceptions") or ()
+        for index, item in enumerate(data.get("exceptions") or ())
     )
     return Config(
         path=name,
@@ -152,7 +154,16 @@ def _build(data: Mapping[str, Any], name: str, base: Path) -> Config:
         strict=bool(data.get("strict", False)),
         select=tuple(str(r).upper() for r in data.get("select") or ()),
         ignore=tuple(str(r).upper() for r in data.get("ignore") or ()),
+        root_var_files={
+            _absolute(base, folder): tuple(_absolute(base, f) for f in spec.get("var_files") or ())
+            for folder, spec in ((data.get("terraform") or {}).get("roots") or {}).items()
+        },
     )
+
+
+def _absolute(base: Path, path: str) -> str:
+    """A path of the config, relative to the config's folder."""
+    return str((base / path).resolve())
 
 
 def _shown(path: Path) -> str:
@@ -163,10 +174,11 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _as_date(value: Any) -> date | None:
+def _as_date(value: Any, where: str) -> date | None:
+    """An impossible date (``2027-13-45``) is an error: read as "no date", it would never expire."""
     if value is None or isinstance(value, date):
         return value
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        return None
+        raise ConfigError(f"{where}: {value} is not a date (YYYY-MM-DD)") from None

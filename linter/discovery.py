@@ -21,6 +21,7 @@ TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 TFVARS_NAMES = ("terraform.tfvars", "terraform.tfvars.json")
 TFVARS_SUFFIXES = (".auto.tfvars", ".auto.tfvars.json")
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+VAR_FILE_SUFFIXES = (".tfvars", ".tfvars.json")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -28,15 +29,19 @@ class Inputs:
     terraform: tuple[str, ...]
     manifests: tuple[str, ...]
     plans: tuple[str, ...]
+    var_files: tuple[str, ...] = ()  # ``.tfvars`` files named on the command line (pre-commit)
     problems: tuple[Problem, ...]
     boundary: Path
     file_names: bool = False  # file names were given (pre-commit): their callers matter too
 
 
 def file_kind(name: str) -> str | None:
-    """``terraform``, ``manifest`` or None, from the name alone (plans are told apart by content)."""
+    """``terraform``, ``manifest``, ``var-file`` (a ``.tfvars`` Terraform loads only when told to)
+    or None, from the name alone (plans are told apart by content)."""
     if name.endswith(TERRAFORM_SUFFIXES) or name in TFVARS_NAMES or name.endswith(TFVARS_SUFFIXES):
         return "terraform"
+    if name.endswith(VAR_FILE_SUFFIXES):
+        return "var-file"
     if name.endswith(MANIFEST_SUFFIXES):
         return "manifest"
     return None
@@ -99,19 +104,42 @@ def discover(paths: Sequence[str], cwd: Path) -> Inputs:
             kind = file_kind(path.name)
             if kind is None:
                 continue
+            if kind == "var-file":  # it feeds a root module; the scan finds which (``owning_root``)
+                found[display(path, cwd)] = kind
+                continue
             for sibling in _folder_files(path.parent, boundary, cwd, problems):
                 if file_kind(sibling.name) == kind:
                     _add(sibling, cwd, found)
     terraform = tuple(sorted(p for p, k in found.items() if k == "terraform"))
     manifests = tuple(sorted(p for p, k in found.items() if k == "manifest"))
     plans = tuple(sorted(p for p, k in found.items() if k == "plan"))
-    return Inputs(terraform=terraform, manifests=manifests, plans=plans, problems=tuple(problems),
+    var_files = tuple(sorted(p for p, k in found.items() if k == "var-file"))
+    return Inputs(terraform=terraform, manifests=manifests, plans=plans, var_files=var_files,
+                  problems=tuple(problems),
                   boundary=boundary, file_names=any(p.is_file() for p in real))
+
+
+def module_files(folder: str, boundary: Path, cwd: Path) -> list[str]:
+    """The Terraform files of one module folder (display paths), for a var file's root."""
+    problems: list[Problem] = []
+    return [display(p, cwd) for p in _folder_files(cwd / folder, boundary, cwd, problems)
+            if file_kind(p.name) == "terraform"]
+
+
+def owning_root(var_file: str, boundary: Path, cwd: Path) -> str | None:
+    """The root module a var file feeds by the usual layouts: Terraform files in its own folder
+    (``prod.tfvars`` beside ``main.tf``), else in the folder above (``envs/prod.tfvars``)."""
+    folder = os.path.dirname(var_file) or "."
+    for candidate in (folder, os.path.dirname(folder) or "." if folder != "." else None):
+        if candidate is not None and any(p.endswith(TERRAFORM_SUFFIXES)
+                                         for p in module_files(candidate, boundary, cwd)):
+            return os.path.normpath(candidate)
+    return None
 
 
 def _add(path: Path, cwd: Path, found: dict[str, str]) -> None:
     kind = file_kind(path.name)
-    if kind is None:
+    if kind is None or kind == "var-file":  # a walk leaves them: Terraform loads them only when told
         return
     if kind == "manifest" and path.name.endswith(".json") and is_plan(path):
         kind = "plan"

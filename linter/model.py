@@ -97,6 +97,7 @@ class Suppression:
     until: date | None
     location: Location
     origin: str = "inline"  # inline | annotation | config
+    unreadable_date: str | None = None  # ``until=2027-13-45``: a usage error, never "no end date"
 
     def covers(self, rule_id: str) -> bool:
         return not self.rules or rule_id in self.rules or "all" in self.rules

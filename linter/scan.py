@@ -10,17 +10,19 @@ import posixpath
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from linter import __version__
 from linter.config import Config
-from linter.discovery import discover, display, repository_root
+from linter.discovery import discover, display, module_files, owning_root, repository_root
+from linter.errors import ConfigError, UsageError
 from linter.graph.build import build_graph
 from linter.graph.sensitivity import classify, propagate
 from linter.knowledge import Knowledge, Vocabulary
 from linter.model import Fragment, NodeKind, Problem, ScanResult
 from linter.rules.context import Context
 from linter.rules.engine import run_rules, selected
+from linter.rules.suppressions import unreadable_dates
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,17 +76,31 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
     """``cwd``: the folder the options' paths are relative to (the repository root)."""
     inputs = discover(options.paths, cwd)
     fragments = [Fragment(problems=inputs.problems)]
-    if inputs.terraform:
+    root_var_files = _root_var_files(config, cwd)
+    mapped = set(root_var_files)
+    terraform = list(inputs.terraform)
+    for var_file in inputs.var_files:  # a var file named (pre-commit) re-checks the roots it feeds
+        roots = [r for r, files in root_var_files.items() if var_file in files]
+        if not roots:
+            root = owning_root(var_file, inputs.boundary, cwd)
+            if root is None:
+                raise UsageError(f"{var_file}: no root module found for this variables file (no Terraform "
+                                 "file in its folder or the one above); map it in .snclint.yaml terraform.roots")
+            if root not in mapped:  # a root the config maps keeps the var files it names
+                root_var_files[root] = (*root_var_files.get(root, ()), var_file)
+            roots = [root]
+        terraform.extend(f for r in roots for f in module_files(r, inputs.boundary, cwd))
+    if terraform:
         from linter.terraform.callers import caller_files
         from linter.terraform.frontend import load_terraform
 
-        terraform = list(inputs.terraform)
         if inputs.file_names:
             folders = {posixpath.dirname(p) or "." for p in terraform}
             terraform = sorted(set(terraform) | set(caller_files(folders, inputs.boundary, cwd)))
         fragments.append(load_terraform(terraform, knowledge=knowledge, boundary=inputs.boundary,
                                         var_files=options.var_files, variables=options.variables,
-                                        cwd=cwd, jobs=options.jobs, parse_cache=options.cache))
+                                        root_var_files=root_var_files, cwd=cwd, jobs=options.jobs,
+                                        parse_cache=options.cache))
     manifests = [(p, (cwd / p).read_bytes()) for p in inputs.manifests]
     if options.stdin is not None:
         manifests.append(("-", options.stdin))
@@ -100,11 +116,32 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
     return fragments
 
 
+def _covers_config(paths: Sequence[str], config: Config, cwd: Path) -> bool:
+    """True when a scanned directory holds the config file's folder."""
+    if config.path is None:
+        return False
+    folder = (cwd / config.path).resolve().parent
+    return any((cwd / p).is_dir() and (cwd / p).resolve() in (folder, *folder.parents) for p in paths if p != "-")
+
+
+def _root_var_files(config: Config, cwd: Path) -> dict[str, tuple[str, ...]]:
+    """``terraform.roots`` of the config, with paths relative to the repository root."""
+    out = {}
+    for folder, files in config.root_var_files.items():
+        for file in files:
+            if not Path(file).is_file():
+                raise ConfigError(f"{config.path}: terraform.roots: {display(Path(file), cwd)}: no such file")
+        out[display(Path(folder), cwd)] = tuple(display(Path(f), cwd) for f in files)
+    return out
+
+
 def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path | None = None) -> Scan:
+    whole = _covers_config(options.paths, config, cwd or Path.cwd())
     options, cwd = anchored(options, cwd or Path.cwd())
     started = _now()
     fragments = load_fragments(options, config, knowledge, cwd)
     graph, graph_problems = build_graph(fragments, knowledge, options.today)
+    unreadable_dates(s for _, data in graph.nodes(data=True) for s in data["node"].suppressions)
     vocabulary = vocabulary_for(knowledge, config)
     classifications = {}
     seeds = {}
@@ -125,6 +162,7 @@ def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Pa
         problems=tuple(problems),
         config_suppressions=tuple((e.address, e.file, e.suppression) for e in config.exceptions),
         today=options.today,
+        whole_config_scope=whole,
     )
     rules = selected(knowledge.rules, options.select, options.ignore)
     findings = run_rules(context, rules, strict=options.strict)

@@ -37,7 +37,7 @@ def _manifest() -> list[dict]:
 def test_manifest_declares_the_hook() -> None:
     (hook,) = _manifest()
     assert hook["id"] == "snclint"
-    assert hook["entry"] == "snclint scan"
+    assert hook["entry"] == "snclint scan --fail-on-rule SNC007"
     assert hook["language"] == "python"
     assert hook["require_serial"] is True
     assert hook.get("pass_filenames", True) is True
@@ -146,3 +146,18 @@ def test_commits_are_checked_by_the_hook(project: tuple[Path, dict[str, str]]) -
     fixed = _commit(work, env, "records", {"infra/data.tf": BUCKET.format(level="standard")})
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     assert _log(work, env) == ["records", "providers"]
+
+    # a suppression without a reason is only a warning (SNC007), yet the hook refuses it
+    bare = _commit(work, env, "bare", {"infra/data.tf": "# snclint:ignore SNC001\n"
+                                       + BUCKET.format(level="particuliere")})
+    assert bare.returncode != 0 and "SNC007" in bare.stdout + bare.stderr, bare.stdout + bare.stderr
+    _run(["git", "reset", "-q", "--hard"], work, env)
+
+    # committing a var file alone re-checks the root module it feeds
+    (work / "infra" / "envs").mkdir()
+    (work / "infra" / "variables.tf").write_text('variable "level" {\n  default = "standard"\n}\n', encoding="utf-8")
+    _run(["git", "add", "infra/variables.tf"], work, env)
+    levelled = _commit(work, env, "level", {"infra/data.tf": BUCKET.format(level="${var.level}")})
+    assert levelled.returncode == 0, levelled.stdout + levelled.stderr
+    prod = _commit(work, env, "prod", {"infra/envs/prod.tfvars": 'level = "particuliere"\n'})
+    assert prod.returncode != 0 and "SNC001" in prod.stdout + prod.stderr, prod.stdout + prod.stderr

@@ -10,7 +10,7 @@ from typing import Any, Callable, Mapping
 from linter.graph.sensitivity import Step
 from linter.model import DATA_FLOWS, Evidence, Hosting, NodeKind
 from linter.rules.context import Context, Match
-from linter.rules.suppressions import problem_of
+from linter.rules.suppressions import problem_of, same_file
 
 Check = Callable[[Context, Mapping[str, Any]], list[Match]]
 
@@ -177,8 +177,13 @@ def suppression_invalid(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
                                  message=f"the suppression of {', '.join(suppression.rules) or 'all rules'} "
                                          f"on {node.address} is not in force: {why}",
                                  identity=f"{suppression.location.line}"))
-    for address, _file, suppression in ctx.config_suppressions:
+    scanned = {(n.address, n.location.file) for n in ctx.resources()} if ctx.whole_config_scope else set()
+    scanned |= {(p.address or p.location.file, p.location.file) for p in ctx.problems}
+    for address, file, suppression in ctx.config_suppressions:
         why = problem_of(suppression, ctx.today)
+        if not why and ctx.whole_config_scope and not any(
+                a == address and (file is None or same_file(file, f)) for a, f in scanned):
+            why = "it matches nothing in this scan (a renamed or deleted resource, or a typo)"
         if why:
             out.append(Match(node_key=None, address=address, location=suppression.location,
                              suppression=suppression,

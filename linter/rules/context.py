@@ -37,6 +37,9 @@ class Context:
     problems: tuple[Problem, ...]
     config_suppressions: tuple[tuple[str, str | None, Suppression], ...]  # (address, file, s)
     today: date
+    # the scan covered the config file's whole folder, so an exception that matches nothing is stale
+    # (a pre-commit run on a few files, or a scan of one subfolder, cannot tell)
+    whole_config_scope: bool = False
 
     def node(self, key: str) -> Node:
         return self.graph.nodes[key]["node"]  # type: ignore[no-any-return]

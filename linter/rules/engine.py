@@ -8,10 +8,11 @@ from __future__ import annotations
 import hashlib
 from typing import Iterable, Sequence
 
-from linter.model import Finding, Location, RuleInfo, Severity, Suppression
+from linter.errors import UsageError
+from linter.model import Finding, RuleInfo, Severity, Suppression
 from linter.rules.checks import CHECKS
 from linter.rules.context import Context, Match
-from linter.rules.suppressions import is_active
+from linter.rules.suppressions import is_active, same_file
 
 UNSUPPRESSIBLE = frozenset({"SNC007"})
 
@@ -26,6 +27,15 @@ def selected(rules: Iterable[RuleInfo], select: Sequence[str], ignore: Sequence[
             continue
         chosen.append(rule)
     return chosen
+
+
+def check_rule_ids(rules: Sequence[RuleInfo], ids: Sequence[str], where: str, *, prefixes: bool = True) -> None:
+    """A rule id that names no rule is an error, not an empty selection: ``--select SNC999`` would
+    otherwise turn every rule off and pass."""
+    known = [r.id for r in rules]
+    for given in ids:
+        if not any(k == given or (prefixes and k.startswith(given)) for k in known):
+            raise UsageError(f"{where}: {given} is not a rule id (the rules are {', '.join(known)})")
 
 
 def run_rules(ctx: Context, rules: Sequence[RuleInfo], *, strict: bool = False) -> list[Finding]:
@@ -67,10 +77,7 @@ def _suppression(ctx: Context, rule_id: str, match: Match) -> Suppression | None
                 return suppression
     for address, file, suppression in ctx.config_suppressions:
         if (suppression.covers(rule_id) and is_active(suppression, ctx.today) and address == match.address
-                and (file is None or _same_file(file, match.location))):
+                and (file is None or same_file(file, match.location.file))):
             return suppression
     return None
 
-
-def _same_file(file: str, location: Location) -> bool:
-    return location.file == file or location.file.endswith("/" + file.lstrip("./"))

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import shlex
 from datetime import date
+from typing import Iterable
 
+from linter.errors import UsageError
 from linter.model import Location, Suppression
 
 MARKER = "snclint:ignore"
@@ -30,7 +32,7 @@ def parse_suppression(text: str, location: Location, origin: str = "inline") -> 
     rules: list[str] = []
     reason: str | None = None
     until: date | None = None
-    bad_date = False
+    bad_date: str | None = None
     for word in words:
         key, sep, value = word.partition("=")
         if sep and key == "reason":
@@ -39,13 +41,23 @@ def parse_suppression(text: str, location: Location, origin: str = "inline") -> 
             try:
                 until = date.fromisoformat(value)
             except ValueError:
-                bad_date = True
+                bad_date = value
         elif not sep:
             rules.extend(r for r in word.split(",") if r)
-    if bad_date:
-        until = date.min  # an unreadable date is treated as expired: it is reported, never eternal
+    if bad_date is not None:
+        until = date.min  # expired if it ever got past the scan's check (``unreadable_dates``)
     return Suppression(rules=tuple(r.upper() for r in rules), reason=reason, until=until,
-                       location=location, origin=origin)
+                       location=location, origin=origin, unreadable_date=bad_date)
+
+
+def unreadable_dates(suppressions: Iterable[Suppression]) -> None:
+    """A suppression whose date cannot be read stops the scan with a usage error (SPEC §7): the
+    author meant an end date, and neither "forever" nor "already over" is what they wrote."""
+    for suppression in suppressions:
+        if suppression.unreadable_date is not None:
+            where = suppression.location
+            raise UsageError(f"{where.file}:{where.line}: until={suppression.unreadable_date} is not a date "
+                             "(YYYY-MM-DD)")
 
 
 def is_active(suppression: Suppression, today: date) -> bool:
@@ -61,3 +73,8 @@ def problem_of(suppression: Suppression, today: date) -> str | None:
     if not suppression.reason:
         return "it gives no reason"
     return None
+
+
+def same_file(file: str, path: str) -> bool:
+    """A config exception's ``file`` names ``path`` (a report path), whole or by its end."""
+    return path == file or path.endswith("/" + file.lstrip("./"))

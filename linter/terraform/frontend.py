@@ -37,9 +37,12 @@ def is_tfvars(path: str) -> bool:
 
 def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path,
                    var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None,
+                   root_var_files: Mapping[str, Sequence[str]] | None = None,
                    cwd: Path | None = None, jobs: int = 1, parse_cache: bool = False) -> Fragment:
-    """Evaluate the root modules among ``files`` (posix paths relative to ``cwd``); ``jobs`` and
-    ``parse_cache`` only change how fast files are parsed (``linter.loaders.parallel``)."""
+    """Evaluate the root modules among ``files`` (posix paths relative to ``cwd``); ``root_var_files``
+    are each root's own var files (config ``terraform.roots``, or the one committed), applied before
+    ``var_files`` (``--var-file``, every root); ``jobs`` and ``parse_cache`` only change how fast files
+    are parsed (``linter.loaders.parallel``)."""
     cwd = cwd or Path.cwd()
     modules: dict[str, list[str]] = {}
     tfvars: dict[str, list[str]] = {}
@@ -74,6 +77,7 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
         if definition is None:
             return [], *added()
         given = [reader.parse(p, tfvars=True) for p in tfvars_order(tfvars.get(root, ()))]
+        given += [reader.parse(p, tfvars=True) for p in (root_var_files or {}).get(root, ())]
         assigned = assignments([c for c in given if c is not None] + extra, variables or {})
         ctx = RootContext(root=root, knowledge=knowledge, reader=reader, definition_of=definition_of,
                           assigned=assigned, implicit={}, provider_blocks={})
