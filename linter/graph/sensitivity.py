@@ -60,6 +60,12 @@ def _rank(tag: Tag) -> int:
     return _SOURCE_RANK.get(tag.source, 0)
 
 
+def inherited(tag: Tag) -> bool:
+    """Whether a tag came from elsewhere (provider ``default_tags``, a Namespace) rather than the
+    object itself."""
+    return _rank(tag) > 0
+
+
 def classify(node: Node, vocabulary: Vocabulary) -> Classification:
     keys = {normalise(k) for k in vocabulary.keys}
     values = {normalise(v): level for level, vs in vocabulary.levels.items() for v in vs}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from linter.graph.sensitivity import Step
+from linter.graph.sensitivity import Step, inherited
 from linter.model import DATA_FLOWS, Evidence, Hosting, NodeKind
 from linter.rules.context import Context, Match
 from linter.rules.suppressions import problem_of, same_file
@@ -160,6 +160,27 @@ def datastore_unclassified(ctx: Context, params: Mapping[str, Any]) -> list[Matc
     return out
 
 
+def type_unknown(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
+    """A resource classified sensitive by its own tags whose type the knowledge does not name: its
+    hosting is still checked (SNC001/SNC006), but not where its data is copied nor its own
+    region settings, so the gap is said rather than read as "nothing else to check"."""
+    levels = _levels(ctx, params)
+    known = set(ctx.knowledge.types) | {f.type for f in ctx.knowledge.flows}
+    out = []
+    for node in ctx.resources():
+        cls = ctx.classifications.get(node.key)
+        if (node.kind != NodeKind.OTHER or node.type in known or node.origin == "config" or cls is None
+                or cls.status != "classified" or cls.level not in levels or cls.tag is None or inherited(cls.tag)):
+            continue
+        out.append(Match(node_key=node.key, address=node.address, location=node.location, cluster=node.cluster,
+                         sensitivity=cls.level, evidence=tuple(ctx.classification_evidence(node.key)),
+                         message=f"{node.address} ({node.type}) is classified {cls.level} but its type is not in "
+                                 f"snclint's knowledge: its hosting is checked, not its replicas, back-ups or "
+                                 f"exports. If it holds data, declare the type in a policy file of kind "
+                                 f"resource-types (its copy attributes in one of kind flows), given with --policies"))
+    return out
+
+
 def parse_error(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
     return [Match(node_key=None, address=p.address or p.location.file, location=p.location,
                   message=p.message, identity=f"{p.location.line}:{p.message}")
@@ -201,4 +222,5 @@ CHECKS: dict[str, Check] = {
     "classification-invalid": classification_invalid,
     "hosting-undetermined": hosting_undetermined,
     "suppression-invalid": suppression_invalid,
+    "type-unknown": type_unknown,
 }

@@ -21,14 +21,15 @@ CHECK_OF = {
     "SNC000": "parse-error", "SNC001": "hosting-not-qualified", "SNC002": "flow-not-qualified",
     "SNC003": "datastore-unclassified", "SNC004": "classification-unevaluated",
     "SNC005": "classification-invalid", "SNC006": "hosting-undetermined", "SNC007": "suppression-invalid",
+    "SNC009": "type-unknown",
 }
-WARNINGS = {"SNC003", "SNC004", "SNC007"}
+WARNINGS = {"SNC003", "SNC004", "SNC007", "SNC009"}
 
 
 def rules() -> tuple[RuleInfo, ...]:
     return tuple(RuleInfo(id=rid, title=rid, check=check, rationale="", remediation="",
                           severity=Severity.WARNING if rid in WARNINGS else Severity.ERROR,
-                          params={"strict_severity": "error"} if rid == "SNC004" else {})
+                          params={"strict_severity": "error"} if rid in ("SNC004", "SNC009") else {})
                  for rid, check in CHECK_OF.items())
 
 

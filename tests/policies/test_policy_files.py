@@ -43,6 +43,7 @@ def test_shipped_rules() -> None:
         "SNC005": (Severity.ERROR, "classification-invalid"),
         "SNC006": (Severity.ERROR, "hosting-undetermined"),
         "SNC007": (Severity.WARNING, "suppression-invalid"),
+        "SNC009": (Severity.WARNING, "type-unknown"),
     }
     snc001 = load_knowledge().rule("SNC001")
     assert snc001 is not None and snc001.help_uri == "docs/rules.md#snc001"
@@ -164,7 +165,7 @@ rules:
 """)
     knowledge = load_knowledge([tmp_path.as_posix()])
     assert [r.id for r in knowledge.rules] == ["DR001", "SNC000", "SNC001", "SNC002", "SNC003", "SNC004",
-                                               "SNC005", "SNC006", "SNC007"]
+                                               "SNC005", "SNC006", "SNC007", "SNC009"]
     dr = knowledge.rule("DR001")
     assert dr is not None and dr.check == "hosting-not-qualified" and dict(dr.params) == {"levels": ["dr"]}
     snc003 = knowledge.rule("SNC003")

@@ -5,7 +5,7 @@ from datetime import date
 
 from helpers import context, hosting, node, rules
 
-from linter.model import Edge, Location, NodeKind, Relation, Severity, Suppression, Unknown
+from linter.model import Edge, Location, NodeKind, Relation, Severity, Suppression, Tag, Unknown
 from linter.rules.engine import run_rules, selected
 
 
@@ -92,4 +92,24 @@ def test_two_roots_sharing_a_module_file_give_two_findings() -> None:
 
 def test_select_and_ignore_take_prefixes() -> None:
     ids = [r.id for r in selected(rules(), ("SNC00",), ("SNC003", "SNC007"))]
-    assert ids == ["SNC000", "SNC001", "SNC002", "SNC004", "SNC005", "SNC006"]
+    assert ids == ["SNC000", "SNC001", "SNC002", "SNC004", "SNC005", "SNC006", "SNC009"]
+
+
+def test_sensitive_resource_of_unknown_type_is_snc009_besides_its_hosting_verdict() -> None:
+    unknown = node("aws_newservice_store.p", kind=NodeKind.OTHER, line=3, tags={"sensitivity": "particuliere"})
+    qualified = node("outscale_newthing.q", kind=NodeKind.OTHER, line=8, tags={"sensitivity": "particuliere"})
+    standard = node("aws_newservice_store.s", kind=NodeKind.OTHER, line=12, tags={"sensitivity": "standard"})
+    known = node("aws_db_instance.k", line=16, tags={"sensitivity": "particuliere"})
+    inherited = replace(node("aws_iam_role.r", kind=NodeKind.OTHER, line=20),
+                        tags=(Tag(key="sensitivity", value="particuliere", location=Location("main.tf", 1),
+                                  source="default_tags"),))
+    nodes = [unknown, qualified, standard, known, inherited]
+    hostings = {unknown.key: hosting(False), qualified.key: hosting(True, "outscale"), standard.key: hosting(False),
+                known.key: hosting(True, "s3ns"), inherited.key: hosting(True, "s3ns")}
+    ctx = context(nodes, hostings=hostings)
+    assert _run(ctx) == [
+        ("SNC001", "aws_newservice_store.p", 3, Severity.ERROR, False),
+        ("SNC009", "aws_newservice_store.p", 3, Severity.WARNING, False),
+        ("SNC009", "outscale_newthing.q", 8, Severity.WARNING, False),
+    ]
+    assert ("SNC009", "outscale_newthing.q", 8, Severity.ERROR, False) in _run(ctx, strict=True)
