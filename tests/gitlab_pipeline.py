@@ -2,6 +2,7 @@
 ``include`` are deep merges of mappings, the later file or job winning."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,3 +30,8 @@ def resolved_job(config: dict[str, Any], name: str) -> dict[str, Any]:
     for parent in [parents] if isinstance(parents, str) else parents:
         merged = merge(merged, resolved_job(config, parent))
     return merge(merged, {k: v for k, v in job.items() if k != "extends"})
+
+
+def documented_variables() -> set[str]:
+    """The ``SNCLINT_*`` settings the template's header documents (it declares no variables)."""
+    return {m.group(1) for m in re.finditer(r"^#\s+(SNCLINT_[A-Z_]+)\s", TEMPLATE.read_text(encoding="utf-8"), re.M)}

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 import yaml
-from gitlab_pipeline import merge, resolved_job, template
+from gitlab_pipeline import documented_variables, merge, resolved_job, template
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
@@ -167,12 +167,15 @@ def _check_job(job: dict[str, Any], where: str) -> None:
 
 def _gitlab_ci(block: Block, sandbox: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = _with_includes(yaml.safe_load(block.text))
-    known = set(template()["variables"])
-    for name in config.get("variables", {}):
-        assert not name.startswith("SNCLINT_") or name in known, f"{block.where()}: unknown variable {name}"
+    known = documented_variables()
     job = resolved_job(config, "snclint")
+    for name in [*config.get("variables", {}), *job.get("variables", {})]:
+        assert not name.startswith("SNCLINT_") or name in known, f"{block.where()}: unknown variable {name}"
     _check_job(job, block.where())
-    assert "test" in config.get("stages", ["test"]), block.where()
+    assert job["stage"] in (".pre", ".post", *config.get("stages", ["build", "test", "deploy"])), block.where()
+    ref = yaml.safe_load(block.text)["include"][0]["ref"]
+    assert job["variables"]["SNCLINT_REF"] == ref, f"{block.where()}: the job installs what is included"
+    assert not re.fullmatch(r"v?\d+(\.\d+)*", ref), f"{block.where()}: no release tag exists to pin"
 
 
 def _gitlab_ci_job(block: Block, sandbox: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -208,6 +211,8 @@ def _pre_commit_config(block: Block, sandbox: Path, capsys: pytest.CaptureFixtur
     hooks = [h for repo in config["repos"] for h in repo["hooks"] if repo["repo"] not in ("local", "meta")]
     assert hooks and all(h["id"] in ids for h in hooks), block.where()
     assert all(repo.get("rev") not in ("main", "master", "HEAD") for repo in config["repos"]), block.where()
+    assert not any(re.fullmatch(r"v?\d+(\.\d+)*", str(repo.get("rev"))) for repo in config["repos"]), (
+        f"{block.where()}: no release tag exists to pin")
 
 
 def _github_workflow(block: Block, sandbox: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers.snapshot import snapshot
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA = REPO / "tests" / "schemas" / "pre-commit-hooks.schemastore.json"
@@ -79,21 +80,6 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
 
 
-def _snapshot(target: Path, env: dict[str, str]) -> str:
-    """This work tree as a commit in ``target``; returns its sha."""
-    listed = _run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], REPO, env)
-    assert listed.returncode == 0, listed.stderr
-    for name in sorted(set(filter(None, listed.stdout.split("\0")))):
-        source = REPO / name
-        if source.is_file() and not source.is_symlink():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-    for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "snapshot"]):
-        done = _run(args, target, env)
-        assert done.returncode == 0, done.stderr
-    return _run(["git", "rev-parse", "HEAD"], target, env).stdout.strip()
-
-
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     if shutil.which("git") is None:
@@ -106,7 +92,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, s
     env = _env(root)
     hooks = root / "hooks"
     hooks.mkdir()
-    sha = _snapshot(hooks, env)
+    sha = snapshot(hooks, env)
     work = root / "project"
     (work / "infra").mkdir(parents=True)
     config = {"repos": [{"repo": hooks.as_posix(), "rev": sha, "hooks": [{"id": "snclint"}]}]}
