@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import textwrap
 
-from linter.model import RuleInfo
+from linter.model import DATA_FLOWS, NodeKind, RuleInfo
+from linter.rules.context import Context
 from linter.scan import Scan
 
 PLACEMENT = """\
@@ -81,12 +82,37 @@ def explain_address(scan: Scan, address: str) -> str | None:
         for hop in hops:
             out.append(f"  hosted_on {hop.address}" + (f" ({hop.detail})" if hop.detail else ""))
         if hosting is None:
-            out.append("  hosting: not determined")
+            why = ctx.graph.nodes[key].get("hosting_why")
+            out.append("  hosting: not determined" + (f": {why}" if why else ""))
         else:
             out.append(f"  qualification: {hosting.qualification}" + (f" ({hosting.reason})" if hosting.reason else ""))
+        out += _data_leaving(ctx, key)
         for f in scan.result.findings:
             if f.address == node.address and f.location.file == node.location.file:
                 state_text = " (suppressed)" if f.suppressed_by else ""
                 out.append(f"  finding {f.rule_id}{state_text}: {f.message}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _data_leaving(ctx: Context, key: str) -> list[str]:
+    """Data flows from the node: to other nodes, and straight to the hosting of storage named by
+    address (a back-up bucket), with that hosting's qualification."""
+    out = []
+    for _, target, data in sorted(ctx.graph.out_edges(key, data=True), key=lambda e: str(e[1])):
+        if data["relation"] not in DATA_FLOWS:
+            continue
+        where = f"{data['location'].file}:{data['location'].line}"
+        hosting = ctx.graph.nodes[target].get("hosting") if ctx.node(target).kind == NodeKind.HOSTING else None
+        if hosting is not None:
+            out.append(f"  {data['relation'].value} {data.get('destination') or target} ({data.get('attribute')}, "
+                       f"{where}) on {hosting.key.removeprefix('hosting:')}: {hosting.qualification}"
+                       + (f" ({hosting.reason})" if hosting.reason else "")
+                       + f" — {data.get('evidence') or hosting.evidence}")
+        else:
+            out.append(f"  {data['relation'].value} {ctx.node(target).address} ({data.get('attribute')}, {where})")
+    for flow in ctx.graph.graph.get("unresolved_flows", ()):
+        if flow.source == key:
+            out.append(f"  {flow.relation.value} a destination that cannot be told ({flow.attribute}"
+                       + (f": {flow.why}" if flow.why else "") + ")")
+    return out

@@ -126,6 +126,40 @@ class ProviderConfig:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Destination:
+    """Storage that an object names by address rather than by reference: a back-up bucket's
+    endpoint and URL, a Velero storage provider, or the cloud API group of a resource declared
+    as a Kubernetes object. ``graph.hosting`` recognises it from ``recognition.yaml``."""
+
+    endpoint: str | None = None  # an endpoint URL or host
+    endpoints: str = "s3"  # the recognition list that reads ``endpoint``
+    url: str | None = None  # an object URL: s3://bucket/path, gs://…, https://…
+    bucket: str | None = None  # a bucket's name, when it is given apart from the URL
+    provider: str | None = None  # a storage provider's name: velero.io/aws, gcs
+    api_group: str | None = None  # s3.aws.upbound.io
+    region: str | None = None
+    what: str = ""  # where it is written, for a person: "spec.backup.barmanObjectStore"
+
+    def words(self) -> str:
+        """The destination as written: its URL, else its bucket, endpoint, provider."""
+        if self.url:
+            return self.url
+        bucket = f"bucket {self.bucket}" if self.bucket else ""
+        where = self.endpoint or self.provider or self.api_group or ""
+        return f"{bucket} at {where}" if bucket and where else bucket or where or self.what
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Egress:
+    """Data an object sends out of the scan's objects (a database's WAL archive to a bucket)."""
+
+    relation: Relation
+    attribute: str  # dotted path of the destination in the object
+    location: Location
+    destination: Destination
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HostingClue:
     """What a frontend knows about where a node runs; ``graph.hosting`` resolves it.
 
@@ -138,6 +172,9 @@ class HostingClue:
     declared: Mapping[str, str] | None = None  # {"provider": …, "offer": …, "region": …}
     cluster: str | None = None
     signals: Mapping[str, str] = field(default_factory=dict)  # e.g. {"csi_driver": "ebs.csi.aws.com"}
+    # the object stands for storage elsewhere (a Velero BackupStorageLocation, a Crossplane
+    # bucket): hosted where that is, the cluster only when it is in the cluster
+    destination: Destination | None = None
     why: str = ""
 
 
@@ -169,6 +206,7 @@ class Node:
     references: tuple[Reference, ...] = ()
     suppressions: tuple[Suppression, ...] = ()
     notes: tuple[str, ...] = ()
+    egress: tuple[Egress, ...] = ()  # data flows to storage outside the scan (graph: to its hosting)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -152,6 +152,10 @@ def recognition_problems(data: Mapping[str, Any]) -> list[str]:
         for j, matcher in enumerate(entry.get("matchers", ())):
             if matcher.get("undetermined") and (matcher.get("provider") or matcher.get("offer")):
                 out.append(f"terraform.providers[{i}].matchers[{j}]: undetermined excludes provider and offer")
+    for name, entries in data.get("endpoints", {}).items():
+        for j, entry in enumerate(entries):
+            if entry.get("offer") and not entry.get("provider"):
+                out.append(f"endpoints.{name}[{j}]: an offer needs its provider")
     for pid, rule in data.get("regions", {}).items():
         for j, pattern in enumerate(rule.get("patterns", ())):
             if "region" not in re.compile(pattern).groupindex:
@@ -172,13 +176,19 @@ def merge_recognition(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[s
             "providers": [*tf_top.get("providers", ()), *tf_base.get("providers", ())],
         },
         "regions": {**base.get("regions", {}), **top.get("regions", {})},
+        "endpoints": {name: [*top.get("endpoints", {}).get(name, ()), *base.get("endpoints", {}).get(name, ())]
+                      for name in {*base.get("endpoints", {}), *top.get("endpoints", {})}},
         "kubernetes": {"signals": {name: [*signals_top.get(name, ()), *signals_base.get(name, ())]
-                                   for name in {*signals_base, *signals_top}}},
+                                   for name in {*signals_base, *signals_top}},
+                       "api_groups": [*top.get("kubernetes", {}).get("api_groups", ()),
+                                      *base.get("kubernetes", {}).get("api_groups", ())]},
     }
 
 
-def reference_problems(recognition: Mapping[str, Any], catalog: Catalog) -> list[str]:
-    """Provider and offer ids that a recognition file names must be in the catalogue."""
+def reference_problems(recognition: Mapping[str, Any], catalog: Catalog,
+                       lists: Iterable[str] = ()) -> list[str]:
+    """Provider and offer ids that a recognition file names must be in the catalogue, and the
+    endpoint lists it defers to must exist (in it, or among ``lists``: the merged ones)."""
     providers = catalog.providers
     offers = {o.id for p in providers.values() for o in p.offers}
     out = []
@@ -202,6 +212,18 @@ def reference_problems(recognition: Mapping[str, Any], catalog: Catalog) -> list
                 check(f"kubernetes.signals.{name}[{j}].candidates", candidate, None)
     for pid in recognition.get("regions", {}):
         check(f"regions.{pid}", pid, None)
+    lists = {*recognition.get("endpoints", {}), *lists}
+    for name, entries in recognition.get("endpoints", {}).items():
+        for j, e in enumerate(entries):
+            check(f"endpoints.{name}[{j}]", e.get("provider"), e.get("offer"))
+            if e.get("endpoints") and e["endpoints"] not in lists:
+                out.append(f"endpoints.{name}[{j}]: no endpoint list {e['endpoints']!r}")
+    for i, entry in enumerate(recognition.get("terraform", {}).get("providers", ())):
+        for j, m in enumerate(entry.get("matchers", ())):
+            if m.get("endpoints") and m["endpoints"] not in lists:
+                out.append(f"terraform.providers[{i}].matchers[{j}]: no endpoint list {m['endpoints']!r}")
+    for j, g in enumerate(recognition.get("kubernetes", {}).get("api_groups", ())):
+        check(f"kubernetes.api_groups[{j}]", g.get("provider"), g.get("offer"))
     return out
 
 

@@ -181,7 +181,7 @@ def _load(dirs: tuple[str, ...], catalogs: tuple[str, ...]) -> Knowledge:
     knowledge = _assemble(documents)
     for kind, name, data in documents:
         if kind == "recognition":
-            problems = build.reference_problems(data, knowledge.catalog)
+            problems = build.reference_problems(data, knowledge.catalog, knowledge.recognition.get("endpoints", {}))
             if problems:
                 raise PolicyError(f"{name}: {problems[0]}")
     return knowledge

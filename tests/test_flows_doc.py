@@ -20,6 +20,7 @@ START, END = "<!-- flows:start -->", "<!-- flows:end -->"
 FAMILIES = {
     "aws": "AWS", "google": "Google Cloud and S3NS", "azurerm": "Microsoft Azure", "outscale": "3DS OUTSCALE",
     "ovh": "OVHcloud", "openstack": "OpenStack (OVHcloud Public Cloud)", "scaleway": "Scaleway",
+    "kubernetes": "Kubernetes operators",
 }
 
 
@@ -42,7 +43,8 @@ def _line(flow: dict[str, Any]) -> str:
 def render() -> str:
     by_family: dict[str, list[str]] = {}
     for flow in _flows():
-        by_family.setdefault(flow["type"].split("_", 1)[0], []).append(_line(flow))
+        family = "kubernetes" if "/" in flow["type"] else flow["type"].split("_", 1)[0]
+        by_family.setdefault(family, []).append(_line(flow))
     parts = []
     for family, title in FAMILIES.items():
         if family in by_family:

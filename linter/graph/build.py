@@ -12,8 +12,8 @@ from typing import Iterable, Mapping, TypeAlias
 
 import networkx as nx
 
-from linter.graph.flows import add_reference_edges, index_flows
-from linter.graph.hosting import resolve_hosting
+from linter.graph.flows import UnresolvedFlow, add_reference_edges, index_flows
+from linter.graph.hosting import resolve_destination, resolve_hosting
 from linter.graph.storage_signals import apply_storage_signals
 from linter.knowledge import Knowledge
 from linter.model import Edge, Fragment, Hosting, Location, Node, NodeKind, Problem, Relation
@@ -41,6 +41,7 @@ def build_graph(fragments: Iterable[Fragment], knowledge: Knowledge,
             _add_edge(graph, edge)
     graph.graph["unresolved_flows"] = add_reference_edges(graph, index_flows(knowledge.flows))
     _attach_hosting(graph, knowledge, problems, today)
+    graph.graph["unresolved_flows"] += _attach_egress(graph, knowledge, today)
     apply_storage_signals(graph, knowledge, today)
     return graph, problems
 
@@ -59,6 +60,17 @@ def _attach_hosting(graph: Graph, knowledge: Knowledge, problems: list[Problem],
         clue = node.hosting
         if clue is None:
             continue
+        if clue.destination is not None:
+            hosting, place = resolve_destination(clue.destination, knowledge, today)
+            if hosting is not None:
+                data["hosting"] = hosting
+                _add_hosting_node(graph, hosting)
+                _add_edge(graph, Edge(source=key, target=hosting.key, relation=Relation.HOSTED_ON,
+                                      location=node.location))
+                continue
+            if not place.in_cluster:  # the storage it stands for cannot be told: hosting undetermined
+                data["hosting_why"] = f"the storage it stands for cannot be told ({place.why})"
+                continue
         if clue.cluster is not None:
             if clue.cluster in graph and clue.cluster != key:
                 _add_edge(graph, Edge(source=key, target=clue.cluster, relation=Relation.HOSTED_ON,
@@ -77,6 +89,27 @@ def _attach_hosting(graph: Graph, knowledge: Knowledge, problems: list[Problem],
         _add_hosting_node(graph, hosting)
         where = clue.provider.location if clue.provider and clue.provider.location else node.location
         _add_edge(graph, Edge(source=key, target=hosting.key, relation=Relation.HOSTED_ON, location=where))
+
+
+def _attach_egress(graph: Graph, knowledge: Knowledge, today: date | None) -> list[UnresolvedFlow]:
+    """Data flows to storage named by address (SPEC §4): an edge to the hosting the destination
+    is on; nothing when it is in the object's own cluster; unresolved when it cannot be told."""
+    unresolved: list[UnresolvedFlow] = []
+    for key, data in list(graph.nodes(data=True)):
+        node: Node = data["node"]
+        for egress in node.egress:
+            hosting, place = resolve_destination(egress.destination, knowledge, today)
+            if hosting is not None:
+                _add_hosting_node(graph, hosting)
+                graph.add_edge(key, hosting.key, relation=egress.relation, location=egress.location,
+                               attribute=egress.attribute, destination=egress.destination.words(),
+                               evidence=hosting.evidence)
+            elif not place.in_cluster:
+                where = f"{egress.location.file}:{egress.location.line}"
+                unresolved.append(UnresolvedFlow(source=key, relation=egress.relation, attribute=egress.attribute,
+                                                 location=node.location,
+                                                 why=f"{egress.destination.words()} at {where}: {place.why}"))
+    return unresolved
 
 
 def _add_hosting_node(graph: Graph, hosting: Hosting) -> None:

@@ -30,6 +30,7 @@ class UnresolvedFlow:
     relation: Relation
     attribute: str
     location: Location
+    why: str = ""  # why the destination cannot be told, when it is known
 
 
 # one end of a rule's path: the node key reached, and the reference of the rule's own node that

@@ -12,9 +12,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Mapping
 
-from linter.graph.recognise import Recognised, entry_for, normalise_region, recognise, signal_match, source_of
+from linter.graph.recognise import (
+    Place,
+    Recognised,
+    entry_for,
+    normalise_region,
+    recognise,
+    recognise_destination,
+    signal_match,
+    source_of,
+)
 from linter.knowledge import Knowledge, Offer, Provider
-from linter.model import Hosting, HostingClue, ProviderConfig, Unknown
+from linter.model import Destination, Hosting, HostingClue, ProviderConfig, Unknown
 from linter.policy_build import iso_date
 
 _NOT = ("not_qualified", "ineligible")
@@ -30,6 +39,17 @@ def resolve_hosting(clue: HostingClue, type_: str, attributes: Mapping[str, Any]
     if clue.provider is not None:
         return _from_provider(clue.provider, type_, attributes, knowledge, today)
     return _from_signals(clue.signals, knowledge, today)
+
+
+def resolve_destination(destination: Destination, knowledge: Knowledge,
+                        today: date | None = None) -> tuple[Hosting | None, Place]:
+    """The hosting of storage named by address; None when it is in the cluster itself or cannot
+    be told (the Place says which, and why)."""
+    place = recognise_destination(destination, knowledge)
+    if place.provider is None:
+        return None, place
+    where = f"{destination.what}: " if destination.what else ""
+    return _hosting(place.provider, place.offer, place.region, where + place.why, knowledge, today), place
 
 
 def qualify(provider: str | None, offer: str | None, region: str | Unknown | None, knowledge: Knowledge,

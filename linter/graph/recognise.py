@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 from linter.knowledge import Knowledge
-from linter.model import ProviderConfig, Unknown, is_unknown
+from linter.model import Destination, ProviderConfig, Unknown, is_unknown
 
 
 @lru_cache(maxsize=512)
@@ -91,7 +91,7 @@ class Recognised:
 def recognise(entry: Mapping[str, Any], config: ProviderConfig, type_: str,
               attributes: Mapping[str, Any], knowledge: Knowledge) -> Recognised:
     result = Recognised(provider=entry.get("provider"))
-    _apply_matchers(entry, config, type_, result)
+    _apply_matchers(entry, config, type_, result, knowledge)
     if result.undetermined:
         return result
     if result.provider == entry.get("provider") and result.offer is None and not result.unknown:
@@ -109,7 +109,41 @@ def recognise(entry: Mapping[str, Any], config: ProviderConfig, type_: str,
     return result
 
 
-def _apply_matchers(entry: Mapping[str, Any], config: ProviderConfig, type_: str, result: Recognised) -> None:
+def endpoint_match(list_name: str, value: str, knowledge: Knowledge,
+                   seen: frozenset[str] = frozenset()) -> tuple[Mapping[str, Any], re.Match[str]] | None:
+    """The first entry of ``recognition.endpoints[list_name]`` matching ``value``, following an
+    entry that defers to another list (never twice to the same one)."""
+    for spec in knowledge.recognition.get("endpoints", {}).get(list_name, ()):
+        hit = _rx(spec["pattern"]).match(value.strip())
+        if hit is None:
+            continue
+        deferred = spec.get("endpoints")
+        if deferred:
+            if deferred in seen or deferred == list_name:
+                continue
+            return endpoint_match(deferred, value, knowledge, seen | {list_name})
+        return spec, hit
+    return None
+
+
+def _matcher_hit(matcher: Mapping[str, Any], value: str,
+                 knowledge: Knowledge) -> tuple[Mapping[str, Any], re.Match[str] | bool] | None:
+    """(the spec that decides, its match) for a matcher: its own ``equals``/``pattern``, or an
+    entry of the endpoint list it names (an in-cluster host means nothing to a cloud provider)."""
+    if "endpoints" not in matcher:
+        hit = matches(matcher, value)
+        return (matcher, hit) if hit else None
+    found = endpoint_match(matcher["endpoints"], value, knowledge)
+    if found is None:
+        return None
+    spec, match = found
+    if spec.get("in_cluster"):
+        return {**spec, "undetermined": True, "in_cluster": False}, match
+    return spec, match
+
+
+def _apply_matchers(entry: Mapping[str, Any], config: ProviderConfig, type_: str, result: Recognised,
+                    knowledge: Knowledge) -> None:
     for matcher in entry.get("matchers", ()):
         if "types" in matcher and not _rx(matcher["types"]).search(type_):
             continue
@@ -120,15 +154,16 @@ def _apply_matchers(entry: Mapping[str, Any], config: ProviderConfig, type_: str
                                       f"whether {matcher['why']}")
                     return
                 continue
-            hit = matches(matcher, str(value))
-            if not hit:
+            found = _matcher_hit(matcher, str(value), knowledge)
+            if found is None:
                 continue
-            result.steps.append(f"{matcher['attribute']} = {value}: {matcher['why']}")
-            if matcher.get("undetermined"):
+            spec, hit = found
+            result.steps.append(f"{matcher['attribute']} = {value}: {spec['why']}")
+            if spec.get("undetermined"):
                 result.undetermined = True
                 return
-            result.provider = matcher.get("provider", result.provider)
-            result.offer = matcher.get("offer")
+            result.provider = spec.get("provider", result.provider)
+            result.offer = spec.get("offer")
             group = hit.groupdict().get("region") if isinstance(hit, re.Match) else None
             if group:
                 result.region, result.region_from = group, f"from {matcher['attribute']}"
@@ -186,3 +221,53 @@ def signal_match(kind: str, value: str, knowledge: Knowledge) -> Mapping[str, An
         if matches(spec, value):
             return spec
     return None
+
+
+@dataclass(slots=True)
+class Place:
+    """Where a destination is: a hosting (``provider`` …), the cluster the object runs on
+    (``in_cluster``), or nowhere recognition can tell (``undetermined``); ``why`` says how."""
+
+    provider: str | None = None
+    offer: str | None = None
+    region: str | None = None
+    in_cluster: bool = False
+    undetermined: bool = False
+    why: str = ""
+
+
+def recognise_destination(destination: Destination, knowledge: Knowledge) -> Place:
+    """A cloud API group first, else the endpoint, else the object URL, else the storage provider
+    name (``recognition.yaml`` ``kubernetes.api_groups`` and ``endpoints``). An endpoint that no
+    entry recognises is undetermined: it is never taken for the provider's default service."""
+    if destination.api_group:
+        for spec in knowledge.recognition.get("kubernetes", {}).get("api_groups", ()):
+            if _rx(spec["pattern"]).fullmatch(destination.api_group):
+                return _region(Place(provider=spec["provider"], offer=spec.get("offer"),
+                                     why=f"API group {destination.api_group}: {spec['note'].rstrip('.')}"),
+                               destination, None, knowledge)
+        return Place(in_cluster=True, why=f"API group {destination.api_group} is not a cloud's")
+    for value, list_name, what in ((destination.endpoint, destination.endpoints, "endpoint"),
+                                   (destination.url, "object_urls", "URL"),
+                                   (destination.provider, "storage_providers", "storage provider")):
+        if not value:
+            continue
+        found = endpoint_match(list_name, value, knowledge)
+        if found is None:
+            return Place(undetermined=True, why=f"{what} {value} is not in the recognition data")
+        spec, hit = found
+        why = f"{what} {value}: {spec['why']}"
+        if spec.get("in_cluster") or spec.get("undetermined"):
+            return Place(in_cluster=bool(spec.get("in_cluster")), undetermined=bool(spec.get("undetermined")),
+                         why=why)
+        return _region(Place(provider=spec["provider"], offer=spec.get("offer"), why=why), destination,
+                       hit.groupdict().get("region"), knowledge)
+    return Place(undetermined=True, why="no endpoint, URL or storage provider is given")
+
+
+def _region(place: Place, destination: Destination, matched: str | None, knowledge: Knowledge) -> Place:
+    region = destination.region or matched
+    if region and place.provider:
+        place.region = normalise_region(region, place.provider, knowledge)
+        place.why += f", region {place.region}" + (" (from the host)" if not destination.region else "")
+    return place

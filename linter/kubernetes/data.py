@@ -9,10 +9,11 @@ copying the rest.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any, Mapping
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 import jsonschema
 import yaml
@@ -21,6 +22,7 @@ from linter.errors import PolicyError
 from linter.knowledge import Knowledge
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -31,10 +33,37 @@ class Workload:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ObjectReference:
+    """A custom resource naming another object of its namespace (``spec.cluster.name``)."""
+
+    path: str  # dotted, ``*`` any item or value
+    target: str  # group/Kind
+    default_flag: str | None = None  # the target marked by this field is used when path is absent
+    default_name: str | None = None  # … else the target of this name
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DestinationSpec:
+    """Where an object names storage outside the cluster (kubernetes.yaml ``destinations``)."""
+
+    at: str
+    relation: str | None  # a data flow to that storage; None: the object is hosted there
+    env: bool = False
+    endpoint: str | None = None
+    endpoints: str = "s3"
+    url: str | None = None
+    provider: str | None = None
+    region: str | None = None
+    bucket: str | None = None
+    provider_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class KubernetesData:
     cluster_annotation: str
     ignore_annotation: str
     cluster_scoped: frozenset[str]
+    cluster_scoped_groups: tuple[str, ...] = ()  # anchored patterns
     not_object_groups: frozenset[str]
     not_object_kinds: frozenset[str]
     workloads: Mapping[str, Workload]
@@ -42,6 +71,16 @@ class KubernetesData:
     class_annotation: str | None
     in_tree_volumes: Mapping[str, str]
     kustomization_files: frozenset[str]
+    references: Mapping[str, tuple[ObjectReference, ...]] = field(default_factory=dict)  # by group/Kind
+    namespace_sets: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)  # included, excluded
+    destinations: Mapping[str, tuple[DestinationSpec, ...]] = field(default_factory=dict)
+    region_paths: tuple[str, ...] = ()  # of cloud resources declared as objects
+    region_annotations: tuple[str, ...] = ()
+
+    def key_of(self, api_version: str, kind: str) -> str:
+        """``group/Kind`` for a custom resource, ``Kind`` for the core group."""
+        group = _group(api_version)
+        return f"{group}/{kind}" if group else kind
 
     def type_of(self, knowledge: Knowledge, api_version: str, kind: str) -> str:
         """The key of ``policies/resource-types.yaml`` for an object: ``group/Kind`` for a custom
@@ -54,6 +93,11 @@ class KubernetesData:
         keyed), None for kinds that run no pods."""
         group = _group(api_version)
         return (self.workloads.get(f"{group}/{kind}") if group else None) or self.workloads.get(kind)
+
+    def is_cluster_scoped(self, api_version: str, kind: str) -> bool:
+        group = _group(api_version)
+        return kind in self.cluster_scoped or bool(group) and any(
+            re.fullmatch(p, group) for p in self.cluster_scoped_groups)
 
     def is_object(self, api_version: str, kind: str) -> bool:
         """False for tool configuration that looks like an object (kustomizations, kubeconfigs)."""
@@ -88,8 +132,25 @@ def merged(base: Any, added: Any) -> Any:
     if isinstance(base, Mapping) and isinstance(added, Mapping):
         return {k: merged(base.get(k), added[k]) if k in added else base[k] for k in {**base, **added}}
     if isinstance(base, list) and isinstance(added, list):
-        return list(dict.fromkeys([*base, *added]))
+        return [*base, *(item for item in added if item not in base)]
     return added
+
+
+def api_group(api_version: str) -> str:
+    return _group(api_version)
+
+
+def ambiguous_kinds(types: Iterable[str]) -> frozenset[str]:
+    """Kind names that several API groups define among the known types (``Backup`` of Velero and
+    of CloudNativePG): objects of those kinds are addressed ``Kind.group``. Bare keys are the core
+    and apps kinds; registry module keys (``owner/name/provider``) are not kinds."""
+    groups: dict[str, set[str]] = {}
+    for key in types:
+        group, _, kind = key.rpartition("/")
+        if "/" in group or not kind[:1].isalpha():
+            continue
+        groups.setdefault(kind, set()).add(group)
+    return frozenset(kind for kind, found in groups.items() if len(found) > 1)
 
 
 def _group(api_version: str) -> str:
@@ -104,6 +165,7 @@ def build(raw: Mapping[str, Any]) -> KubernetesData:
         cluster_annotation=raw["annotations"]["cluster"],
         ignore_annotation=raw["annotations"]["ignore"],
         cluster_scoped=frozenset(raw["cluster_scoped_kinds"]),
+        cluster_scoped_groups=tuple(raw.get("cluster_scoped_groups") or ()),
         not_object_groups=frozenset(not_objects.get("api_groups") or ()),
         not_object_kinds=frozenset(not_objects.get("kinds") or ()),
         workloads={kind: Workload(pod_metadata=w["pod_metadata"], pod_spec=w["pod_spec"],
@@ -113,7 +175,33 @@ def build(raw: Mapping[str, Any]) -> KubernetesData:
         class_annotation=storage.get("class_annotation"),
         in_tree_volumes=dict(storage["in_tree_volumes"]),
         kustomization_files=frozenset(raw["kustomization_files"]),
+        references=_grouped(raw.get("references") or (), _reference),
+        namespace_sets={kind: (spec["included"], spec.get("excluded"))
+                        for kind, spec in (raw.get("namespace_sets") or {}).items()},
+        destinations=_grouped(raw.get("destinations") or (), _destination),
+        region_paths=tuple((raw.get("cloud_resources") or {}).get("region_paths") or ()),
+        region_annotations=tuple((raw.get("cloud_resources") or {}).get("region_annotations") or ()),
     )
+
+
+def _grouped(entries: Iterable[Mapping[str, Any]], make: Callable[[Mapping[str, Any]], T]) -> dict[str, tuple[T, ...]]:
+    out: dict[str, list[T]] = {}
+    for entry in entries:
+        out.setdefault(entry["kind"], []).append(make(entry))
+    return {kind: tuple(items) for kind, items in out.items()}
+
+
+def _reference(entry: Mapping[str, Any]) -> ObjectReference:
+    default = entry.get("default") or {}
+    return ObjectReference(path=entry["path"], target=entry["target"], default_flag=default.get("flag"),
+                           default_name=default.get("name"))
+
+
+def _destination(entry: Mapping[str, Any]) -> DestinationSpec:
+    return DestinationSpec(at=entry["at"], relation=entry.get("relation"), env=bool(entry.get("env")),
+                           endpoint=entry.get("endpoint"), endpoints=entry.get("endpoints", "s3"),
+                           url=entry.get("url"), provider=entry.get("provider"), region=entry.get("region"),
+                           bucket=entry.get("bucket"), provider_name=entry.get("provider_name"))
 
 
 def dig(obj: Any, path: str) -> Any:

@@ -11,7 +11,7 @@ from typing import Sequence
 
 from linter.config import KubernetesConfig
 from linter.knowledge import Knowledge
-from linter.kubernetes.data import KubernetesData, kubernetes_data
+from linter.kubernetes.data import KubernetesData, ambiguous_kinds, kubernetes_data
 from linter.kubernetes.kustomize import render_kustomizations
 from linter.kubernetes.nodes import Graphlet, Placed, cluster_nodes
 from linter.kubernetes.objects import K8sObject, to_object
@@ -30,6 +30,7 @@ def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge,
     ``config_file`` is where the clusters are declared, for the location of cluster nodes.
     """
     data = kubernetes_data(knowledge)
+    ambiguous = ambiguous_kinds(knowledge.types)
     here = (cwd or Path.cwd()).resolve()
     outcome = render_kustomizations([p for p, _ in files], data.kustomization_files, cwd=here,
                                     boundary=(boundary or here).resolve(), enabled=kustomize)
@@ -41,7 +42,7 @@ def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge,
         if path in outcome.covered or PurePosixPath(path).name in data.kustomization_files:
             continue
         loaded = load_manifests(path, content)
-        found = _objects(loaded, data, path, rendered=False)
+        found = _objects(loaded, data, path, rendered=False, ambiguous=ambiguous)
         problems += loaded.problems
         if loaded.skipped:
             notes.append(f"skipped {path}: {loaded.skipped}")
@@ -51,7 +52,7 @@ def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge,
     for rendered in outcome.rendered:
         loaded = load_manifests(rendered.kustomization, rendered.output)
         problems += loaded.problems
-        objects += _objects(loaded, data, rendered.kustomization, rendered=True)
+        objects += _objects(loaded, data, rendered.kustomization, rendered=True, ambiguous=ambiguous)
     placed = [Placed(o, p) for o, p in zip(objects, place(objects, Placer(config), data), strict=True)]
     graphlet = Graphlet(placed, knowledge, data)
     graphlet.build()
@@ -65,12 +66,13 @@ def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge,
                     notes=tuple(notes + graphlet.notes))
 
 
-def _objects(loaded: ManifestFile, data: KubernetesData, path: str, rendered: bool) -> list[K8sObject]:
+def _objects(loaded: ManifestFile, data: KubernetesData, path: str, rendered: bool,
+             ambiguous: frozenset[str] = frozenset()) -> list[K8sObject]:
     """Objects of a file; rendered output points at its kustomization (line 1), without comments."""
     out = []
     for manifest in loaded.documents:
         location = Location(path, 1 if rendered else manifest.line)
-        item = to_object(manifest, location, path, data)
+        item = to_object(manifest, location, path, data, ambiguous)
         if item is not None:
             out.append(item)
     return out

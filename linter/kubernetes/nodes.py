@@ -7,13 +7,15 @@ other end is on no cluster or another one, the only object of that name in the s
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
 from linter.config import KubernetesConfig
 from linter.knowledge import Knowledge
-from linter.kubernetes.data import KubernetesData, dig
+from linter.kubernetes.data import KubernetesData, ambiguous_kinds, dig
 from linter.kubernetes.objects import K8sObject, address_of, string_map, suppressions_of, tags_of
+from linter.kubernetes.operators import cloud_destination, destinations, merge_into, nested, plain_path, texts_at
 from linter.kubernetes.placement import UNPLACED_WHY, Placement
 from linter.kubernetes.storage import (
     CLAIM,
@@ -28,7 +30,7 @@ from linter.kubernetes.storage import (
     provisioner,
     volume_driver,
 )
-from linter.model import Edge, HostingClue, Location, Node, NodeKind, Relation, Tag
+from linter.model import Destination, Edge, Egress, HostingClue, Location, Node, NodeKind, Reference, Relation, Tag
 
 UNPLACED = "?"
 HOLDERS = frozenset({NodeKind.DATASTORE, NodeKind.COMPUTE})
@@ -66,6 +68,7 @@ class Graphlet:
                                   f"{_where(first.item.location)} and {_where(p.item.location)}; the first is used")
                 continue
             self.by_address.setdefault(p.item.address, []).append(p)
+        self.ambiguous = ambiguous_kinds(knowledge.types)
         self.default_class = {p.scope: p for p in reversed(list(self.by_key.values()))
                               if p.item.kind == CLASS and is_default_class(p.item, data)}
         self.claimed = {(p.scope, bc): p for p in self.by_key.values() if p.item.kind == VOLUME
@@ -93,9 +96,15 @@ class Graphlet:
             tags += tags_of(string_map(meta.get("labels")), string_map(meta.get("annotations")),
                             item.location, data, "pod template labels", "pod template annotations")
         type_ = data.type_of(self.knowledge, item.api_version, item.kind)
+        tags += spec_tags(item, self.knowledge.tag_paths(type_))
+        key = data.key_of(item.api_version, item.kind)
         # a Service or a RoleBinding holds no data: a Namespace's classification is its workloads'
-        # and data stores' (own labels still count on any object)
-        inherited = self._namespace_tags(p) if self.knowledge.kind_of(type_) in HOLDERS else []
+        # and data stores' (own labels still count on any object); a back-up of other namespaces
+        # holds theirs
+        if key in data.namespace_sets:
+            inherited = self._namespace_set_tags(p, *data.namespace_sets[key])
+        else:
+            inherited = self._namespace_tags(p) if self.knowledge.kind_of(type_) in HOLDERS else []
         notes: list[str] = []
         signals: dict[str, str] = {}
         volumes = pod_volumes(item, data)
@@ -123,16 +132,28 @@ class Graphlet:
                 self._edge(namespace.key, p.key, Relation.CONTAINS, item.location.file, item.location.line, None)
         if p.placement.cluster is None:
             notes.append(UNPLACED_WHY)
-        self.nodes.append(self._node(p, item.address, item.kind, item.location, [*tags, *inherited],
-                                     signals, notes, _attributes(item, p.placement)))
+        attributes = _attributes(item, p.placement)
+        references = self._references(p, key, attributes)
+        egress: list[Egress] = []
+        hosted: Destination | None = None
+        for spec, destination, line in destinations(item, data.destinations.get(key, ())):
+            if spec.relation is None:
+                hosted = hosted or destination
+            else:
+                egress.append(Egress(relation=Relation(spec.relation), attribute=plain_path(spec.at),
+                                     location=Location(item.location.file, line), destination=destination))
+        node = self._node(p, item.address, item.kind, item.location, [*tags, *inherited], signals, notes,
+                          attributes, hosted or cloud_destination(item, data, self.knowledge))
+        self.nodes.append(replace(node, references=tuple(references), egress=tuple(egress)))
 
     def _node(self, p: Placed, address: str, type_: str, location: Location, tags: list[Tag],
-              signals: Mapping[str, str], notes: list[str], attributes: Mapping[str, Any]) -> Node:
+              signals: Mapping[str, str], notes: list[str], attributes: Mapping[str, Any],
+              destination: Destination | None = None) -> Node:
         cluster = p.placement.cluster
         clue = None
-        if cluster is not None or signals:
+        if cluster is not None or signals or destination is not None:
             clue = HostingClue(cluster=f"cluster:{cluster}" if cluster else None, signals=dict(signals),
-                               why=p.placement.why)
+                               destination=destination, why=p.placement.why)
         if type_ == NAMESPACE:
             tags = []  # a Namespace's labels classify its objects, not itself (docs/kubernetes.md)
         if type_ == p.item.kind:
@@ -153,6 +174,60 @@ class Graphlet:
         source = f"namespace {p.item.namespace}"
         return [t for ns in sources for t in tags_of(ns.item.labels, ns.item.annotations, ns.item.location,
                                                       self.data, source, source)]
+
+    def _namespace_set_tags(self, p: Placed, included_path: str, excluded_path: str | None) -> list[Tag]:
+        """The classification of the namespaces a back-up includes (every Namespace of its
+        cluster when it names none, or ``*``), the ones whose level requires SecNumCloud first."""
+        included = texts_at(p.item.obj, included_path)
+        excluded = set(texts_at(p.item.obj, excluded_path)) if excluded_path else set()
+        everything = not included or "*" in included
+        sources = [ns for ns in self.by_key.values() if ns.item.kind == NAMESPACE
+                   and (ns.scope == p.scope if everything else ns.item.name in included)
+                   and ns.item.name not in excluded]
+        if not everything:  # a Namespace of another cluster only when this cluster has none of that name
+            local = {ns.item.name for ns in sources if ns.scope == p.scope}
+            sources = [ns for ns in sources if ns.scope == p.scope or ns.item.name not in local]
+        strict = {_folded(v) for level in self.knowledge.vocabulary.requires_secnumcloud
+                  for v in self.knowledge.vocabulary.levels.get(level, ())}
+        sources.sort(key=lambda ns: not any(_folded(v) in strict for v in [*ns.item.labels.values(),
+                                                                            *ns.item.annotations.values()]))
+        return [t for ns in sources for t in tags_of(ns.item.labels, ns.item.annotations, ns.item.location, self.data,
+                                                       f"namespace {ns.item.name} (included by {p.item.address})",
+                                                       f"namespace {ns.item.name} (included by {p.item.address})")]
+
+    def _references(self, p: Placed, key: str, attributes: dict[str, Any]) -> list[Reference]:
+        """The objects a custom resource names (kubernetes.yaml ``references``); the names go into
+        its attributes too, so that a name no scanned object answers is a dangling flow."""
+        out: list[Reference] = []
+        item = p.item
+        for spec in self.data.references.get(key, ()):
+            group, _, kind = spec.target.rpartition("/")
+            label = f"{kind}.{group}" if group and kind in self.ambiguous else kind
+            names = texts_at(item.obj, spec.path)
+            targets: list[Placed] = []
+            if names:
+                targets = [t for name in names
+                           if (t := self.find(p.scope, address_of(label, item.namespace, name))) is not None]
+            elif spec.default_flag or spec.default_name:
+                default = self._default_target(p, label, spec.default_flag, spec.default_name)
+                names = [default.item.name if default else f"(the default {kind})"]
+                targets = [default] if default else []
+            else:
+                continue
+            merge_into(attributes, nested(spec.path, names))
+            out += [Reference(attribute=plain_path(spec.path), target=t.key, location=item.location)
+                    for t in targets]
+        return out
+
+    def _default_target(self, p: Placed, label: str, flag: str | None, name: str | None) -> Placed | None:
+        """The object of that kind in the same namespace and cluster marked by ``flag``, else the one
+        called ``name``."""
+        same = [o for o in self.by_key.values() if o.scope == p.scope and o.item.namespace == p.item.namespace
+                and (o.item.label or o.item.kind) == label]
+        marked = [o for o in same if flag and str(dig(o.item.obj, flag)).lower() == "true"]
+        named = [o for o in same if name and o.item.name == name]
+        found = marked or named
+        return found[0] if found else None
 
     def _inline_claim(self, owner: Placed, inline: InlineClaim, owner_tags: list[Tag]) -> None:
         """A claim template or ephemeral volume: a data store of its own, owned by the workload
@@ -216,6 +291,26 @@ class Graphlet:
               attribute: str | None) -> None:
         self.edges.append(Edge(source=source, target=target, relation=relation,
                                location=Location(file, line), attribute=attribute))
+
+
+def _folded(text: str) -> str:
+    """Case- and accent-insensitive, as the classifier compares values."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.strip()) if not unicodedata.combining(c)).casefold()
+
+
+def spec_tags(item: K8sObject, paths: tuple[str, ...]) -> list[Tag]:
+    """Tags a kind keeps in its spec (a Crossplane resource's ``spec.forProvider.tags``): every
+    tag path of resource-types.yaml that is not the metadata."""
+    tags: list[Tag] = []
+    for path in paths:
+        if path.startswith("metadata."):
+            continue
+        value = dig(item.obj, path)
+        if isinstance(value, list):  # [{key: …, value: …}] as ACK writes them
+            value = {str(e.get("key")): e.get("value") for e in value if isinstance(e, Mapping) and "key" in e}
+        source = path.rsplit(".", 1)[-1]
+        tags += [Tag(key=k, value=v, location=item.location, source=source) for k, v in string_map(value).items()]
+    return tags
 
 
 def _attributes(item: K8sObject, placement: Placement) -> dict[str, Any]:

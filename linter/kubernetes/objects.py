@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
-from linter.kubernetes.data import KubernetesData
+from linter.kubernetes.data import KubernetesData, api_group
 from linter.loaders.kubernetes import Comment, Manifest
 from linter.model import Location, Suppression, Tag
 from linter.rules.suppressions import MARKER, parse_suppression
@@ -29,18 +29,26 @@ class K8sObject:
     labels: Mapping[str, str]
     annotations: Mapping[str, str]
     comments: tuple[Comment, ...] = ()
+    label: str = ""  # the kind as addresses write it: Kind, or Kind.group when the name is ambiguous
 
     @property
     def address(self) -> str:
-        return address_of(self.kind, self.namespace, self.name)
+        return address_of(self.label or self.kind, self.namespace, self.name)
 
 
 def address_of(kind: str, namespace: str | None, name: str) -> str:
     return f"{kind}/{namespace}/{name}" if namespace is not None else f"{kind}/{name}"
 
 
+def kind_label(api_version: str, kind: str, ambiguous: frozenset[str]) -> str:
+    """``Backup.velero.io`` for a custom resource whose Kind several known API groups define
+    (``kubectl get backup.velero.io`` says it the same way), else the Kind alone."""
+    group = api_group(api_version)
+    return f"{kind}.{group}" if group and kind in ambiguous else kind
+
+
 def to_object(manifest: Manifest, location: Location, placement_path: str,
-              data: KubernetesData) -> K8sObject | None:
+              data: KubernetesData, ambiguous: frozenset[str] = frozenset()) -> K8sObject | None:
     """The object of a manifest; None for documents that are not cluster objects (tool
     configuration such as a kustomization or a kubeconfig, or anything without a name)."""
     obj = manifest.obj
@@ -51,13 +59,13 @@ def to_object(manifest: Manifest, location: Location, placement_path: str,
     if not name or not data.is_object(api_version, kind):
         return None
     namespace: str | None = None
-    if kind not in data.cluster_scoped:
+    if not data.is_cluster_scoped(api_version, kind):
         namespace = _text(metadata.get("namespace")) or DEFAULT_NAMESPACE
     return K8sObject(obj=obj, kind=kind, api_version=api_version, name=name, namespace=namespace,
                      location=location, placement_path=placement_path,
                      labels=string_map(metadata.get("labels")),
                      annotations=string_map(metadata.get("annotations")),
-                     comments=manifest.comments)
+                     comments=manifest.comments, label=kind_label(api_version, kind, ambiguous))
 
 
 def _text(value: Any) -> str:

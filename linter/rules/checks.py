@@ -75,7 +75,38 @@ def hosting_not_qualified(ctx: Context, params: Mapping[str, Any]) -> list[Match
 
 
 def flow_not_qualified(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
-    return _sensitive_matches(ctx, params, flows=True)
+    return _sensitive_matches(ctx, params, flows=True) + _egress_matches(ctx, params)
+
+
+def _egress_matches(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
+    """Sensitive data sent to storage named by address (a back-up bucket): the flow's edge goes
+    straight to that storage's hosting, so the finding is on the object that sends it."""
+    levels = _levels(ctx, params)
+    out = []
+    for node in ctx.resources():
+        state = ctx.sensitive.get(node.key)
+        if state is None or state[0] not in levels:
+            continue
+        level, steps = state
+        for _, target, data in ctx.graph.out_edges(node.key, data=True):
+            hosting = ctx.graph.nodes[target].get("hosting")
+            if data["relation"] not in DATA_FLOWS or ctx.node(target).kind != NodeKind.HOSTING \
+                    or hosting is None or hosting.qualified:
+                continue
+            origin = steps[0].source if steps else node.key
+            destination = data.get("destination") or hosting.key
+            location = data["location"]
+            evidence = [*ctx.classification_evidence(origin), *_path_evidence(ctx, steps, node.key),
+                        Evidence(address=node.address, relation=data["relation"].value, file=location.file,
+                                 line=location.line, detail=f"{data.get('attribute')}: to {destination}"),
+                        Evidence(address=hosting.key.removeprefix("hosting:"), relation="hosted_on", file=None,
+                                 line=None, detail=data.get("evidence") or hosting.evidence)]
+            out.append(Match(node_key=node.key, address=node.address, location=node.location, cluster=node.cluster,
+                             sensitivity=level, hosting=hosting, evidence=tuple(evidence),
+                             message=f"sensitive data ({level}) of {node.address} {data['relation'].value} "
+                                     f"{destination} on {_hosting_words(hosting)}: {hosting.reason}",
+                             identity=f"egress:{data.get('attribute')}:{destination}"))
+    return out
 
 
 def hosting_undetermined(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
@@ -90,8 +121,9 @@ def hosting_undetermined(ctx: Context, params: Mapping[str, Any]) -> list[Match]
             continue
         origin = state[1][0].source if state[1] else node.key
         evidence = [*ctx.classification_evidence(origin), *_path_evidence(ctx, state[1], node.key), *hops]
-        why = ("it is not placed on any cluster (config kubernetes.clusters, snclint.io/cluster)"
-               if node.origin == "kubernetes" and not hops else "its provider or cluster is not recognised")
+        why = ctx.graph.nodes[node.key].get("hosting_why") or (
+            "it is not placed on any cluster (config kubernetes.clusters, snclint.io/cluster)"
+            if node.origin == "kubernetes" and not hops else "its provider or cluster is not recognised")
         out.append(Match(node_key=node.key, address=node.address, location=node.location,
                          message=f"{node.address} holds {state[0]} data but its hosting cannot be determined: {why}",
                          cluster=node.cluster, sensitivity=state[0], evidence=tuple(evidence)))
@@ -105,8 +137,8 @@ def hosting_undetermined(ctx: Context, params: Mapping[str, Any]) -> list[Match]
                          evidence=(*ctx.classification_evidence(state[1][0].source if state[1] else flow.source),
                                    *_path_evidence(ctx, state[1], flow.source)),
                          message=f"{source.address} holds {state[0]} data and {flow.relation.value} a destination "
-                                 f"({flow.attribute}) that the scan cannot resolve to a resource: its hosting "
-                                 f"cannot be checked",
+                                 f"({flow.attribute}) " + (f"whose hosting cannot be told ({flow.why})" if flow.why
+                                 else "that the scan cannot resolve to a resource: its hosting cannot be checked"),
                          identity=f"flow:{flow.attribute}:{flow.location.file}:{flow.location.line}"))
     for problem in ctx.problems:
         if problem.rule_id == "SNC006":
