@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ def names(path: Path) -> list[str]:
     return [line for line in lines if line]
 
 
+@cache
 def provider_types(provider: str) -> set[str]:
     """Every resource type of a provider: its list, plus for AWS the names its lower-bound list misses."""
     found = set(names(DATA / "resources" / f"{provider}.txt"))
@@ -44,6 +46,7 @@ def provider_of(name: str) -> str | None:
     return match["provider"] if match and match["provider"] in PROVIDERS else None
 
 
+@cache
 def _policy(name: str) -> Any:
     return yaml.safe_load((POLICIES / name).read_text(encoding="utf-8"))
 
@@ -69,6 +72,7 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
+@cache
 def named_types() -> dict[str, set[str]]:
     """Resource type names in every shipped policy file (whole strings or mapping keys), by file;
     types marked ``removed`` in resource-types.yaml are left out (kept on purpose)."""
