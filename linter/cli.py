@@ -2,7 +2,10 @@
 ``LinterError`` to one line on stderr and exit code 2. Only this module prints or exits."""
 from __future__ import annotations
 
+import os
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -81,16 +84,44 @@ def cli() -> None:
     """snclint: particularly sensitive data must run on SecNumCloud-qualified hosting."""
 
 
+def _context_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """What a scan's result depends on besides its paths: ``graph`` and ``explain`` take them too,
+    so that they show the graph the scan judged."""
+    options = [
+        click.option("-c", "--config", "config_file", help="Config file (default: .snclint.yaml from PATH upward)."),
+        click.option("--policies", multiple=True, help="Another policy directory."),
+        click.option("--catalog", "catalogs", multiple=True, help="Another provider catalogue file."),
+        click.option("--var-file", "var_files", multiple=True, help="Terraform variables file."),
+        click.option("--var", "variables", multiple=True, metavar="NAME=VALUE", help="Terraform variable."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    config: Any
+    knowledge: Any
+    paths: tuple[str, ...]
+    var_files: tuple[str, ...]
+    variables: dict[str, str]
+    stdin: bytes | None
+
+
+def _context(paths: tuple[str, ...], config_file: str | None, policies: tuple[str, ...],
+             catalogs: tuple[str, ...], var_files: tuple[str, ...], variables: tuple[str, ...]) -> _Context:
+    config, knowledge = _setup(paths, config_file, policies, catalogs)
+    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    return _Context(config, knowledge, paths, var_files, _variables(variables), stdin)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1)
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("-o", "--output", help="Write the report to FILE instead of standard output.")
 @click.option("--report", "reports", multiple=True, metavar="FORMAT:FILE", help="Another report from the same run.")
-@click.option("-c", "--config", "config_file", help="Config file (default: .snclint.yaml from PATH upward).")
-@click.option("--policies", multiple=True, help="Another policy directory.")
-@click.option("--catalog", "catalogs", multiple=True, help="Another provider catalogue file.")
-@click.option("--var-file", "var_files", multiple=True, help="Terraform variables file.")
-@click.option("--var", "variables", multiple=True, metavar="NAME=VALUE", help="Terraform variable.")
+@_context_options
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]),
               help="Lowest severity that fails the run (default: the config's fail_on, else error).")
 @click.option("--fail-on-rule", "fail_rules", multiple=True, metavar="IDS",
@@ -103,66 +134,91 @@ def cli() -> None:
 @click.option("--ignore", multiple=True, help="Not these rule ids.")
 @click.option("--gitlab-sast-schema", "sast_schema", default="15.2.1", show_default=True,
               help="Schema version declared in the gitlab-sast report.")
-@click.option("--jobs", type=int, default=0, help="Worker processes (0: automatic).")
+@click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: automatic).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache.")
 @click.option("--allow-empty", is_flag=True, help="Pass when there is nothing to scan (default: exit 2).")
+@click.option("-q", "--quiet", is_flag=True, help="Text format: one line per finding, and the summary.")
+@click.option("--no-color", is_flag=True, help="No colour in the text report (also: NO_COLOR set).")
 @click.pass_context
-def scan(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[str, ...],
-         config_file: str | None, policies: tuple[str, ...], catalogs: tuple[str, ...],
-         var_files: tuple[str, ...], variables: tuple[str, ...], fail_on: str | None,
-         fail_rules: tuple[str, ...], soft_fail: bool, baseline: str | None,
-         write_baseline: str | None, strict: bool, select: tuple[str, ...], ignore: tuple[str, ...],
-         sast_schema: str, jobs: int, no_cache: bool, allow_empty: bool) -> None:
+def scan(ctx: click.Context, **options: Any) -> None:
     """Scan Terraform and Kubernetes files (PATH may be - for standard input)."""
-    ctx.exit(_scan(paths or (".",), fmt, output, reports, config_file, policies, catalogs, var_files,
-                   variables, "never" if soft_fail else fail_on, baseline, write_baseline, strict, select, ignore,
-                   sast_schema, jobs, no_cache, allow_empty, () if soft_fail else _split_ids(fail_rules)))
+    ctx.exit(_scan(options))
 
 
 @_guard
-def _scan(paths: tuple[str, ...], fmt: str, output: str | None, reports: tuple[str, ...],
-          config_file: str | None, policies: tuple[str, ...], catalogs: tuple[str, ...],
-          var_files: tuple[str, ...], variables: tuple[str, ...], fail_on: str | None, baseline: str | None,
-          write_baseline: str | None, strict: bool, select: tuple[str, ...], ignore: tuple[str, ...],
-          sast_schema: str, jobs: int = 0, no_cache: bool = False, allow_empty: bool = False,
-          fail_rules: tuple[str, ...] = ()) -> int:
+def _scan(o: dict[str, Any]) -> int:
     from linter.reporters import get_reporter
     from linter.reporters.gitlab_sast import check_version
+    from linter.reporters.text import summary_line
     from linter.rules.engine import check_rule_ids
     from linter.scan import ScanOptions, run_scan
 
-    extra = [_parse_report(r) for r in reports]
-    check_version(sast_schema)
-    config, knowledge = _setup(paths, config_file, policies, catalogs)
-    fail_on = fail_on or config.fail_on or "error"
-    _check_rule_ids(knowledge.rules, config, _split_ids(select), _split_ids(ignore))
+    paths = o["paths"] or (".",)
+    extra = [_parse_report(r) for r in o["reports"]]
+    check_version(o["sast_schema"])
+    given = _context(paths, o["config_file"], o["policies"], o["catalogs"], o["var_files"], o["variables"])
+    config, knowledge = given.config, given.knowledge
+    fail_on = "never" if o["soft_fail"] else o["fail_on"] or config.fail_on or "error"
+    fail_rules = () if o["soft_fail"] else _split_ids(o["fail_rules"])
+    select, ignore = _split_ids(o["select"]), _split_ids(o["ignore"])
+    _check_rule_ids(knowledge.rules, config, select, ignore)
     check_rule_ids(knowledge.rules, fail_rules, "--fail-on-rule", prefixes=False)
+    to_terminal = not o["output"] or o["output"] == "-"
+    color = (o["fmt"] == "text" and to_terminal and not o["no_color"] and not os.environ.get("NO_COLOR")
+             and sys.stdout.isatty())
 
-    def render(name: str) -> str:
+    def render(name: str, *, terminal: bool = False) -> str:
         if name == "gitlab-sast":
-            return get_reporter(name)(result, schema_version=sast_schema)  # type: ignore[call-arg]
+            return get_reporter(name)(result, schema_version=o["sast_schema"])  # type: ignore[call-arg]
+        if name == "text":
+            return get_reporter(name)(result, color=color and terminal, quiet=o["quiet"])  # type: ignore[call-arg]
         return get_reporter(name)(result)
 
-    stdin = sys.stdin.buffer.read() if "-" in paths else None
-    options = ScanOptions(paths=paths, stdin=stdin, var_files=var_files, variables=_variables(variables),
-                          select=_split_ids(select) or config.select, ignore=_split_ids(ignore) or config.ignore,
-                          strict=strict or config.strict,
-                          jobs=jobs, cache=not no_cache)
+    progress = _Progress(sys.stderr.isatty())
+    options = ScanOptions(paths=paths, stdin=given.stdin, var_files=given.var_files, variables=given.variables,
+                          select=select or config.select, ignore=ignore or config.ignore,
+                          strict=o["strict"] or config.strict, jobs=o["jobs"], cache=not o["no_cache"],
+                          progress=progress)
     result = run_scan(options, config, knowledge).result
-    if not allow_empty and _nothing_scanned(result, stdin):
+    progress.done()
+    if not o["allow_empty"] and _nothing_scanned(result, given.stdin):
         raise UsageError(f"nothing to scan in {' '.join(paths)}: no Terraform file, manifest or plan"
-                         + (" (standard input is empty)" if stdin is not None else "")
+                         + (" (standard input is empty)" if given.stdin is not None else "")
                          + "; --allow-empty to pass anyway")
-    if baseline:
-        result = _apply_baseline(result, baseline)
-    if write_baseline:
+    if o["baseline"]:
+        result = _apply_baseline(result, o["baseline"])
+    if o["write_baseline"]:
         from linter.rules.baseline import write_baseline as dump
 
-        _write(dump(result.findings), write_baseline)
-    _write(render(fmt), output)
+        _write(dump(result.findings), o["write_baseline"])
+    _write(render(o["fmt"], terminal=True), o["output"])
     for name, file in extra:
         _write(render(name), file)
+    if not to_terminal:  # the report went to a file: the log still says what it holds
+        click.echo(summary_line(result), err=True)
     return exit_code(result, fail_on, fail_rules)
+
+
+class _Progress:
+    """Which stage a scan is in, with the elapsed time, on one line of a terminal's stderr; gone
+    when the scan ends (a log that is not a terminal gets nothing)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, stage: str) -> None:
+        if self.enabled:
+            click.echo(f"\r\x1b[2Ksnclint: {stage}… {time.monotonic() - self.started:.1f} s", err=True, nl=False)
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[2K", err=True, nl=False)
+            elapsed = time.monotonic() - self.started
+            if elapsed >= 2:
+                click.echo(f"snclint: scanned in {elapsed:.1f} s", err=True)
 
 
 def _check_rule_ids(rules: Any, config: Any, select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
@@ -218,48 +274,51 @@ def exit_code(result: ScanResult, fail_on: str, fail_rules: Sequence[str] = ()) 
 @click.argument("paths", nargs=-1)
 @click.option("-f", "--format", "fmt", type=click.Choice(["json", "dot", "graphml", "mermaid"]), default="json")
 @click.option("-o", "--output")
-@click.option("-c", "--config", "config_file")
+@_context_options
 @click.pass_context
-def graph(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str | None, config_file: str | None) -> None:
+def graph(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str | None, **context: Any) -> None:
     """Print the dependency graph of a scan."""
-    ctx.exit(_graph(paths or (".",), fmt, output, config_file))
+    ctx.exit(_graph(paths or (".",), fmt, output, context))
 
 
 @_guard
-def _graph(paths: tuple[str, ...], fmt: str, output: str | None, config_file: str | None) -> int:
+def _graph(paths: tuple[str, ...], fmt: str, output: str | None, context: dict[str, Any]) -> int:
     from linter.graph.export import EXPORTERS
-    from linter.scan import ScanOptions, run_scan
 
-    config, knowledge = _setup(paths, config_file, (), ())
-    stdin = sys.stdin.buffer.read() if "-" in paths else None
-    scanned = run_scan(ScanOptions(paths=paths, stdin=stdin), config, knowledge)
+    scanned = _run(_context(paths, **context))
     _write(EXPORTERS[fmt](scanned.context), output)
     return EXIT_OK
+
+
+def _run(given: _Context) -> Any:
+    from linter.scan import ScanOptions, run_scan
+
+    options = ScanOptions(paths=given.paths, stdin=given.stdin, var_files=given.var_files,
+                          variables=given.variables, select=given.config.select, ignore=given.config.ignore,
+                          strict=given.config.strict)
+    return run_scan(options, given.config, given.knowledge)
 
 
 @cli.command()
 @click.argument("subject")
 @click.argument("paths", nargs=-1)
-@click.option("-c", "--config", "config_file")
+@_context_options
 @click.pass_context
-def explain(ctx: click.Context, subject: str, paths: tuple[str, ...], config_file: str | None) -> None:
+def explain(ctx: click.Context, subject: str, paths: tuple[str, ...], **context: Any) -> None:
     """Explain a rule (SNC001) or how a resource address became sensitive and where it runs."""
-    ctx.exit(_explain(subject, paths or (".",), config_file))
+    ctx.exit(_explain(subject, paths or (".",), context))
 
 
 @_guard
-def _explain(subject: str, paths: tuple[str, ...], config_file: str | None) -> int:
+def _explain(subject: str, paths: tuple[str, ...], context: dict[str, Any]) -> int:
     from linter.explain import explain_address, explain_rule
 
-    config, knowledge = _setup(paths, config_file, (), ())
-    rule = knowledge.rule(subject.upper())
+    given = _context(paths, **context)
+    rule = given.knowledge.rule(subject.upper())
     if rule is not None:
         click.echo(explain_rule(rule))
         return EXIT_OK
-    from linter.scan import ScanOptions, run_scan
-
-    scanned = run_scan(ScanOptions(paths=paths), config, knowledge)
-    text = explain_address(scanned, subject)
+    text = explain_address(_run(given), subject)
     if text is None:
         raise UsageError(f"{subject!r} is neither a rule id nor an address found under {' '.join(paths)}")
     click.echo(text)
@@ -285,19 +344,20 @@ def _providers(catalogs: tuple[str, ...]) -> int:
 
 @cli.group(invoke_without_command=True)
 @click.option("--markdown", is_flag=True, help="The rules' documentation as Markdown.")
+@click.option("--policies", "dirs", multiple=True, help="Another policy directory (its rules are listed too).")
+@click.option("-c", "--config", "config_file", help="Config file (default: .snclint.yaml from here upward).")
 @click.pass_context
-def policies(ctx: click.Context, markdown: bool) -> None:
-    """List the rules, or validate a policy directory."""
+def policies(ctx: click.Context, markdown: bool, dirs: tuple[str, ...], config_file: str | None) -> None:
+    """List the rules (with the config's and --policies' packs), or validate a policy directory."""
     if ctx.invoked_subcommand is None:
-        ctx.exit(_list_policies(markdown))
+        ctx.exit(_list_policies(markdown, dirs, config_file))
 
 
 @_guard
-def _list_policies(markdown: bool) -> int:
+def _list_policies(markdown: bool, dirs: tuple[str, ...], config_file: str | None) -> int:
     from linter.explain import rules_markdown
-    from linter.policy_files import load_knowledge
 
-    rules = load_knowledge().rules
+    rules = _setup((".",), config_file, dirs, ())[1].rules
     if markdown:
         click.echo(rules_markdown(rules), nl=False)
         return EXIT_OK
@@ -351,10 +411,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="snclint", standalone_mode=False)
     except click.exceptions.Exit as done:
         return int(done.exit_code or 0)
-    except click.ClickException as err:
-        err.show()
+    except click.ClickException as err:  # one line, as every other error (SPEC §7)
+        click.echo(f"snclint: error: {_one_line(err)}", err=True)
         return EXIT_ERROR
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return EXIT_ERROR
     return code if isinstance(code, int) else EXIT_OK
+
+
+def _one_line(err: click.ClickException) -> str:
+    message = " ".join(err.format_message().split())
+    context = getattr(err, "ctx", None)
+    if isinstance(err, click.UsageError) and context is not None:
+        message += f" (see {context.command_path} --help)"
+    return message

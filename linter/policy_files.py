@@ -120,8 +120,11 @@ def _policy_files(directory: str) -> list[Path]:
     root = Path(directory)
     if not root.is_dir():
         raise PolicyError(f"{directory}: not a directory")
-    return sorted(p for p in root.rglob("*") if p.suffix in _YAML_SUFFIXES and p.is_file()
-                  and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    found = sorted(p for p in root.rglob("*") if p.suffix in _YAML_SUFFIXES and p.is_file()
+                   and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    if not found:  # a wrong folder is a mistake to say, not an empty pack to accept
+        raise PolicyError(f"{directory}: no policy file ({', '.join(sorted(_YAML_SUFFIXES))}) in it")
+    return found
 
 
 def _checked(data: Any, kind: str, name: str) -> Any:

@@ -10,7 +10,7 @@ import posixpath
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from linter import __version__
 from linter.config import Config
@@ -37,6 +37,7 @@ class ScanOptions:
     today: date = field(default_factory=date.today)
     jobs: int = 1  # parsing processes: 1 in this process, 0 one per CPU (many files only)
     cache: bool = False  # the parse cache in the user's cache directory (the CLI turns it on)
+    progress: Callable[[str], None] | None = None  # told each stage as it starts (a terminal's stderr)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -139,7 +140,10 @@ def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Pa
     whole = _covers_config(options.paths, config, cwd or Path.cwd())
     options, cwd = anchored(options, cwd or Path.cwd())
     started = _now()
+    tell = options.progress or (lambda stage: None)
+    tell("reading and evaluating files")
     fragments = load_fragments(options, config, knowledge, cwd)
+    tell("building the graph")
     graph, graph_problems = build_graph(fragments, knowledge, options.today)
     unreadable_dates(s for _, data in graph.nodes(data=True) for s in data["node"].suppressions)
     vocabulary = vocabulary_for(knowledge, config)
@@ -165,6 +169,7 @@ def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Pa
         whole_config_scope=whole,
     )
     rules = selected(knowledge.rules, options.select, options.ignore)
+    tell("running the rules")
     findings = run_rules(context, rules, strict=options.strict)
     files = sorted({f for fr in fragments for f in fr.files})
     resources = sum(1 for _, d in graph.nodes(data=True)

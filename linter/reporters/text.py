@@ -1,42 +1,66 @@
 """The report a person reads in a terminal: grouped by file, ``file:line``, and the chain of
-evidence under each finding (where the classification came from, how the hosting was decided)."""
+evidence under each finding (where the classification came from, how the hosting was decided).
+
+``quiet`` keeps one line per finding (pre-commit logs); ``color`` adds ANSI styles, which the
+command line asks for only on a terminal without ``NO_COLOR``."""
 from __future__ import annotations
 
 from itertools import groupby
 
-from linter.model import Finding, ScanResult
-from linter.reporters.common import scope_words
+import click
+
+from linter.model import Finding, ScanResult, Severity
+from linter.reporters.common import plural, scope_words
 from linter.reporters.json_report import summary
 
+_STYLES = {Severity.ERROR: {"fg": "red", "bold": True}, Severity.WARNING: {"fg": "yellow", "bold": True},
+           Severity.INFO: {"fg": "blue"}}
 
-def _evidence_lines(finding: Finding) -> list[str]:
+
+def _evidence_lines(finding: Finding, color: bool) -> list[str]:
     lines = []
     for e in finding.evidence:
         where = f" ({e.file}:{e.line})" if e.file else ""
         detail = f": {e.detail}" if e.detail else ""
-        lines.append(f"      {e.relation:<13} {e.address}{where}{detail}")
+        relation = click.style(f"{e.relation:<13}", dim=True) if color else f"{e.relation:<13}"
+        lines.append(f"      {relation} {e.address}{where}{detail}")
     return lines
 
 
-def render(result: ScanResult) -> str:
+def _headline(f: Finding, color: bool) -> str:
+    scope = scope_words(f)
+    where = f" [{scope}]" if scope else ""
+    label = click.style(f.severity.label, **_STYLES.get(f.severity, {})) if color else f.severity.label  # type: ignore[arg-type]
+    rule = click.style(f.rule_id, bold=True) if color else f.rule_id
+    return f"{f.location.file}:{f.location.line}: {label} {rule} {f.address}{where}"
+
+
+def render(result: ScanResult, *, color: bool = False, quiet: bool = False) -> str:
     out: list[str] = []
-    active = result.active
-    for file, group in groupby(active, key=lambda f: f.location.file):
-        out.append(file or "(scan)")
+    for file, group in groupby(result.active, key=lambda f: f.location.file):
+        if quiet:
+            out.extend(f"{_headline(f, color)}: {f.message}" for f in group)
+            continue
+        out.append(click.style(file, bold=True, underline=True) if color and file else file or "(scan)")
         for f in group:
-            scope = scope_words(f)
-            where = f" [{scope}]" if scope else ""
-            out.append(f"  {file}:{f.location.line}: {f.severity.label} {f.rule_id} {f.address}{where}")
+            out.append(f"  {_headline(f, color)}")
             out.append(f"      {f.message}")
-            out.extend(_evidence_lines(f))
+            out.extend(_evidence_lines(f, color))
         out.append("")
-    for note in result.notes:
-        out.append(f"note: {note}")
+    if not quiet:
+        out.extend(f"note: {note}" for note in result.notes)
+    out.append(summary_line(result))
+    return "\n".join(out) + "\n"
+
+
+def summary_line(result: ScanResult) -> str:
+    """``2 files, 1 resource: 1 error, 0 warnings, 0 info, 0 suppressed``."""
     counts = summary(result)
     base = ""
     if result.baseline is not None:
         stats = result.baseline
-        base = f", {stats.get('baselined', 0)} baselined, {stats.get('fixed', 0)} baseline entries fixed"
-    out.append(f"{counts['files']} files, {counts['resources']} resources: {counts['error']} errors, "
-               f"{counts['warning']} warnings, {counts['info']} info, {counts['suppressed']} suppressed{base}")
-    return "\n".join(out) + "\n"
+        base = (f", {stats.get('baselined', 0)} baselined, "
+                f"{plural(int(stats.get('fixed', 0)), 'baseline entry', 'baseline entries')} fixed")
+    return (f"{plural(counts['files'], 'file')}, {plural(counts['resources'], 'resource')}: "
+            f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, {counts['info']} info, "
+            f"{counts['suppressed']} suppressed{base}")
