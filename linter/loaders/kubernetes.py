@@ -26,6 +26,9 @@ Comment = tuple[int, str]  # (1-based line, text)
 _MANIFEST_HINT = re.compile(r"""^\s*["']?apiVersion["']?\s*:.*^\s*["']?kind["']?\s*:"""
                             r"""|^\s*["']?kind["']?\s*:.*^\s*["']?apiVersion["']?\s*:""",
                             re.MULTILINE | re.DOTALL)
+_GO_ACTION = re.compile(r"(?<!\$)\{\{")  # ${{ … }} is a GitHub Actions expression
+_GO_COMMENT = re.compile(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}", re.DOTALL)
+JEST_HEADER = "// Jest Snapshot v"  # Jest snapshots named .yaml hold manifests inside JavaScript
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
          (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
          (codecs.BOM_UTF8, "utf-8"))
@@ -57,16 +60,20 @@ def load_manifests(path: str, data: bytes) -> ManifestFile:
     text, why = decode(data)
     if text is None:
         return ManifestFile(path, skipped=why)
-    if "{{" in text and _in_templates_dir(path):
-        return _template(path, text)
+    if text.startswith(JEST_HEADER):  # said only when it holds manifests, which are not read
+        return ManifestFile(path, skipped="a Jest snapshot (JavaScript) of manifests, not YAML"
+                            if _MANIFEST_HINT.search(text) else None)
+    action = template_line(text) if "{{" in text else None
+    if action is not None and _in_templates_dir(path):
+        return _template(path, action)
     if path.lower().endswith(".json"):
         return _load_json(path, text)
     documents, issue = load_documents(text)
     manifests = tuple(_manifests(documents, text.splitlines()))
     if issue is None:
         return ManifestFile(path, manifests)
-    if "{{" in text and not issue.limit:
-        return _template(path, text)
+    if action is not None and not issue.limit:
+        return _template(path, action)
     if issue.limit or manifests or _MANIFEST_HINT.search(text):
         kind = "" if issue.limit else "not valid YAML: "
         problem = Problem(location=Location(path, issue.line), message=kind + issue.message)
@@ -98,8 +105,18 @@ def _in_templates_dir(path: str) -> bool:
     return "templates" in path.replace("\\", "/").split("/")[:-1]
 
 
-def _template(path: str, text: str) -> ManifestFile:
-    line = text.count("\n", 0, text.find("{{")) + 1
+def template_line(text: str) -> int | None:
+    """The line of the first Go template action that Helm would render into the manifest; None
+    when every ``{{`` is a GitHub Actions expression (``${{ }}``), a Go comment (``{{/* */}}``) or
+    inside a YAML comment line (a template wholly commented out renders to comments only)."""
+    blanked = _GO_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    for number, line in enumerate(blanked.splitlines(), 1):
+        if not line.lstrip().startswith("#") and _GO_ACTION.search(line):
+            return number
+    return None
+
+
+def _template(path: str, line: int) -> ManifestFile:
     return _problem(path, line, f"Go template (Helm?): {TEMPLATE_ADVICE}")
 
 

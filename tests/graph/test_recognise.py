@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linter.graph.recognise import normalise_region, normalise_source, values_at
+from linter.graph.recognise import normalise_region, normalise_source, recognise_destination, values_at
 from linter.knowledge import Knowledge
-from linter.model import Unknown
+from linter.model import Destination, Unknown
 from linter.policy_files import load_knowledge
 
 
@@ -70,3 +70,37 @@ def test_normalise_region_is_idempotent(region: str, provider: str) -> None:
     knowledge = load_knowledge()
     once = normalise_region(region, provider, knowledge)
     assert normalise_region(once, provider, knowledge) == once
+
+
+@pytest.mark.parametrize(("destination", "expected"), [
+    (Destination(endpoint="https://s3.gra.io.cloud.ovh.net", url="s3://b/p"),
+     ("ovhcloud", "ovhcloud/public-cloud", "GRA")),
+    (Destination(endpoint="oos.cloudgouv-eu-west-1.outscale.com"),
+     ("outscale", "outscale/iaas", "cloudgouv-eu-west-1")),
+    (Destination(endpoint="https://s3.fr-par.scw.cloud"), ("scaleway", None, "fr-par")),
+    (Destination(url="s3://bucket/path"), ("aws", None, None)),
+    (Destination(url="gs://bucket/path"), ("gcp", None, None)),
+    (Destination(url="https://compte.blob.core.windows.net/c"), ("azure", None, None)),
+    (Destination(provider="velero.io/aws", region="eu-west-3"), ("aws", None, "eu-west-3")),
+    (Destination(endpoint="b-1.x.c2.kafka.eu-west-3.amazonaws.com:9094", endpoints="kafka"),
+     ("aws", None, "eu-west-3")),
+    (Destination(api_group="s3.aws.upbound.io", region="eu-west-3"), ("aws", None, "eu-west-3")),
+])
+def test_destinations_are_recognised(destination: Destination, expected: tuple[Any, ...], knowledge: Knowledge) -> None:
+    place = recognise_destination(destination, knowledge)
+    assert (place.provider, place.offer, place.region) == expected and not place.in_cluster
+
+
+@pytest.mark.parametrize("endpoint", ["http://minio:9000", "minio.stockage.svc.cluster.local:9000",
+                                      "http://minio.velero.svc:9000"])
+def test_service_names_are_in_the_cluster(endpoint: str, knowledge: Knowledge) -> None:
+    assert recognise_destination(Destination(endpoint=endpoint, url="s3://b"), knowledge).in_cluster
+
+
+@pytest.mark.parametrize("destination", [Destination(endpoint="https://s3.example.net", url="s3://b"),
+                                         Destination(endpoint="minio.stockage:9000"),
+                                         Destination(provider="community.example/plugin")])
+def test_unknown_endpoints_are_undetermined_never_the_default_cloud(destination: Destination,
+                                                                     knowledge: Knowledge) -> None:
+    place = recognise_destination(destination, knowledge)
+    assert place.undetermined and place.provider is None and not place.in_cluster

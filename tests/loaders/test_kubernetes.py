@@ -185,3 +185,29 @@ PIECES = ["apiVersion: v1\n", "kind: Pod\n", "kind: List\n", "items:\n", "  - ",
 def test_never_raises_on_manifest_like_text(text: str) -> None:
     loaded = load_manifests("m.yaml", text.encode("utf-8"))
     assert all(isinstance(m.obj, dict) and m.line >= 1 for m in loaded.documents)
+
+
+def test_jest_snapshot_of_manifests_is_a_note_not_a_parse_error() -> None:
+    jest = (b"// Jest Snapshot v1, https://goo.gl/fbAQLP\n\nexports[`x`] = `\n\"apiVersion: v1\nkind: Namespace\n"
+            b"metadata:\n  annotations:\n    a: \\\\\"1\\\\\"\n\"\n`;\n")
+    loaded = load_manifests("__snapshots__/a.yaml", jest)
+    assert loaded.problems == () and loaded.documents == () and "Jest snapshot" in (loaded.skipped or "")
+
+
+def test_github_actions_workflow_under_templates_is_not_a_go_template() -> None:
+    text = b"name: ci\non: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n" \
+           b"      - run: echo ${{ github.sha }}\n"
+    assert load_manifests("templates/.github/workflows/ci.yaml", text) == ManifestFile(
+        "templates/.github/workflows/ci.yaml")
+
+
+def test_helm_template_wholly_commented_out_is_not_a_problem() -> None:
+    text = b"# apiVersion: v1\n# kind: ResourceQuota\n# metadata:\n#   namespace: {{ .Values.namespace }}\n" \
+           b"{{/* spec:\n  hard: {{ .Values.quota }} */}}\n"
+    assert load_manifests("chart/templates/quota.yaml", text) == ManifestFile("chart/templates/quota.yaml")
+
+
+def test_helm_template_action_after_comments_is_reported_at_its_line() -> None:
+    text = b"# {{ .Values.note }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n"
+    loaded = load_manifests("chart/templates/cm.yaml", text)
+    assert [p.location.line for p in loaded.problems] == [5]
