@@ -54,6 +54,10 @@ DATA_FLOWS = frozenset(
     {Relation.REPLICATES_TO, Relation.BACKS_UP_TO, Relation.EXPORTS_TO, Relation.COPIES_TO}
 )
 
+# Node.type of a module call whose source was not read: the node stands for everything the module
+# creates, and resource-types.yaml knows it by its source address
+OPAQUE_MODULE = "module"
+
 
 @dataclass(frozen=True, slots=True)
 class Location:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 from linter.graph.sensitivity import Step, inherited
-from linter.model import DATA_FLOWS, Evidence, Hosting, NodeKind
+from linter.model import DATA_FLOWS, OPAQUE_MODULE, Evidence, Hosting, NodeKind
 from linter.rules.context import Context, Match
 from linter.rules.suppressions import problem_of, same_file
 
@@ -204,12 +204,14 @@ def type_unknown(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
         if (node.kind != NodeKind.OTHER or node.type in known or node.origin == "config" or cls is None
                 or cls.status != "classified" or cls.level not in levels or cls.tag is None or inherited(cls.tag)):
             continue
+        source = node.attributes.get("source") if node.type == OPAQUE_MODULE else None
+        what = f"module source {source}" if isinstance(source, str) else f"type {node.type}"
         out.append(Match(node_key=node.key, address=node.address, location=node.location, cluster=node.cluster,
                          sensitivity=cls.level, evidence=tuple(ctx.classification_evidence(node.key)),
-                         message=f"{node.address} ({node.type}) is classified {cls.level} but its type is not in "
-                                 f"snclint's knowledge: its hosting is checked, not its replicas, back-ups or "
-                                 f"exports. If it holds data, declare the type in a policy file of kind "
-                                 f"resource-types (its copy attributes in one of kind flows), given with --policies"))
+                         message=f"{node.address} is classified {cls.level} but its {what} is not in snclint's "
+                                 f"knowledge: its hosting is checked, not its replicas, back-ups or exports. If it "
+                                 f"holds data, declare the {what.split()[0]} in a policy file of kind "
+                                 f"resource-types (copy attributes in one of kind flows), given with --policies"))
     return out
 
 

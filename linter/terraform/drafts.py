@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from linter.loaders.ir import Body, Expr
-from linter.model import HostingClue, Location, NodeKind, ProviderConfig, Suppression, Tag
+from linter.model import OPAQUE_MODULE, HostingClue, Location, NodeKind, ProviderConfig, Suppression, Tag
 from linter.rules.suppressions import parse_suppression
 from linter.terraform.definitions import Decl
 from linter.terraform.expand import address_key, evaluate_body
@@ -109,7 +109,7 @@ def opaque_drafts(inst: ModuleInstance, call: CallResult) -> Iterator[Draft]:
         attributes = evaluate_body(body, scope, MODULE_META)
         tags = tags_at(attributes, knowledge.tag_paths(type_), body, file, line)
         yield Draft(
-            base=base, address=address + address_key(key), module=inst.address, key=key, type="module",
+            base=base, address=address + address_key(key), module=inst.address, key=key, type=OPAQUE_MODULE,
             kind=knowledge.kind_of(type_), location=Location(file, line), tags=(*tags, *provider_tags),
             attributes={**attributes, "source": call.source}, provider=config, clusters=(),
             references=references, suppressions=suppressions_of(decl), notes=notes,

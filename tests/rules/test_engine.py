@@ -5,7 +5,7 @@ from datetime import date
 
 from helpers import context, hosting, node, rules
 
-from linter.model import Edge, Location, NodeKind, Relation, Severity, Suppression, Tag, Unknown
+from linter.model import OPAQUE_MODULE, Edge, Location, NodeKind, Relation, Severity, Suppression, Tag, Unknown
 from linter.rules.engine import run_rules, selected
 
 
@@ -113,3 +113,11 @@ def test_sensitive_resource_of_unknown_type_is_snc009_besides_its_hosting_verdic
         ("SNC009", "outscale_newthing.q", 8, Severity.WARNING, False),
     ]
     assert ("SNC009", "outscale_newthing.q", 8, Severity.ERROR, False) in _run(ctx, strict=True)
+
+
+def test_snc009_names_the_source_of_an_opaque_module() -> None:
+    mod = replace(node("module.mystery", kind=NodeKind.OTHER, line=6, tags={"sensitivity": "particuliere"}),
+                  type=OPAQUE_MODULE, attributes={"source": "git::https://example.org/mystery.git"})
+    found = [f for f in run_rules(context([mod], hostings={mod.key: hosting(True, "s3ns")}), rules())]
+    assert [(f.rule_id, f.address) for f in found] == [("SNC009", "module.mystery")]
+    assert "module source git::https://example.org/mystery.git" in found[0].message
