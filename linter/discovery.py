@@ -16,17 +16,20 @@ from linter.model import Location, Problem
 
 # the loaders bound each kind more tightly (HCL 5 MB, manifests 20 MB); plans can be large
 MAX_FILE_BYTES = 200 * 1024 * 1024
-SKIPPED_DIRS = frozenset({".git", ".terraform", "node_modules", ".venv", "__pycache__", ".snclint-cache"})
+SKIPPED_DIRS = frozenset({".git", ".terraform", ".terragrunt-cache", "node_modules", ".venv", "__pycache__",
+                          ".snclint-cache"})
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 TFVARS_NAMES = ("terraform.tfvars", "terraform.tfvars.json")
 TFVARS_SUFFIXES = (".auto.tfvars", ".auto.tfvars.json")
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 VAR_FILE_SUFFIXES = (".tfvars", ".tfvars.json")
+TERRAGRUNT_NAMES = ("terragrunt.hcl",)  # a unit; the files it includes are read through it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Inputs:
     terraform: tuple[str, ...]
+    terragrunt: tuple[str, ...]
     manifests: tuple[str, ...]
     plans: tuple[str, ...]
     var_files: tuple[str, ...] = ()  # ``.tfvars`` files named on the command line (pre-commit)
@@ -36,8 +39,10 @@ class Inputs:
 
 
 def file_kind(name: str) -> str | None:
-    """``terraform``, ``manifest``, ``var-file`` (a ``.tfvars`` Terraform loads only when told to)
-    or None, from the name alone (plans are told apart by content)."""
+    """``terraform``, ``terragrunt``, ``manifest``, ``var-file`` (a ``.tfvars`` Terraform loads only
+    when told to) or None, from the name alone (plans are told apart by content)."""
+    if name in TERRAGRUNT_NAMES:
+        return "terragrunt"
     if name.endswith(TERRAFORM_SUFFIXES) or name in TFVARS_NAMES or name.endswith(TFVARS_SUFFIXES):
         return "terraform"
     if name.endswith(VAR_FILE_SUFFIXES):
@@ -111,12 +116,13 @@ def discover(paths: Sequence[str], cwd: Path) -> Inputs:
                 if file_kind(sibling.name) == kind:
                     _add(sibling, cwd, found)
     terraform = tuple(sorted(p for p, k in found.items() if k == "terraform"))
+    terragrunt = tuple(sorted(p for p, k in found.items() if k == "terragrunt"))
     manifests = tuple(sorted(p for p, k in found.items() if k == "manifest"))
     plans = tuple(sorted(p for p, k in found.items() if k == "plan"))
     var_files = tuple(sorted(p for p, k in found.items() if k == "var-file"))
-    return Inputs(terraform=terraform, manifests=manifests, plans=plans, var_files=var_files,
-                  problems=tuple(problems),
-                  boundary=boundary, file_names=any(p.is_file() for p in real))
+    return Inputs(terraform=terraform, terragrunt=terragrunt, manifests=manifests, plans=plans,
+                  var_files=var_files, problems=tuple(problems), boundary=boundary,
+                  file_names=any(p.is_file() for p in real))
 
 
 def module_files(folder: str, boundary: Path, cwd: Path) -> list[str]:

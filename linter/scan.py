@@ -77,6 +77,14 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
     """``cwd``: the folder the options' paths are relative to (the repository root)."""
     inputs = discover(options.paths, cwd)
     fragments = [Fragment(problems=inputs.problems)]
+    units: frozenset[str] = frozenset()
+    if inputs.terragrunt:
+        from linter.terragrunt.frontend import load_terragrunt
+
+        terragrunt = load_terragrunt(inputs.terragrunt, knowledge=knowledge, boundary=inputs.boundary, cwd=cwd,
+                                     parse_cache=options.cache)
+        fragments.append(terragrunt.fragment)
+        units = terragrunt.folders
     root_var_files = _root_var_files(config, cwd)
     mapped = set(root_var_files)
     terraform = list(inputs.terraform)
@@ -101,7 +109,7 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
         fragments.append(load_terraform(terraform, knowledge=knowledge, boundary=inputs.boundary,
                                         var_files=options.var_files, variables=options.variables,
                                         root_var_files=root_var_files, cwd=cwd, jobs=options.jobs,
-                                        parse_cache=options.cache))
+                                        parse_cache=options.cache, not_roots=units))
     manifests = [(p, (cwd / p).read_bytes()) for p in inputs.manifests]
     if options.stdin is not None:
         manifests.append(("-", options.stdin))

@@ -96,6 +96,17 @@ def evaluate(expr: Expr, scope: Scope) -> Any:
         reset_budget(token)
 
 
+def _scope_function(scope: Any, name: str) -> Any:
+    """A function a scope adds (Terragrunt's ``find_in_parent_folders``…: they depend on the file
+    being read), looked up through the scopes a ``for`` or ``each`` wraps around it."""
+    while scope is not None:
+        functions = getattr(scope, "functions", None)
+        if functions is not None:
+            return functions.get(name)
+        scope = getattr(scope, "parent", None)
+    return None
+
+
 class _Undefined(Unknown):
     """A root name the scope does not know: ``value`` names the whole reference in the reason."""
 
@@ -184,7 +195,7 @@ class _Evaluator:
         name = expr.name.removeprefix("core::")
         if name in ("try", "can"):
             return self._try(expr, name, depth)
-        function = FUNCTIONS.get(name)
+        function = FUNCTIONS.get(name) or _scope_function(self.scope, name)
         if function is None:
             return Unknown(f"function {name} is not supported")
         args = [self.value(arg, depth) for arg in expr.args]

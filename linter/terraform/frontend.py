@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Collection, Mapping, Sequence
 
 from linter.errors import UsageError
 from linter.knowledge import Knowledge
@@ -38,11 +38,13 @@ def is_tfvars(path: str) -> bool:
 def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path,
                    var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None,
                    root_var_files: Mapping[str, Sequence[str]] | None = None,
-                   cwd: Path | None = None, jobs: int = 1, parse_cache: bool = False) -> Fragment:
+                   cwd: Path | None = None, jobs: int = 1, parse_cache: bool = False,
+                   not_roots: Collection[str] = ()) -> Fragment:
     """Evaluate the root modules among ``files`` (posix paths relative to ``cwd``); ``root_var_files``
     are each root's own var files (config ``terraform.roots``, or the one committed), applied before
     ``var_files`` (``--var-file``, every root); ``jobs`` and ``parse_cache`` only change how fast files
-    are parsed (``linter.loaders.parallel``)."""
+    are parsed (``linter.loaders.parallel``). ``not_roots`` are folders evaluated elsewhere
+    (Terragrunt units and their modules)."""
     cwd = cwd or Path.cwd()
     modules: dict[str, list[str]] = {}
     tfvars: dict[str, list[str]] = {}
@@ -84,7 +86,7 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
         drafts = list(walk(ModuleInstance(ctx, definition)))
         return Grouping(root, drafts).nodes(), *added()
 
-    found = roots(sorted(modules), definition_of)
+    found = [r for r in roots(sorted(modules), definition_of) if r not in not_roots]
     results = evaluate_roots(found, evaluate_root, effective_jobs(jobs) if jobs != 1 else 1)
     nodes: list[Node] = []
     problems = list(reader.problems)

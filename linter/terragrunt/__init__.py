@@ -1,0 +1,1 @@
+"""Terragrunt units (``terragrunt.hcl``) read as root modules."""
