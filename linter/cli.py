@@ -137,6 +137,8 @@ def _context(paths: tuple[str, ...], config_file: str | None, policies: tuple[st
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: automatic).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache.")
 @click.option("--allow-empty", is_flag=True, help="Pass when there is nothing to scan (default: exit 2).")
+@click.option("--docs-url", envvar="SNCLINT_DOCS_URL", metavar="URL",
+              help="Where snclint's docs are served (your copy's web view): rule links become URLs under it.")
 @click.option("-q", "--quiet", is_flag=True, help="Text format: one line per finding, and the summary.")
 @click.option("--no-color", is_flag=True, help="No colour in the text report (also: NO_COLOR set).")
 @click.pass_context
@@ -181,6 +183,8 @@ def _scan(o: dict[str, Any]) -> int:
                           progress=progress)
     result = run_scan(options, config, knowledge).result
     progress.done()
+    if o["docs_url"]:
+        result = _with_docs_url(result, o["docs_url"])
     if not o["allow_empty"] and _nothing_scanned(result, given.stdin):
         raise UsageError(f"nothing to scan in {' '.join(paths)}: no Terraform file, manifest or plan"
                          + (" (standard input is empty)" if given.stdin is not None else "")
@@ -197,6 +201,20 @@ def _scan(o: dict[str, Any]) -> int:
     if not to_terminal:  # the report went to a file: the log still says what it holds
         click.echo(summary_line(result), err=True)
     return exit_code(result, fail_on, fail_rules)
+
+
+def _with_docs_url(result: ScanResult, base: str) -> ScanResult:
+    """Rule links of the policies (``docs/rules.md#snc001``) as URLs under ``base``, so that SARIF,
+    GitLab and HTML link each finding to its rule."""
+    from dataclasses import replace
+    from urllib.parse import urljoin, urlparse
+
+    if urlparse(base).scheme not in ("http", "https"):
+        raise UsageError(f"--docs-url {base}: expected an http(s) URL")
+    base = base if base.endswith("/") else base + "/"
+    rules = tuple(replace(r, help_uri=urljoin(base, r.help_uri)) if r.help_uri and "://" not in r.help_uri else r
+                  for r in result.rules)
+    return replace(result, rules=rules)
 
 
 class _Progress:

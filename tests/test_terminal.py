@@ -151,3 +151,11 @@ def test_an_empty_policy_folder_is_not_valid(repo: Path, capsys: pytest.CaptureF
     out, err = _out(capsys, ["policies", "validate", "empty"], 2)
     assert "valid" not in out
     assert err == "empty: no policy file (.yaml, .yml) in it\n"
+
+
+def test_rule_links_become_urls_under_the_docs_url(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out, _ = _out(capsys, ["scan", ".", "-f", "sarif", "--docs-url", "https://git.example/g/snclint/-/blob/abc"])
+    rules = {r["id"]: r for r in json.loads(out)["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["SNC001"]["helpUri"] == "https://git.example/g/snclint/-/blob/abc/docs/rules.md#snc001"
+    _, err = _out(capsys, ["scan", ".", "--docs-url", "javascript:x"], 2)
+    assert err == "snclint: error: --docs-url javascript:x: expected an http(s) URL\n"

@@ -145,8 +145,14 @@ def reference_parts(reference: str) -> tuple[str, str | None]:
     if not found:
         return reference.strip(), None
     match = found[-1]
-    url = match.group().rstrip(").,;]>")
-    title = (reference[: match.start()] + reference[match.start() + len(url):]).strip(" \t-–—:([<>])")
+    url = match.group()
+    # trailing punctuation is the sentence's, not the URL's, except a ")" the URL opened itself
+    while url and (url[-1] in ".,;]>" or (url[-1] == ")" and url.count(")") > url.count("("))):
+        url = url[:-1]
+    before, after = reference[: match.start()].rstrip(), reference[match.start() + len(url):].strip()
+    if (before.endswith("(") and after.startswith(")")) or (before.endswith("<") and after.startswith(">")):
+        before, after = before[:-1], after[1:]  # "Title (URL)", "Title <URL>": the brackets go with the URL
+    title = (before.rstrip(" \t-–—:") + " " + after).strip(" \t-–—:.,;")
     return title or url, url
 
 

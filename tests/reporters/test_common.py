@@ -73,6 +73,11 @@ def test_reference_parts() -> None:
     assert reference_parts("SREN (https://a.example/x)") == ("SREN", "https://a.example/x")
     assert reference_parts("Loi n° 2024-449 — https://a.example/x") == ("Loi n° 2024-449", "https://a.example/x")
     assert reference_parts("javascript:alert(1)") == ("javascript:alert(1)", None)
+    assert reference_parts("Circular 6404/SG (as reported) — https://a.example/x") == (
+        "Circular 6404/SG (as reported)", "https://a.example/x")
+    assert reference_parts("Wiki — https://en.example.org/wiki/Cloud_(computing)") == (
+        "Wiki", "https://en.example.org/wiki/Cloud_(computing)")
+    assert reference_parts("See <https://a.example/x>.") == ("See", "https://a.example/x")
 
 
 def test_visible() -> None:
