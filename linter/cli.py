@@ -292,19 +292,22 @@ def exit_code(result: ScanResult, fail_on: str, fail_rules: Sequence[str] = ()) 
 @click.argument("paths", nargs=-1)
 @click.option("-f", "--format", "fmt", type=click.Choice(["json", "dot", "graphml", "mermaid"]), default="json")
 @click.option("-o", "--output")
+@click.option("--only-sensitive", is_flag=True, help="Only the sensitive objects and what they are hosted on.")
 @_context_options
 @click.pass_context
-def graph(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str | None, **context: Any) -> None:
+def graph(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str | None, only_sensitive: bool,
+          **context: Any) -> None:
     """Print the dependency graph of a scan."""
-    ctx.exit(_graph(paths or (".",), fmt, output, context))
+    ctx.exit(_graph(paths or (".",), fmt, output, only_sensitive, context))
 
 
 @_guard
-def _graph(paths: tuple[str, ...], fmt: str, output: str | None, context: dict[str, Any]) -> int:
+def _graph(paths: tuple[str, ...], fmt: str, output: str | None, only_sensitive: bool,
+           context: dict[str, Any]) -> int:
     from linter.graph.export import EXPORTERS
 
     scanned = _run(_context(paths, **context))
-    _write(EXPORTERS[fmt](scanned.context), output)
+    _write(EXPORTERS[fmt](scanned.context, only_sensitive), output)
     return EXIT_OK
 
 
