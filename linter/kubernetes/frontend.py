@@ -13,11 +13,12 @@ from linter.config import KubernetesConfig
 from linter.knowledge import Knowledge
 from linter.kubernetes.data import KubernetesData, ambiguous_kinds, kubernetes_data
 from linter.kubernetes.kustomize import render_kustomizations
+from linter.kubernetes.kustomize_data import kustomize_data
 from linter.kubernetes.nodes import Graphlet, Placed, cluster_nodes
 from linter.kubernetes.objects import K8sObject, to_object
 from linter.kubernetes.placement import Placement, Placer, nearest
 from linter.kubernetes.storage import NAMESPACE
-from linter.loaders.kubernetes import ManifestFile, load_manifests
+from linter.loaders.kubernetes import Manifest, ManifestFile, load_manifests
 from linter.model import Fragment, Location, Problem
 
 
@@ -33,7 +34,8 @@ def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge,
     ambiguous = ambiguous_kinds(knowledge.types)
     here = (cwd or Path.cwd()).resolve()
     outcome = render_kustomizations([p for p, _ in files], data.kustomization_files, cwd=here,
-                                    boundary=(boundary or here).resolve(), enabled=kustomize)
+                                    boundary=(boundary or here).resolve(), facts=kustomize_data(knowledge),
+                                    cluster_scoped=data.cluster_scoped, enabled=kustomize)
     problems: list[Problem] = list(outcome.problems)
     notes: list[str] = list(outcome.notes)
     read: list[str] = [r.kustomization for r in outcome.rendered]
@@ -50,8 +52,7 @@ def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge,
             read.append(path)
         objects += found
     for rendered in outcome.rendered:
-        loaded = load_manifests(rendered.kustomization, rendered.output)
-        problems += loaded.problems
+        loaded = ManifestFile(rendered.kustomization, tuple(Manifest(o, 1) for o in rendered.objects))
         objects += _objects(loaded, data, rendered.kustomization, rendered=True, ambiguous=ambiguous)
     placed = [Placed(o, p) for o, p in zip(objects, place(objects, Placer(config), data), strict=True)]
     graphlet = Graphlet(placed, knowledge, data)

@@ -165,7 +165,11 @@ def _by_status(ctx: Context, status: str, kinds: frozenset[NodeKind] | None) -> 
 def classification_unevaluated(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
     matches = _by_status(ctx, "unknown", None)
     # a wholly unknown tags map only matters where data lives
-    return [m for m in matches if not _wholesale(ctx, m) or ctx.node(m.node_key or "").kind == NodeKind.DATASTORE]
+    out = [m for m in matches if not _wholesale(ctx, m) or ctx.node(m.node_key or "").kind == NodeKind.DATASTORE]
+    # objects whose labels and namespace cannot be known (a kustomization snclint does not render)
+    return out + [Match(node_key=None, address=p.address or p.location.file, location=p.location,
+                        message=p.message, identity=f"{p.location.line}:{p.message}")
+                  for p in ctx.problems if p.rule_id == "SNC004"]
 
 
 def _wholesale(ctx: Context, match: Match) -> bool:
