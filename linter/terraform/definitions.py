@@ -7,7 +7,7 @@ instance, elsewhere.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable
 
 from linter.loaders.ir import Attribute, Block, ConfigFile, Expr, Literal, ObjectExpr, Template
 from linter.model import Location
@@ -45,6 +45,7 @@ class ModuleDef:
     providers: list[Decl] = field(default_factory=list)
     required_providers: dict[str, str] = field(default_factory=dict)  # local name → source
     duplicates: list[tuple[Location, str]] = field(default_factory=list)
+    variable_types: dict[str, Any] = field(default_factory=dict)  # parsed on first use (variables)
 
     def provider_source(self, name: str) -> str | None:
         return self.required_providers.get(name)

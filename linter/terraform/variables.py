@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from linter.loaders.ir import ConfigFile, Literal
 from linter.model import Unknown
-from linter.terraform.definitions import Decl
+from linter.terraform.definitions import Decl, ModuleDef
 from linter.terraform.expand import value_of
 from linter.terraform.lazy import Cell
+from linter.terraform.type_constraints import ANY, TypeSpec, convert, parse_type
+from linter.terraform.values import materialize
 
 if TYPE_CHECKING:
     from linter.terraform.modules import ModuleInstance
@@ -77,8 +79,20 @@ def _variable(inst: ModuleInstance, name: str, decl: Decl) -> Any:
             if default is None:
                 return Unknown(f"var.{name} has no value")
             value = value_of(default.expr, EMPTY)
-        return value
+        spec = declared_type(inst.definition, name, decl)
+        return value if spec is ANY else convert(materialize(value), spec)
     return compute
+
+
+def declared_type(definition: ModuleDef, name: str, decl: Decl) -> TypeSpec:
+    """The variable's ``type``, parsed once per module definition (a module called many times)."""
+    types = definition.variable_types
+    if name not in types:
+        attribute = decl.block.body.attribute("type")
+        types[name] = parse_type(attribute.expr if attribute is not None else None,
+                                 lambda expr: value_of(expr, EMPTY))
+    spec: TypeSpec = types[name]
+    return spec
 
 
 _NOTHING = object()
