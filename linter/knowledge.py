@@ -6,6 +6,7 @@ Everything that says *which* resource types are data stores, *which* attributes 
 """
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -21,6 +22,12 @@ class TypeInfo:
     region_paths: tuple[str, ...] = ()  # resource-level region/location/zone attributes
     provider: str | None = None  # provider id when the type alone tells it (``outscale_*``)
     tag_format: str = "map"  # map | key-value-blocks (Outscale ``tags {}``) | key=value-list (Scaleway)
+    # False when the provider accepts no tags on this type: provider default_tags do not reach it
+    taggable: bool = True
+    # a data store's sub-setting (bucket policy, versioning…): the attribute naming its data store
+    setting_of: str | None = None
+    # a module: the Terraform provider type (local name, ``aws``, ``google``) its resources use
+    uses_provider: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,6 +116,16 @@ class Knowledge:
     rules: tuple[RuleInfo, ...]
     vocabulary: Vocabulary
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # module source patterns (``*`` globs) → what is known of them, most specific first
+    module_patterns: tuple[tuple[str, TypeInfo], ...] = ()
+
+    def module_info(self, key: str) -> TypeInfo | None:
+        """What is known of a module by its source key (``linter.terraform.sources.module_key``):
+        an exact entry first, then the most specific pattern that matches."""
+        info = self.types.get(key)
+        if info is not None:
+            return info
+        return next((i for pattern, i in self.module_patterns if fnmatch.fnmatchcase(key, pattern)), None)
 
     def kind_of(self, type_: str) -> NodeKind:
         info = self.types.get(type_)

@@ -36,6 +36,11 @@ class NodeKind(str, enum.Enum):
     OTHER = "other"
 
 
+# what holds or processes data: the kinds an inherited classification (provider default tags,
+# a Namespace's labels) applies to (SPEC §4)
+HOLDS_DATA = frozenset({NodeKind.DATASTORE, NodeKind.COMPUTE, NodeKind.CLUSTER})
+
+
 class Relation(str, enum.Enum):
     """Edge relations of the graph. The data-flow ones carry sensitivity from source to target."""
 
@@ -169,10 +174,13 @@ class HostingClue:
 
     Exactly one way is used: a Terraform provider configuration (with the resource's own
     attributes, which may carry ``region``/``location``), a hosting declared in the config file,
-    or the cluster a Kubernetes object runs on (a node key).
+    or the cluster a Kubernetes object runs on (a node key). ``alternatives`` are the other
+    configurations the node may use (a module whose provider type is not known inherits every
+    default configuration of its caller): the hosting is known only when they all resolve alike.
     """
 
     provider: ProviderConfig | None = None
+    alternatives: tuple[ProviderConfig, ...] = ()
     declared: Mapping[str, str] | None = None  # {"provider": …, "offer": …, "region": …}
     cluster: str | None = None
     signals: Mapping[str, str] = field(default_factory=dict)  # e.g. {"csi_driver": "ebs.csi.aws.com"}

@@ -29,8 +29,34 @@ def types_of(data: Mapping[str, Any]) -> dict[str, TypeInfo]:
                 region_paths=tuple(spec.get("region_paths", group.get("region_paths", ()))),
                 provider=spec.get("provider", group.get("provider")),
                 tag_format=spec.get("tag_format", group.get("tag_format", "map")),
+                taggable=spec.get("taggable", group.get("taggable", True)),
+                setting_of=spec.get("setting_of", group.get("setting_of")),
             )
     return out
+
+
+def modules_of(data: Mapping[str, Any]) -> tuple[dict[str, TypeInfo], list[tuple[str, TypeInfo]], list[FlowRule]]:
+    """Module knowledge: exact source keys, ``*`` patterns, and the flows their arguments carry."""
+    exact: dict[str, TypeInfo] = {}
+    patterns: list[tuple[str, TypeInfo]] = []
+    flows: list[FlowRule] = []
+    for group in data.get("groups", ()):
+        for key, spec in group["modules"].items():
+            spec = {"kind": spec} if isinstance(spec, str) else spec
+            info = TypeInfo(
+                kind=NodeKind(spec["kind"]),
+                tag_paths=tuple(spec.get("classification", group.get("classification", ()))),
+                region_paths=tuple(spec.get("region", group.get("region", ()))),
+                uses_provider=spec.get("provider", group.get("provider")),
+            )
+            if "*" in key:
+                patterns.append((key, info))
+                continue
+            exact[key] = info
+            flows.extend(FlowRule(type=key, attribute=f["argument"], relation=f["relation"],
+                                  direction=f.get("direction", "from-target"), note=f.get("note", ""))
+                         for f in spec.get("flows", ()))
+    return exact, patterns, flows
 
 
 def flows_of(data: Mapping[str, Any]) -> list[FlowRule]:
@@ -142,6 +168,19 @@ def resource_types_problems(data: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def modules_problems(data: Mapping[str, Any]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for g, group in enumerate(data.get("groups", ())):
+        for key, spec in group["modules"].items():
+            if key in seen:
+                out.append(f"groups[{g}].modules.{key}: already given in groups[{seen[key]}]")
+            seen[key] = g
+            if "*" in key and isinstance(spec, Mapping) and spec.get("flows"):
+                out.append(f"groups[{g}].modules.{key}: flows need an exact source, not a pattern")
+    return out
+
+
 def recognition_problems(data: Mapping[str, Any]) -> list[str]:
     """Region patterns must have a named group ``region``; a matcher may have one."""
     out = []
@@ -237,5 +276,6 @@ PROBLEMS = {
     "classification": classification_problems,
     "flows": flows_problems,
     "resource-types": resource_types_problems,
+    "modules": modules_problems,
     "recognition": recognition_problems,
 }

@@ -24,7 +24,7 @@ from linter import policy_build as build
 from linter.errors import PolicyError
 from linter.knowledge import Knowledge
 
-SHIPPED = ("catalog", "resource-types", "recognition", "classification", "rules", "flows")
+SHIPPED = ("catalog", "resource-types", "modules", "recognition", "classification", "rules", "flows")
 _YAML_SUFFIXES = (".yaml", ".yml")
 _MAX_BYTES = 5_000_000
 _MAX_MESSAGE = 240
@@ -197,8 +197,15 @@ def _assemble(documents: list[Document]) -> Knowledge:
     types: dict[str, Any] = {}
     flows: dict[tuple[str, str], Any] = {}
     rules: dict[str, Any] = {}
-    for data in by_kind.get("resource-types", ()):
-        types.update(build.types_of(data))
+    patterns: dict[str, Any] = {}
+    for kind, _name, data in documents:  # in order: a user file's entry replaces a shipped one
+        if kind == "resource-types":
+            types.update(build.types_of(data))
+        elif kind == "modules":
+            exact, found, module_flows = build.modules_of(data)
+            types.update(exact)
+            patterns.update(found)
+            flows.update({(f.type, f.attribute): f for f in module_flows})
     for data in by_kind.get("flows", ()):
         flows.update({(f.type, f.attribute): f for f in build.flows_of(data)})
     for data in by_kind.get("rules", ()):
@@ -216,6 +223,8 @@ def _assemble(documents: list[Document]) -> Knowledge:
         rules=tuple(sorted(rules.values(), key=lambda r: r.id)),
         vocabulary=build.vocabulary_of(by_kind["classification"][-1]),
         extra=MappingProxyType(extra),
+        # the most specific pattern first: the longest once its wildcards are left out
+        module_patterns=tuple(sorted(patterns.items(), key=lambda p: -len(p[0].replace("*", "")))),
     )
 
 

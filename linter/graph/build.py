@@ -7,16 +7,17 @@ to it.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Iterable, Mapping, TypeAlias
 
 import networkx as nx
 
 from linter.graph.flows import UnresolvedFlow, add_reference_edges, index_flows
-from linter.graph.hosting import resolve_destination, resolve_hosting
+from linter.graph.hosting import UNDETERMINED, resolve_destination, resolve_hosting
 from linter.graph.storage_signals import apply_storage_signals
 from linter.knowledge import Knowledge
-from linter.model import Edge, Fragment, Hosting, Location, Node, NodeKind, Problem, Relation
+from linter.model import Edge, Fragment, Hosting, HostingClue, Location, Node, NodeKind, Problem, Relation
 
 Graph: TypeAlias = nx.MultiDiGraph
 
@@ -82,8 +83,10 @@ def _attach_hosting(graph: Graph, knowledge: Knowledge, problems: list[Problem],
                 _add_edge(graph, Edge(source=key, target=target, relation=Relation.HOSTED_ON,
                                       location=node.location))
             continue
-        hosting = resolve_hosting(clue, node.type, node.attributes, knowledge, today=today)
+        hosting, undetermined = _resolve(clue, node, knowledge, today)
         if hosting is None:
+            if undetermined:
+                data["hosting_why"] = undetermined
             continue
         data["hosting"] = hosting
         _add_hosting_node(graph, hosting)
@@ -110,6 +113,43 @@ def _attach_egress(graph: Graph, knowledge: Knowledge, today: date | None) -> li
                                                  location=node.location,
                                                  why=f"{egress.destination.words()} at {where}: {place.why}"))
     return unresolved
+
+
+def _resolve(clue: HostingClue, node: Node, knowledge: Knowledge,
+             today: date | None) -> tuple[Hosting | None, str]:
+    """The hosting of a clue, or None and why it cannot be determined (for SNC006): a provider
+    whose qualification depends on a region that is unknown, or a module whose candidate provider
+    configurations do not resolve to the same hosting."""
+    if clue.provider is None and clue.declared is None and clue.cluster is None and not clue.signals:
+        return None, clue.why
+    hosting = resolve_hosting(clue, node.type, node.attributes, knowledge, today=today)
+    if hosting is not None and hosting.qualification == UNDETERMINED:
+        return None, hosting.evidence
+    if not clue.alternatives:
+        return hosting, ""
+    found = [hosting, *(resolve_hosting(replace(clue, provider=alt, alternatives=()), node.type, node.attributes,
+                                        knowledge, today=today) for alt in clue.alternatives)]
+    configs = [c for c in (clue.provider, *clue.alternatives) if c is not None]
+    facts = {_facts(h) for h in found}
+    if len(facts) == 1 and hosting is not None:
+        names = ", ".join(c.address for c in configs)
+        return replace(hosting, evidence=f"{hosting.evidence}; the module's provider type is not known and "
+                                         f"every configuration it inherits ({names}) resolves alike"), ""
+    described = "; ".join(f"{c.address}: {_words(h)}" for c, h in zip(configs, found, strict=True))
+    return None, (f"the module's provider type is not known and the configurations it inherits disagree "
+                  f"({described}): declare its provider (policies kind: modules) or pass providers = {{}}")
+
+
+def _facts(hosting: Hosting | None) -> tuple[str | None, ...]:
+    if hosting is None:
+        return (None,)
+    return (hosting.provider, hosting.offer, hosting.region, hosting.qualification)
+
+
+def _words(hosting: Hosting | None) -> str:
+    if hosting is None or hosting.qualification == UNDETERMINED:
+        return "hosting not determined"
+    return " ".join(p for p in (hosting.provider, hosting.offer, hosting.region, hosting.qualification) if p)
 
 
 def _add_hosting_node(graph: Graph, hosting: Hosting) -> None:

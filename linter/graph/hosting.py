@@ -27,6 +27,9 @@ from linter.model import Destination, Hosting, HostingClue, ProviderConfig, Unkn
 from linter.policy_build import iso_date
 
 _NOT = ("not_qualified", "ineligible")
+# a Hosting's qualification when the provider is known but its qualification depends on a region
+# that cannot be evaluated: the graph reports it as undetermined hosting (SNC006), not SNC001
+UNDETERMINED = "undetermined"
 Assessment = tuple[str, str | None, str]  # qualification, reason, words
 
 
@@ -108,7 +111,7 @@ def _offer_status(offer: Offer, region: str | Unknown | None, today: date, check
                 reason = "region-not-qualified"
         elif any(r.status != offer.status for r in offer.regions):
             known = "unknown" if isinstance(region, Unknown) else "not given"
-            return "unknown", "qualification-unknown", f"{offer.id}: its status depends on the region, which is {known}"
+            return UNDETERMINED, None, f"{offer.id}: its status depends on the region, which is {known}"
     until = iso_date(offer.valid_until)
     if status == "qualified" and until is not None and until < today:
         return ("not-qualified", "qualification-expired",

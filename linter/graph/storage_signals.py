@@ -12,7 +12,7 @@ from datetime import date
 import networkx as nx
 
 from linter.graph.chains import hosting_chain
-from linter.graph.hosting import assess, csi_driver_provider
+from linter.graph.hosting import UNDETERMINED, assess, csi_driver_provider
 from linter.knowledge import Knowledge
 from linter.model import Hosting, Node
 
@@ -28,6 +28,8 @@ def apply_storage_signals(graph: nx.MultiDiGraph, knowledge: Knowledge, today: d
         if provider is None or cluster_hosting is None or provider == cluster_hosting.provider:
             continue
         qualification, reason, words = assess(provider, None, None, knowledge, today)
+        if qualification == UNDETERMINED:  # no region on a storage class: fail closed here
+            qualification, reason = "unknown", "qualification-unknown"
         if qualification == "qualified" or not cluster_hosting.qualified:
             continue  # the cluster's own outcome is already the stricter one
         data["hosting"] = Hosting(

@@ -11,6 +11,7 @@ from linter.graph.sensitivity import Step, inherited
 from linter.model import DATA_FLOWS, OPAQUE_MODULE, Evidence, Hosting, NodeKind
 from linter.rules.context import Context, Match
 from linter.rules.suppressions import problem_of, same_file
+from linter.terraform.sources import module_key
 
 Check = Callable[[Context, Mapping[str, Any]], list[Match]]
 
@@ -206,16 +207,19 @@ def type_unknown(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
     for node in ctx.resources():
         cls = ctx.classifications.get(node.key)
         if (node.kind != NodeKind.OTHER or node.type in known or node.origin == "config" or cls is None
-                or cls.status != "classified" or cls.level not in levels or cls.tag is None or inherited(cls.tag)):
+                or cls.status != "classified" or cls.level not in levels or cls.tag is None or inherited(cls.tag)
+                or ctx.knowledge.module_info(node.type) is not None):
             continue
-        source = node.attributes.get("source") if node.type == OPAQUE_MODULE else None
-        what = f"module source {source}" if isinstance(source, str) else f"type {node.type}"
+        source = node.attributes.get("source")
+        module = isinstance(source, str) and node.type in (OPAQUE_MODULE, module_key(source))
+        what = f"module source {source}" if module else f"type {node.type}"
         out.append(Match(node_key=node.key, address=node.address, location=node.location, cluster=node.cluster,
                          sensitivity=cls.level, evidence=tuple(ctx.classification_evidence(node.key)),
                          message=f"{node.address} is classified {cls.level} but its {what} is not in snclint's "
                                  f"knowledge: its hosting is checked, not its replicas, back-ups or exports. If it "
                                  f"holds data, declare the {what.split()[0]} in a policy file of kind "
-                                 f"resource-types (copy attributes in one of kind flows), given with --policies"))
+                                 f"{'modules' if module else 'resource-types'} (copy attributes in "
+                                 f"{'its flows' if module else 'one of kind flows'}), given with --policies"))
     return out
 
 

@@ -10,17 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from linter.knowledge import Knowledge
 from linter.loaders.ir import Body, Expr
-from linter.model import OPAQUE_MODULE, HostingClue, Location, NodeKind, ProviderConfig, Suppression, Tag
+from linter.model import HOLDS_DATA, HostingClue, Location, NodeKind, ProviderConfig, Suppression, Tag
 from linter.rules.suppressions import parse_suppression
 from linter.terraform.definitions import Decl
 from linter.terraform.expand import address_key, evaluate_body
 from linter.terraform.modules import CallResult, ModuleInstance
-from linter.terraform.provider_facts import cluster_targets, default_tag_paths, resource_region_paths
+from linter.terraform.provider_facts import (
+    cluster_targets,
+    default_tag_paths,
+    hosts_data,
+    known_name,
+    resource_region_paths,
+)
 from linter.terraform.providers import providers_map
 from linter.terraform.references import Target, targets_of
 from linter.terraform.resources import ResourceEval
-from linter.terraform.sources import module_type, registry_address
+from linter.terraform.sources import module_key, module_type, named_provider
 from linter.terraform.tags import tags_at, tags_of, values_at
 
 MODULE_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
@@ -44,15 +51,17 @@ class Draft:
     suppressions: tuple[Suppression, ...]
     notes: tuple[str, ...] = ()
     region: tuple[Any, ...] = field(default=())
+    alternatives: tuple[ProviderConfig, ...] = ()  # other configurations it may use (opaque modules)
+    undetermined: str = ""  # why no provider configuration can be told, when there is none
 
     def signature(self) -> tuple[Any, ...]:
         """What instances must agree on to be one node."""
-        return (self.tags, self.provider, self.clusters, self.region)
+        return (self.tags, self.provider, self.alternatives, self.clusters, self.region)
 
     def clue(self, cluster: str | None) -> HostingClue | None:
         if self.provider is None:
-            return None
-        return HostingClue(provider=self.provider, cluster=cluster,
+            return HostingClue(why=self.undetermined) if self.undetermined else None
+        return HostingClue(provider=self.provider, alternatives=self.alternatives, cluster=cluster,
                            why=f"provider configuration {self.provider.address}")
 
 
@@ -73,7 +82,7 @@ def resource_drafts(inst: ModuleInstance, resource: ResourceEval) -> Iterator[Dr
     decl = resource.decl
     body, file, line = decl.block.body, decl.file, decl.block.line
     config = inst.providers.for_resource(decl, resource.type)
-    provider_tags = _provider_tags(inst, config)
+    provider_tags = _provider_tags(inst, config) if inherits(knowledge, resource.type) else ()
     clusters = tuple(cluster_targets(config, inst.ctx))
     references = tuple(_references(inst, body, file))
     suppressions = suppressions_of(decl)
@@ -93,43 +102,73 @@ def resource_drafts(inst: ModuleInstance, resource: ResourceEval) -> Iterator[Dr
         )
 
 
+def inherits(knowledge: Knowledge, type_: str) -> bool:
+    """Whether a provider's default tags classify this type: only what holds or processes data
+    (data stores, compute, clusters), only when the provider accepts tags on it, never a data
+    store's sub-setting (evidence of its data store) — IAM, DNS or certificates never."""
+    info = knowledge.types.get(type_)
+    return info is not None and info.kind in HOLDS_DATA and info.taggable and info.setting_of is None
+
+
 def opaque_drafts(inst: ModuleInstance, call: CallResult) -> Iterator[Draft]:
-    """A module whose source was not read: one node per call instance, tagged by its arguments."""
+    """A module whose source was not read: one node per call instance, typed by its source key
+    (``policies/modules.yaml``), tagged by its classification arguments and by the default tags
+    of the provider configurations it inherits."""
     knowledge = inst.ctx.knowledge
     decl = call.decl
     body, file, line = decl.block.body, decl.file, decl.block.line
-    type_ = module_type(call.source)
-    config, why = _opaque_provider(inst, call)
-    provider_tags = _provider_tags(inst, config) if config is not None else ()
+    type_ = module_key(call.source)
+    info = knowledge.module_info(type_) or knowledge.types.get(module_type(call.source))
+    configs, why = opaque_providers(inst, call, info.uses_provider if info else None)
+    provider_tags = tuple(dict.fromkeys(t for c in configs for t in _provider_tags(inst, c)))
     references = tuple(_references(inst, body, file))
     base = f"{inst.base}.module.{call.name}" if inst.base else f"module.{call.name}"
     address = f"{inst.address}.module.{call.name}" if inst.address else f"module.{call.name}"
     notes = tuple(n for n in (call.opaque, why, call.expansion.reason) if n)
+    tag_paths = info.tag_paths if info and info.tag_paths else knowledge.default_tag_paths
+    region_paths = info.region_paths if info else ()
     for key, scope in call.scopes:
         attributes = evaluate_body(body, scope, MODULE_META)
-        tags = tags_at(attributes, knowledge.tag_paths(type_), body, file, line)
+        tags = tags_at(attributes, tag_paths, body, file, line)
         yield Draft(
-            base=base, address=address + address_key(key), module=inst.address, key=key, type=OPAQUE_MODULE,
-            kind=knowledge.kind_of(type_), location=Location(file, line), tags=(*tags, *provider_tags),
-            attributes={**attributes, "source": call.source}, provider=config, clusters=(),
+            base=base, address=address + address_key(key), module=inst.address, key=key, type=type_,
+            kind=info.kind if info else NodeKind.OTHER, location=Location(file, line),
+            tags=(*tags, *provider_tags), attributes={**attributes, "source": call.source},
+            provider=configs[0] if configs else None, alternatives=configs[1:], clusters=(),
             references=references, suppressions=suppressions_of(decl), notes=notes,
+            region=tuple(tuple(values_at(attributes, p.split("."))) for p in region_paths),
+            undetermined="" if configs else why,
         )
 
 
-def _opaque_provider(inst: ModuleInstance, call: CallResult) -> tuple[ProviderConfig | None, str]:
-    """The configuration an opaque module's resources would use: the provider its registry
-    address names, else the only one passed to it, else the only one its caller sees."""
+def opaque_providers(inst: ModuleInstance, call: CallResult,
+                     declared: str | None) -> tuple[tuple[ProviderConfig, ...], str]:
+    """The configurations an opaque module's resources may use, as Terraform decides: without a
+    ``providers`` map a module inherits its caller's default configuration of every provider type.
+    When its provider type is known (module knowledge, a registry address, the
+    ``terraform-<provider>-<name>`` naming convention), that one; else every inherited or passed
+    configuration that could host data (the graph checks that they agree); why, when none."""
+    knowledge = inst.ctx.knowledge
     passed = providers_map(call.decl)
-    registry = registry_address(call.source)
-    if registry is not None:
-        name = registry.rsplit("/", 1)[-1]
-        return inst.providers.config(passed.get(name, name)), ""
+    named = named_provider(call.source)
+    visible = inst.providers.visible_names()
+    name = declared or (named if named is not None and (named in visible or known_name(knowledge, named)) else None)
+    if name:
+        return (inst.providers.config(passed.get(name, name)),), ""
     if len(passed) == 1:
-        return inst.providers.config(next(iter(passed.values()))), ""
-    names = inst.providers.visible_names()
-    if len(names) == 1:
-        return inst.providers.config(next(iter(names))), ""
-    return None, "which provider this module uses cannot be told from its call"
+        return (inst.providers.config(next(iter(passed.values()))),), ""
+    found: dict[str, ProviderConfig] = {}
+    for ref in [*sorted(passed.values()), *sorted(n for n in visible if n not in passed)]:
+        config = inst.providers.config(ref)
+        if hosts_data(knowledge, config.source):
+            found.setdefault(config.address, config)
+    if not found:
+        return (), ("its provider type is not known and no provider configuration that could host data "
+                    "reaches it: declare the module (policies kind: modules)")
+    if len(found) == 1:
+        return tuple(found.values()), ""
+    return tuple(found.values()), (f"its provider type is not known: it inherits {', '.join(found)}, "
+                                   "which must agree on classification and hosting")
 
 
 def _provider_tags(inst: ModuleInstance, config: ProviderConfig) -> tuple[Tag, ...]:

@@ -23,7 +23,7 @@ from linter.terraform.drafts import walk
 from linter.terraform.grouping import Grouping
 from linter.terraform.modules import ModuleInstance, RootContext
 from linter.terraform.root_pool import RootResult, evaluate_roots
-from linter.terraform.sources import Reader, is_local_source, join
+from linter.terraform.sources import NOTE, Reader, is_local_source, join, module_key, module_type
 from linter.terraform.variables import assignments, tfvars_order
 
 TFVARS_NAMES = ("terraform.tfvars", "terraform.tfvars.json")
@@ -96,7 +96,29 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
         nodes.extend(root_nodes)
         problems.extend(p for p in root_problems if p not in problems)
         read.update(dict.fromkeys(root_files))
-    return Fragment(nodes=tuple(nodes), problems=tuple(problems), files=tuple(sorted(read)))
+    notes = [f"{p.location.file}:{p.location.line}: {p.message}" for p in problems if p.rule_id == NOTE]
+    return Fragment(nodes=tuple(nodes), problems=tuple(p for p in problems if p.rule_id != NOTE),
+                    files=tuple(sorted(read)), notes=(*notes, *unknown_sources(nodes, knowledge)))
+
+
+def unknown_sources(nodes: Sequence[Node], knowledge: Knowledge) -> list[str]:
+    """One note per remote module source that is neither on disk nor known (``policies`` kind
+    ``modules``), with its number of calls (call sites in each root): what it creates is a guess
+    until it is declared, so it must stay visible."""
+    calls: dict[str, set[tuple[str, str, int]]] = {}
+    for node in nodes:
+        source = node.attributes.get("source")
+        if node.origin != "terraform" or not isinstance(source, str) or is_local_source(source):
+            continue
+        if node.type != module_key(source) or knowledge.module_info(node.type) is not None \
+                or module_type(source) in knowledge.types:
+            continue
+        calls.setdefault(node.type, set()).add((node.scope, node.location.file, node.location.line))
+    return [f"module source {key}: {len(sites)} call{'s' if len(sites) > 1 else ''}, neither on disk nor known: "
+            f"each is one node of kind other, classified by its arguments and the provider configurations it "
+            f"inherits; declare what it creates in a policy pack (kind: modules, modules: {{{key}: "
+            f"{{kind: datastore, provider: aws}}}}, see docs/modules.md) or download it (terraform init)"
+            for key, sites in sorted(calls.items())]
 
 
 def _var_files(reader: Reader, paths: Sequence[str]) -> list[ConfigFile]:

@@ -20,7 +20,7 @@ from linter.terraform.expand import Expansion, Extended, Scope, address_key, exp
 from linter.terraform.lazy import Cell, LazyMap
 from linter.terraform.providers import ProviderTable
 from linter.terraform.resources import ResourceEval
-from linter.terraform.sources import Reader, is_local_source, join
+from linter.terraform.sources import NOTE, Reader, is_local_source, join
 from linter.terraform.variables import ModuleScope, local_cells, variable_cells
 
 if TYPE_CHECKING:
@@ -185,7 +185,8 @@ class ModuleInstance:
         if not reader.inside(folder):
             line = _source_line(decl)
             reader.problem(decl.file, line, f"module {decl.block.labels[0]}: source {source} leaves the "
-                                            "scanned repository: not read")
+                                            "scanned repository, so it was not read: scan the parent folder or "
+                                            "run inside the git work tree", rule_id=NOTE)
             return None, f"module source {source} was not read: it leaves the scanned repository"
         if any(a.definition.folder == folder for a in self.ancestors()):
             return None, f"module source {source} was not read: the module calls itself"

@@ -74,6 +74,27 @@ def implicit_source(knowledge: Knowledge, name: str) -> str:
     return normalise_provider_source(found) if isinstance(found, str) else f"hashicorp/{name}"
 
 
+def known_name(knowledge: Knowledge, name: str) -> bool:
+    """Whether a provider local name is one recognition knows (``aws``, ``google``…)."""
+    sources = _terraform(knowledge).get("implicit_sources")
+    return isinstance(sources, Mapping) and name in sources
+
+
+def hosts_data(knowledge: Knowledge, source: str | None) -> bool:
+    """Whether resources of this provider can hold data where it runs: a provider that hosting
+    recognition knows, not a cluster client (``kubernetes``, ``helm``: their objects run on a
+    cluster another provider hosts) and not a utility (``random``, ``null``, ``tls``…)."""
+    if not source:
+        return False
+    for entry in _terraform(knowledge).get("providers") or ():
+        if not isinstance(entry, Mapping):
+            continue
+        sources = {normalise_provider_source(s) for s in entry.get("sources") or () if isinstance(s, str)}
+        if source in sources:
+            return not entry.get("cluster_client")
+    return False
+
+
 def default_tag_paths(knowledge: Knowledge, source: str | None) -> tuple[str, ...]:
     """Paths of a provider configuration whose tags apply to all its resources."""
     return _provider_paths(knowledge, source, "default_tags")

@@ -22,6 +22,7 @@ from linter.model import Location, Problem
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MODULE_SUFFIXES = (".tf", ".tf.json")
 MANIFEST = ".terraform/modules/modules.json"
+NOTE = "note"  # the rule id of a Problem that is a note of the report, not a finding
 _REGISTRY_HOSTS = ("registry.terraform.io/", "registry.opentofu.org/")
 _REGISTRY = re.compile(r"^(?:[0-9a-z.-]+\.[a-z]+(?::[0-9]+)?/)?([0-9a-z_-]+/[0-9a-z_-]+/[0-9a-z]+)(?://.*)?$")
 
@@ -46,6 +47,41 @@ def module_type(source: str) -> str:
     """The name an opaque module is known by: its registry address, else its source without
     the version reference."""
     return registry_address(source) or source.split("?", 1)[0]
+
+
+_GETTER = re.compile(r"^(?:[a-z0-9]+::)?(?:[a-z][a-z0-9+.-]*://)?(?:[^@/:]+@)?", re.IGNORECASE)
+_SCP_HOST = re.compile(r"^([a-z0-9.-]+\.[a-z]+):(?!\d)", re.IGNORECASE)
+_NAMING = re.compile(r"^terraform-([a-z0-9]+)-")
+
+
+def module_key(source: str) -> str:
+    """The key a remote module is known by in module knowledge: ``terraform-aws-modules/rds/aws``
+    for a registry source (host and version left out), else its host and path in lower case
+    without getter, scheme, user, ``.git`` or ``?ref`` (``github.com/org/repo``); a
+    ``//subdirectory`` is kept (``…/sql-db/google//modules/postgresql``): it is another module."""
+    text = source.strip().split("?", 1)[0]
+    if is_local_source(text):
+        return text
+    registry = registry_address(text)
+    if registry is not None:
+        sub = text.split("//", 1)[1] if "//" in text else ""
+        return registry + (f"//{sub.strip('/').lower()}" if sub.strip("/") else "")
+    text = _SCP_HOST.sub(r"\1/", _GETTER.sub("", text, count=1), count=1)
+    repo, _, sub = text.partition("//")
+    repo = repo.rstrip("/").removesuffix(".git")
+    return (repo + (f"//{sub.strip('/')}" if sub.strip("/") else "")).lower()
+
+
+def named_provider(source: str) -> str | None:
+    """The provider type a remote module's address names: the last part of a registry address
+    (``NAMESPACE/NAME/PROVIDER``), else the ``terraform-<PROVIDER>-<NAME>`` naming convention of
+    its repository (``…/terraform-aws-postgresql.git``); None when it names none."""
+    registry = registry_address(source)
+    if registry is not None:
+        return registry.rsplit("/", 1)[-1]
+    repo = module_key(source).partition("//")[0]
+    match = _NAMING.match(repo.rsplit("/", 1)[-1])
+    return match.group(1) if match else None
 
 
 def normalise_provider_source(source: str) -> str:
@@ -92,8 +128,8 @@ class Reader:
         inside = [p for p in paths if self.inside(p)]
         self._preparsed.update(parse_all(inside, jobs=jobs, cache=self.cache, cwd=self.cwd))
 
-    def problem(self, path: str, line: int, message: str) -> None:
-        problem = Problem(location=Location(path, line), message=message)
+    def problem(self, path: str, line: int, message: str, rule_id: str = "SNC000") -> None:
+        problem = Problem(location=Location(path, line), message=message, rule_id=rule_id)
         if problem not in self.problems:
             self.problems.append(problem)
 

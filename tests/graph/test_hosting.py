@@ -10,7 +10,7 @@ import pytest
 
 import linter.graph.hosting as hosting_module
 import linter.graph.recognise as recognise_module
-from linter.graph.hosting import csi_driver_provider, qualify, resolve_hosting, signal_provider
+from linter.graph.hosting import UNDETERMINED, csi_driver_provider, qualify, resolve_hosting, signal_provider
 from linter.knowledge import Knowledge
 from linter.model import Hosting, HostingClue, Location, ProviderConfig, Unknown
 from linter.policy_files import load_knowledge
@@ -69,12 +69,14 @@ def test_outscale_us_east_2(knowledge: Knowledge) -> None:
                  f"outscale/iaas is not qualified in us-east-2 ({CHECKED})")
 
 
-def test_outscale_unknown_region_fails_closed(knowledge: Knowledge) -> None:
+def test_outscale_unknown_region_is_undetermined_hosting(knowledge: Knowledge) -> None:
+    """Outscale's status depends on the region: an unknown region leaves the hosting undetermined
+    (SNC006), which is not the catalogue not knowing (qualification-unknown)."""
     found = resolve_hosting(clue("outscale", {"api": {"region": Unknown("var.region has no value")}},
                                  "outscale/outscale"), "outscale_volume", {}, knowledge)
     assert found == Hosting(
-        provider="outscale", offer="outscale/iaas", region=None, qualification="unknown",
-        reason="qualification-unknown",
+        provider="outscale", offer="outscale/iaas", region=None, qualification=UNDETERMINED,
+        reason=None,
         evidence="provider outscale/outscale (provider.outscale at main.tf:1), region unknown "
                  "(var.region has no value) from provider.outscale api.region, offer outscale/iaas (the "
                  "provider's default); outscale/iaas: its status depends on the region, which is unknown")
@@ -82,7 +84,7 @@ def test_outscale_unknown_region_fails_closed(knowledge: Knowledge) -> None:
 
 def test_outscale_region_not_in_catalogue(knowledge: Knowledge) -> None:
     assert qualify("outscale", "outscale/iaas", "eu-north-9", knowledge) == ("unknown", "qualification-unknown")
-    assert qualify("outscale", "outscale/iaas", None, knowledge) == ("unknown", "qualification-unknown")
+    assert qualify("outscale", "outscale/iaas", None, knowledge) == (UNDETERMINED, None)
 
 
 def test_google_s3ns_universe(knowledge: Knowledge) -> None:
@@ -271,7 +273,7 @@ def test_signals_without_cluster(knowledge: Knowledge) -> None:
                             {}, knowledge)
     assert found is not None
     assert (found.provider, found.offer, found.qualification, found.reason) == \
-        ("outscale", "outscale/iaas", "unknown", "qualification-unknown")  # no region: it decides
+        ("outscale", "outscale/iaas", UNDETERMINED, None)  # no region, and it decides: SNC006
 
 
 @pytest.mark.parametrize("module", [hosting_module, recognise_module])

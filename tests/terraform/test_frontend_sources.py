@@ -75,7 +75,7 @@ def test_downloaded_and_remote_modules(tmp_path: Path) -> None:
     assert provider(inner) == "provider.aws"
     other = found[".::module.other"]
     assert (other.type, other.kind, other.address, other.location) == (
-        "module", NodeKind.DATASTORE, "module.other", Location("main.tf", 15))
+        "terraform-aws-modules/rds/aws", NodeKind.DATASTORE, "module.other", Location("main.tf", 15))
     assert tags(other) == {"data_sensitivity": "particuliere"} and provider(other) == "provider.aws.paris"
     assert other.notes[0].startswith("module source registry.terraform.io/terraform-aws-modules/rds/aws was not read")
     git = found[".::module.git"]
@@ -91,9 +91,9 @@ def test_source_leaving_the_boundary_is_reported_and_opaque(tmp_path: Path) -> N
     (tmp_path / "outside" / "main.tf").write_text('resource "aws_s3_bucket" "secret" {}\n')
     files = {"main.tf": PROVIDER + 'module "up" {\n  source = "../outside"\n  tags = { data_sensitivity = "dsp" }\n}\n'}
     fragment = run(repo, files)
-    assert fragment.problems == (Problem(location=Location("main.tf", 5),
-                                         message="module up: source ../outside leaves the scanned repository: "
-                                                 "not read"),)
+    assert fragment.problems == ()  # not a parse error: a note that says what to do
+    assert fragment.notes == ("main.tf:5: module up: source ../outside leaves the scanned repository, so it "
+                              "was not read: scan the parent folder or run inside the git work tree",)
     node = nodes(fragment)[".::module.up"]
     assert tags(node) == {"data_sensitivity": "dsp"}
     assert "it leaves the scanned repository" in node.notes[0]
@@ -114,9 +114,9 @@ def test_symlink_leaving_the_boundary_is_refused(tmp_path: Path) -> None:
     os.symlink(outside / "main.tf", repo / "mod" / "evil.tf")
     fragment = run(repo, files, given=["main.tf"])  # mod/ is read from disk, as a module source
     assert sorted(nodes(fragment)) == [".::module.file.aws_s3_bucket.ok", ".::module.linked"]
+    assert fragment.notes == ("main.tf:5: module linked: source ./linked leaves the scanned repository, so it was "
+                              "not read: scan the parent folder or run inside the git work tree",)
     assert fragment.problems == (
-        Problem(location=Location("main.tf", 5),
-                message="module linked: source ./linked leaves the scanned repository: not read"),
         Problem(location=Location("mod/evil.tf", 1),
                 message="leaves the scanned repository (a link or a path outside it): not read"),
     )
