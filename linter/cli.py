@@ -404,26 +404,35 @@ def validate(ctx: click.Context, directory: str) -> None:
 
 @cli.command()
 @click.argument("reports", nargs=-1, required=True)
-@click.option("-o", "--output")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="never")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
+@click.option("-o", "--output", help="Write the report to FILE instead of standard output.")
+@click.option("--report", "extra", multiple=True, metavar="FORMAT:FILE", help="Another report of the merge.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
+              show_default=True, help="Lowest severity that fails the run, as for scan.")
+@click.option("--policies", multiple=True, help="Policy directories of the scans (their rules' documentation).")
 @click.pass_context
-def merge(ctx: click.Context, reports: tuple[str, ...], output: str | None, fail_on: str) -> None:
-    """Merge the JSON reports of many repositories into one."""
-    ctx.exit(_merge(reports, output, fail_on))
+def merge(ctx: click.Context, reports: tuple[str, ...], fmt: str, output: str | None, extra: tuple[str, ...],
+          fail_on: str, policies: tuple[str, ...]) -> None:
+    """Merge the JSON reports of many repositories into one report, in any format."""
+    ctx.exit(_merge(reports, fmt, output, extra, fail_on, policies))
 
 
 @_guard
-def _merge(reports: tuple[str, ...], output: str | None, fail_on: str) -> int:
+def _merge(reports: tuple[str, ...], fmt: str, output: str | None, extra: tuple[str, ...], fail_on: str,
+           policies: tuple[str, ...]) -> int:
     from linter.merge import merge_reports
+    from linter.policy_files import load_knowledge
+    from linter.reporters import get_reporter
+    from linter.reporters.text import summary_line
 
-    merged = merge_reports(reports)
-    import json
-
-    _write(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", output)
-    if fail_on == "never":
-        return EXIT_OK
-    threshold = Severity.parse(fail_on)
-    return EXIT_FINDINGS if any(Severity.parse(f["severity"]) >= threshold for f in merged["findings"]) else EXIT_OK
+    others = [_parse_report(r) for r in extra]
+    result = merge_reports(reports, load_knowledge(policies).rules)
+    _write(get_reporter(fmt)(result), output)
+    for name, file in others:
+        _write(get_reporter(name)(result), file)
+    if output and output != "-":
+        click.echo(summary_line(result), err=True)
+    return exit_code(result, fail_on)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -314,6 +314,15 @@ class RuleInfo:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Part:
+    """One repository's report in a merged result (``snclint merge``): its own totals."""
+
+    name: str  # the folder its paths are prefixed with ("" for a report in the working directory)
+    report: str  # the report file
+    summary: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ScanResult:
     """The only thing reporters see."""
 
@@ -327,6 +336,7 @@ class ScanResult:
     # UTC, "YYYY-MM-DDTHH:MM:SS" (no zone, no fraction): the GitLab SAST and JUnit reports need them
     started_at: str | None = None
     finished_at: str | None = None
+    parts: tuple[Part, ...] = ()  # a merged result: the repositories it is made of
 
     @property
     def active(self) -> tuple[Finding, ...]:

@@ -12,7 +12,8 @@ SCHEMA_VERSION = 1
 def summary(result: ScanResult) -> dict[str, int]:
     active = result.active
     counts = {s.label: sum(1 for f in active if f.severity == s) for s in reversed(Severity)}
-    return {"files": len(result.files), "resources": result.resources, **counts,
+    files = sum(p.summary.get("files", 0) for p in result.parts) if result.parts else len(result.files)
+    return {"files": files, "resources": result.resources, **counts,
             "suppressed": len(result.findings) - len(active)}
 
 
@@ -55,6 +56,9 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
         "findings": [finding_dict(f) for f in result.active],
         "suppressed": [finding_dict(f) for f in result.findings if f.suppressed_by is not None],
     }
+    if result.parts:  # a merged report: each repository's own totals
+        data["repositories"] = [{"name": p.name or ".", "report": p.report, "summary": dict(p.summary)}
+                                for p in result.parts]
     if result.baseline is not None:
         data["baseline"] = dict(result.baseline)
     if result.notes:

@@ -49,6 +49,10 @@ def render(result: ScanResult, *, color: bool = False, quiet: bool = False) -> s
         out.append("")
     if not quiet:
         out.extend(f"note: {note}" for note in result.notes)
+    for part in result.parts:  # a merged report: one line per repository
+        s = part.summary
+        out.append(f"{part.name or '.'}: {plural(s['error'], 'error')}, {plural(s['warning'], 'warning')}, "
+                   f"{s['info']} info, {s['suppressed']} suppressed ({part.report})")
     out.append(summary_line(result))
     return "\n".join(out) + "\n"
 
