@@ -1,4 +1,4 @@
-"""The command line (SPEC §7): thin commands that build options, call the library, and map
+"""The command line (docs/architecture.md#exit-codes): thin commands that build options, call the library, and map
 ``LinterError`` to one line on stderr and exit code 2. Only this module prints or exits."""
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ import click
 from linter import __version__
 from linter.errors import LinterError, UsageError
 from linter.model import ScanResult, Severity
+from linter.reporters import REPORTERS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ["text", "json", "sarif", "gitlab", "gitlab-sast", "junit", "html"]
+FORMATS = list(REPORTERS)
 
 
 def _split_ids(values: Sequence[str]) -> tuple[str, ...]:
@@ -441,7 +442,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="snclint", standalone_mode=False)
     except click.exceptions.Exit as done:
         return int(done.exit_code or 0)
-    except click.ClickException as err:  # one line, as every other error (SPEC §7)
+    except click.ClickException as err:  # one line, as every other error (docs/architecture.md#exit-codes)
         click.echo(f"snclint: error: {_one_line(err)}", err=True)
         return EXIT_ERROR
     except click.exceptions.Abort:

@@ -40,7 +40,7 @@ class KubernetesConfig:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Exception_:
-    """A config exception (SPEC §10): a suppression of ``rule`` on ``address``."""
+    """A config exception (docs/architecture.md#config-exceptions): a suppression of ``rule`` on ``address``."""
 
     rule: str
     address: str

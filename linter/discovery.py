@@ -1,4 +1,4 @@
-"""Which files a scan reads, and the boundary it never reads past (SPEC §12).
+"""Which files a scan reads, and the boundary it never reads past (docs/architecture.md#boundary).
 
 Directories are walked without following links; a link whose target leaves the boundary is
 reported, not followed. When pre-commit passes file names, each file brings its whole module or
@@ -63,9 +63,9 @@ def find_boundary(path: Path) -> Path:
 
 
 def repository_root(paths: Sequence[Path]) -> Path:
-    """Where report paths start (SPEC §9): the git work tree holding the first scanned path, else
-    the folder the scanned paths share, so that ``cd infra && snclint scan .`` and ``snclint scan
-    infra`` name files alike."""
+    """Where report paths start (docs/architecture.md#report-paths): the git work tree holding the
+    first scanned path, else the folder the scanned paths share, so that ``cd infra && snclint
+    scan .`` and ``snclint scan infra`` name files alike."""
     if not paths:
         return Path.cwd().resolve()
     boundary = find_boundary(paths[0])

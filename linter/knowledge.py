@@ -99,7 +99,7 @@ class Catalog:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Vocabulary:
-    """Classification keys and levels (SPEC §5); the config may replace them."""
+    """Classification keys and levels (docs/architecture.md#classification); the config may replace them."""
 
     keys: tuple[str, ...]
     levels: Mapping[str, tuple[str, ...]]  # level → accepted values

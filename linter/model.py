@@ -1,8 +1,8 @@
 """The plain values passed from one stage to the next (loaders → frontends → graph → rules → reporters).
 
 Every stage takes and returns these frozen dataclasses; nothing downstream reaches back into a parser
-or a library object. Addresses follow SPEC §8; node keys add the scope (root module or cluster) so
-that two root modules defining the same address stay two nodes.
+or a library object. Addresses follow docs/architecture.md#addresses; node keys add the scope (root
+module or cluster) so that two root modules defining the same address stay two nodes.
 """
 from __future__ import annotations
 
@@ -204,7 +204,7 @@ class Node:
     """One object of the graph, as a frontend produced it."""
 
     key: str  # unique within a scan: f"{scope}::{address}"
-    address: str  # SPEC §8
+    address: str  # docs/architecture.md#addresses
     type: str  # "aws_db_instance", "StatefulSet", "cluster", "hosting"
     kind: NodeKind
     origin: str  # terraform | plan | kubernetes | config
@@ -252,7 +252,7 @@ class Hosting:
     offer: str | None
     region: str | None
     qualification: str  # qualified | in-qualification | not-qualified | unknown
-    reason: str | None  # SNC001 reasons (SPEC §6), None when qualified
+    reason: str | None  # SNC001 reasons (docs/architecture.md#qualification-reasons), None when qualified
     evidence: str = ""  # how it was decided, for a person
 
     @property
@@ -285,7 +285,7 @@ class Finding:
     message: str
     address: str
     location: Location
-    root: str | None = None  # SPEC §9: the root the node was evaluated in (two roots, two findings)
+    root: str | None = None  # the root the node was evaluated in (two roots, two findings)
     cluster: str | None = None
     sensitivity: str | None = None
     hosting: Hosting | None = None

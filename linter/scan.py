@@ -58,7 +58,7 @@ def vocabulary_for(knowledge: Knowledge, config: Config) -> Vocabulary:
 
 def anchored(options: ScanOptions, cwd: Path) -> tuple[ScanOptions, Path]:
     """The options with every path absolute or relative to the repository root, and that root:
-    report paths are then the same whatever the working directory (SPEC §9)."""
+    report paths are then the same whatever the working directory (docs/architecture.md#report-paths)."""
     given = [_absolute(cwd, p) for p in options.paths if p != "-"]
     root = repository_root(given)
     paths = tuple("-" if p == "-" else display(_absolute(cwd, p), root) for p in options.paths)

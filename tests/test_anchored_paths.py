@@ -1,5 +1,5 @@
-"""Report paths start at the repository root (SPEC §9): the git work tree, else the scanned root,
-whatever the working directory, in every format and in baselines."""
+"""Report paths start at the repository root (docs/architecture.md#report-paths): the git work tree,
+else the scanned root, whatever the working directory, in every format and in baselines."""
 from __future__ import annotations
 
 import json

@@ -115,6 +115,7 @@ def _log(work: Path, env: dict[str, str]) -> list[str]:
     return _run(["git", "log", "--format=%s"], work, env).stdout.split()
 
 
+@pytest.mark.slow
 def test_commits_are_checked_by_the_hook(project: tuple[Path, dict[str, str]]) -> None:
     work, env = project
     first = _commit(work, env, "providers", {"infra/providers.tf": PROVIDERS})

@@ -1,4 +1,4 @@
-"""Fragments → one ``networkx.MultiDiGraph`` per scan (SPEC §4).
+"""Fragments → one ``networkx.MultiDiGraph`` per scan (docs/architecture.md#graph).
 
 The single place where frontends' nodes, edges and references become a graph: references become
 data-flow edges when ``policies/flows.yaml`` says so (``graph.flows``), hosting clues become
@@ -95,7 +95,7 @@ def _attach_hosting(graph: Graph, knowledge: Knowledge, problems: list[Problem],
 
 
 def _attach_egress(graph: Graph, knowledge: Knowledge, today: date | None) -> list[UnresolvedFlow]:
-    """Data flows to storage named by address (SPEC §4): an edge to the hosting the destination
+    """Data flows to storage named by address (docs/architecture.md#graph): an edge to the hosting the destination
     is on; nothing when it is in the object's own cluster; unresolved when it cannot be told."""
     unresolved: list[UnresolvedFlow] = []
     for key, data in list(graph.nodes(data=True)):

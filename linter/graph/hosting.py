@@ -179,7 +179,7 @@ def _from_provider(config: ProviderConfig, type_: str, attributes: Mapping[str, 
     entry = entry_for(source, knowledge) if source else None
     if entry is None and source:
         # a provider we know by name but not in the recognition data or the catalogue: the
-        # hosting is determined, its qualification is not (SPEC §6: fail closed)
+        # hosting is determined, its qualification is not (fail closed: docs/architecture.md#qualification-reasons)
         return Hosting(provider=source, offer=None, region=None, qualification="unknown",
                        reason="qualification-unknown",
                        evidence=f"provider {source} ({config.address}) is not in the provider catalogue")

@@ -1,4 +1,5 @@
-"""Classification of each node (SPEC §5) and its propagation along the graph (SPEC §4).
+"""Classification of each node and its propagation along the graph (docs/architecture.md#classification,
+docs/architecture.md#graph).
 
 A node's own tags decide first (a resource's tags over the provider's ``default_tags``, an
 object's labels over its Namespace's); an unevaluable value is *unknown* and a value outside the

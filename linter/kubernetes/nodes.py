@@ -1,4 +1,4 @@
-"""Placed Kubernetes objects → graph nodes and edges (SPEC §4).
+"""Placed Kubernetes objects → graph nodes and edges (docs/architecture.md#graph).
 
 Node keys are ``cluster:<name>::<address>`` (``cluster:?::<address>`` for an object on no known
 cluster), so that two clusters running ``Deployment/app/api`` stay two nodes. Links between

@@ -1,4 +1,6 @@
-"""One Kubernetes object as the frontend sees it: identity, address (SPEC §8), labels, suppressions.
+"""One Kubernetes object as the frontend sees it: identity, address, labels, suppressions.
+
+Addresses: docs/architecture.md#addresses.
 
 Labels and annotations are all kept as tags with their full key (``example.gouv.fr/sensibilite``):
 the classifier compares the part after the prefix, and the report can show the key as written.

@@ -4,7 +4,7 @@
 in one pass each: every ``"address"`` key after the ``planned_values`` key (its string value decoded
 by ``json.JSONDecoder.raw_decode``, so spacing and escapes do not matter; the first occurrence of
 an address wins), and the keys of the ``provider_config`` object (walked key by key with the same
-decoder). Newlines are counted incrementally. What cannot be found is on line 1 (SPEC §8):
+decoder). Newlines are counted incrementally. What cannot be found is on line 1 (docs/architecture.md#addresses):
 ``terraform show -json`` writes one line; a plan pretty-printed by ``jq`` gets real lines.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Terraform plan JSON files → one Fragment (SPEC §3: ``planned_values``, ``resource_changes``,
+"""Terraform plan JSON files → one Fragment (docs/architecture.md#inputs: ``planned_values``, ``resource_changes``,
 ``configuration.provider_config``).
 
 Each plan is a root module: its node keys are ``f"{scope}::{address}"`` with the plan file's

@@ -1,4 +1,4 @@
-"""The JSON report of SPEC §9 (schema_version 1): what ``merge`` reads and tools consume."""
+"""The JSON report, schema_version 1 (docs/architecture.md#report-paths): what ``merge`` reads and tools consume."""
 from __future__ import annotations
 
 import json

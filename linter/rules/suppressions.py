@@ -51,7 +51,7 @@ def parse_suppression(text: str, location: Location, origin: str = "inline") -> 
 
 
 def unreadable_dates(suppressions: Iterable[Suppression]) -> None:
-    """A suppression whose date cannot be read stops the scan with a usage error (SPEC §7): the
+    """A suppression whose date cannot be read stops the scan with a usage error (docs/architecture.md#exit-codes): the
     author meant an end date, and neither "forever" nor "already over" is what they wrote."""
     for suppression in suppressions:
         if suppression.unreadable_date is not None:

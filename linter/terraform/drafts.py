@@ -182,7 +182,7 @@ def _provider_tags(inst: ModuleInstance, config: ProviderConfig) -> tuple[Tag, .
 
 
 def suppressions_of(decl: Decl) -> tuple[Suppression, ...]:
-    """``# snclint:ignore …`` comments right above the block (SPEC §11)."""
+    """``# snclint:ignore …`` comments right above the block (docs/architecture.md#suppressions)."""
     comments = decl.block.comments
     found: list[Suppression] = []
     for index, text in enumerate(comments):

@@ -9,7 +9,7 @@ Some functions are deliberately never evaluated and always give ``Unknown`` with
 
 * file-system functions (``file``, ``templatefile``, ``fileset``, ``abspath`` …): the evaluator is
   a pure function of the configuration; reading files would depend on the machine and could leave
-  the scanned repository (SPEC §12);
+  the scanned repository (docs/architecture.md#boundary);
 * functions whose value changes with each run (``timestamp``, ``uuid``, ``bcrypt``): Terraform
   itself only knows them at apply time;
 * regular expressions (``regex``, ``regexall``): Terraform uses RE2; Python's backtracking engine

@@ -1,6 +1,6 @@
 """Instances → nodes: Terraform addresses stay unexpanded in HCL mode unless that would lose facts.
 
-SPEC §8 writes HCL-mode addresses unexpanded (``aws_s3_bucket.logs``). Every instance of a
+HCL-mode addresses are written unexpanded (``aws_s3_bucket.logs``). Every instance of a
 ``count``/``for_each`` resource (or of a resource inside a module called with them) is evaluated
 on its own; when all instances agree on what decides a finding — tags, provider configuration,
 cluster, region attributes — they are one node at the unexpanded address, whose attributes keep

@@ -1,4 +1,4 @@
-"""Reading Terraform files for the frontend: parsing once, never past the boundary (SPEC §12).
+"""Reading Terraform files for the frontend: parsing once, never past the boundary (docs/architecture.md#boundary).
 
 Module sources are followed on disk (``./x``, ``../x`` and modules already downloaded under
 ``.terraform/modules``), so this is the one place that opens files after discovery: every path is

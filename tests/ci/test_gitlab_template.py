@@ -101,6 +101,7 @@ def run_job_script(work: Path, variables: dict[str, str]) -> subprocess.Complete
                           timeout=300)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("sh") is None, reason="no POSIX shell")
 def test_job_script_against_a_fixture(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()  # the job runs in the project's checkout

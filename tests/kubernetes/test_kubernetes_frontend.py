@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -379,6 +380,7 @@ OBJECTS = st.fixed_dictionaries({"apiVersion": st.sampled_from(["v1", "apps/v1",
                                           "provisioner": JSONISH})
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(OBJECTS, max_size=6))
 def test_never_raises_on_objects_of_any_shape(knowledge: Knowledge, objects: list[dict[str, object]]) -> None:

@@ -70,6 +70,7 @@ def test_strings_of_the_test_suite() -> None:
                 assert_agrees(node.value)
 
 
+@pytest.mark.slow
 def test_generated_estate_agrees_and_rarely_falls_back(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), str(tmp_path), "--roots", "20"],
                    check=True, capture_output=True)
@@ -123,6 +124,7 @@ def test_what_the_reference_may_read_otherwise_falls_back(text: str) -> None:
     assert load_hcl_ts("t.tf", text) is None
 
 
+@pytest.mark.slow
 def test_hostile_sizes_stay_linear() -> None:
     """Node.parent and queries over broken trees are slow in tree-sitter: neither is used."""
     garbage = "".join(random.Random(1).choice('{}[]()"$%<>=#/*\\\n .,:?!~-EOT0x') for _ in range(200_000))
@@ -302,6 +304,7 @@ def hcl_texts(draw: st.DrawFn) -> str:
     return Gen(draw).body(0)
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hcl_texts())
 def test_generated_snippets_give_the_same_ir_or_fall_back(text: str) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -186,6 +187,7 @@ shaped = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=5), max_leaves=40)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(planned=shaped, changes=shaped, configuration=shaped, variables=shaped,
        version=st.sampled_from(["1.2", "0.1", "1", "3.0", ""]))

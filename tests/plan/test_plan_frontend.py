@@ -299,6 +299,7 @@ addresses = st.sampled_from(["aws_s3_bucket.a", "aws_s3_bucket.a[0]", 'module.m[
                              "module.m.module.n.aws_db_instance.b", "data.x.y", "a", "module.m"])
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(address=addresses, values=shaped, provider_config=shaped, root=shaped,
        refs=st.lists(st.sampled_from(["var.x", "module.m.o", "module.m[0].o", "aws_s3_bucket.a",
