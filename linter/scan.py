@@ -118,6 +118,10 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
 
         fragments.append(load_kubernetes(manifests, knowledge=knowledge, config=config.kubernetes, cwd=cwd,
                                          boundary=inputs.boundary, config_file=config.path))
+    if terraform:
+        from linter.kubernetes.terraform_objects import link_terraform_objects
+
+        fragments = link_terraform_objects(fragments, knowledge, config.kubernetes, config.path)
     if inputs.plans:
         from linter.plan.frontend import load_plans
 

@@ -59,6 +59,33 @@ class DestinationSpec:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Chart:
+    """A Helm chart known to deploy a data store (kubernetes.yaml ``terraform.charts``)."""
+
+    chart: str
+    repository: str | None = None  # pattern the release's repository must match
+    kind: str = "datastore"
+    note: str = ""
+    destinations: tuple[DestinationSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TerraformObjects:
+    """How Kubernetes objects managed by Terraform are read (kubernetes.yaml ``terraform``)."""
+
+    metadata: tuple[str, ...] = ()
+    manifests: Mapping[str, tuple[str, bool]] = field(default_factory=dict)  # type → (attribute, yaml?)
+    helm_types: frozenset[str] = frozenset()
+    chart: str = "chart"
+    repository: str | None = None
+    namespace: str | None = None
+    values: str | None = None
+    set: tuple[str, ...] = ()
+    label_maps: str = r"(?i)(?:labels|annotations)$"
+    charts: tuple[Chart, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class KubernetesData:
     cluster_annotation: str
     ignore_annotation: str
@@ -76,6 +103,7 @@ class KubernetesData:
     destinations: Mapping[str, tuple[DestinationSpec, ...]] = field(default_factory=dict)
     region_paths: tuple[str, ...] = ()  # of cloud resources declared as objects
     region_annotations: tuple[str, ...] = ()
+    terraform: TerraformObjects = field(default_factory=TerraformObjects)
 
     def key_of(self, api_version: str, kind: str) -> str:
         """``group/Kind`` for a custom resource, ``Kind`` for the core group."""
@@ -181,6 +209,22 @@ def build(raw: Mapping[str, Any]) -> KubernetesData:
         destinations=_grouped(raw.get("destinations") or (), _destination),
         region_paths=tuple((raw.get("cloud_resources") or {}).get("region_paths") or ()),
         region_annotations=tuple((raw.get("cloud_resources") or {}).get("region_annotations") or ()),
+        terraform=_terraform(raw.get("terraform") or {}),
+    )
+
+
+def _terraform(raw: Mapping[str, Any]) -> TerraformObjects:
+    helm = raw.get("helm") or {}
+    return TerraformObjects(
+        metadata=tuple(raw.get("metadata") or ()),
+        manifests={t: (m["attribute"], bool(m.get("yaml"))) for t, m in (raw.get("manifests") or {}).items()},
+        helm_types=frozenset(helm.get("types") or ()), chart=helm.get("chart", "chart"),
+        repository=helm.get("repository"), namespace=helm.get("namespace"), values=helm.get("values"),
+        set=tuple(helm.get("set") or ()), label_maps=helm.get("label_maps", r"(?i)(?:labels|annotations)$"),
+        charts=tuple(Chart(chart=c["chart"], repository=c.get("repository"), kind=c.get("kind", "datastore"),
+                           note=c.get("note", ""),
+                           destinations=tuple(_destination(d) for d in c.get("destinations") or ()))
+                     for c in raw.get("charts") or ()),
     )
 
 

@@ -154,8 +154,9 @@ class Graphlet:
         if cluster is not None or signals or destination is not None:
             clue = HostingClue(cluster=f"cluster:{cluster}" if cluster else None, signals=dict(signals),
                                destination=destination, why=p.placement.why)
-        if type_ == NAMESPACE:
-            tags = []  # a Namespace's labels classify its objects, not itself (docs/kubernetes.md)
+        if type_ == NAMESPACE:  # its labels classify its objects, not itself (docs/kubernetes.md)
+            attributes = {**attributes, "namespace_tags": tuple(tags)}
+            tags = []
         if type_ == p.item.kind:
             type_ = self.data.type_of(self.knowledge, p.item.api_version, type_)
         return Node(key=f"{p.scope}::{address}", address=address, type=type_, kind=self.knowledge.kind_of(type_),
