@@ -57,6 +57,7 @@ class Region:
     status: str  # qualified | in_qualification | not_qualified | ineligible | unknown
     note: str = ""
     verified: bool = True  # False: the sources could not confirm it (see note)
+    sources: tuple[Mapping[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,6 +96,8 @@ class Catalog:
     checked_on: str | None = None
     note: str = ""  # e.g. "re-check every row against ANSSI's list"
     sources: tuple[Mapping[str, str], ...] = ()  # the authoritative list(s)
+    checked_against: str = ""  # what the rows were checked against
+    files: int = 1  # catalogue files merged (the shipped one, then --catalog / config ones)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

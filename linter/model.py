@@ -245,6 +245,39 @@ class Fragment:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CatalogueFact:
+    """The catalogue row a hosting verdict rests on, with its dates: every verdict names it."""
+
+    subject: str  # "outscale/iaas in cloudgouv-eu-west-1", or a provider id for a provider-wide row
+    status: str  # the row's status: qualified | in_qualification | not_qualified | ineligible | unknown
+    version: str | None = None  # SecNumCloud version of the visa
+    since: str | None = None  # visa date, as precisely as the sources give it
+    valid_until: str | None = None
+    newest_source: str | None = None  # date of the newest dated source of the row
+    checked_on: str | None = None  # when the row was last checked
+    caveats: tuple[str, ...] = ()  # why a qualified verdict may no longer hold (SNC008)
+
+    def dates(self) -> str:
+        """``SecNumCloud 3.2, since 2025-12-17, valid until 2028-12-17, newest source 2026-01-07,
+        catalogue row checked on 2026-12-07``: the row's dates, for a verdict's evidence."""
+        parts = [f"SecNumCloud {self.version}" if self.version else "",
+                 f"since {self.since}" if self.since else "",
+                 f"valid until {self.valid_until}" if self.valid_until else "",
+                 f"newest source {self.newest_source}" if self.newest_source else "",
+                 f"catalogue row checked on {self.checked_on}" if self.checked_on else "catalogue row never checked"]
+        return ", ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Declaration:
+    """A hosting the team declared in its config, with the evidence it holds (contract, attestation)."""
+
+    where: str  # "hosting[0] (provider.vsphere.main)": which entry of the config
+    evidence: str  # what the team holds, as written in the config
+    date: str | None = None  # date of that evidence
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Hosting:
     """A resolved hosting: provider + offer + region, and its SecNumCloud status for them."""
 
@@ -254,6 +287,8 @@ class Hosting:
     qualification: str  # qualified | in-qualification | not-qualified | unknown
     reason: str | None  # SNC001 reasons (docs/architecture.md#qualification-reasons), None when qualified
     evidence: str = ""  # how it was decided, for a person
+    fact: CatalogueFact | None = field(default=None, compare=False)  # the catalogue row it rests on
+    declared: Declaration | None = field(default=None, compare=False)  # set when the config declared it
 
     @property
     def key(self) -> str:
@@ -323,6 +358,15 @@ class Part:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CatalogueStamp:
+    """When the provider catalogue was checked and against what: every report header says it."""
+
+    checked_on: str | None
+    checked_against: str = ""
+    extra_files: int = 0  # catalogue files added with --catalog or the config
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ScanResult:
     """The only thing reporters see."""
 
@@ -337,6 +381,7 @@ class ScanResult:
     started_at: str | None = None
     finished_at: str | None = None
     parts: tuple[Part, ...] = ()  # a merged result: the repositories it is made of
+    catalogue: CatalogueStamp | None = None
 
     @property
     def active(self) -> tuple[Finding, ...]:

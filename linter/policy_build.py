@@ -99,7 +99,8 @@ def providers_of(data: Mapping[str, Any]) -> dict[str, Provider]:
 def _offer(o: Mapping[str, Any]) -> Offer:
     return Offer(id=o["id"], name=o["name"], status=o["status"],
                  regions=tuple(Region(name=r["name"], status=r["status"], note=r.get("note", ""),
-                                      verified=r.get("verified", True)) for r in o.get("regions", ())),
+                                      verified=r.get("verified", True), sources=tuple(r.get("sources", ())))
+                               for r in o.get("regions", ())),
                  since=o.get("since"), valid_until=o.get("valid_until"), version=o.get("version"),
                  sources=tuple(o.get("sources", ())), note=o.get("note", ""),
                  service_type=o.get("service_type"), milestone=o.get("milestone"),
@@ -115,7 +116,8 @@ def catalog_of(files: Iterable[Mapping[str, Any]]) -> Catalog:
         providers.update(providers_of(data))
     first = files[0] if files else {}
     return Catalog(providers=MappingProxyType(providers), checked_on=first.get("checked_on"),
-                   note=first.get("note", ""), sources=tuple(first.get("sources", ())))
+                   note=first.get("note", ""), sources=tuple(first.get("sources", ())),
+                   checked_against=first.get("checked_against", ""), files=len(files))
 
 
 # --- consistency checks a schema cannot express --------------------------------------------------

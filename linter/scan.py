@@ -19,7 +19,7 @@ from linter.errors import ConfigError, UsageError
 from linter.graph.build import build_graph
 from linter.graph.sensitivity import classify, propagate
 from linter.knowledge import Knowledge, Vocabulary
-from linter.model import Fragment, NodeKind, Problem, ScanResult
+from linter.model import CatalogueStamp, Fragment, NodeKind, Problem, ScanResult
 from linter.rules.context import Context
 from linter.rules.engine import run_rules, selected
 from linter.rules.suppressions import unreadable_dates
@@ -189,7 +189,10 @@ def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Pa
     result = ScanResult(tool_version=__version__, files=tuple(files), resources=resources,
                         findings=tuple(findings), rules=tuple(rules),
                         notes=tuple(n for f in fragments for n in f.notes),
-                        started_at=started, finished_at=_now())
+                        started_at=started, finished_at=_now(),
+                        catalogue=CatalogueStamp(checked_on=knowledge.catalog.checked_on,
+                                                 checked_against=knowledge.catalog.checked_against,
+                                                 extra_files=knowledge.catalog.files - 1))
     return Scan(result=result, context=context)
 
 

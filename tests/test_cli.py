@@ -36,8 +36,15 @@ def test_json_report_shape(repo: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert {k: finding[k] for k in ("rule_id", "severity", "address", "file", "line", "cluster", "sensitivity")} == {
         "rule_id": "SNC001", "severity": "error", "address": "aws_db_instance.p", "file": "main.tf", "line": 5,
         "cluster": None, "sensitivity": "particuliere"}
-    assert finding["hosting"] == {"provider": "aws", "offer": None, "region": "eu-west-3",
-                                  "qualification": "not-qualified", "reason": "provider-not-qualified"}
+    assert finding["hosting"] == {
+        "provider": "aws", "offer": None, "region": "eu-west-3", "qualification": "not-qualified",
+        "reason": "provider-not-qualified", "declared": None,
+        "catalogue_fact": {"row": "aws", "status": "ineligible", "version": None, "since": None, "valid_until": None,
+                           "newest_source": "2025", "checked_on": "2026-12-07", "caveats": []}}
+    assert report["tool"]["catalogue"] == {
+        "checked_on": "2026-12-07", "added_files": 0,
+        "checked_against": "secondary sources (press, vendor documents, provider repositories); ANSSI's list "
+                           "of qualified SecNumCloud offers could not be consulted"}
 
 
 def test_bad_config_is_one_line_exit_2(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

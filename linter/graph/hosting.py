@@ -22,15 +22,16 @@ from linter.graph.recognise import (
     signal_match,
     source_of,
 )
+from linter.graph.standing import fact_of
 from linter.knowledge import Knowledge, Offer, Provider
-from linter.model import Destination, Hosting, HostingClue, ProviderConfig, Unknown
+from linter.model import CatalogueFact, Destination, Hosting, HostingClue, ProviderConfig, Unknown
 from linter.policy_build import iso_date
 
 _NOT = ("not_qualified", "ineligible")
 # a Hosting's qualification when the provider is known but its qualification depends on a region
 # that cannot be evaluated: the graph reports it as undetermined hosting (SNC006), not SNC001
 UNDETERMINED = "undetermined"
-Assessment = tuple[str, str | None, str]  # qualification, reason, words
+Assessment = tuple[str, str | None, str, CatalogueFact | None]  # qualification, reason, words, fact
 
 
 def resolve_hosting(clue: HostingClue, type_: str, attributes: Mapping[str, Any], knowledge: Knowledge,
@@ -59,7 +60,7 @@ def qualify(provider: str | None, offer: str | None, region: str | Unknown | Non
             today: date | None = None) -> tuple[str, str | None]:
     """(qualification, reason): qualified | in-qualification | not-qualified | unknown, and the
     SNC001 reason (None when qualified)."""
-    qualification, reason, _ = assess(provider, offer, region, knowledge, today)
+    qualification, reason, _, _ = assess(provider, offer, region, knowledge, today)
     return qualification, reason
 
 
@@ -79,58 +80,58 @@ def signal_provider(kind: str, value: str, knowledge: Knowledge) -> tuple[str | 
 
 def assess(provider: str | None, offer: str | None, region: str | Unknown | None, knowledge: Knowledge,
            today: date | None = None) -> Assessment:
-    """qualify() with the words that explain it, for a Hosting's evidence."""
+    """qualify() with the words that explain it, for a Hosting's evidence, and the catalogue fact
+    (row and dates) the verdict rests on."""
+    today = today or date.today()
     entry = knowledge.catalog.providers.get(provider or "")
     if entry is None:
-        return "unknown", "qualification-unknown", f"provider {provider!r} is not in the catalogue"
-    checked = [f"catalogue checked on {entry.checked_on}"] if entry.checked_on else []
+        return "unknown", "qualification-unknown", f"provider {provider!r} is not in the catalogue", None
     if entry.status in _NOT:
+        fact = fact_of(entry, None, None, entry.status, today)
         return ("not-qualified", "provider-not-qualified",
-                _sentence(entry.name, entry.status, "", [*_unverified(entry.verified), *checked]))
+                _sentence(entry.name, entry.status, "", fact), fact)
     offer_id = _offer_id(entry.id, offer) or entry.default_offer
     if offer_id is None:
+        fact = fact_of(entry, None, None, entry.status, today)
         return (*_by_status(entry.status, "offer-not-qualified"),
-                _sentence(entry.name, entry.status, " when the offer is not known",
-                          [*_unverified(entry.verified), *checked]))
+                _sentence(entry.name, entry.status, " when the offer is not known", fact), fact)
     found = next((o for o in entry.offers if o.id == offer_id), None)
     if found is None:
-        return "unknown", "qualification-unknown", f"offer {offer_id} is not in the catalogue"
-    return _offer_status(found, region, today or date.today(), checked)
+        return "unknown", "qualification-unknown", f"offer {offer_id} is not in the catalogue", None
+    return _offer_status(entry, found, region, today)
 
 
-def _offer_status(offer: Offer, region: str | Unknown | None, today: date, checked: list[str]) -> Assessment:
-    status, reason, where, notes = offer.status, "offer-not-qualified", "", [*_unverified(offer.verified)]
+def _offer_status(entry: Provider, offer: Offer, region: str | Unknown | None, today: date) -> Assessment:
+    status, reason, where, listed = offer.status, "offer-not-qualified", "", None
     if offer.regions:
         if isinstance(region, str):
             listed = next((r for r in offer.regions if r.name.casefold() == region.casefold()), None)
             if listed is None:
-                return "unknown", "qualification-unknown", f"{offer.id}: region {region} is not in the catalogue"
+                return ("unknown", "qualification-unknown", f"{offer.id}: region {region} is not in the catalogue",
+                        fact_of(entry, offer, None, "unknown", today))
             status, where = listed.status, f" in {listed.name}"
-            notes += [] if listed.verified else ["region not verified"]
             if offer.status not in _NOT:
                 reason = "region-not-qualified"
         elif any(r.status != offer.status for r in offer.regions):
             known = "unknown" if isinstance(region, Unknown) else "not given"
-            return UNDETERMINED, None, f"{offer.id}: its status depends on the region, which is {known}"
+            return UNDETERMINED, None, f"{offer.id}: its status depends on the region, which is {known}", None
+    fact = fact_of(entry, offer, listed, status, today)
     until = iso_date(offer.valid_until)
     if status == "qualified" and until is not None and until < today:
         return ("not-qualified", "qualification-expired",
-                _sentence(offer.id, status, f"{where} until {offer.valid_until}, now past", [*notes, *checked]))
+                _sentence(offer.id, status, f"{where} until {offer.valid_until}, now past", fact), fact)
     if status == "in_qualification" and offer.milestone:
         where += f", {offer.milestone}" + (f" on {offer.milestone_date}" if offer.milestone_date else "")
-    return (*_by_status(status, reason), _sentence(offer.id, status, where, [*notes, *checked]))
+    return (*_by_status(status, reason), _sentence(offer.id, status, where, fact), fact)
 
 
 _VERBS = {"qualified": "is qualified", "in_qualification": "is in qualification", "not_qualified": "is not qualified",
           "ineligible": "is ineligible under SecNumCloud 3.2 §19.6", "unknown": "has no known qualification"}
 
 
-def _sentence(subject: str, status: str, where: str, notes: list[str]) -> str:
-    return f"{subject} {_VERBS[status]}{where}" + (f" ({'; '.join(notes)})" if notes else "")
-
-
-def _unverified(verified: bool) -> list[str]:
-    return [] if verified else ["status not verified"]
+def _sentence(subject: str, status: str, where: str, fact: CatalogueFact) -> str:
+    notes = [*(["not verified"] if any("not verified" in c for c in fact.caveats) else []), fact.dates()]
+    return f"{subject} {_VERBS[status]}{where} ({'; '.join(notes)})"
 
 
 def _by_status(status: str, not_qualified_reason: str) -> tuple[str, str | None]:
@@ -155,9 +156,9 @@ def _hosting(provider: str | None, offer: str | None, region: str | Unknown | No
     entry = knowledge.catalog.providers.get(provider or "")
     if offer is None and entry is not None and entry.default_offer:
         offer, evidence = entry.default_offer, f"{evidence}, offer {entry.default_offer} (the provider's default)"
-    qualification, reason, words = assess(provider, offer, region, knowledge, today)
+    qualification, reason, words, fact = assess(provider, offer, region, knowledge, today)
     return Hosting(provider=provider, offer=offer, region=region if isinstance(region, str) else None,
-                   qualification=qualification, reason=reason, evidence=f"{evidence}; {words}")
+                   qualification=qualification, reason=reason, evidence=f"{evidence}; {words}", fact=fact)
 
 
 def _declared(clue: HostingClue, knowledge: Knowledge, today: date | None) -> Hosting:

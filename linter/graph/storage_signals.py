@@ -27,7 +27,7 @@ def apply_storage_signals(graph: nx.MultiDiGraph, knowledge: Knowledge, today: d
         provider, note = csi_driver_provider(driver, knowledge)
         if provider is None or cluster_hosting is None or provider == cluster_hosting.provider:
             continue
-        qualification, reason, words = assess(provider, None, None, knowledge, today)
+        qualification, reason, words, fact = assess(provider, None, None, knowledge, today)
         if qualification == UNDETERMINED:  # no region on a storage class: fail closed here
             qualification, reason = "unknown", "qualification-unknown"
         if qualification == "qualified" or not cluster_hosting.qualified:
@@ -37,4 +37,5 @@ def apply_storage_signals(graph: nx.MultiDiGraph, knowledge: Knowledge, today: d
             evidence=(f"storage provisioner {driver} names {provider} ({note}), while cluster "
                       f"{node.cluster} is declared on {cluster_hosting.provider}: the stricter outcome is kept; "
                       f"{words}"),
+            fact=fact,
         )

@@ -18,6 +18,7 @@ from linter.model import Finding, RuleInfo, ScanResult
 from linter.reporters.common import (
     TOOL_NAME,
     band,
+    catalogue_words,
     finding_score,
     hosting_words,
     ordered,
@@ -69,7 +70,8 @@ def _meta(result: ScanResult) -> str:
     words = f"{TOOL_NAME} {result.tool_version}"
     if result.started_at:
         words += f", scan of {result.started_at[:19].replace('T', ' ')} UTC"
-    return words
+    catalogue = catalogue_words(result)
+    return words + (f"; {catalogue}" if catalogue else "")
 
 
 def _summary(result: ScanResult, counts: dict[str, int]) -> str:
@@ -120,6 +122,11 @@ def _finding(finding: Finding, rule: RuleInfo) -> str:
         facts.append(("Sensitivity", finding.sensitivity))
     if finding.hosting is not None:
         facts.append(("Hosting", hosting_words(finding)))
+        if finding.hosting.declared is not None:
+            d = finding.hosting.declared
+            facts.append(("Declared", f"{d.where}: {d.evidence}" + (f" ({d.date})" if d.date else "")))
+        if finding.hosting.fact is not None:
+            facts.append(("Catalogue row", f"{finding.hosting.fact.subject}: {finding.hosting.fact.dates()}"))
     if finding.suppressed_by is None:
         facts.append(("Security severity", f"{band(finding, rule)} ({finding_score(finding, rule):.1f})"))
     if facts:

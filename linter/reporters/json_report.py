@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 from linter.model import Finding, ScanResult, Severity
+from linter.reporters.common import catalogue_dict, declared_dict, fact_dict
 
 SCHEMA_VERSION = 1
 
@@ -32,6 +33,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "hosting": None if hosting is None else {
             "provider": hosting.provider, "offer": hosting.offer, "region": hosting.region,
             "qualification": hosting.qualification, "reason": hosting.reason,
+            "catalogue_fact": fact_dict(finding), "declared": declared_dict(finding),
         },
         "evidence": [
             {"address": e.address, "relation": e.relation, "file": e.file, "line": e.line,
@@ -51,7 +53,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
 def report_dict(result: ScanResult) -> dict[str, Any]:
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "snclint", "version": result.tool_version},
+        "tool": {"name": "snclint", "version": result.tool_version, "catalogue": catalogue_dict(result)},
         "summary": summary(result),
         "findings": [finding_dict(f) for f in result.active],
         "suppressed": [finding_dict(f) for f in result.findings if f.suppressed_by is not None],

@@ -16,7 +16,10 @@ from urllib.parse import quote
 from linter.model import Evidence, Finding, RuleInfo, ScanResult, Severity, Suppression
 from linter.reporters.common import (
     TOOL_NAME,
+    catalogue_dict,
+    declared_dict,
     evidence_line,
+    fact_dict,
     fingerprints,
     ordered,
     reference_parts,
@@ -46,6 +49,8 @@ def render(result: ScanResult) -> str:
         "results": [_result(f, fp, index[f.rule_id], result.baseline is not None)
                     for f, fp in zip(findings, fingerprints(findings), strict=True)],
     }
+    if result.catalogue is not None:
+        run["properties"] = {"catalogue": catalogue_dict(result)}
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
@@ -155,6 +160,9 @@ def _properties(finding: Finding) -> dict[str, Any]:
         h = finding.hosting
         props["hosting"] = {"provider": h.provider, "offer": h.offer, "region": h.region,
                             "qualification": h.qualification, "reason": h.reason}
+        for key, value in (("catalogue_fact", fact_dict(finding)), ("declared", declared_dict(finding))):
+            if value is not None:
+                props["hosting"][key] = value
     return props
 
 

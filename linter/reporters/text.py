@@ -10,7 +10,7 @@ from itertools import groupby
 import click
 
 from linter.model import Finding, ScanResult, Severity
-from linter.reporters.common import plural, scope_words
+from linter.reporters.common import catalogue_words, plural, scope_words
 from linter.reporters.json_report import summary
 
 _STYLES = {Severity.ERROR: {"fg": "red", "bold": True}, Severity.WARNING: {"fg": "yellow", "bold": True},
@@ -54,6 +54,8 @@ def render(result: ScanResult, *, color: bool = False, quiet: bool = False) -> s
         out.append(f"{part.name or '.'}: {plural(s['error'], 'error')}, {plural(s['warning'], 'warning')}, "
                    f"{s['info']} info, {s['suppressed']} suppressed ({part.report})")
     out.append(summary_line(result))
+    if not quiet and result.catalogue is not None:
+        out.append(catalogue_words(result) + ".")
     return "\n".join(out) + "\n"
 
 

@@ -51,14 +51,46 @@ def _sensitive_matches(ctx: Context, params: Mapping[str, Any], flows: bool) -> 
         origin = steps[0].source if steps else node.key
         evidence = [*ctx.classification_evidence(origin), *_path_evidence(ctx, steps, node.key), *hosting_evidence]
         what = _hosting_words(hosting)
+        reason = f"{hosting.reason}{_DECLARE_HINT if hosting.reason == 'qualification-unknown' else ''}"
         if flows:
             message = (f"sensitive data ({level}) from {ctx.node(origin).address} reaches "
-                       f"{node.address} on {what}: {hosting.reason}")
+                       f"{node.address} on {what}: {reason}")
         else:
-            message = f"{node.address} holds {level} data on {what}: {hosting.reason}"
+            message = f"{node.address} holds {level} data on {what}: {reason}"
         out.append(Match(node_key=node.key, address=node.address, location=node.location, message=message,
                          cluster=node.cluster, sensitivity=level, hosting=hosting, evidence=tuple(evidence),
                          identity=ctx.node(origin).address if flows else ""))
+    return out
+
+
+_DECLARE_HINT = (" (the catalogue holds no verified qualification for this offer and region; if you hold one — ANSSI's "
+                 "list, an attestation — add a catalogue row with its sources and checked_on in a --catalog "
+                 "file, or declare this hosting with its evidence in .snclint.yaml: docs/catalogue.md)")
+
+
+def qualification_unverified(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
+    """A sensitive resource on hosting the catalogue calls qualified, but on a row that is not
+    verified or whose visa may have lapsed: the verdict is shown, with the row and its dates."""
+    levels = _levels(ctx, params)
+    out = []
+    for node in ctx.resources():
+        state = ctx.sensitive.get(node.key)
+        if state is None or state[0] not in levels or node.kind == NodeKind.CLUSTER and node.origin == "config":
+            continue
+        hosting_evidence, hosting = ctx.hosting_of(node.key)
+        fact = hosting.fact if hosting is not None else None
+        if hosting is None or not hosting.qualified or fact is None or not fact.caveats:
+            continue
+        level, steps = state
+        origin = steps[0].source if steps else node.key
+        evidence = [*ctx.classification_evidence(origin), *_path_evidence(ctx, steps, node.key), *hosting_evidence]
+        out.append(Match(node_key=node.key, address=node.address, location=node.location, cluster=node.cluster,
+                         sensitivity=level, hosting=hosting, evidence=tuple(evidence),
+                         message=(f"{node.address} holds {level} data on {_hosting_words(hosting)}, but that "
+                                  f"rests on the catalogue row {fact.subject} ({fact.dates()}): "
+                                  f"{'; '.join(fact.caveats)}. Check ANSSI's list; record a verified fact "
+                                  f"with --catalog, or declare the hosting with the attestation you hold "
+                                  f"(docs/catalogue.md)")))
     return out
 
 
@@ -265,4 +297,5 @@ CHECKS: dict[str, Check] = {
     "hosting-undetermined": hosting_undetermined,
     "suppression-invalid": suppression_invalid,
     "type-unknown": type_unknown,
+    "qualification-unverified": qualification_unverified,
 }

@@ -15,7 +15,8 @@ from linter.knowledge import Knowledge
 from linter.model import Hosting, HostingClue, Location, ProviderConfig, Unknown
 from linter.policy_files import load_knowledge
 
-CHECKED = "catalogue checked on 2026-11-29"
+CHECKED = "catalogue row checked on 2026-12-07"
+CHECKED_EARLIER = "catalogue row checked on 2026-11-29"
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,7 @@ def test_aws_paris(knowledge: Knowledge) -> None:
         provider="aws", offer=None, region="eu-west-3", qualification="not-qualified",
         reason="provider-not-qualified",
         evidence="provider hashicorp/aws (provider.aws at main.tf:7), region eu-west-3 from provider.aws; "
-                 f"Amazon Web Services is ineligible under SecNumCloud 3.2 §19.6 ({CHECKED})")
+                 f"Amazon Web Services is ineligible under SecNumCloud 3.2 §19.6 (newest source 2025, {CHECKED})")
 
 
 def test_outscale_cloudgouv_via_api_block(knowledge: Knowledge) -> None:
@@ -48,7 +49,8 @@ def test_outscale_cloudgouv_via_api_block(knowledge: Knowledge) -> None:
         reason=None,
         evidence="provider outscale/outscale (provider.outscale at main.tf:1), region cloudgouv-eu-west-1 "
                  "from provider.outscale api.region, offer outscale/iaas (the provider's default); "
-                 f"outscale/iaas is qualified in cloudgouv-eu-west-1 (region not verified; {CHECKED})")
+                 "outscale/iaas is qualified in cloudgouv-eu-west-1 (SecNumCloud 3.2, newest source 2024-06-20, "
+                 f"{CHECKED})")
 
 
 def test_outscale_subregion_gives_the_region(knowledge: Knowledge) -> None:
@@ -66,7 +68,7 @@ def test_outscale_us_east_2(knowledge: Knowledge) -> None:
         reason="region-not-qualified",
         evidence="provider outscale/outscale (provider.outscale.us at main.tf:1), region us-east-2 from "
                  "subregion_name = us-east-2a, offer outscale/iaas (the provider's default); "
-                 f"outscale/iaas is not qualified in us-east-2 ({CHECKED})")
+                 f"outscale/iaas is not qualified in us-east-2 (newest source 2026-03-18, {CHECKED})")
 
 
 def test_outscale_unknown_region_is_undetermined_hosting(knowledge: Knowledge) -> None:
@@ -96,7 +98,8 @@ def test_google_s3ns_universe(knowledge: Knowledge) -> None:
         evidence="provider hashicorp/google (implied by the name 'google'; provider.google.trusted at main.tf:1), "
                  "universe_domain = s3nsapis.fr: universe_domain s3nsapis.fr is S3NS PREMI3NS, region "
                  "u-france-east1 from provider.google.trusted; "
-                 f"s3ns/premi3ns is qualified in u-france-east1 ({CHECKED})")
+                 "s3ns/premi3ns is qualified in u-france-east1 (SecNumCloud 3.2, since 2025-12-17, valid until "
+                 f"2028-12-17, newest source 2026-01-07, {CHECKED_EARLIER})")
 
 
 def test_plain_google_paris(knowledge: Knowledge) -> None:
@@ -107,7 +110,7 @@ def test_plain_google_paris(knowledge: Knowledge) -> None:
         reason="provider-not-qualified",
         evidence="provider hashicorp/google (implied by the name 'google'; provider.google at main.tf:1), "
                  "region europe-west9 from location = EUROPE-WEST9; Google Cloud (public) is ineligible under "
-                 f"SecNumCloud 3.2 §19.6 ({CHECKED})")
+                 f"SecNumCloud 3.2 §19.6 (newest source 2022-10, {CHECKED_EARLIER})")
 
 
 def test_google_unknown_universe_is_not_public_google(knowledge: Knowledge) -> None:
@@ -132,10 +135,12 @@ def test_aws_provider_with_outscale_oos_endpoint(knowledge: Knowledge) -> None:
     found = resolve_hosting(clue("aws", attributes, "registry.terraform.io/hashicorp/aws"), "aws_s3_bucket",
                             {"bucket": "archives"}, knowledge)
     assert found == Hosting(
-        provider="outscale", offer="outscale/iaas", region="eu-west-2", qualification="qualified", reason=None,
+        provider="outscale", offer="outscale/iaas", region="eu-west-2", qualification="unknown",
+        reason="qualification-unknown",
         evidence="provider hashicorp/aws (provider.aws at main.tf:1), endpoints.s3 = "
                  "https://oos.eu-west-2.outscale.com: the S3 endpoint is 3DS OUTSCALE OOS, region eu-west-2 "
-                 f"from endpoints.s3; outscale/iaas is qualified in eu-west-2 (region not verified; {CHECKED})")
+                 "from endpoints.s3; outscale/iaas has no known qualification in eu-west-2 (newest source "
+                 f"2024-06-20, {CHECKED})")
 
 
 def test_s3_endpoint_does_not_move_a_database(knowledge: Knowledge) -> None:
@@ -150,7 +155,7 @@ def test_aws_london_is_not_outscale(knowledge: Knowledge) -> None:
         provider="aws", offer=None, region="eu-west-2", qualification="not-qualified",
         reason="provider-not-qualified",
         evidence="provider hashicorp/aws (provider.aws at main.tf:1), region eu-west-2 from provider.aws; "
-                 f"Amazon Web Services is ineligible under SecNumCloud 3.2 §19.6 ({CHECKED})")
+                 f"Amazon Web Services is ineligible under SecNumCloud 3.2 §19.6 (newest source 2025, {CHECKED})")
 
 
 def test_aws_resource_region_overrides_provider(knowledge: Knowledge) -> None:
@@ -174,7 +179,7 @@ def test_openstack_on_ovhcloud(knowledge: Knowledge) -> None:
         evidence="provider terraform-provider-openstack/openstack (implied by the name 'openstack'; "
                  "provider.openstack at main.tf:1), auth_url = https://auth.cloud.ovh.net/v3/: auth_url "
                  "auth.cloud.ovh.net is OVHcloud Public Cloud, region GRA11 from provider.openstack; "
-                 f"ovhcloud/public-cloud is not qualified (status not verified; {CHECKED})")
+                 f"ovhcloud/public-cloud is not qualified (not verified; newest source 2021-10, {CHECKED})")
 
 
 def test_openstack_elsewhere_is_not_recognised(knowledge: Knowledge) -> None:
@@ -190,7 +195,7 @@ def test_scaleway_is_pending(knowledge: Knowledge) -> None:
         reason="qualification-pending",
         evidence="provider scaleway/scaleway (provider.scaleway at main.tf:1), region fr-par from provider.scaleway "
                  "zone, offer scaleway/cloud (the provider's default); scaleway/cloud is in qualification, J0 on "
-                 f"2025-01-08 (status not verified; {CHECKED})")
+                 f"2025-01-08 (not verified; newest source 2025-01, {CHECKED_EARLIER})")
 
 
 def test_ovh_api_offer_by_type_and_region(knowledge: Knowledge) -> None:
@@ -208,8 +213,8 @@ def test_declared_bleu_is_pending(knowledge: Knowledge) -> None:
         provider="bleu", offer="bleu/cloud-de-confiance", region=None, qualification="in-qualification",
         reason="qualification-pending",
         evidence="declared in kubernetes.clusters.prod.hosting: provider bleu, offer bleu/cloud-de-confiance "
-                 "(the provider's default); bleu/cloud-de-confiance is in qualification, J0 on 2025-04-17 "
-                 f"(status not verified; {CHECKED})")
+                 "(the provider's default); bleu/cloud-de-confiance is in qualification, J1 "
+                 f"(not verified; newest source 2025-04, {CHECKED})")
 
 
 def test_declared_short_offer(knowledge: Knowledge) -> None:
@@ -234,7 +239,8 @@ def test_valid_until_in_the_past(knowledge: Knowledge) -> None:
         provider="s3ns", offer="s3ns/premi3ns", region="u-france-east1", qualification="not-qualified",
         reason="qualification-expired",
         evidence="declared in the config file: provider s3ns, offer s3ns/premi3ns, region u-france-east1; "
-                 f"s3ns/premi3ns is qualified in u-france-east1 until 2028-12-17, now past ({CHECKED})")
+                 "s3ns/premi3ns is qualified in u-france-east1 until 2028-12-17, now past (SecNumCloud 3.2, since "
+                 f"2025-12-17, valid until 2028-12-17, newest source 2026-01-07, {CHECKED_EARLIER})")
 
 
 def test_cluster_clue_is_followed_upstream(knowledge: Knowledge) -> None:

@@ -21,9 +21,10 @@ CHECK_OF = {
     "SNC000": "parse-error", "SNC001": "hosting-not-qualified", "SNC002": "flow-not-qualified",
     "SNC003": "datastore-unclassified", "SNC004": "classification-unevaluated",
     "SNC005": "classification-invalid", "SNC006": "hosting-undetermined", "SNC007": "suppression-invalid",
+    "SNC008": "qualification-unverified",
     "SNC009": "type-unknown",
 }
-WARNINGS = {"SNC003", "SNC004", "SNC007", "SNC009"}
+WARNINGS = {"SNC003", "SNC004", "SNC007", "SNC008", "SNC009"}
 
 
 def rules() -> tuple[RuleInfo, ...]:

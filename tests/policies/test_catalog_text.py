@@ -1,6 +1,8 @@
 """``snclint providers``: the catalogue as a table, then its sources and notes."""
 from __future__ import annotations
 
+from datetime import date
+
 from linter.catalog_text import format_providers
 from linter.knowledge import Catalog, Offer, Provider, Region
 from linter.policy_files import load_knowledge
@@ -40,6 +42,7 @@ def test_format_providers() -> None:
         "          bleu/cloud                in qualification* (J0 2025-04-17)                           (all)",
         "",
         "* not verified: see the notes below.",
+        "! the visa may have lapsed (a visa lasts three years): see the caveats below.",
         "",
         "Sources and notes",
         "",
@@ -61,4 +64,16 @@ def test_shipped_catalogue_lists_every_offer() -> None:
         assert f"\n{provider.id} " in text
         for offer in provider.offers:
             assert f" {offer.id} " in text
-    assert "eu-west-2*, cloudgouv-eu-west-1*: qualified; us-east-2, us-west-1, ap-northeast-1: not qualified" in text
+    assert ("cloudgouv-eu-west-1: qualified; eu-west-2: unknown; us-east-2, us-west-1, ap-northeast-1: "
+            "not qualified") in text
+    assert text.splitlines()[1].startswith("Checked against: secondary sources")
+
+
+def test_lapsed_visas_are_marked_with_their_caveat() -> None:
+    text = format_providers(load_knowledge().catalog, today=date(2026, 12, 7))
+    row = next(line for line in text.splitlines() if line.strip().startswith("cloudtemple/secure-temple"))
+    assert "qualified*!" in row and "2022" in row
+    assert ("    caveat: its SecNumCloud 3.1 visa of 2022 would have lapsed by 2025-12-31 unless renewed, "
+            "and no renewal is recorded") in text
+    s3ns = next(line for line in text.splitlines() if line.strip().startswith("s3ns/premi3ns"))
+    assert "!" not in s3ns

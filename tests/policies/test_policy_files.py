@@ -43,6 +43,7 @@ def test_shipped_rules() -> None:
         "SNC005": (Severity.ERROR, "classification-invalid"),
         "SNC006": (Severity.ERROR, "hosting-undetermined"),
         "SNC007": (Severity.WARNING, "suppression-invalid"),
+        "SNC008": (Severity.WARNING, "qualification-unverified"),
         "SNC009": (Severity.WARNING, "type-unknown"),
     }
     snc001 = load_knowledge().rule("SNC001")
@@ -94,14 +95,16 @@ def test_shipped_flows() -> None:
 def test_shipped_catalogue() -> None:
     catalog = load_knowledge().catalog
     assert set(SPEC_PROVIDERS) <= set(catalog.providers)
-    assert catalog.checked_on == "2026-11-29"
+    assert catalog.checked_on == "2026-12-07"
     outscale = catalog.providers["outscale"]
     iaas = next(o for o in outscale.offers if o.id == "outscale/iaas")
+    # eu-west-2 is Outscale's public region: no source puts it inside the visa (fail closed)
     assert [(r.name, r.status, r.verified) for r in iaas.regions] == [
-        ("eu-west-2", "qualified", False), ("cloudgouv-eu-west-1", "qualified", False),
+        ("cloudgouv-eu-west-1", "qualified", True), ("eu-west-2", "unknown", True),
         ("us-east-2", "not_qualified", True), ("us-west-1", "not_qualified", True),
         ("ap-northeast-1", "not_qualified", True)]
-    assert all(p.checked_on == "2026-11-29" for p in catalog.providers.values())
+    assert all(p.checked_on in ("2026-11-29", "2026-12-07") for p in catalog.providers.values())
+    assert catalog.providers["docaposte"].offers[0].status == "unknown"
 
 
 def test_knowledge_is_cached() -> None:
@@ -165,7 +168,7 @@ rules:
 """)
     knowledge = load_knowledge([tmp_path.as_posix()])
     assert [r.id for r in knowledge.rules] == ["DR001", "SNC000", "SNC001", "SNC002", "SNC003", "SNC004",
-                                               "SNC005", "SNC006", "SNC007", "SNC009"]
+                                               "SNC005", "SNC006", "SNC007", "SNC008", "SNC009"]
     dr = knowledge.rule("DR001")
     assert dr is not None and dr.check == "hosting-not-qualified" and dict(dr.params) == {"levels": ["dr"]}
     snc003 = knowledge.rule("SNC003")
@@ -236,7 +239,8 @@ providers:
     knowledge = load_knowledge((), [name])
     scaleway = knowledge.catalog.providers["scaleway"]
     assert (scaleway.status, scaleway.checked_on, scaleway.offers[0].since) == ("qualified", "2027-02-01", "2027-01-15")
-    assert knowledge.catalog.checked_on == "2026-11-29"  # the shipped catalogue's date
+    assert knowledge.catalog.checked_on == "2026-12-07"  # the shipped catalogue's date
+    assert knowledge.catalog.files == 2
     assert qualify("scaleway", None, None, knowledge) == ("qualified", None)
     assert qualify("acme", None, None, knowledge) == ("not-qualified", "provider-not-qualified")
     assert knowledge.catalog.providers["outscale"].default_offer == "outscale/iaas"
