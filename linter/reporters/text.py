@@ -53,9 +53,9 @@ def render(result: ScanResult, *, color: bool = False, quiet: bool = False) -> s
         s = part.summary
         out.append(f"{part.name or '.'}: {plural(s['error'], 'error')}, {plural(s['warning'], 'warning')}, "
                    f"{s['info']} info, {s['suppressed']} suppressed ({part.report})")
-    out.append(summary_line(result))
     if not quiet and result.catalogue is not None:
         out.append(catalogue_words(result) + ".")
+    out.append(summary_line(result))
     return "\n".join(out) + "\n"
 
 
