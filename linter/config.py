@@ -30,6 +30,7 @@ class ClusterSpec:
     terraform: str | None = None  # address of a scanned Terraform resource
     root: str | None = None  # root module of that resource when several define it
     paths: tuple[str, ...] = ()  # glob patterns of manifests placed on this cluster
+    providers: tuple[str, ...] = ()  # Terraform provider configurations whose objects run on it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -120,6 +121,7 @@ def _build(data: Mapping[str, Any], name: str, base: Path) -> Config:
             terraform=spec.get("terraform"),
             root=spec.get("root"),
             paths=tuple(spec.get("paths") or ()),
+            providers=tuple(spec.get("providers") or ()),
         )
         for cname, spec in (k8s.get("clusters") or {}).items()
     }

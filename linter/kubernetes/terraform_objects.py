@@ -13,8 +13,9 @@ Kubernetes objects is read here, between the frontends and the graph, on plain n
 - an object's Namespace (a Terraform ``kubernetes_namespace`` or a manifest's ``Namespace``) gives
   it its classification;
 - an object whose provider names no cluster (``provider "kubernetes" {}`` reads KUBECONFIG) is
-  placed as manifests are: its ``snclint.io/cluster`` annotation, the config's cluster ``paths``
-  (matched on its ``.tf`` file), ``kubernetes.default``.
+  placed as manifests are: its ``snclint.io/cluster`` annotation, the config cluster that lists its
+  provider configuration (``providers``), the config's cluster ``paths`` (matched on its ``.tf``
+  file), ``kubernetes.default``.
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from linter.kubernetes.data import Chart, DestinationSpec, KubernetesData, ambig
 from linter.kubernetes.nodes import HOLDERS, cluster_nodes, spec_tags
 from linter.kubernetes.objects import K8sObject, kind_label
 from linter.kubernetes.operators import cloud_destination, destinations, plain_path
-from linter.kubernetes.placement import Placer
+from linter.kubernetes.placement import Placement, Placer
 from linter.kubernetes.storage import NAMESPACE
 from linter.loaders.kubernetes import is_object
 from linter.loaders.safe_yaml import load_documents
@@ -155,7 +156,10 @@ class _Reader:
             return node
         annotations = metadata.get("annotations")
         own = _text(annotations.get(self.data.cluster_annotation)) if isinstance(annotations, Mapping) else ""
-        placement = self.placer.place(node.location.file, own or None, None)
+        address = clue.provider.address if clue.provider else ""
+        mapped = next((c.name for c in self.config.clusters.values() if address and address in c.providers), None)
+        placement = (Placement(mapped, f"kubernetes.clusters.{mapped}.providers names {address}")
+                     if mapped and not own else self.placer.place(node.location.file, own or None, None))
         if placement.cluster is None:
             return node
         why = f"{placement.why} (provider {clue.provider.address if clue.provider else '?'} names no cluster)"
