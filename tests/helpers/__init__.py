@@ -8,7 +8,8 @@ import networkx as nx
 
 from linter.graph.sensitivity import classify, propagate
 from linter.knowledge import Catalog, Knowledge, Vocabulary
-from linter.model import Edge, Hosting, Location, Node, NodeKind, RuleInfo, Severity, Tag
+from linter.model import Edge, Hosting, Location, Node, NodeKind, RuleInfo, Tag
+from linter.policy_files import load_knowledge
 from linter.rules.context import Context
 
 VOCABULARY = Vocabulary(
@@ -17,21 +18,9 @@ VOCABULARY = Vocabulary(
     requires_secnumcloud=frozenset({"particuliere"}),
 )
 
-CHECK_OF = {
-    "SNC000": "parse-error", "SNC001": "hosting-not-qualified", "SNC002": "flow-not-qualified",
-    "SNC003": "datastore-unclassified", "SNC004": "classification-unevaluated",
-    "SNC005": "classification-invalid", "SNC006": "hosting-undetermined", "SNC007": "suppression-invalid",
-    "SNC008": "qualification-unverified",
-    "SNC009": "type-unknown",
-}
-WARNINGS = {"SNC003", "SNC004", "SNC007", "SNC008", "SNC009"}
-
-
 def rules() -> tuple[RuleInfo, ...]:
-    return tuple(RuleInfo(id=rid, title=rid, check=check, rationale="", remediation="",
-                          severity=Severity.WARNING if rid in WARNINGS else Severity.ERROR,
-                          params={"strict_severity": "error"} if rid in ("SNC004", "SNC009") else {})
-                 for rid, check in CHECK_OF.items())
+    """The shipped rules: the tests run the checks with the ids, severities and params users get."""
+    return load_knowledge().rules
 
 
 def knowledge() -> Knowledge:
