@@ -140,6 +140,8 @@ def _context(paths: tuple[str, ...], config_file: str | None, policies: tuple[st
 @click.option("--allow-empty", is_flag=True, help="Pass when there is nothing to scan (default: exit 2).")
 @click.option("--docs-url", envvar="SNCLINT_DOCS_URL", metavar="URL",
               help="Where snclint's docs are served (your copy's web view): rule links become URLs under it.")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+              help="Language of the HTML report.")
 @click.option("-q", "--quiet", is_flag=True, help="Text format: one line per finding, and the summary.")
 @click.option("--no-color", is_flag=True, help="No colour in the text report (also: NO_COLOR set).")
 @click.pass_context
@@ -175,6 +177,8 @@ def _scan(o: dict[str, Any]) -> int:
             return get_reporter(name)(result, schema_version=o["sast_schema"])  # type: ignore[call-arg]
         if name == "text":
             return get_reporter(name)(result, color=color and terminal, quiet=o["quiet"])  # type: ignore[call-arg]
+        if name == "html":
+            return get_reporter(name)(result, lang=o["lang"])  # type: ignore[call-arg]
         return get_reporter(name)(result)
 
     progress = _Progress(sys.stderr.isatty())
@@ -411,16 +415,18 @@ def validate(ctx: click.Context, directory: str) -> None:
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
               show_default=True, help="Lowest severity that fails the run, as for scan.")
 @click.option("--policies", multiple=True, help="Policy directories of the scans (their rules' documentation).")
+@click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
+              help="Language of the HTML report.")
 @click.pass_context
 def merge(ctx: click.Context, reports: tuple[str, ...], fmt: str, output: str | None, extra: tuple[str, ...],
-          fail_on: str, policies: tuple[str, ...]) -> None:
+          fail_on: str, policies: tuple[str, ...], lang: str) -> None:
     """Merge the JSON reports of many repositories into one report, in any format."""
-    ctx.exit(_merge(reports, fmt, output, extra, fail_on, policies))
+    ctx.exit(_merge(reports, fmt, output, extra, fail_on, policies, lang))
 
 
 @_guard
 def _merge(reports: tuple[str, ...], fmt: str, output: str | None, extra: tuple[str, ...], fail_on: str,
-           policies: tuple[str, ...]) -> int:
+           policies: tuple[str, ...], lang: str) -> int:
     from linter.merge import merge_reports
     from linter.policy_files import load_knowledge
     from linter.reporters import get_reporter
@@ -428,9 +434,13 @@ def _merge(reports: tuple[str, ...], fmt: str, output: str | None, extra: tuple[
 
     others = [_parse_report(r) for r in extra]
     result = merge_reports(reports, load_knowledge(policies).rules)
-    _write(get_reporter(fmt)(result), output)
+
+    def render(name: str) -> str:
+        return get_reporter(name)(result, lang=lang) if name == "html" else get_reporter(name)(result)  # type: ignore[call-arg]
+
+    _write(render(fmt), output)
     for name, file in others:
-        _write(get_reporter(name)(result), file)
+        _write(render(name), file)
     if output and output != "-":
         click.echo(summary_line(result), err=True)
     return exit_code(result, fail_on)

@@ -16,7 +16,18 @@ from typing import Any, Sequence
 
 from linter import __version__
 from linter.errors import UsageError
-from linter.model import Evidence, Finding, Hosting, Location, Part, RuleInfo, ScanResult, Severity, Suppression
+from linter.model import (
+    Evidence,
+    Finding,
+    Hosting,
+    Location,
+    Part,
+    RuleInfo,
+    ScanResult,
+    Severity,
+    Suppression,
+    SystemRow,
+)
 from linter.reporters.json_report import SCHEMA_VERSION
 
 SUMMED = ("files", "resources", "error", "warning", "info", "suppressed")
@@ -28,6 +39,7 @@ def merge_reports(paths: Sequence[str], rules: Sequence[RuleInfo]) -> ScanResult
     names: dict[str, str] = {}
     parts: list[Part] = []
     findings: list[Finding] = []
+    systems: list[SystemRow] = []
     for path in paths:
         real = Path(path).resolve()
         if real in seen:
@@ -44,6 +56,7 @@ def merge_reports(paths: Sequence[str], rules: Sequence[RuleInfo]) -> ScanResult
         parts.append(Part(name=name, report=path, summary=summary))
         for item in [*report.get("findings", []), *report.get("suppressed", [])]:
             findings.append(_finding(item, name, path))
+        systems.extend(_system(item, name, path) for item in report.get("systems", []))
     totals = {key: sum(p.summary[key] for p in parts) for key in SUMMED}
     known = {r.id: r for r in rules}
     used = sorted({f.rule_id for f in findings})
@@ -52,7 +65,7 @@ def merge_reports(paths: Sequence[str], rules: Sequence[RuleInfo]) -> ScanResult
         findings=tuple(sorted(findings, key=Finding.sort_key)),
         rules=tuple(known.get(r) or RuleInfo(id=r, title=r, severity=Severity.ERROR, check="", rationale="",
                                               remediation="") for r in used),
-        parts=tuple(parts))
+        parts=tuple(parts), systems=tuple(systems))
 
 
 def _read(path: str) -> dict[str, Any]:
@@ -102,3 +115,19 @@ def _finding(item: dict[str, Any], name: str, path: str) -> Finding:
         )
     except (KeyError, TypeError, ValueError) as err:
         raise UsageError(f"{path}: a finding is not as snclint writes it ({type(err).__name__}: {err})") from None
+
+
+def _system(item: dict[str, Any], name: str, path: str) -> SystemRow:
+    try:
+        hosting = item.get("hosting")
+        return SystemRow(
+            system=_prefixed(name, item["system"]) if item["system"] != "-" else item["system"],
+            address=item["address"], kind=item["kind"],
+            location=Location(_prefixed(name, item["file"]), int(item["line"])), sensitivity=item["sensitivity"],
+            hosting=None if hosting is None else Hosting(
+                provider=hosting.get("provider"), offer=hosting.get("offer"), region=hosting.get("region"),
+                qualification=hosting["qualification"], reason=None),
+            verdict=item["verdict"], flows=tuple((f["relation"], f["to"]) for f in item.get("flows", [])),
+            repository=name or ".")
+    except (KeyError, TypeError, ValueError) as err:
+        raise UsageError(f"{path}: a system is not as snclint writes it ({type(err).__name__}: {err})") from None

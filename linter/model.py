@@ -349,6 +349,22 @@ class RuleInfo:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SystemRow:
+    """One sensitive object of the estate and its verdict, for the audit's per-system table: the
+    compliant ones as well as those with findings."""
+
+    system: str  # the root module, Terragrunt unit or plan folder; "cluster NAME" for manifests
+    address: str
+    kind: str
+    location: Location
+    sensitivity: str
+    hosting: Hosting | None
+    verdict: str  # compliant | non-compliant | undetermined | exception (every finding on it suppressed)
+    flows: tuple[tuple[str, str], ...] = ()  # (relation, address) of the sensitive objects it sends data to
+    repository: str = ""  # a merged result: the report it came from
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Part:
     """One repository's report in a merged result (``snclint merge``): its own totals."""
 
@@ -382,6 +398,9 @@ class ScanResult:
     finished_at: str | None = None
     parts: tuple[Part, ...] = ()  # a merged result: the repositories it is made of
     catalogue: CatalogueStamp | None = None
+    systems: tuple[SystemRow, ...] = ()  # every sensitive object, compliant or not (linter.inventory)
+    scanned: tuple[str, ...] = ()  # the paths given, relative to the repository root (the audit's scope)
+    config_file: str | None = None  # the configuration the scan ran with
 
     @property
     def active(self) -> tuple[Finding, ...]:

@@ -18,6 +18,7 @@ from linter.discovery import discover, display, module_files, owning_root, repos
 from linter.errors import ConfigError, UsageError
 from linter.graph.build import build_graph
 from linter.graph.sensitivity import classify, propagate
+from linter.inventory import inventory
 from linter.knowledge import Knowledge, Vocabulary
 from linter.model import CatalogueStamp, Fragment, NodeKind, Problem, ScanResult
 from linter.rules.context import Context
@@ -187,7 +188,8 @@ def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Pa
     resources = sum(1 for _, d in graph.nodes(data=True)
                     if d["node"].kind not in (NodeKind.HOSTING,) and d["node"].origin != "config")
     result = ScanResult(tool_version=__version__, files=tuple(files), resources=resources,
-                        findings=tuple(findings), rules=tuple(rules),
+                        findings=tuple(findings), rules=tuple(rules), systems=inventory(context, findings),
+                        scanned=options.paths, config_file=config.path,
                         notes=tuple(n for f in fragments for n in f.notes),
                         started_at=started, finished_at=_now(),
                         catalogue=CatalogueStamp(checked_on=knowledge.catalog.checked_on,

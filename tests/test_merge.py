@@ -56,6 +56,9 @@ def test_every_path_is_prefixed_and_each_repository_keeps_its_totals(
     assert files == {"audit/payments/infra/main.tf", "audit/identity/infra/main.tf"}
     assert {f["root"] for f in merged["findings"]} == {"audit/payments/infra", "audit/identity/infra"}
     assert len({f["fingerprint"] for f in merged["findings"]}) == 2, "two repositories, two fingerprints"
+    assert [(s["repository"], s["system"], s["address"], s["verdict"]) for s in merged["systems"]] == [
+        ("audit/payments", "audit/payments/infra", "aws_s3_bucket.records", "non-compliant"),
+        ("audit/identity", "audit/identity/infra", "aws_s3_bucket.records", "non-compliant")]
 
 
 def test_fail_on_never_passes(audit: Path) -> None:

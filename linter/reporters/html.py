@@ -1,5 +1,6 @@
-"""A single self-contained HTML page for audits: summary, findings by file with their evidence
-chains, suppressed findings, and the rules' documentation.
+"""A single self-contained HTML page for audits: a table of contents, the scope, summary, the
+per-system table, totals and a picture of the sensitive chains (``html_audit``), then the
+findings by file with their evidence chains (folded), suppressed findings, and the rules.
 
 No external assets and no script: the page is read offline and attached to audit records. Every
 piece of scanned content (addresses, messages, tag values, paths) is hostile, so everything is
@@ -13,8 +14,10 @@ from functools import cache
 from html import escape
 from importlib.resources import files
 from itertools import groupby
+from typing import Callable
 
 from linter.model import Finding, RuleInfo, ScanResult
+from linter.reporters import html_audit as audit
 from linter.reporters.common import (
     TOOL_NAME,
     band,
@@ -32,38 +35,57 @@ from linter.reporters.json_report import summary
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'none'; base-uri 'none'"
 
 
-def render(result: ScanResult) -> str:
+def render(result: ScanResult, *, lang: str = "en") -> str:
+    """``lang``: ``en`` or ``fr`` for the page's own words (findings' messages stay as the rules
+    write them)."""
+    t = audit.text(lang)
     rules = rules_by_id(result)
     counts = summary(result)
     active = ordered(result.active)
     suppressed = ordered(f for f in result.findings if f.suppressed_by is not None)
+    sections = [("scope", t("scope")), ("summary", t("summary")), ("systems", t("systems")),
+                ("totals", t("totals"))]
+    drawing = audit.picture(result, t)
+    if drawing:
+        sections.append(("picture", t("picture")))
+    sections.append(("findings", t("findings")))
+    if suppressed:
+        sections.append(("suppressed", t("suppressed")))
+    if result.notes:
+        sections.append(("notes", t("notes")))
+    sections.append(("rules", t("rules")))
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en">',
+        f'<html lang="{_e(lang)}">',
         "<head>",
         '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="referrer" content="no-referrer">',
-        f"<title>{TOOL_NAME} report</title>",
+        f"<title>{_e(t('title'))}</title>",
         f"<style>{_style()}</style>",
         "</head>",
         "<body>",
         "<header>",
-        f"<h1>{TOOL_NAME} report</h1>",
+        f"<h1>{_e(t('title'))}</h1>",
         f'<p class="meta">{_e(_meta(result))}</p>',
         "</header>",
         "<main>",
-        _summary(result, counts),
-        _section("findings", "Findings", active, rules, "No findings."),
+        audit.contents(sections, t),
+        audit.scope(result, result.scanned, result.config_file, catalogue_words(result), t),
+        _summary(result, counts, t),
+        audit.systems(result, t),
+        audit.totals(result, t),
+        drawing,
+        _section("findings", t("findings"), active, rules, "No findings."),
     ]
     if suppressed:
-        parts.append(_section("suppressed", "Suppressed findings", suppressed, rules, ""))
+        parts.append(_section("suppressed", t("suppressed"), suppressed, rules, ""))
     if result.notes:
-        parts.append('<section id="notes"><h2>Notes</h2><ul>'
+        parts.append(f'<section id="notes"><h2>{_e(t("notes"))}</h2><ul>'
                      + "".join(f"<li>{_e(n)}</li>" for n in result.notes) + "</ul></section>")
-    parts += [_rules(rules, result.findings), "</main>", "</body>", "</html>"]
-    return "\n".join(parts) + "\n"
+    parts += [_rules(rules, result.findings, t("rules")), "</main>", "</body>", "</html>"]
+    return "\n".join(p for p in parts if p) + "\n"
 
 
 def _meta(result: ScanResult) -> str:
@@ -74,13 +96,13 @@ def _meta(result: ScanResult) -> str:
     return words + (f"; {catalogue}" if catalogue else "")
 
 
-def _summary(result: ScanResult, counts: dict[str, int]) -> str:
-    cards = [("error", "errors"), ("warning", "warnings"), ("info", "info"), ("suppressed", "suppressed"),
+def _summary(result: ScanResult, counts: dict[str, int], t: Callable[[str], str]) -> str:
+    cards = [("error", "errors"), ("warning", "warnings"), ("info", "info"), ("suppressed", "suppressed_n"),
              ("files", "files"), ("resources", "resources")]
-    out = ['<section id="summary" aria-label="Summary"><div class="cards">']
+    out = [f'<section id="summary" aria-label="{_e(t("summary"))}"><div class="cards">']
     for key, label in cards:
         out.append(f'<div class="card {key}"><span class="n">{counts[key]}</span> '
-                   f'<span class="label">{label}</span></div>')
+                   f'<span class="label">{_e(t(label))}</span></div>')
     out.append("</div>")
     if result.baseline is not None:
         baselined = plural(int(result.baseline.get("baselined", 0)), "finding")
@@ -96,10 +118,10 @@ def _section(anchor: str, title: str, findings: list[Finding], rules: dict[str, 
         out.append(f'<p class="empty">{_e(empty)}</p>')
     for file, group in groupby(findings, key=lambda f: f.location.file):
         items = list(group)
-        out.append(f'<section class="file" data-file="{_e(file)}"><h3><code>{_e(file or "(scan)")}</code> '
-                   f'<span class="count">{len(items)}</span></h3>')
+        out.append(f'<section class="file" data-file="{_e(file)}"><details><summary><h3><code>'
+                   f'{_e(file or "(scan)")}</code> <span class="count">{len(items)}</span></h3></summary>')
         out.extend(_finding(f, rules[f.rule_id]) for f in items)
-        out.append("</section>")
+        out.append("</details></section>")
     out.append("</section>")
     return "\n".join(out)
 
@@ -138,7 +160,7 @@ def _finding(finding: Finding, rule: RuleInfo) -> str:
             + (f' <span class="loc">{_e(e.file)}:{e.line or 1}</span>' if e.file else "")
             + (f' <span class="detail">{_e(e.detail)}</span>' if e.detail else "") + "</li>"
             for e in finding.evidence)
-        out.append(f'<details open><summary>Evidence ({len(finding.evidence)})</summary>'
+        out.append(f'<details><summary>Evidence ({len(finding.evidence)})</summary>'
                    f'<ol class="chain">{steps}</ol></details>')
     s = finding.suppressed_by
     if s is not None:
@@ -150,13 +172,14 @@ def _finding(finding: Finding, rule: RuleInfo) -> str:
     return "\n".join(out)
 
 
-def _rules(rules: dict[str, RuleInfo], findings: tuple[Finding, ...]) -> str:
-    out = ['<section id="rules"><h2>Rules</h2>']
+def _rules(rules: dict[str, RuleInfo], findings: tuple[Finding, ...], title: str) -> str:
+    out = [f'<section id="rules"><h2>{_e(title)}</h2>']
     for rule in rules.values():
         n = sum(1 for f in findings if f.rule_id == rule.id and f.suppressed_by is None)
-        out.append(f'<article class="rule-doc" id="rule-{_anchor(rule.id)}">')
-        out.append(f'<h3><span class="badge {rule.severity.label}">{rule.severity.label}</span> '
-                   f'{_e(rule.id)}: {_e(rule.title or rule.id)} <span class="count">{plural(n, "finding")}</span></h3>')
+        out.append(f'<article class="rule-doc" id="rule-{_anchor(rule.id)}"><details>')
+        out.append(f'<summary><h3><span class="badge {rule.severity.label}">{rule.severity.label}</span> '
+                   f'{_e(rule.id)}: {_e(rule.title or rule.id)} <span class="count">{plural(n, "finding")}</span>'
+                   "</h3></summary>")
         out.extend(_paragraphs(rule.rationale))
         if rule.remediation:
             out.append("<h4>How to fix</h4>")
@@ -166,7 +189,7 @@ def _rules(rules: dict[str, RuleInfo], findings: tuple[Finding, ...]) -> str:
         links = [*rule.references, *([rule.help_uri] if rule.help_uri else [])]
         if links:
             out.append('<ul class="refs">' + "".join(f"<li>{_link(r)}</li>" for r in links) + "</ul>")
-        out.append("</article>")
+        out.append("</details></article>")
     out.append("</section>")
     return "\n".join(out)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from linter.model import Finding, ScanResult, Severity
+from linter.model import Finding, ScanResult, Severity, SystemRow
 from linter.reporters.common import catalogue_dict, declared_dict, fact_dict
 
 SCHEMA_VERSION = 1
@@ -50,6 +50,18 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     return data
 
 
+def system_dict(row: SystemRow) -> dict[str, Any]:
+    hosting = row.hosting
+    return {
+        "system": row.system, "address": row.address, "kind": row.kind, "file": row.location.file,
+        "line": row.location.line, "sensitivity": row.sensitivity,
+        "hosting": None if hosting is None else {"provider": hosting.provider, "offer": hosting.offer,
+                                                 "region": hosting.region, "qualification": hosting.qualification},
+        "verdict": row.verdict, "flows": [{"relation": r, "to": a} for r, a in row.flows],
+        **({"repository": row.repository} if row.repository else {}),
+    }
+
+
 def report_dict(result: ScanResult) -> dict[str, Any]:
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
@@ -58,6 +70,8 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
         "findings": [finding_dict(f) for f in result.active],
         "suppressed": [finding_dict(f) for f in result.findings if f.suppressed_by is not None],
     }
+    if result.systems:  # every sensitive object, compliant or not: the audit's inventory
+        data["systems"] = [system_dict(s) for s in result.systems]
     if result.parts:  # a merged report: each repository's own totals
         data["repositories"] = [{"name": p.name or ".", "report": p.report, "summary": dict(p.summary)}
                                 for p in result.parts]

@@ -1,0 +1,36 @@
+"""The audit's inventory: every sensitive object of a scan with where it runs and its verdict,
+the compliant ones included (findings only name what is wrong; an audit also shows what is right).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from linter.model import DATA_FLOWS, Finding, NodeKind, SystemRow
+from linter.rules.context import Context
+
+LISTED_KINDS = frozenset({NodeKind.DATASTORE, NodeKind.COMPUTE})
+HOSTING_RULES = frozenset({"SNC001", "SNC002", "SNC006"})
+
+
+def inventory(ctx: Context, findings: Sequence[Finding]) -> tuple[SystemRow, ...]:
+    rows = []
+    for node in ctx.resources():
+        state = ctx.sensitive.get(node.key)
+        if state is None or node.kind not in LISTED_KINDS or node.origin == "config":
+            continue
+        _, hosting = ctx.hosting_of(node.key)
+        about = [f for f in findings if f.rule_id in HOSTING_RULES and f.address == node.address
+                 and f.location.file == node.location.file and f.root == node.root]
+        if about and all(f.suppressed_by is not None for f in about):
+            verdict = "exception"
+        elif hosting is None:
+            verdict = "undetermined"
+        else:
+            verdict = "compliant" if hosting.qualified else "non-compliant"
+        flows = sorted({(data["relation"].value, ctx.node(target).address)
+                        for _, target, data in ctx.graph.out_edges(node.key, data=True)
+                        if data["relation"] in DATA_FLOWS and target in ctx.sensitive})
+        system = node.root if node.root is not None else f"cluster {node.cluster}" if node.cluster else "-"
+        rows.append(SystemRow(system=system, address=node.address, kind=node.kind.value, location=node.location,
+                              sensitivity=state[0], hosting=hosting, verdict=verdict, flows=tuple(flows)))
+    return tuple(sorted(rows, key=lambda r: (r.system, r.address, r.location.file)))
