@@ -79,7 +79,15 @@ def classify(node: Node, vocabulary: Vocabulary) -> Classification:
         return Classification(status="unclassified")
     best_rank = _rank(candidates[0])
     own_unknown = next((t for t in node.tags if t.key == "*" and is_unknown(t.value) and _rank(t) < best_rank), None)
-    for tag in (t for t in candidates if _rank(t) == best_rank):
+    def strictness(tag: Tag) -> int:
+        """Tags of equal rank may disagree (two keys, or the default tags of every configuration an
+        opaque module may use): a level requiring SecNumCloud first, then what cannot be read."""
+        if is_unknown(tag.value):
+            return 2
+        level = values.get(normalise(str(tag.value)))
+        return 0 if level in vocabulary.requires_secnumcloud else 1 if level is None else 3
+
+    for tag in sorted((t for t in candidates if _rank(t) == best_rank), key=strictness):
         if is_unknown(tag.value):
             return Classification(status="unknown", tag=tag,
                                   detail=f"{tag.key} could not be evaluated: {tag.value.reason}")

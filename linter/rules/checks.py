@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 from linter.graph.sensitivity import Step, inherited
-from linter.model import DATA_FLOWS, OPAQUE_MODULE, Evidence, Hosting, NodeKind
+from linter.model import DATA_FLOWS, OPAQUE_MODULE, Evidence, Hosting, Node, NodeKind
 from linter.rules.context import Context, Match
 from linter.rules.suppressions import problem_of, same_file
 from linter.terraform.sources import module_key
@@ -49,7 +49,8 @@ def _sensitive_matches(ctx: Context, params: Mapping[str, Any], flows: bool) -> 
         if hosting is None or hosting.qualified:
             continue
         origin = steps[0].source if steps else node.key
-        evidence = [*ctx.classification_evidence(origin), *_path_evidence(ctx, steps, node.key), *hosting_evidence]
+        evidence = [*ctx.classification_evidence(origin), *_path_evidence(ctx, steps, node.key), *hosting_evidence,
+                    *ctx.settings_evidence(node.key)]
         what = _hosting_words(hosting)
         reason = f"{hosting.reason}{_DECLARE_HINT if hosting.reason == 'qualification-unknown' else ''}"
         if flows:
@@ -223,10 +224,23 @@ def datastore_unclassified(ctx: Context, params: Mapping[str, Any]) -> list[Matc
             continue
         if node.key in ctx.sensitive:
             continue  # a replica or snapshot of classified data carries its classification
-        keys = ", ".join(ctx.knowledge.vocabulary.keys[:2])
         out.append(Match(node_key=node.key, address=node.address, location=node.location, cluster=node.cluster,
-                         message=f"datastore {node.address} has no classification (add a tag such as {keys})"))
+                         message=f"datastore {node.address} has no classification ({_how_to_classify(ctx, node)})"))
     return out
+
+
+def _how_to_classify(ctx: Context, node: Node) -> str:
+    """What to add: a tag, a module argument, or — for a type that accepts no tags, which the
+    provider's default tags therefore do not reach — a classification of its own."""
+    keys = " or ".join(ctx.knowledge.vocabulary.keys[:2])
+    info = ctx.knowledge.module_info(node.type)
+    if info is not None and isinstance(node.attributes.get("source"), str):
+        paths = " or ".join(info.tag_paths or ctx.knowledge.default_tag_paths)
+        return f"pass {keys} in its argument {paths}, or in the default tags of the provider it inherits"
+    if info is not None and not info.taggable:
+        return (f"{node.type} accepts no tags, so provider default tags do not reach it: classify it "
+                f"through a system of the config, or suppress it with a reason if it holds no such data")
+    return f"add a tag such as {keys}"
 
 
 def type_unknown(ctx: Context, params: Mapping[str, Any]) -> list[Match]:

@@ -71,3 +71,19 @@ class Context:
         return [Evidence(address=self.node(key).address, relation="classified",
                          file=tag.location.file, line=tag.location.line,
                          detail=f"{tag.key} = {value} ({tag.source})")]
+
+    def settings_evidence(self, key: str) -> list[Evidence]:
+        """The sub-settings of a data store (bucket policy, versioning…: knowledge ``setting_of``)
+        that name it: evidence of its finding, never findings of their own."""
+        out = []
+        for source, _, data in self.graph.in_edges(key, data=True):
+            node = self.node(source)
+            info = self.knowledge.types.get(node.type)
+            attribute = data.get("attribute") or ""
+            if info is None or info.setting_of is None or attribute.split(".")[0] != info.setting_of:
+                continue
+            evidence = Evidence(address=node.address, relation="configures", file=node.location.file,
+                                line=node.location.line, detail=f"{node.type} of this data store")
+            if evidence not in out:
+                out.append(evidence)
+        return sorted(out, key=lambda e: (e.file or "", e.line or 0))

@@ -120,7 +120,9 @@ def opaque_drafts(inst: ModuleInstance, call: CallResult) -> Iterator[Draft]:
     type_ = module_key(call.source)
     info = knowledge.module_info(type_) or knowledge.types.get(module_type(call.source))
     configs, why = opaque_providers(inst, call, info.uses_provider if info else None)
-    provider_tags = tuple(dict.fromkeys(t for c in configs for t in _provider_tags(inst, c)))
+    # inherited tags classify an opaque module unless it is known to hold no data (IAM, DNS…)
+    holds_data = info is None or info.kind in HOLDS_DATA
+    provider_tags = tuple(dict.fromkeys(t for c in configs for t in _provider_tags(inst, c))) if holds_data else ()
     references = tuple(_references(inst, body, file))
     base = f"{inst.base}.module.{call.name}" if inst.base else f"module.{call.name}"
     address = f"{inst.address}.module.{call.name}" if inst.address else f"module.{call.name}"

@@ -116,8 +116,9 @@ def unknown_sources(nodes: Sequence[Node], knowledge: Knowledge) -> list[str]:
         calls.setdefault(node.type, set()).add((node.scope, node.location.file, node.location.line))
     return [f"module source {key}: {len(sites)} call{'s' if len(sites) > 1 else ''}, neither on disk nor known: "
             f"each is one node of kind other, classified by its arguments and the provider configurations it "
-            f"inherits; declare what it creates in a policy pack (kind: modules, modules: {{{key}: "
-            f"{{kind: datastore, provider: aws}}}}, see docs/modules.md) or download it (terraform init)"
+            f"inherits; declare what it creates in a policy pack given with --policies (kind: modules, groups: "
+            f"[{{name: in-house, modules: {{{key}: {{kind: datastore, provider: aws}}}}}}], docs/modules.md) or "
+            f"download it (terraform init)"
             for key, sites in sorted(calls.items())]
 
 
