@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from linter import limits
 from linter.errors import UsageError
 from linter.model import Location, Problem
 
-# the loaders bound each kind more tightly (HCL 5 MB, manifests 20 MB); plans can be large
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = limits.DISCOVERED_FILE_BYTES
 SKIPPED_DIRS = frozenset({".git", ".terraform", ".terragrunt-cache", "node_modules", ".venv", "__pycache__",
                           ".snclint-cache"})
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")

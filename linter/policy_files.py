@@ -20,14 +20,15 @@ import jsonschema
 import yaml
 from jsonschema.exceptions import ValidationError, best_match
 
+from linter import limits
 from linter import policy_build as build
 from linter.errors import PolicyError
 from linter.knowledge import Knowledge
 
 SHIPPED = ("catalog", "resource-types", "modules", "recognition", "classification", "rules", "flows")
 _YAML_SUFFIXES = (".yaml", ".yml")
-_MAX_BYTES = 5_000_000
-_MAX_MESSAGE = 240
+_MAX_BYTES = limits.POLICY_FILE_BYTES
+_MAX_MESSAGE = limits.MESSAGE_CHARS
 
 Document = tuple[str, str, Any]  # (kind, file name for messages, validated data)
 

@@ -15,6 +15,7 @@ import hcl2
 from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
+from linter import limits
 from linter.loaders.hcl_text import decode_escapes, heredoc_body, quote, syntax_message, unescape_once
 from linter.loaders.ir import (
     BinaryOp,
@@ -35,7 +36,7 @@ from linter.loaders.ir import (
     template,
 )
 
-MAX_DEPTH = 200
+MAX_DEPTH = limits.EXPRESSION_DEPTH
 SPLAT_ITEM = "splat.item"  # the loop variable of a rewritten ``x[*].a[expr]``; not an identifier
 
 _OPERATORS = {

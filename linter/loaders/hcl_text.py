@@ -5,6 +5,8 @@ from __future__ import annotations
 from lark import Token
 from lark.exceptions import UnexpectedInput
 
+from linter import limits
+
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
@@ -128,7 +130,7 @@ def unescape_once(text: str) -> str:
     return "".join(out)
 
 
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = limits.HCL_BYTES
 
 
 def too_large(text: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from linter.loaders.hcl_expr import MAX_DEPTH
+from linter import limits
 from linter.loaders.hcl_text import decode_escapes
 
 
@@ -45,7 +45,7 @@ NONE = 0  # spaces only
 ONE = 1  # at most one newline or comment: merged into the binary operator or ``?`` that follows
 ANY = 2  # any newlines and comments (``new_line_or_comment?`` in its grammar)
 
-DEPTH_LIMIT = MAX_DEPTH - 40  # refuse well before the reference's own limit (its count differs a little)
+DEPTH_LIMIT = limits.HCL_FAST_DEPTH
 KEYWORDS = frozenset({"if", "in", "for", "for_each", "else", "endif", "endfor"})
 
 

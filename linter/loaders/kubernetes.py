@@ -14,11 +14,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from linter import limits
 from linter.loaders.safe_yaml import YamlDocument, YamlMap, line_of, load_documents
 from linter.model import Location, Problem
 
-MAX_BYTES = 20 * 1024 * 1024
-MAX_LIST_NESTING = 3  # a List inside a List inside a List is already unusual
+MAX_BYTES = limits.MANIFEST_BYTES
+MAX_LIST_NESTING = limits.LIST_NESTING
 TEMPLATE_ADVICE = "render it first: helm template RELEASE CHART | snclint scan -"
 
 Comment = tuple[int, str]  # (1-based line, text)

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from linter import limits
 from linter.loaders.cache import Loader, decode_text, load_cached, lookup, name_suffixes, prune
 from linter.loaders.hcl import load_hcl
 from linter.loaders.ir import ConfigFile
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Executor
 
 PARALLEL_MIN_FILES = 64  # below this, starting workers costs more than it saves
-MAX_FILE_BYTES = 5 * 1024 * 1024  # the loaders refuse more: the reader reports those itself
+MAX_FILE_BYTES = limits.HCL_BYTES  # the loaders refuse more: the reader reports those itself
 
 Item = tuple[str, bytes]
 

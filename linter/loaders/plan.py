@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
+from linter import limits
 from linter.loaders.plan_config import (
     MAX_MODULE_DEPTH,
     MAX_VALUE_DEPTH,
@@ -28,7 +29,7 @@ from linter.loaders.plan_config import (
 from linter.loaders.plan_lines import LineFinder
 from linter.model import Location, Problem, Unknown
 
-MAX_PLAN_BYTES = 200 * 1024 * 1024  # a UTF-8 text of this size has at most as many characters
+MAX_PLAN_BYTES = limits.PLAN_BYTES  # a UTF-8 text of this size has at most as many characters
 SUPPORTED_MAJORS = ("0", "1")
 AFTER_APPLY = Unknown("known after apply")
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
+from linter import limits
 from linter.model import Location, Problem, Unknown
 
 if TYPE_CHECKING:
     from linter.loaders.plan_lines import LineFinder
 
-MAX_VALUE_DEPTH = 100
-MAX_MODULE_DEPTH = 64
+MAX_VALUE_DEPTH = limits.PLAN_VALUE_DEPTH
+MAX_MODULE_DEPTH = limits.PLAN_MODULE_DEPTH
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,10 +19,12 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
+from linter import limits
+
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-MAX_DEPTH = 256  # Kubernetes CRD schemas nest ~40 levels; callers may walk recursively
-MAX_ALIAS_NODES = 100_000  # nodes copied in by aliases and merges, per file
+MAX_DEPTH = limits.YAML_DEPTH
+MAX_ALIAS_NODES = limits.YAML_ALIAS_NODES
 
 _T = "tag:yaml.org,2002:"
 _STR, _MERGE, _VALUE = _T + "str", _T + "merge", _T + "value"

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from linter import limits
+
 Step = tuple[str, str | None]  # (name, instance key as written, e.g. '0' or '"eu"'; None: no key)
-MAX_ADDRESS = 4096
+MAX_ADDRESS = limits.ADDRESS_CHARS
 
 
 @dataclass(frozen=True, slots=True)

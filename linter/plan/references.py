@@ -14,11 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
+from linter import limits
 from linter.loaders.plan_config import ConfigModule
 from linter.plan.addresses import Step, segments
 from linter.plan.expressions import is_expression, references
 
-MAX_HOPS = 16
+MAX_HOPS = limits.REFERENCE_HOPS
 IGNORED_ROOTS = frozenset({"data", "local", "count", "each", "path", "terraform", "self"})
 Instance = tuple[Step, ...]  # a module instance: (("db", "0"),) for module.db[0]
 

@@ -12,12 +12,13 @@ import posixpath
 from pathlib import Path
 from typing import Iterable
 
+from linter import limits
 from linter.discovery import SKIPPED_DIRS, display, file_kind
 from linter.loaders.hcl import load_hcl
 from linter.terraform.definitions import literal_string
 from linter.terraform.sources import is_local_source, join
 
-MAX_DEPTH = 16
+MAX_DEPTH = limits.CALLER_DEPTH
 
 
 def caller_files(folders: Iterable[str], boundary: Path, cwd: Path) -> list[str]:

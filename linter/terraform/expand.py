@@ -13,11 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
+from linter import limits
 from linter.loaders.ir import Block, Body, Expr, Literal, Variable
 from linter.model import Unknown
 from linter.terraform.evaluate import evaluate
 
-MAX_INSTANCES = 512  # count / for_each / dynamic elements expanded; more is treated as not known
+MAX_INSTANCES = limits.EXPANDED_INSTANCES
 RESOURCE_META = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner",
                            "connection", "precondition", "postcondition"})
 NO_KEY: None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from linter import limits
 from linter.model import Unknown
 from linter.terraform.functions_base import Function, as_int, as_list, as_map, as_str, define
 from linter.terraform.values import (
@@ -23,7 +24,7 @@ from linter.terraform.values import (
 
 COLLECTIONS: dict[str, Function] = {}
 _MISSING = object()
-_RANGE_LIMIT = 1024  # Terraform's own limit for range()
+_RANGE_LIMIT = limits.RANGE_VALUES
 
 
 @define(COLLECTIONS, "merge", unknown="none")

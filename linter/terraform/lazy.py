@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Callable, Iterator
 
+from linter import limits
 from linter.model import Unknown
 
 # cells being computed at once: deeper chains are cut before Python's own recursion limit
-MAX_CHAIN = 48
+MAX_CHAIN = limits.LAZY_CHAIN
 
 
 class _State:

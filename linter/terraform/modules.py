@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
+from linter import limits
 from linter.knowledge import Knowledge
 from linter.model import Unknown
 from linter.terraform.definitions import Decl, ModuleDef, literal_string
@@ -26,8 +27,8 @@ from linter.terraform.variables import ModuleScope, local_cells, variable_cells
 if TYPE_CHECKING:
     from linter.model import ProviderConfig
 
-MAX_DEPTH = 32
-MAX_INSTANCES = 20_000
+MAX_DEPTH = limits.MODULE_DEPTH
+MAX_INSTANCES = limits.ROOT_INSTANCES
 
 
 @dataclass(slots=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from linter import limits
 from linter.loaders.ir import Expr, traversals
 from linter.terraform.expand import Expansion
 from linter.terraform.sources import module_type
@@ -19,7 +20,7 @@ from linter.terraform.sources import module_type
 if TYPE_CHECKING:
     from linter.terraform.modules import ModuleInstance
 
-MAX_HOPS = 16
+MAX_HOPS = limits.REFERENCE_HOPS
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from linter import limits
 from linter.loaders.ir import ConfigFile
 from linter.loaders.parallel import parse_all, parse_text
 from linter.model import Location, Problem
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = limits.TERRAFORM_FILE_BYTES
 MODULE_SUFFIXES = (".tf", ".tf.json")
 MANIFEST = ".terraform/modules/modules.json"
 NOTE = "note"  # the rule id of a Problem that is a note of the report, not a finding

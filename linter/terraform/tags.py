@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Iterable
 
+from linter import limits
 from linter.loaders.ir import Body, Expr, ObjectExpr
 from linter.model import Location, Tag, Unknown
 from linter.terraform.definitions import literal_string
 
-MAX_TAGS = 1000
+MAX_TAGS = limits.TAGS_PER_RESOURCE
 
 
 def values_at(value: Any, parts: Iterable[str]) -> list[Any]:

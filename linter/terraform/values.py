@@ -23,13 +23,14 @@ from collections.abc import Mapping, Sized
 from decimal import Decimal
 from typing import Any, Iterator
 
+from linter import limits
 from linter.model import Unknown
 
-MAX_DEPTH = 200  # expression and value nesting
-MAX_STRING = 1_000_000  # characters in one string
-MAX_ITEMS = 100_000  # items in one list or map
-MAX_STEPS = 1_000_000  # work units for one evaluate() call (about a second): nodes, items, 16 chars
-_MAX_WALK = 2_000_000  # nodes visited by one deep walk, with or without a budget
+MAX_DEPTH = limits.EXPRESSION_DEPTH
+MAX_STRING = limits.STRING_CHARS
+MAX_ITEMS = limits.COLLECTION_ITEMS
+MAX_STEPS = limits.EVALUATION_STEPS  # units: nodes, items, 16 characters
+_MAX_WALK = limits.WALK_NODES  # with or without a budget
 _BIG_INT = 2**63  # larger integers become floats: Terraform numbers are not unbounded either
 
 
