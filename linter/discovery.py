@@ -1,18 +1,24 @@
 """Which files a scan reads, and the boundary it never reads past (docs/architecture.md#boundary).
 
-Directories are walked without following links; a link whose target leaves the boundary is
-reported, not followed. When pre-commit passes file names, each file brings its whole module or
-manifest folder: a change to ``variables.tf`` can create a finding in an unchanged ``main.tf``.
+The boundary is the git work tree that tracks the scanned paths (its index lists them), else the
+scanned paths themselves: an enclosing repository that does not track them (a home directory kept
+in git) does not widen it. Directories are walked without following links, iteratively and at most
+``limits.DIRECTORY_DEPTH`` deep; a link whose target leaves the boundary or enters ``.git`` is
+reported, not followed; FIFOs, devices, link loops and names that are not UTF-8 are reported and
+never opened. When pre-commit passes file names, each file brings its whole module or manifest
+folder: a change to ``variables.tf`` can create a finding in an unchanged ``main.tf``.
 """
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from linter import limits
 from linter.errors import UsageError
+from linter.files import NotReadable, check_regular, read_regular
 from linter.model import Location, Problem
 
 MAX_FILE_BYTES = limits.DISCOVERED_FILE_BYTES
@@ -34,7 +40,8 @@ class Inputs:
     plans: tuple[str, ...]
     var_files: tuple[str, ...] = ()  # ``.tfvars`` files named on the command line (pre-commit)
     problems: tuple[Problem, ...]
-    boundary: Path
+    boundary: Path  # the first scanned path's boundary
+    boundaries: tuple[Path, ...] = ()  # every scanned path's (none inside another)
     file_names: bool = False  # file names were given (pre-commit): their callers matter too
 
 
@@ -53,12 +60,15 @@ def file_kind(name: str) -> str | None:
 
 
 def find_boundary(path: Path) -> Path:
-    """The git work tree holding ``path``, else the scanned path itself (its folder for a file)."""
-    start = path.resolve()
+    """The git work tree holding ``path`` when it tracks it, else the scanned path itself (its
+    folder for a file)."""
+    start = Path(os.path.realpath(path))
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            return candidate
+        if os.path.lexists(candidate / ".git"):
+            if candidate == folder or _tracks(candidate, folder):
+                return candidate
+            return folder
     return folder
 
 
@@ -75,6 +85,52 @@ def repository_root(paths: Sequence[Path]) -> Path:
     return Path(os.path.commonpath(folders))
 
 
+def _tracks(work_tree: Path, folder: Path) -> bool:
+    """True when the index of ``work_tree`` lists a file at or below ``folder``. Only the index is
+    read (never a hook, a config or an object): git itself is not run, as a hostile repository's
+    configuration could make it run commands."""
+    from dulwich.index import read_index
+
+    git_dir = _git_dir(work_tree)
+    if git_dir is None:
+        return False
+    index = git_dir / "index"
+    prefix = folder.relative_to(work_tree).as_posix().encode("utf-8", "surrogateescape") + b"/"
+    try:
+        data = read_regular(index, limits.GIT_INDEX_BYTES)
+        return any(entry.name.startswith(prefix) for entry in read_index(io.BytesIO(data)))
+    except (NotReadable, ValueError, AssertionError, OSError, EOFError, IndexError, KeyError):
+        return False
+    except Exception:  # noqa: BLE001 - a corrupt index tracks nothing
+        return False
+
+
+def _git_dir(work_tree: Path) -> Path | None:
+    """``.git`` itself, or where a ``.git`` file (a linked work tree, a submodule) points."""
+    dot_git = work_tree / ".git"
+    if dot_git.is_dir():
+        return dot_git
+    try:
+        text = read_regular(dot_git, 4096).decode("utf-8", "replace")
+    except NotReadable:
+        return None
+    if not text.startswith("gitdir:"):
+        return None
+    target = Path(text[len("gitdir:"):].strip())
+    return target if target.is_absolute() else work_tree / target
+
+
+def inside(path: Path, boundaries: Sequence[Path]) -> bool:
+    """True when ``path`` (links resolved) is within one of ``boundaries`` and not in its ``.git``."""
+    real = Path(os.path.realpath(path))
+    for boundary in boundaries:
+        if real == boundary:
+            return True
+        if boundary in real.parents:
+            return ".git" not in real.relative_to(boundary).parts
+    return False
+
+
 def display(path: Path, cwd: Path) -> str:
     """Posix path relative to the working directory when below it, else as given."""
     try:
@@ -83,10 +139,15 @@ def display(path: Path, cwd: Path) -> str:
         return os.path.relpath(path, cwd).replace(os.sep, "/")
 
 
+def printable_name(name: str) -> str:
+    """A file name that is not valid UTF-8, with its undecodable bytes as ``\\xNN``."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def is_plan(path: Path) -> bool:
     """A Terraform plan in JSON (``terraform show -json``) is told apart by its first bytes."""
     try:
-        with path.open("rb") as handle:
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
             head = handle.read(4096)
     except OSError:
         return False
@@ -96,14 +157,16 @@ def is_plan(path: Path) -> bool:
 def discover(paths: Sequence[str], cwd: Path) -> Inputs:
     """Sort the given paths (``-`` excluded) into Terraform files, manifests and plans."""
     real = [Path(p) if Path(p).is_absolute() else cwd / p for p in paths if p != "-"]
-    boundary = find_boundary(real[0]) if real else cwd.resolve()
+    found_boundaries = [find_boundary(p) for p in real if os.path.lexists(p)] or [Path(os.path.realpath(cwd))]
+    boundaries = tuple(b for b in dict.fromkeys(found_boundaries)
+                       if not any(o in b.parents for o in found_boundaries))
     found: dict[str, str] = {}
     problems: list[Problem] = []
     for path in real:
-        if not path.exists() and not path.is_symlink():
+        if not os.path.lexists(path):
             raise UsageError(f"{display(path, cwd)}: no such file or directory")
         if path.is_dir():
-            _walk(path, boundary, cwd, found, problems)
+            _walk(path, boundaries, cwd, found, problems)
         else:
             # a file name (pre-commit): take its whole folder, its module or manifest set
             kind = file_kind(path.name)
@@ -112,7 +175,7 @@ def discover(paths: Sequence[str], cwd: Path) -> Inputs:
             if kind == "var-file":  # it feeds a root module; the scan finds which (``owning_root``)
                 found[display(path, cwd)] = kind
                 continue
-            for sibling in _folder_files(path.parent, boundary, cwd, problems):
+            for sibling in _folder_files(path.parent, boundaries, cwd, problems):
                 if file_kind(sibling.name) == kind:
                     _add(sibling, cwd, found)
     terraform = tuple(sorted(p for p, k in found.items() if k == "terraform"))
@@ -121,18 +184,20 @@ def discover(paths: Sequence[str], cwd: Path) -> Inputs:
     plans = tuple(sorted(p for p, k in found.items() if k == "plan"))
     var_files = tuple(sorted(p for p, k in found.items() if k == "var-file"))
     return Inputs(terraform=terraform, terragrunt=terragrunt, manifests=manifests, plans=plans,
-                  var_files=var_files, problems=tuple(problems), boundary=boundary,
+                  var_files=var_files, problems=tuple(problems), boundary=found_boundaries[0],
+                  boundaries=boundaries,
                   file_names=any(p.is_file() for p in real))
 
 
-def module_files(folder: str, boundary: Path, cwd: Path) -> list[str]:
+def module_files(folder: str, boundary: Path | Sequence[Path], cwd: Path) -> list[str]:
     """The Terraform files of one module folder (display paths), for a var file's root."""
     problems: list[Problem] = []
-    return [display(p, cwd) for p in _folder_files(cwd / folder, boundary, cwd, problems)
+    boundaries = (boundary,) if isinstance(boundary, Path) else tuple(boundary)
+    return [display(p, cwd) for p in _folder_files(cwd / folder, boundaries, cwd, problems)
             if file_kind(p.name) == "terraform"]
 
 
-def owning_root(var_file: str, boundary: Path, cwd: Path) -> str | None:
+def owning_root(var_file: str, boundary: Path | Sequence[Path], cwd: Path) -> str | None:
     """The root module a var file feeds by the usual layouts: Terraform files in its own folder
     (``prod.tfvars`` beside ``main.tf``), else in the folder above (``envs/prod.tfvars``)."""
     folder = os.path.dirname(var_file) or "."
@@ -152,47 +217,100 @@ def _add(path: Path, cwd: Path, found: dict[str, str]) -> None:
     found[display(path, cwd)] = kind
 
 
-def _walk(root: Path, boundary: Path, cwd: Path, found: dict[str, str], problems: list[Problem]) -> None:
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS
-                         and not (Path(folder) / d / "CACHEDIR.TAG").is_file()  # a cache, not sources
-                         and not _leaves(Path(folder) / d, boundary, cwd, problems))
-        for path in _checked(Path(folder), sorted(names), boundary, cwd, problems):
+def walk(root: Path, problems: list[Problem] | None = None, cwd: Path | None = None,
+         ) -> Iterator[tuple[Path, list[str]]]:
+    """Each folder below ``root`` (itself included) with its sorted entry names that are not
+    folders, top-down, iteratively: no recursion, links to folders not followed, skipped folders
+    (``.git``, ``.terraform``, caches) left out, folders deeper than ``limits.DIRECTORY_DEPTH``
+    and names that are not UTF-8 reported into ``problems``."""
+    stack: list[tuple[Path, int]] = [(root, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = sorted((e.name, e.is_dir(follow_symlinks=False)) for e in entries)
+        except OSError:
+            continue
+        names: list[str] = []
+        below: list[Path] = []
+        for name, is_dir in listed:
+            if not _decodable(name):
+                if problems is not None:
+                    _note(problems, folder / printable_name(name), cwd,
+                          "name is not valid UTF-8: not read")
+                continue
+            if not is_dir:
+                names.append(name)
+            elif name not in SKIPPED_DIRS and not (folder / name / "CACHEDIR.TAG").is_file():
+                below.append(folder / name)
+        yield folder, names
+        if below and depth + 1 > limits.DIRECTORY_DEPTH:
+            if problems is not None:
+                _note(problems, folder, cwd, f"folders nested deeper than {limits.DIRECTORY_DEPTH} "
+                                             "levels below the scanned path: not read")
+            continue
+        stack.extend((b, depth + 1) for b in reversed(below))
+
+
+def _decodable(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _note(problems: list[Problem], path: Path, cwd: Path | None, message: str) -> None:
+    shown = display(path, cwd) if cwd is not None else path.as_posix()
+    problem = Problem(location=Location(shown, 1), message=message)
+    if problem not in problems:
+        problems.append(problem)
+
+
+def _walk(root: Path, boundaries: Sequence[Path], cwd: Path, found: dict[str, str],
+          problems: list[Problem]) -> None:
+    for folder, names in walk(root, problems, cwd):
+        # links to folders are listed among names (not followed): a link leaving is reported
+        for path in _checked(folder, names, boundaries, cwd, problems):
             _add(path, cwd, found)
 
 
-def _folder_files(folder: Path, boundary: Path, cwd: Path, problems: list[Problem]) -> Iterable[Path]:
-    try:
-        names = sorted(p.name for p in folder.iterdir() if not p.is_dir())
-    except OSError:
-        return []
-    return _checked(folder, names, boundary, cwd, problems)
+def _folder_files(folder: Path, boundaries: Sequence[Path], cwd: Path, problems: list[Problem]) -> Iterable[Path]:
+    for listed, names in walk(folder, problems, cwd):
+        return _checked(listed, names, boundaries, cwd, problems)
+    return []
 
 
-def _checked(folder: Path, names: Iterable[str], boundary: Path, cwd: Path,
+def _checked(folder: Path, names: Iterable[str], boundaries: Sequence[Path], cwd: Path,
              problems: list[Problem]) -> Iterable[Path]:
     for name in names:
         path = folder / name
-        if file_kind(name) is None or _leaves(path, boundary, cwd, problems):
+        link = path.is_symlink()
+        if file_kind(name) is None:
+            if link and os.path.isdir(path):
+                _refused(path, boundaries, cwd, problems)  # a folder link leaving is reported
+            continue
+        if link and _refused(path, boundaries, cwd, problems):
             continue
         try:
-            size = path.stat().st_size
-        except OSError:
+            size = check_regular(path)
+        except NotReadable as why:
+            if path.is_dir():
+                continue  # a link to a folder inside the boundary: its own path is walked
+            _note(problems, path, cwd, str(why))
             continue
         if size > MAX_FILE_BYTES:
-            problems.append(Problem(location=Location(display(path, cwd), 1),
-                                    message=f"file of {size} bytes is over the {MAX_FILE_BYTES}-byte limit: not read"))
+            _note(problems, path, cwd, f"file of {size} bytes is over the {MAX_FILE_BYTES}-byte limit: not read")
             continue
         yield path
 
 
-def _leaves(path: Path, boundary: Path, cwd: Path, problems: list[Problem]) -> bool:
-    """True for a link that points outside the boundary (reported once)."""
-    if not path.is_symlink():
+def _refused(path: Path, boundaries: Sequence[Path], cwd: Path, problems: list[Problem]) -> bool:
+    """True for a link that points outside the boundary or into ``.git`` (reported once)."""
+    if inside(path, boundaries):
         return False
-    target = path.resolve()
-    if target == boundary or boundary in target.parents:
-        return False
-    problems.append(Problem(location=Location(display(path, cwd), 1),
-                            message="symbolic link leaves the scanned repository: not followed"))
+    real = Path(os.path.realpath(path))
+    into_git = any(b in real.parents and ".git" in real.relative_to(b).parts for b in boundaries)
+    _note(problems, path, cwd, "symbolic link into .git: not followed" if into_git
+          else "symbolic link leaves the scanned repository: not followed")
     return True

@@ -20,3 +20,15 @@ class ConfigError(LinterError):
 
 class PolicyError(LinterError):
     pass
+
+
+def unexpected(error: BaseException) -> str:
+    """The message of the last-resort handler: an error nobody foresaw, while handling one file
+    or one root module, becomes one SNC000 for it and the scan goes on. Only the error's kind and
+    the start of its text are shown (it may quote the file)."""
+    if isinstance(error, MemoryError):
+        return "not read: it needs more memory than the scan may use (MemoryError)"
+    if isinstance(error, RecursionError):
+        return "not read: nested too deeply (RecursionError)"
+    text = " ".join(str(error).split())[:120]
+    return f"not read: unexpected {type(error).__name__}" + (f" ({text})" if text else "")

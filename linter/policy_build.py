@@ -8,13 +8,13 @@ here too, next to the shapes they work on.
 """
 from __future__ import annotations
 
-import re
 from datetime import date
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
 from linter.knowledge import Catalog, FlowRule, Offer, Provider, Region, TypeInfo, Vocabulary
 from linter.model import NodeKind, RuleInfo, Severity
+from linter.policy_regex import compiled, patterns_in, refused
 
 
 def types_of(data: Mapping[str, Any]) -> dict[str, TypeInfo]:
@@ -184,11 +184,14 @@ def modules_problems(data: Mapping[str, Any]) -> list[str]:
 
 
 def recognition_problems(data: Mapping[str, Any]) -> list[str]:
-    """Region patterns must have a named group ``region``; a matcher may have one."""
-    out = []
+    """Patterns must be RE2's (linear time); region patterns must have a named group ``region``;
+    a matcher may have one."""
+    out = [f"{where}: {why}" for where, pattern in patterns_in(data) if (why := refused(pattern))]
+    if out:
+        return out
     for i, entry in enumerate(data.get("terraform", {}).get("providers", ())):
         for j, attr in enumerate(entry.get("region_attributes", ())):
-            if isinstance(attr, Mapping) and "region" not in re.compile(attr["pattern"]).groupindex:
+            if isinstance(attr, Mapping) and "region" not in compiled(attr["pattern"]).groupindex:
                 out.append(f"terraform.providers[{i}].region_attributes[{j}].pattern: needs a group (?P<region>…)")
         for j, matcher in enumerate(entry.get("matchers", ())):
             if matcher.get("undetermined") and (matcher.get("provider") or matcher.get("offer")):
@@ -199,7 +202,7 @@ def recognition_problems(data: Mapping[str, Any]) -> list[str]:
                 out.append(f"endpoints.{name}[{j}]: an offer needs its provider")
     for pid, rule in data.get("regions", {}).items():
         for j, pattern in enumerate(rule.get("patterns", ())):
-            if "region" not in re.compile(pattern).groupindex:
+            if "region" not in compiled(pattern).groupindex:
                 out.append(f"regions.{pid}.patterns[{j}]: needs a group (?P<region>…)")
     return out
 

@@ -12,15 +12,16 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-from linter import __version__
+from linter import __version__, limits
 from linter.config import Config
 from linter.discovery import discover, display, module_files, owning_root, repository_root
 from linter.errors import ConfigError, UsageError
+from linter.files import NotReadable, read_regular
 from linter.graph.build import build_graph
 from linter.graph.sensitivity import classify, propagate
 from linter.inventory import inventory
 from linter.knowledge import Knowledge, Vocabulary
-from linter.model import CatalogueStamp, Fragment, NodeKind, Problem, ScanResult
+from linter.model import CatalogueStamp, Fragment, Location, NodeKind, Problem, ScanResult
 from linter.rules.context import Context
 from linter.rules.engine import run_rules, selected
 from linter.rules.suppressions import unreadable_dates
@@ -92,26 +93,33 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
     for var_file in inputs.var_files:  # a var file named (pre-commit) re-checks the roots it feeds
         roots = [r for r, files in root_var_files.items() if var_file in files]
         if not roots:
-            root = owning_root(var_file, inputs.boundary, cwd)
+            root = owning_root(var_file, inputs.boundaries, cwd)
             if root is None:
                 raise UsageError(f"{var_file}: no root module found for this variables file (no Terraform "
                                  "file in its folder or the one above); map it in .snclint.yaml terraform.roots")
             if root not in mapped:  # a root the config maps keeps the var files it names
                 root_var_files[root] = (*root_var_files.get(root, ()), var_file)
             roots = [root]
-        terraform.extend(f for r in roots for f in module_files(r, inputs.boundary, cwd))
+        terraform.extend(f for r in roots for f in module_files(r, inputs.boundaries, cwd))
     if terraform:
         from linter.terraform.callers import caller_files
         from linter.terraform.frontend import load_terraform
 
         if inputs.file_names:
             folders = {posixpath.dirname(p) or "." for p in terraform}
-            terraform = sorted(set(terraform) | set(caller_files(folders, inputs.boundary, cwd)))
-        fragments.append(load_terraform(terraform, knowledge=knowledge, boundary=inputs.boundary,
+            terraform = sorted(set(terraform) | set(caller_files(folders, inputs.boundaries, cwd)))
+        fragments.append(load_terraform(terraform, knowledge=knowledge, boundary=inputs.boundaries,
                                         var_files=options.var_files, variables=options.variables,
                                         root_var_files=root_var_files, cwd=cwd, jobs=options.jobs,
                                         parse_cache=options.cache, not_roots=units))
-    manifests = [(p, (cwd / p).read_bytes()) for p in inputs.manifests]
+    manifests = []
+    unread = []
+    for path in inputs.manifests:
+        try:
+            manifests.append((path, read_regular(cwd / path, limits.MANIFEST_BYTES)))
+        except NotReadable as why:
+            unread.append(Problem(location=Location(path, 1), message=str(why)))
+    fragments.append(Fragment(problems=tuple(unread)))
     if options.stdin is not None:
         manifests.append(("-", options.stdin))
     if manifests:

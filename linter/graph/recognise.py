@@ -7,18 +7,17 @@ A value that could not be evaluated (``Unknown``) is carried as such, never take
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Mapping
 
 from linter.knowledge import Knowledge
 from linter.model import Destination, ProviderConfig, Unknown, is_unknown
+from linter.policy_regex import compiled
 
 
-@lru_cache(maxsize=512)
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+def _rx(pattern: str) -> Any:
+    """A pack's pattern, run by RE2 (linear time: ``linter.policy_regex``)."""
+    return compiled(pattern)
 
 
 def values_at(obj: Any, path: str) -> list[Any]:
@@ -42,7 +41,7 @@ def _first(obj: Any, path: str) -> Any:
     return values[0] if values else None
 
 
-def matches(spec: Mapping[str, Any], value: str) -> re.Match[str] | bool:
+def matches(spec: Mapping[str, Any], value: str) -> Any:
     """``equals`` (case-insensitive) or ``pattern``: a match object gives named groups."""
     if "equals" in spec:
         return value.casefold() == spec["equals"].casefold()
@@ -110,7 +109,7 @@ def recognise(entry: Mapping[str, Any], config: ProviderConfig, type_: str,
 
 
 def endpoint_match(list_name: str, value: str, knowledge: Knowledge,
-                   seen: frozenset[str] = frozenset()) -> tuple[Mapping[str, Any], re.Match[str]] | None:
+                   seen: frozenset[str] = frozenset()) -> tuple[Mapping[str, Any], Any] | None:
     """The first entry of ``recognition.endpoints[list_name]`` matching ``value``, following an
     entry that defers to another list (never twice to the same one)."""
     for spec in knowledge.recognition.get("endpoints", {}).get(list_name, ()):
@@ -127,7 +126,7 @@ def endpoint_match(list_name: str, value: str, knowledge: Knowledge,
 
 
 def _matcher_hit(matcher: Mapping[str, Any], value: str,
-                 knowledge: Knowledge) -> tuple[Mapping[str, Any], re.Match[str] | bool] | None:
+                 knowledge: Knowledge) -> tuple[Mapping[str, Any], Any] | None:
     """(the spec that decides, its match) for a matcher: its own ``equals``/``pattern``, or an
     entry of the endpoint list it names (an in-cluster host means nothing to a cloud provider)."""
     if "endpoints" not in matcher:
@@ -164,7 +163,7 @@ def _apply_matchers(entry: Mapping[str, Any], config: ProviderConfig, type_: str
                 return
             result.provider = spec.get("provider", result.provider)
             result.offer = spec.get("offer")
-            group = hit.groupdict().get("region") if isinstance(hit, re.Match) else None
+            group = hit.groupdict().get("region") if not isinstance(hit, bool) else None
             if group:
                 result.region, result.region_from = group, f"from {matcher['attribute']}"
             return

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Sequence
 
 from linter.config import KubernetesConfig
+from linter.errors import unexpected
 from linter.knowledge import Knowledge
 from linter.kubernetes.data import KubernetesData, ambiguous_kinds, kubernetes_data
 from linter.kubernetes.kustomize import render_kustomizations
@@ -43,8 +44,13 @@ def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge,
     for path, content in files:
         if path in outcome.covered or PurePosixPath(path).name in data.kustomization_files:
             continue
-        loaded = load_manifests(path, content)
-        found = _objects(loaded, data, path, rendered=False, ambiguous=ambiguous)
+        try:
+            loaded = load_manifests(path, content)
+            found = _objects(loaded, data, path, rendered=False, ambiguous=ambiguous)
+        except Exception as error:  # noqa: BLE001 - the last resort: one file, one SNC000
+            problems.append(Problem(location=Location(path, 1), message=unexpected(error)))
+            read.append(path)
+            continue
         problems += loaded.problems
         if loaded.skipped:
             notes.append(f"skipped {path}: {loaded.skipped}")

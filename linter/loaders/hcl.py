@@ -13,6 +13,8 @@ import os
 
 from lark import Tree
 
+from linter import limits
+from linter.loaders import size
 from linter.loaders.hcl_expr import MAX_DEPTH, Converter, ConvertError, parse_tree
 from linter.loaders.hcl_text import comments_above, too_large
 from linter.loaders.ir import Attribute, Block, Body, ConfigFile, Literal, ParseError
@@ -22,12 +24,24 @@ PARSER_ENV = "SNCLINT_HCL_PARSER"
 
 def load_hcl(path: str, text: str) -> ConfigFile:
     """Parse one HCL file; ``path`` is only the display path kept in the result."""
+    if too_large(text):
+        return ConfigFile(path, errors=(ParseError(1, "file too large (over 5 MB)"),))
+    too_many = size.over(text, limits.HCL_ELEMENTS)
+    if too_many is not None:
+        return ConfigFile(path, errors=(ParseError(1, too_many),))
     if os.environ.get(PARSER_ENV) != "hcl2":
-        from linter.loaders.hcl_ts import load_hcl_ts  # imported on use: tree-sitter costs start-up time
+        from linter.loaders.hcl_ts import first_error_line, load_hcl_ts  # on use: tree-sitter costs start-up time
 
         fast = load_hcl_ts(path, text)
         if fast is not None:
             return fast
+        if size.elements(text) > limits.HCL_REFERENCE_ELEMENTS:
+            # the reference parser would take tens of seconds: say where tree-sitter stopped
+            line = first_error_line(text)
+            message = (f"syntax error near line {line}" if line is not None else
+                       "not read: the fast parser declined it and it is over the "
+                       f"{limits.HCL_REFERENCE_ELEMENTS} elements the reference parser is given")
+            return ConfigFile(path, errors=(ParseError(line or 1, message),))
     return load_hcl2(path, text)
 
 

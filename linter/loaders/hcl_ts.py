@@ -36,10 +36,28 @@ def load_hcl_ts(path: str, text: str) -> ConfigFile | None:
         src = (text + "\n").encode("utf-8")  # python-hcl2 parses the text with a newline added
         root, commented = _parse(src)
         return ConfigFile(path, body=_Loader(src, text, commented).file(root))
+    except MemoryError:
+        raise  # the reference parser would need more still
     except (Unsupported, RecursionError, UnicodeError):
         return None
     except Exception:  # noqa: BLE001 - anything unforeseen in the fast path: the reference decides
         return None
+
+
+def first_error_line(text: str) -> int | None:
+    """The 1-based line of the first syntax error tree-sitter finds, None when it finds none."""
+    found = _parser()
+    if found is None:
+        return None
+    node = found[0].parse((text.removeprefix("\ufeff").replace("\r\n", "\n") + "\n").encode("utf-8")).root_node
+    if not node.has_error:
+        return None
+    while not (node.is_error or node.is_missing):  # iterative: the tree may be deep
+        child = next((c for c in node.children if c.has_error or c.is_error or c.is_missing), None)
+        if child is None:
+            break
+        node = child
+    return int(node.start_point[0]) + 1
 
 
 @functools.cache

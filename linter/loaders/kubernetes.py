@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from linter import limits
+from linter.loaders import size
 from linter.loaders.safe_yaml import YamlDocument, YamlMap, line_of, load_documents
 from linter.model import Location, Problem
 
@@ -61,6 +62,9 @@ def load_manifests(path: str, data: bytes) -> ManifestFile:
     text, why = decode(data)
     if text is None:
         return ManifestFile(path, skipped=why)
+    too_many = size.over(text, limits.DATA_ELEMENTS)
+    if too_many is not None:
+        return _problem(path, 1, too_many)
     if text.startswith(JEST_HEADER):  # said only when it holds manifests, which are not read
         return ManifestFile(path, skipped="a Jest snapshot (JavaScript) of manifests, not YAML"
                             if _MANIFEST_HINT.search(text) else None)

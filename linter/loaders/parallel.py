@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from linter import limits
+from linter.files import NotReadable, read_regular
 from linter.loaders.cache import Loader, decode_text, load_cached, lookup, name_suffixes, prune
 from linter.loaders.hcl import load_hcl
 from linter.loaders.ir import ConfigFile
@@ -97,10 +98,8 @@ def parse_all(paths: Sequence[str], *, jobs: int, cache: bool, cwd: Path | None 
 
 def _read(full: Path) -> bytes | None:
     try:
-        if full.stat().st_size > MAX_FILE_BYTES:
-            return None
-        return full.read_bytes()
-    except OSError:
+        return read_regular(full, MAX_FILE_BYTES)
+    except NotReadable:
         return None
 
 

@@ -28,6 +28,8 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from json.scanner import NUMBER_RE
 from typing import Any, Iterator, Mapping
 
+from linter import limits
+from linter.loaders import size
 from linter.loaders.hcl_expr import MAX_DEPTH, ConvertError, parse_expression, parse_template
 from linter.loaders.hcl_text import too_large
 from linter.loaders.ir import (
@@ -87,6 +89,9 @@ def load_tf_json(path: str, text: str, *, tfvars: bool | None = None) -> ConfigF
     if too_large(text):
         return _failed(path, 1, "file too large (over 5 MB)")
     text = text.removeprefix("\ufeff")
+    too_many = size.over(text, limits.DATA_ELEMENTS)
+    if too_many is not None:
+        return _failed(path, 1, too_many)
     try:
         json.loads(text, parse_constant=_no_constant)  # C speed validation, exact error lines
     except json.JSONDecodeError as error:

@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
+from linter.files import NotReadable, read_regular
 from linter.knowledge import Knowledge
 from linter.loaders.plan import MAX_PLAN_BYTES, load_plan
 from linter.model import Fragment, Location, Node, Problem
@@ -56,13 +57,9 @@ def _read(real: Path, path: str) -> str | Problem:
         return Problem(location=Location(path, line), message=message)
 
     try:
-        size = real.stat().st_size
-        if size > MAX_PLAN_BYTES:
-            return problem(f"plan of {size} bytes is over the {MAX_PLAN_BYTES}-byte limit: not read")
-        with real.open("rb") as handle:
-            data = handle.read(MAX_PLAN_BYTES + 1)
-    except OSError as err:
-        return problem(f"cannot read the plan: {err.strerror or err}")
+        data = read_regular(real, MAX_PLAN_BYTES)
+    except NotReadable as why:
+        return problem(str(why).replace("could not be read:", "cannot read the plan:"))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:

@@ -7,13 +7,13 @@ folder are parsed to find out.
 """
 from __future__ import annotations
 
-import os
 import posixpath
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from linter import limits
-from linter.discovery import SKIPPED_DIRS, display, file_kind
+from linter.discovery import display, file_kind, walk
+from linter.files import NotReadable, read_regular
 from linter.loaders.hcl import load_hcl
 from linter.terraform.definitions import literal_string
 from linter.terraform.sources import is_local_source, join
@@ -21,10 +21,10 @@ from linter.terraform.sources import is_local_source, join
 MAX_DEPTH = limits.CALLER_DEPTH
 
 
-def caller_files(folders: Iterable[str], boundary: Path, cwd: Path) -> list[str]:
+def caller_files(folders: Iterable[str], boundary: Path | Sequence[Path], cwd: Path) -> list[str]:
     """The Terraform files (posix, relative to ``cwd``) of every folder inside ``boundary`` that
     calls one of ``folders``, transitively."""
-    every = _all_files(boundary, cwd)
+    every = [f for b in ((boundary,) if isinstance(boundary, Path) else boundary) for f in _all_files(b, cwd)]
     candidates = [(f, p) for f, p in every if p.endswith(".tf")]
     wanted = set(folders)
     callers: set[str] = set()
@@ -39,19 +39,18 @@ def caller_files(folders: Iterable[str], boundary: Path, cwd: Path) -> list[str]
 
 def _all_files(boundary: Path, cwd: Path) -> list[tuple[str, str]]:
     out = []
-    for folder, dirs, names in os.walk(boundary):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not (Path(folder) / d).is_symlink())
-        for name in sorted(names):
+    for folder, names in walk(boundary):
+        for name in names:
             if file_kind(name) == "terraform":
-                path = display(Path(folder) / name, cwd)
+                path = display(folder / name, cwd)
                 out.append((posixpath.dirname(path) or ".", path))
     return out
 
 
 def _calls(path: str, folder: str, targets: set[str], cwd: Path) -> bool:
     try:
-        data = (cwd / path).read_bytes()
-    except OSError:
+        data = read_regular(cwd / path, limits.HCL_BYTES)
+    except NotReadable:
         return False
     # cheap filter before parsing: a caller names the target folder's last component
     if b"module" not in data or not any(posixpath.basename(t).encode() in data for t in targets):

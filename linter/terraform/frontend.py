@@ -13,7 +13,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Collection, Mapping, Sequence
 
-from linter.errors import UsageError
+from linter.errors import UsageError, unexpected
 from linter.knowledge import Knowledge
 from linter.loaders.ir import ConfigFile
 from linter.loaders.parallel import effective_jobs
@@ -35,7 +35,7 @@ def is_tfvars(path: str) -> bool:
     return name in TFVARS_NAMES or name.endswith(TFVARS_SUFFIXES)
 
 
-def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path,
+def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path | Sequence[Path],
                    var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None,
                    root_var_files: Mapping[str, Sequence[str]] | None = None,
                    cwd: Path | None = None, jobs: int = 1, parse_cache: bool = False,
@@ -75,16 +75,21 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
         def added() -> tuple[list[Problem], list[str]]:
             return reader.problems[known_problems:], list(islice(reader.files, known_files, None))
 
-        definition = definition_of(root)
-        if definition is None:
+        try:
+            definition = definition_of(root)
+            if definition is None:
+                return [], *added()
+            given = [reader.parse(p, tfvars=True) for p in tfvars_order(tfvars.get(root, ()))]
+            given += [reader.parse(p, tfvars=True) for p in (root_var_files or {}).get(root, ())]
+            assigned = assignments([c for c in given if c is not None] + extra, variables or {})
+            ctx = RootContext(root=root, knowledge=knowledge, reader=reader, definition_of=definition_of,
+                              assigned=assigned, implicit={}, provider_blocks={})
+            drafts = list(walk(ModuleInstance(ctx, definition)))
+            return Grouping(root, drafts).nodes(), *added()
+        except Exception as error:  # noqa: BLE001 - the last resort: one root module, one SNC000
+            first = (reader.given.get(root) or (root,))[0]
+            reader.problem(first, 1, f"root module {root}: {unexpected(error)}")
             return [], *added()
-        given = [reader.parse(p, tfvars=True) for p in tfvars_order(tfvars.get(root, ()))]
-        given += [reader.parse(p, tfvars=True) for p in (root_var_files or {}).get(root, ())]
-        assigned = assignments([c for c in given if c is not None] + extra, variables or {})
-        ctx = RootContext(root=root, knowledge=knowledge, reader=reader, definition_of=definition_of,
-                          assigned=assigned, implicit={}, provider_blocks={})
-        drafts = list(walk(ModuleInstance(ctx, definition)))
-        return Grouping(root, drafts).nodes(), *added()
 
     found = [r for r in roots(sorted(modules), definition_of) if r not in not_roots]
     results = evaluate_roots(found, evaluate_root, effective_jobs(jobs) if jobs != 1 else 1)

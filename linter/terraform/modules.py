@@ -42,18 +42,23 @@ class RootContext:
     assigned: Mapping[str, Any]  # root variable values from tfvars, --var-file, --var
     implicit: dict[str, ProviderConfig]  # empty provider configurations made for unconfigured names
     provider_blocks: dict[str, tuple[Decl, ModuleInstance]]  # provider address → its block, module
-    instances_left: int = MAX_INSTANCES  # resource and module instances this root may still expand
+    instances_left: int = MAX_INSTANCES  # module and resource instances this root may still make
+    budget_reported: bool = False
 
     def admit(self, exp: Expansion, what: str) -> Expansion:
         """``exp`` when the root's instance budget allows it, else one instance standing for all
-        (a hostile ``for_each`` nested in module ``for_each``s must not explode)."""
-        if exp.mode in ("count", "for_each"):
-            if len(exp.items) > self.instances_left:
-                return Expansion(mode="unknown", meta=exp.meta, items=((None, None),),
-                                 reason=f"{what} has more instances than are expanded in one root module "
-                                        f"({MAX_INSTANCES})")
-            self.instances_left -= len(exp.items)
+        (a hostile ``for_each`` nested in module ``for_each``s must not explode). Every instance
+        counts, a single one too: nesting and fan-out of plain calls are bounded as well."""
+        if exp.mode in ("count", "for_each") and len(exp.items) > max(self.instances_left, 0):
+            exp = Expansion(mode="unknown", meta=exp.meta, items=((None, None),),
+                            reason=f"{what} has more instances than are expanded in one root module "
+                                   f"({MAX_INSTANCES})")
+        self.instances_left -= len(exp.items)
         return exp
+
+    @property
+    def spent(self) -> bool:
+        return self.instances_left < 0
 
 
 @dataclass(slots=True)
@@ -157,6 +162,15 @@ class ModuleInstance:
                         Extended(self.scope, exp.names(key, value)) if exp.meta else self.scope)
                        for key, value in exp.items)
         result = CallResult(name=name, decl=decl, source=source or "?", expansion=exp, scopes=scopes)
+        if self.ctx.spent:
+            result.opaque = (f"module source {source} was not read: the root module has more than "
+                             f"{MAX_INSTANCES} module and resource instances")
+            if not self.ctx.budget_reported:
+                self.ctx.budget_reported = True
+                self.ctx.reader.problem(decl.file, decl.block.line, f"root module {self.ctx.root}: more than "
+                                        f"{MAX_INSTANCES} module and resource instances (modules nested or "
+                                        f"fanned out): {what} and the calls after it are not expanded")
+            return result
         folder, why = self._folder(decl, source, (*self.call_path, name))
         definition = self.ctx.definition_of(folder) if folder is not None else None
         if folder is not None and definition is None:

@@ -42,7 +42,7 @@ def evaluate_roots(roots: Sequence[str], evaluate: Evaluate, workers: int) -> di
         pass
     finally:
         _EVALUATE.clear()
-    for root in roots:
+    for root in roots:  # evaluate() turns any error, MemoryError included, into a problem
         if root not in results:
             results[root] = evaluate(root)
     return results

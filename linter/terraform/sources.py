@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from linter import limits
+from linter.discovery import inside
+from linter.errors import unexpected
+from linter.files import NotReadable, read_regular
 from linter.loaders.ir import ConfigFile
 from linter.loaders.parallel import parse_all, parse_text
 from linter.model import Location, Problem
@@ -110,10 +113,12 @@ class ManifestEntry:
 class Reader:
     """Reads and parses files once each; knows the boundary and the files given by discovery."""
 
-    def __init__(self, cwd: Path, boundary: Path, given: Mapping[str, tuple[str, ...]], *,
+    def __init__(self, cwd: Path, boundary: Path | Sequence[Path], given: Mapping[str, tuple[str, ...]], *,
                  cache: bool = False) -> None:
         self.cwd = cwd
-        self.boundary = boundary.resolve()
+        self.boundaries = tuple(Path(os.path.realpath(b)) for b in
+                                ((boundary,) if isinstance(boundary, Path) else boundary))
+        self.boundary = self.boundaries[0]  # the repository (Terragrunt's get_repo_root)
         self.given = given  # folder → module files discovery found there
         self.problems: list[Problem] = []
         self.files: dict[str, None] = {}
@@ -135,9 +140,8 @@ class Reader:
             self.problems.append(problem)
 
     def inside(self, path: str) -> bool:
-        """True when ``path`` (links resolved) is within the boundary."""
-        real = (self.cwd / path).resolve()
-        return real == self.boundary or self.boundary in real.parents
+        """True when ``path`` (links resolved) is within the boundary, and not in ``.git``."""
+        return inside(self.cwd / path, self.boundaries)
 
     def parse(self, path: str, *, tfvars: bool = False, checked: bool = True) -> ConfigFile | None:
         """The parsed file, None when it could not be read at all (reported). ``checked=False``
@@ -154,8 +158,8 @@ class Reader:
             config = self._preparsed.pop(path, None) if not tfvars else None
             if config is None:
                 config = parse_text(path, text, cache=self.cache, tfvars=tfvars)
-        except (ValueError, TypeError, KeyError, IndexError, RecursionError) as error:
-            self.problem(path, 1, f"could not be read: {error}")
+        except Exception as error:  # noqa: BLE001 - the last resort: one file, one SNC000
+            self.problem(path, 1, unexpected(error))
             return None
         for parse_error in config.errors:
             self.problem(path, parse_error.line or 1, parse_error.message)
@@ -165,19 +169,14 @@ class Reader:
         if checked and not self.inside(path):
             self.problem(path, 1, "leaves the scanned repository (a link or a path outside it): not read")
             return None
-        full = self.cwd / path
         try:
-            size = full.stat().st_size
-            if size > MAX_FILE_BYTES:
-                self.problem(path, 1, f"file of {size} bytes is over the {MAX_FILE_BYTES}-byte limit: not read")
-                return None
-            with full.open(encoding="utf-8", errors="replace") as handle:
-                text = handle.read()
-        except OSError as error:
-            self.problem(path, 1, f"could not be read: {error.strerror or error}")
+            data = read_regular(self.cwd / path, MAX_FILE_BYTES)
+        except NotReadable as why:
+            self.problem(path, 1, str(why))
             return None
         self.files[path] = None
-        return text
+        # as text mode would read it: utf-8 (undecodable bytes replaced), universal newlines
+        return data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
 
     def module(self, folder: str) -> tuple[ConfigFile, ...] | None:
         """The module files of ``folder`` (the given ones, else those on disk), parsed; None when
@@ -196,7 +195,7 @@ class Reader:
         except OSError:
             return ()
         return tuple(join(folder, name) for name in entries
-                     if name.endswith(MODULE_SUFFIXES) and (self.cwd / folder / name).is_file())
+                     if name.endswith(MODULE_SUFFIXES) and not (self.cwd / folder / name).is_dir())
 
     def manifest(self, root: str) -> dict[str, ManifestEntry]:
         """``<root>/.terraform/modules/modules.json``: downloaded modules by key; empty when absent."""

@@ -1,6 +1,7 @@
 """pre-commit passes a child module's file: the modules that call it are evaluated with it."""
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,13 +18,14 @@ WRAPPER = 'module "inner" {\n  source = "../db"\n  level  = "standard"\n}\n'
 
 @pytest.fixture()
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / ".git").mkdir()
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     (tmp_path / "modules" / "db").mkdir(parents=True)
     (tmp_path / "modules" / "wrap").mkdir()
     (tmp_path / "main.tf").write_text(ROOT)
     (tmp_path / "modules" / "db" / "main.tf").write_text(CHILD)
     (tmp_path / "modules" / "wrap" / "main.tf").write_text(WRAPPER)
     (tmp_path / "other.txt").write_text("module db")
+    subprocess.run(["git", "-C", str(tmp_path), "add", "-A"], check=True)  # pre-commit passes staged files
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -1,0 +1,81 @@
+"""Opening a file of a scanned repository: regular files only, never blocking, never unbounded.
+
+A hostile repository can name a FIFO, a device or a symbolic link loop ``main.tf``: opening a
+FIFO for reading blocks forever, reading ``/dev/zero`` never ends, and opening some devices has
+effects of its own. So the kind of file is checked before opening (``stat``), again on the open
+descriptor (``fstat``, in case the file was swapped in between), the descriptor is opened
+non-blocking, and at most ``limit`` bytes are read.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+
+class NotReadable(Exception):
+    """Why a file was not read, in words fit for a finding."""
+
+
+def kind_problem(mode: int) -> str | None:
+    """None for a regular file, else what it is (for the message)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device file"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return "not a regular file"
+
+
+def check_regular(path: Path | str) -> int:
+    """The size of a regular file (links followed); NotReadable otherwise."""
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        raise NotReadable(_os_reason(error)) from None
+    what = kind_problem(info.st_mode)
+    if what is not None:
+        raise NotReadable(f"{what}, not a regular file: not read")
+    return info.st_size
+
+
+def read_regular(path: Path | str, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; NotReadable otherwise."""
+    size = check_regular(path)
+    if size > limit:
+        raise NotReadable(f"file of {size} bytes is over the {limit}-byte limit: not read")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise NotReadable(_os_reason(error)) from None
+    try:
+        what = kind_problem(os.fstat(fd).st_mode)
+        if what is not None:
+            raise NotReadable(f"{what}, not a regular file: not read")
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as error:
+        raise NotReadable(_os_reason(error)) from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise NotReadable(f"file over the {limit}-byte limit: not read")
+    return data
+
+
+def _os_reason(error: OSError) -> str:
+    if error.errno == getattr(os, "ELOOP", 40):
+        return "symbolic link loop: not read"
+    return f"could not be read: {error.strerror or error}"
