@@ -12,9 +12,10 @@ from typing import Any, Callable, Sequence
 import click
 
 from linter import __version__
-from linter.errors import LinterError, UsageError
+from linter.errors import LinterError, UsageError, unexpected
 from linter.model import ScanResult, Severity
 from linter.reporters import REPORTERS
+from linter.reporters.common import one_line
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = list(REPORTERS)
@@ -72,7 +73,10 @@ def _guard(func: Callable[..., int]) -> Callable[..., int]:
         try:
             return func(*args, **kwargs)
         except LinterError as err:
-            click.echo(f"snclint: error: {err}", err=True)
+            click.echo(one_line(f"snclint: error: {err}"), err=True)
+            return EXIT_ERROR
+        except Exception as err:  # noqa: BLE001 - the last resort: one line, never a traceback
+            click.echo(one_line(f"snclint: internal error: {unexpected(err)}"), err=True)
             return EXIT_ERROR
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__

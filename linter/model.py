@@ -242,6 +242,7 @@ class Fragment:
     # node keys of *other* fragments that this one supersedes (a plan over the Terraform files of
     # its own root module): the graph leaves those nodes out
     replaces: tuple[str, ...] = ()
+    secrets: tuple[str, ...] = ()  # values given to secret-named variables: never printed in full
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

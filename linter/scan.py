@@ -25,6 +25,7 @@ from linter.model import CatalogueStamp, Fragment, Location, NodeKind, Problem, 
 from linter.rules.context import Context
 from linter.rules.engine import run_rules, selected
 from linter.rules.suppressions import unreadable_dates
+from linter.secrets import scrub_finding
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -191,7 +192,8 @@ def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Pa
     )
     rules = selected(knowledge.rules, options.select, options.ignore)
     tell("running the rules")
-    findings = run_rules(context, rules, strict=options.strict)
+    known = sorted({s for f in fragments for s in f.secrets}, key=len, reverse=True)
+    findings = [scrub_finding(f, known) for f in run_rules(context, rules, strict=options.strict)]
     files = sorted({f for fr in fragments for f in fr.files})
     resources = sum(1 for _, d in graph.nodes(data=True)
                     if d["node"].kind not in (NodeKind.HOSTING,) and d["node"].origin != "config")

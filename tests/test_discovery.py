@@ -55,3 +55,48 @@ def test_links_leaving_the_repository_are_reported_not_followed(tmp_path: Path) 
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="^nope: no such file or directory$"):
         discover(["nope"], tmp_path)
+
+
+def _git(repo: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+def test_an_enclosing_repository_that_does_not_track_the_path_does_not_widen_the_boundary(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    _tree(home, {".ssh/key.tf": 'locals {\n  k = "x"\n}\n', "notes.txt": "",
+                 "estate/main.tf": 'module "m" {\n  source = "../.ssh"\n}\n'})
+    _git(home, "init", "-q")
+    _git(home, "add", "notes.txt")  # a home directory kept in git, not tracking the estate
+    inputs = discover(["home/estate"], tmp_path)
+    assert inputs.boundaries == ((home / "estate").resolve(),)
+
+
+def test_a_tracked_path_is_bounded_by_its_work_tree(tmp_path: Path) -> None:
+    _tree(tmp_path, {"infra/main.tf": "", "modules/db/main.tf": ""})
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "-A")
+    inputs = discover(["infra"], tmp_path)
+    assert inputs.boundaries == (tmp_path.resolve(),)  # infra/ may call ../modules
+
+
+def test_outside_git_every_given_path_belongs_to_the_scan(tmp_path: Path) -> None:
+    _tree(tmp_path, {"a/main.tf": "", "b/main.tf": "", "c/x.tf": ""})
+    inputs = discover(["a", "b"], tmp_path)
+    assert inputs.boundaries == ((tmp_path / "a").resolve(), (tmp_path / "b").resolve())
+    assert inputs.terraform == ("a/main.tf", "b/main.tf")
+
+
+def test_a_thousand_levels_of_folders_are_walked_without_recursion(tmp_path: Path) -> None:
+    from linter import limits
+
+    deep = tmp_path
+    for _ in range(limits.DIRECTORY_DEPTH + 5):
+        deep = deep / "d"
+    deep.mkdir(parents=True)
+    (deep / "main.tf").write_text("")
+    inputs = discover(["."], tmp_path)
+    assert inputs.terraform == ()
+    assert [p.message for p in inputs.problems] == [
+        f"folders nested deeper than {limits.DIRECTORY_DEPTH} levels below the scanned path: not read"]

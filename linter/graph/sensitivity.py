@@ -18,6 +18,7 @@ import networkx as nx
 
 from linter.knowledge import Vocabulary
 from linter.model import DATA_FLOWS, Location, Node, NodeKind, Relation, Tag, is_unknown
+from linter.secrets import shown
 
 # tags from the object itself win over inherited ones
 _SOURCE_RANK = {"default_tags": 1}
@@ -94,7 +95,7 @@ def classify(node: Node, vocabulary: Vocabulary) -> Classification:
         level = values.get(normalise(str(tag.value)))
         if level is None:
             return Classification(status="invalid", tag=tag,
-                                  detail=f"{tag.key} = {tag.value!r} is not a known level")
+                                  detail=f"{tag.key} = {shown(tag.value)} is not a known level")
         if own_unknown is not None and level not in vocabulary.requires_secnumcloud:
             # the object's own tags could not be evaluated and may override the inherited level:
             # only an inherited level that already requires SecNumCloud is safe to keep

@@ -21,7 +21,10 @@ DEFAULT_SCORE = {Severity.ERROR: 7.0, Severity.WARNING: 4.0, Severity.INFO: 1.0}
 SCORE_PARAM = "security_severity"
 
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 but tab and newlines, DEL, C1, and the invisible marks that reorder or hide text (bidi
+# overrides and isolates, zero-width characters, line and paragraph separators)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+_CONTROL_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
 def rules_by_id(result: ScanResult) -> dict[str, RuleInfo]:
@@ -197,7 +200,18 @@ def reference_parts(reference: str) -> tuple[str, str | None]:
 def visible(text: str) -> str:
     """Control characters (a terminal escape in a tag value…) shown as ``\\x1b``: readable, and
     harmless in XML and HTML, where most of them are not allowed at all."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL.sub(_escaped, text)
+
+
+def one_line(text: str) -> str:
+    """``visible``, newlines and tabs escaped too: for a terminal, where a carriage return or an
+    escape sequence from a file name, a label or a tag value would rewrite what is shown."""
+    return _CONTROL_LINE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:

@@ -18,6 +18,7 @@ from linter.knowledge import Knowledge
 from linter.loaders.ir import ConfigFile
 from linter.loaders.parallel import effective_jobs
 from linter.model import Fragment, Node, Problem
+from linter.secrets import is_secret_name
 from linter.terraform.definitions import ModuleDef, build_module, literal_string
 from linter.terraform.drafts import walk
 from linter.terraform.grouping import Grouping
@@ -95,15 +96,19 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
     results = evaluate_roots(found, evaluate_root, effective_jobs(jobs) if jobs != 1 else 1)
     nodes: list[Node] = []
     problems = list(reader.problems)
+    known = set(problems)
     read = dict(reader.files)
     for root in found:
         root_nodes, root_problems, root_files = results[root]
         nodes.extend(root_nodes)
-        problems.extend(p for p in root_problems if p not in problems)
+        problems.extend(p for p in root_problems if p not in known)
+        known.update(root_problems)
         read.update(dict.fromkeys(root_files))
     notes = [f"{p.location.file}:{p.location.line}: {p.message}" for p in problems if p.rule_id == NOTE]
+    given = [reader.parse(p, tfvars=True) for paths in tfvars.values() for p in paths]
+    secrets = secret_values([c for c in given if c is not None] + extra, variables or {})
     return Fragment(nodes=tuple(nodes), problems=tuple(p for p in problems if p.rule_id != NOTE),
-                    files=tuple(sorted(read)), notes=(*notes, *unknown_sources(nodes, knowledge)))
+                    files=tuple(sorted(read)), notes=(*notes, *unknown_sources(nodes, knowledge)), secrets=secrets)
 
 
 def unknown_sources(nodes: Sequence[Node], knowledge: Knowledge) -> list[str]:
@@ -125,6 +130,18 @@ def unknown_sources(nodes: Sequence[Node], knowledge: Knowledge) -> list[str]:
             f"[{{name: in-house, modules: {{{key}: {{kind: datastore, provider: aws}}}}}}], docs/modules.md) or "
             f"download it (terraform init)"
             for key, sites in sorted(calls.items())]
+
+
+def secret_values(configs: Sequence[ConfigFile], variables: Mapping[str, str]) -> tuple[str, ...]:
+    """The literal values tfvars files and ``--var`` give to variables whose name says secret
+    (``db_password``, ``api_token``…): reports show their shape, never them."""
+    found = {v for k, v in variables.items() if is_secret_name(k)}
+    for config in configs:
+        for attribute in config.body.attributes:
+            value = literal_string(attribute.expr)
+            if value and is_secret_name(attribute.name):
+                found.add(value)
+    return tuple(sorted(v for v in found if len(v) >= 4))
 
 
 def _var_files(reader: Reader, paths: Sequence[str]) -> list[ConfigFile]:

@@ -121,6 +121,7 @@ class Reader:
         self.boundary = self.boundaries[0]  # the repository (Terragrunt's get_repo_root)
         self.given = given  # folder → module files discovery found there
         self.problems: list[Problem] = []
+        self._reported: set[Problem] = set()
         self.files: dict[str, None] = {}
         self._parsed: dict[str, ConfigFile | None] = {}
         self._folders: dict[str, tuple[ConfigFile, ...] | None] = {}
@@ -136,7 +137,8 @@ class Reader:
 
     def problem(self, path: str, line: int, message: str, rule_id: str = "SNC000") -> None:
         problem = Problem(location=Location(path, line), message=message, rule_id=rule_id)
-        if problem not in self.problems:
+        if problem not in self._reported:  # a set: many duplicates stay linear
+            self._reported.add(problem)
             self.problems.append(problem)
 
     def inside(self, path: str) -> bool:

@@ -215,6 +215,23 @@ def big_json(root: Path) -> None:
     (root / "big.tf.json").write_text('{"locals": {"x": [' + ",".join("1" for _ in range(2_000_000)) + "]}}")
 
 
+def remove_tree(root: Path) -> None:
+    """``shutil.rmtree`` without recursion: it cannot remove the 1,000-level tree otherwise."""
+    stack: list[tuple[bytes, bool]] = [(os.fsencode(root), False)]
+    while stack:
+        path, emptied = stack.pop()
+        if emptied:
+            os.rmdir(path)
+            continue
+        stack.append((path, True))
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, False))
+                else:
+                    os.unlink(entry.path)
+
+
 def write_all(out: Path) -> list[Path]:
     made = []
     for name, build in CASES.items():
