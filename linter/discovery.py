@@ -86,15 +86,18 @@ def repository_root(paths: Sequence[Path]) -> Path:
 
 
 def _tracks(work_tree: Path, folder: Path) -> bool:
-    """True when the index of ``work_tree`` lists a file at or below ``folder``. Only the index is
-    read (never a hook, a config or an object): git itself is not run, as a hostile repository's
-    configuration could make it run commands."""
+    """True when the index of ``work_tree`` lists a file at or below ``folder``, or when there is
+    no index at all (a repository where nothing was ever staged: nothing says it is not the
+    project's). Only the index is read (never a hook, a config or an object): git itself is not
+    run, as a hostile repository's configuration could make it run commands."""
     from dulwich.index import read_index
 
     git_dir = _git_dir(work_tree)
     if git_dir is None:
         return False
     index = git_dir / "index"
+    if not os.path.lexists(index):
+        return True
     prefix = folder.relative_to(work_tree).as_posix().encode("utf-8", "surrogateescape") + b"/"
     try:
         data = read_regular(index, limits.GIT_INDEX_BYTES)
