@@ -66,7 +66,7 @@ OPAQUE_MODULE = "module"
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """A place in a scanned file: posix path relative to the working directory, 1-based line."""
+    """A place in a scanned file: posix path relative to the repository root, 1-based line."""
 
     file: str
     line: int = 1

@@ -166,3 +166,12 @@ def test_soft_fail_reports_and_passes(repo: Path, capsys: pytest.CaptureFixture[
     assert main(["scan", "."]) == 1
     assert main(["scan", ".", "--soft-fail"]) == 0
     assert "SNC001" in capsys.readouterr().out
+
+
+def test_an_inline_suppression_of_an_unknown_rule_is_reported(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "infra" / "main.tf").write_text(BUCKET.replace("interne", "particuliere")
+                                            % '# snclint:ignore SNC0001 reason="moving"')
+    assert _rules(capsys, ["scan", "."], 1) == [("SNC007", "aws_s3_bucket.records"),
+                                                ("SNC001", "aws_s3_bucket.records")]
+    assert main(["scan", ".", "--select", "SNC007"]) == 0
+    assert "is not in force: SNC0001 is not a rule (a typo?)" in capsys.readouterr().out

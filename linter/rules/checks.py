@@ -277,9 +277,12 @@ def parse_error(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
 
 def suppression_invalid(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
     out = []
+    known = {r.id for r in ctx.knowledge.rules} | {"ALL"}
     for node in ctx.resources():
         for suppression in node.suppressions:
-            why = problem_of(suppression, ctx.today)
+            unknown = [r for r in suppression.rules if r not in known]
+            why = (f"{', '.join(unknown)} {'is not a rule' if len(unknown) == 1 else 'are not rules'} (a typo?)"
+                   if unknown else problem_of(suppression, ctx.today))
             if why:
                 out.append(Match(node_key=node.key, address=node.address, location=suppression.location,
                                  cluster=node.cluster, suppression=suppression,
