@@ -74,6 +74,7 @@ class TerraformObjects:
     """How Kubernetes objects managed by Terraform are read (kubernetes.yaml ``terraform``)."""
 
     metadata: tuple[str, ...] = ()
+    namespaces: frozenset[str] = frozenset()  # Terraform types that are Namespaces
     manifests: Mapping[str, tuple[str, bool]] = field(default_factory=dict)  # type → (attribute, yaml?)
     helm_types: frozenset[str] = frozenset()
     chart: str = "chart"
@@ -216,7 +217,7 @@ def build(raw: Mapping[str, Any]) -> KubernetesData:
 def _terraform(raw: Mapping[str, Any]) -> TerraformObjects:
     helm = raw.get("helm") or {}
     return TerraformObjects(
-        metadata=tuple(raw.get("metadata") or ()),
+        metadata=tuple(raw.get("metadata") or ()), namespaces=frozenset(raw.get("namespaces") or ()),
         manifests={t: (m["attribute"], bool(m.get("yaml"))) for t, m in (raw.get("manifests") or {}).items()},
         helm_types=frozenset(helm.get("types") or ()), chart=helm.get("chart", "chart"),
         repository=helm.get("repository"), namespace=helm.get("namespace"), values=helm.get("values"),

@@ -114,7 +114,7 @@ class _Reader:
             node = self._helm(node)
         metadata = node.attributes.get("k8s_metadata") or self._metadata(node)
         name, namespace = _text(metadata.get("name")), _text(metadata.get("namespace"))
-        kind = node.attributes.get("k8s_kind") or ("Namespace" if "namespace" in node.type.split("_") else None)
+        kind = node.attributes.get("k8s_kind") or (NAMESPACE if node.type in tf.namespaces else None)
         attributes = {**node.attributes, "k8s_name": name, "k8s_kind": kind,
                       "k8s_namespace": namespace or (None if kind == NAMESPACE else DEFAULT_NAMESPACE)}
         if kind == NAMESPACE:  # a Namespace classifies its objects, not itself
