@@ -38,7 +38,7 @@ def _variables(pairs: Sequence[str]) -> dict[str, str]:
 def _setup(paths: Sequence[str], config_file: str | None, policies: Sequence[str],
            catalogs: Sequence[str]) -> tuple[Any, Any]:
     from linter.config import find_config, load_config
-    from linter.policy_files import load_knowledge
+    from linter.policy_files import load_knowledge, with_modules
 
     if config_file:
         config = load_config(Path(config_file), config_file)
@@ -47,7 +47,7 @@ def _setup(paths: Sequence[str], config_file: str | None, policies: Sequence[str
         found = find_config(start if start.exists() else Path("."))
         config = load_config(found, _display(found) if found else None)
     knowledge = load_knowledge(tuple(config.policies) + tuple(policies), tuple(config.catalogs) + tuple(catalogs))
-    return config, knowledge
+    return config, with_modules(knowledge, config.modules)
 
 
 def _display(path: Path) -> str:

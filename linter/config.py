@@ -65,6 +65,8 @@ class Config:
     ignore: tuple[str, ...] = ()
     # terraform.roots: root module folder -> the var files it is evaluated with (absolute paths)
     root_var_files: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # in-house modules declared in the config: a policy document of kind modules (docs/modules.md)
+    modules: Mapping[str, Any] | None = None
 
 
 def find_config(start: Path) -> Path | None:
@@ -156,11 +158,25 @@ def _build(data: Mapping[str, Any], name: str, base: Path) -> Config:
         strict=bool(data.get("strict", False)),
         select=tuple(str(r).upper() for r in data.get("select") or ()),
         ignore=tuple(str(r).upper() for r in data.get("ignore") or ()),
+        modules=_modules(data.get("modules"), name),
         root_var_files={
             _absolute(base, folder): tuple(_absolute(base, f) for f in spec.get("var_files") or ())
             for folder, spec in ((data.get("terraform") or {}).get("roots") or {}).items()
         },
     )
+
+
+def _modules(declared: Mapping[str, Any] | None, name: str) -> Mapping[str, Any] | None:
+    """``modules:`` as a policy document of kind modules, validated by that kind's schema."""
+    if not declared:
+        return None
+    from linter.policy_files import document_problems
+
+    document = {"kind": "modules", "version": 1, "groups": [{"name": f"{name} modules", "modules": dict(declared)}]}
+    problems = document_problems(document, "modules", name)
+    if problems:
+        raise ConfigError(problems[0].replace("groups[0].modules", "modules", 1))
+    return document
 
 
 def _absolute(base: Path, path: str) -> str:

@@ -10,6 +10,7 @@ build into ``Knowledge`` but that have a schema (another stage's data) land in `
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -100,6 +101,28 @@ def _problems(data: Any, kind: str, name: str, first_only: bool) -> list[str]:
     if not lines and kind in build.PROBLEMS:
         lines = [f"{name}: {line}" for line in build.PROBLEMS[kind](data)]
     return lines[:1] if first_only else lines
+
+
+def document_problems(data: Any, kind: str, name: str) -> list[str]:
+    """Every problem of one policy document given as data (the config's ``modules:``)."""
+    return _problems(data, kind, name, first_only=False)
+
+
+def with_modules(knowledge: Knowledge, document: Mapping[str, Any] | None) -> Knowledge:
+    """``knowledge`` with the modules a validated document of kind modules declares on top."""
+    if not document:
+        return knowledge
+    exact, found, flows = build.modules_of(document)
+    patterns = {**dict(knowledge.module_patterns), **dict(found)}
+    known_flows = {(f.type, f.attribute): f for f in knowledge.flows}
+    known_flows.update({(f.type, f.attribute): f for f in flows})
+    return replace(knowledge, types=MappingProxyType({**knowledge.types, **exact}), flows=tuple(known_flows.values()),
+                   module_patterns=_ordered(patterns))
+
+
+def _ordered(patterns: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """The most specific pattern first: the longest once its wildcards are left out."""
+    return tuple(sorted(patterns.items(), key=lambda p: -len(p[0].replace("*", ""))))
 
 
 def _kind_of(data: Any, path: Path) -> str:
@@ -224,8 +247,7 @@ def _assemble(documents: list[Document]) -> Knowledge:
         rules=tuple(sorted(rules.values(), key=lambda r: r.id)),
         vocabulary=build.vocabulary_of(by_kind["classification"][-1]),
         extra=MappingProxyType(extra),
-        # the most specific pattern first: the longest once its wildcards are left out
-        module_patterns=tuple(sorted(patterns.items(), key=lambda p: -len(p[0].replace("*", "")))),
+        module_patterns=_ordered(patterns),
     )
 
 
