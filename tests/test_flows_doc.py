@@ -19,6 +19,7 @@ START, END = "<!-- flows:start -->", "<!-- flows:end -->"
 # headings of the list, by the provider word that starts a resource type
 FAMILIES = {
     "aws": "AWS", "google": "Google Cloud and S3NS", "azurerm": "Microsoft Azure", "outscale": "3DS OUTSCALE",
+    "numspot": "NumSpot",
     "ovh": "OVHcloud", "openstack": "OpenStack (OVHcloud Public Cloud)", "scaleway": "Scaleway",
     "kubernetes": "Kubernetes operators",
 }

@@ -289,3 +289,52 @@ def test_code_names_no_provider(module: Any, knowledge: Knowledge) -> None:
     literals = set(re.findall(r"[\"']([a-z0-9_./-]+)[\"']", source))
     named = literals & (set(knowledge.catalog.providers) | {t.split("_")[0] + "_" for t in knowledge.types})
     assert named == set()
+
+
+def test_scalingo_regions(knowledge: Knowledge) -> None:
+    fr1 = resolve_hosting(clue("scalingo", {"region": "osc-fr1"}, "Scalingo/scalingo"), "scalingo_addon", {},
+                          knowledge)
+    assert fr1 == Hosting(
+        provider="scalingo", offer="scalingo/paas", region="osc-fr1", qualification="not-qualified",
+        reason="region-not-qualified",
+        evidence="provider scalingo/scalingo (provider.scalingo at main.tf:1), region osc-fr1 from "
+                 "provider.scalingo, offer scalingo/paas (the provider's default); scalingo/paas is not qualified "
+                 f"in osc-fr1 (not verified; newest source 2024-06-20, {CHECKED})")
+    secnum = resolve_hosting(clue("scalingo", {"region": "osc-secnum-fr1"}), "scalingo_addon", {}, knowledge)
+    assert secnum is not None
+    assert (secnum.offer, secnum.region, secnum.qualification, secnum.reason) == (
+        "scalingo/paas", "osc-secnum-fr1", "unknown", "qualification-unknown")
+
+
+def test_numspot_region_from_its_api_host(knowledge: Knowledge) -> None:
+    found = resolve_hosting(clue("numspot", {"numspot_host": "https://api.eu-west-2.numspot.com"},
+                                 "numspot/numspot"), "numspot_volume", {}, knowledge)
+    assert found == Hosting(
+        provider="numspot", offer="numspot/cloud", region="eu-west-2", qualification="in-qualification",
+        reason="qualification-pending",
+        evidence="provider numspot/numspot (provider.numspot at main.tf:1), region eu-west-2 from "
+                 "provider.numspot numspot_host = https://api.eu-west-2.numspot.com, offer numspot/cloud (the "
+                 f"provider's default); numspot/cloud is in qualification (not verified; newest source 2026-04-08, "
+                 f"{CHECKED})")
+    zone = resolve_hosting(clue("numspot", {}, "numspot/numspot"), "numspot_volume",
+                           {"availability_zone_name": "cloudgouv-eu-west-1a"}, knowledge)
+    assert zone is not None and zone.region == "cloudgouv-eu-west-1"
+
+
+def test_aws_european_sovereign_cloud(knowledge: Knowledge) -> None:
+    found = resolve_hosting(clue("aws", {"region": "eusc-de-east-1"}, "hashicorp/aws"), "aws_db_instance", {},
+                            knowledge)
+    assert found is not None
+    assert (found.provider, found.offer, found.region, found.reason) == (
+        "aws", "aws/european-sovereign-cloud", "eusc-de-east-1", "provider-not-qualified")
+    zone = resolve_hosting(clue("aws", {"region": "eusc-de-east-1"}, "hashicorp/aws"), "aws_ebs_volume",
+                           {"availability_zone": "eusc-de-east-1a"}, knowledge)
+    assert zone is not None and zone.region == "eusc-de-east-1"
+
+
+def test_cloudtemple_object_storage_is_unknown(knowledge: Knowledge) -> None:
+    found = resolve_hosting(clue("cloudtemple", {}, "Cloud-Temple/cloudtemple"), "cloudtemple_object_storage_bucket",
+                            {}, knowledge)
+    assert found is not None
+    assert (found.provider, found.offer, found.qualification, found.reason) == (
+        "cloudtemple", "cloudtemple/object-storage", "unknown", "qualification-unknown")

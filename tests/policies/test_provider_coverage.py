@@ -60,13 +60,17 @@ def datastores() -> set[str]:
             if (spec if isinstance(spec, str) else spec["kind"]) == "datastore"}
 
 
+ATTRIBUTE_KEYS = {"attribute", "from_attribute", "region_attributes", "resource_region_paths"}  # attribute paths
+
+
 def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
         for key, item in value.items():
             yield str(key)
-            yield from _strings(item)
+            if key not in ATTRIBUTE_KEYS:
+                yield from _strings(item)
     elif isinstance(value, list):
         for item in value:
             yield from _strings(item)
