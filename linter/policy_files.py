@@ -199,16 +199,21 @@ def load_knowledge(extra_policy_dirs: Sequence[str] = (), extra_catalogs: Sequen
 
 @lru_cache(maxsize=16)
 def _load(dirs: tuple[str, ...], catalogs: tuple[str, ...]) -> Knowledge:
-    documents = list(_shipped())
+    shipped = list(_shipped())
+    documents = list(shipped)
     for directory in dirs:
         documents += _dir_documents(directory)
     for catalog in catalogs:
         name = Path(catalog).as_posix()
         documents.append(("catalog", name, _checked(_read(Path(catalog), name), "catalog", name)))
     knowledge = _assemble(documents)
-    for kind, name, data in documents:
+    # shipped recognition names shipped offers: a user catalogue that replaces a provider without
+    # some of its offers is not an error (what it leaves out is then unknown: fail closed)
+    shipped_catalog = build.catalog_of(d for k, _, d in shipped if k == "catalog")
+    for index, (kind, name, data) in enumerate(documents):
         if kind == "recognition":
-            problems = build.reference_problems(data, knowledge.catalog, knowledge.recognition.get("endpoints", {}))
+            against = shipped_catalog if index < len(shipped) else knowledge.catalog
+            problems = build.reference_problems(data, against, knowledge.recognition.get("endpoints", {}))
             if problems:
                 raise PolicyError(f"{name}: {problems[0]}")
     return knowledge
