@@ -14,13 +14,16 @@ HOSTING_RULES = frozenset({"SNC001", "SNC002", "SNC006"})
 
 def inventory(ctx: Context, findings: Sequence[Finding]) -> tuple[SystemRow, ...]:
     rows = []
+    by_object: dict[tuple[str, str, str | None], list[Finding]] = {}
+    for finding in findings:
+        if finding.rule_id in HOSTING_RULES:
+            by_object.setdefault((finding.address, finding.location.file, finding.root), []).append(finding)
     for node in ctx.resources():
         state = ctx.sensitive.get(node.key)
         if state is None or node.kind not in LISTED_KINDS or node.origin == "config":
             continue
         _, hosting = ctx.hosting_of(node.key)
-        about = [f for f in findings if f.rule_id in HOSTING_RULES and f.address == node.address
-                 and f.location.file == node.location.file and f.root == node.root]
+        about = by_object.get((node.address, node.location.file, node.root), [])
         if about and all(f.suppressed_by is not None for f in about):
             verdict = "exception"
         elif hosting is None:

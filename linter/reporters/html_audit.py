@@ -147,6 +147,7 @@ def systems(result: ScanResult, t: Callable[[str], str]) -> str:
 
 def _table(title: str, heads: Sequence[str], rows: Iterable[Sequence[str | int]]) -> str:
     body = "".join("<tr>" + "".join(f"<td>{_e(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+    body = body or f'<tr><td colspan="{len(heads)}" class="empty">—</td></tr>'  # an empty table still reads as one
     return (f'<div class="total"><h3>{_e(title)}</h3><table><thead><tr>'
             + "".join(f"<th>{_e(h)}</th>" for h in heads) + f"</tr></thead><tbody>{body}</tbody></table></div>")
 
