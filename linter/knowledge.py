@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Mapping
 
 from linter.model import NodeKind, RuleInfo
@@ -75,6 +76,11 @@ class Offer:
     milestone: str | None = None  # J0…J3 while in qualification
     milestone_date: str | None = None
     verified: bool = True  # False: the sources could not confirm the status (see note)
+
+    @property
+    def valid_until_date(self) -> date | None:
+        """``valid_until`` as a date (the schema checks its format)."""
+        return date.fromisoformat(self.valid_until) if self.valid_until else None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -3,12 +3,26 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Callable
+from typing import Callable, Mapping, Protocol
 
 import networkx as nx
 
 from linter.graph.chains import hosting_chain
-from linter.rules.context import Context
+from linter.graph.sensitivity import Classification, Step
+
+
+class Context(Protocol):
+    """What the export shows of a scan: the graph, with each node's classification and
+    sensitivity (the rules' context is one; the graph stage does not import it)."""
+
+    @property
+    def graph(self) -> nx.MultiDiGraph: ...
+
+    @property
+    def classifications(self) -> Mapping[str, Classification]: ...
+
+    @property
+    def sensitive(self) -> Mapping[str, tuple[str, list[Step]]]: ...
 
 
 def _plain(ctx: Context, only_sensitive: bool = False) -> nx.MultiDiGraph:

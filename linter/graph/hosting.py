@@ -25,7 +25,6 @@ from linter.graph.recognise import (
 from linter.graph.standing import fact_of
 from linter.knowledge import Knowledge, Offer, Provider
 from linter.model import CatalogueFact, Destination, Hosting, HostingClue, ProviderConfig, Unknown
-from linter.policy_build import iso_date
 
 _NOT = ("not_qualified", "ineligible")
 # a Hosting's qualification when the provider is known but its qualification depends on a region
@@ -116,7 +115,7 @@ def _offer_status(entry: Provider, offer: Offer, region: str | Unknown | None, t
             known = "unknown" if isinstance(region, Unknown) else "not given"
             return UNDETERMINED, None, f"{offer.id}: its status depends on the region, which is {known}", None
     fact = fact_of(entry, offer, listed, status, today)
-    until = iso_date(offer.valid_until)
+    until = offer.valid_until_date
     if status == "qualified" and until is not None and until < today:
         return ("not-qualified", "qualification-expired",
                 _sentence(offer.id, status, f"{where} until {offer.valid_until}, now past", fact), fact)

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from linter.kubernetes.data import KubernetesData, api_group
 from linter.loaders.kubernetes import Comment, Manifest
 from linter.model import Location, Suppression, Tag
-from linter.rules.suppressions import MARKER, parse_suppression
+from linter.suppression_syntax import MARKER, parse_suppression
 
 DEFAULT_NAMESPACE = "default"
 

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 from linter.knowledge import Knowledge
 from linter.loaders.ir import Body, Expr
 from linter.model import HOLDS_DATA, HostingClue, Location, NodeKind, ProviderConfig, Suppression, Tag
-from linter.rules.suppressions import parse_suppression
+from linter.suppression_syntax import parse_suppression
 from linter.terraform.definitions import Decl
 from linter.terraform.expand import address_key, evaluate_body
 from linter.terraform.modules import CallResult, ModuleInstance

@@ -12,7 +12,7 @@ from linter.config import ClusterSpec, KubernetesConfig
 from linter.knowledge import Knowledge
 from linter.kubernetes.frontend import load_kubernetes
 from linter.model import Edge, Fragment, HostingClue, Location, Node, NodeKind, Relation, Suppression, Tag
-from linter.rules.suppressions import parse_suppression
+from linter.suppression_syntax import parse_suppression
 
 PROD = KubernetesConfig(clusters={"prod": ClusterSpec(name="prod", hosting={"provider": "aws", "region": "eu-west-3"})},
                         default="prod")

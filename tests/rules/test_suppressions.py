@@ -3,7 +3,8 @@ from __future__ import annotations
 from datetime import date
 
 from linter.model import Location
-from linter.rules.suppressions import parse_suppression, problem_of
+from linter.rules.suppressions import problem_of
+from linter.suppression_syntax import parse_suppression
 
 LOC = Location("main.tf", 4)
 TODAY = date(2026, 11, 29)
