@@ -93,3 +93,18 @@ def test_snc002_evidence_names_every_hop(monkeypatch: pytest.MonkeyPatch, capsys
         ("outscale_snapshot.dossiers_pra", "exports_to", CHAIN, 44, "to aws_s3_bucket.exports_pra"),
     ]
     assert "from outscale_volume.dossiers reaches aws_s3_bucket.exports_pra" in finding["message"]
+
+
+def test_a_module_whose_inherited_configurations_disagree_says_why(monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Its provider type is not known and aws and google could both host it: SNC006, and explain
+    says which configurations disagree, never "unclassified"."""
+    monkeypatch.chdir(FLOWS.parent / "terraform" / "modules-inherit")
+    assert main(["explain", "module.mystery", "."]) == 0
+    text = capsys.readouterr().out
+    assert "classification: classified particuliere from data_sensitivity (default_tags" in text
+    assert ("hosting: not determined: the module's provider type is not known and the configurations it "
+            "inherits disagree (provider.aws: aws eu-west-3 not-qualified; provider.google: gcp europe-west9 "
+            "not-qualified)") in text
+    assert "finding SNC006: module.mystery holds particuliere data but its hosting cannot be determined: the " \
+           "module's provider type is not known" in text

@@ -171,7 +171,7 @@ def _apply_matchers(entry: Mapping[str, Any], config: ProviderConfig, type_: str
 
 def _resource_region(entry: Mapping[str, Any], type_: str, attributes: Mapping[str, Any],
                      knowledge: Knowledge, result: Recognised) -> None:
-    info = knowledge.types.get(type_)
+    info = knowledge.module_info(type_)  # a resource type, or a module known by its source key
     paths = (info.region_paths if info and info.region_paths else ()) or entry.get("resource_region_paths", ())
     for path in paths:
         value = _first(attributes, path)

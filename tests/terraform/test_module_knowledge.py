@@ -1,8 +1,12 @@
 """Module sources as module knowledge knows them, and what it says of them."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from linter.cli import main
 from linter.model import NodeKind
 from linter.policy_files import load_knowledge
 from linter.terraform.sources import module_key, named_provider
@@ -40,3 +44,35 @@ def test_subdirectory_is_another_module_and_patterns_are_ordered() -> None:
     assert knowledge.module_info("github.com/example/unknown") is None
     flows = {(f.type, f.attribute) for f in knowledge.flows}
     assert ("terraform-google-modules/sql-db/google//modules/postgresql", "master_instance_name") in flows
+
+
+def test_inherited_configurations_that_agree_host_the_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing names the module's provider, but both configurations it inherits are AWS in
+    eu-west-3: that hosting, with the reason in the evidence; the random provider is no candidate."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "main.tf").write_text("""
+        provider "aws" {
+          region = "eu-west-3"
+          default_tags {
+            tags = { data_sensitivity = "particuliere" }
+          }
+        }
+        provider "awscc" {
+          region = "eu-west-3"
+        }
+        resource "random_id" "x" {
+          byte_length = 2
+        }
+        module "store" {
+          source = "git::https://forge.example.org/socle/stockage.git"
+        }
+        """, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["scan", ".", "--format", "json", "--no-cache", "--output", "report.json"]) == 1
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    [finding] = report["findings"]
+    assert (finding["rule_id"], finding["address"], finding["hosting"]["reason"]) == (
+        "SNC001", "module.store", "provider-not-qualified")
+    hosting = next(e for e in finding["evidence"] if e["relation"] == "hosted_on")
+    assert hosting["detail"].endswith("every configuration it inherits (provider.aws, provider.awscc) resolves alike")
+    assert report["notes"][0].startswith("module source forge.example.org/socle/stockage: 1 call, neither on disk")
