@@ -40,6 +40,23 @@ class KubernetesConfig:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class System:
+    """An information system (SPEC §4): what belongs to it takes its level, so that what cannot
+    carry a tag (a managed database add-on, a Helm release) is classified all the same."""
+
+    name: str
+    level: str
+    owner: str | None = None
+    paths: tuple[str, ...] = ()  # globs on the file of the object
+    roots: tuple[str, ...] = ()  # globs on the root module, Terragrunt unit or plan folder
+    namespaces: tuple[str, ...] = ()  # Kubernetes namespaces (globs)
+    addresses: tuple[str, ...] = ()  # globs on the address (module.db.*, helm_release.*)
+    allow_lower_tags: bool = False  # a resource's own less strict tag wins over the level
+    location: Location = Location("", 1)
+    folder: str = ""  # the config file's folder (absolute): paths and roots are relative to it
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Exception_:
     """A config exception (docs/architecture.md#config-exceptions): a suppression of ``rule`` on ``address``."""
 
@@ -63,6 +80,7 @@ class Config:
     strict: bool = False
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    systems: tuple[System, ...] = ()
     # terraform.roots: root module folder -> the var files it is evaluated with (absolute paths)
     root_var_files: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # in-house modules declared in the config: a policy document of kind modules (docs/modules.md)
@@ -145,8 +163,24 @@ def _build(data: Mapping[str, Any], name: str, base: Path) -> Config:
         )
         for index, item in enumerate(data.get("exceptions") or ())
     )
+    systems = tuple(
+        System(name=item["name"], level=item["level"], owner=item.get("owner"),
+               paths=tuple(members.get("paths") or ()),
+               roots=tuple(members.get("roots") or ()) + tuple(members.get("units") or ()),
+               namespaces=tuple(members.get("namespaces") or ()),
+               addresses=tuple(members.get("addresses") or ()),
+               allow_lower_tags=bool(item.get("allow_lower_tags", False)), location=Location(name, 1),
+               folder=str(base.resolve()))
+        for item in data.get("systems") or ()
+        for members in (item.get("members") or {},)
+    )
+    names = [s.name for s in systems]
+    if len(set(names)) != len(names):
+        twice = ", ".join(sorted({n for n in names if names.count(n) > 1}))
+        raise ConfigError(f"{name}: systems: a name is used twice ({twice})")
     return Config(
         path=name,
+        systems=systems,
         keys=tuple(classification["keys"]) if "keys" in classification else None,
         levels={k: tuple(v) for k, v in levels.items()} if levels else None,
         requires=tuple(classification["requires"]) if "requires" in classification else None,

@@ -33,7 +33,9 @@ def inventory(ctx: Context, findings: Sequence[Finding]) -> tuple[SystemRow, ...
         flows = sorted({(data["relation"].value, ctx.node(target).address)
                         for _, target, data in ctx.graph.out_edges(node.key, data=True)
                         if data["relation"] in DATA_FLOWS and target in ctx.sensitive})
-        system = node.root if node.root is not None else f"cluster {node.cluster}" if node.cluster else "-"
+        declared = ctx.systems.get(node.key)  # a system of the config, else the root or cluster
+        system = (declared.name if declared is not None else node.root if node.root is not None
+                  else f"cluster {node.cluster}" if node.cluster else "-")
         rows.append(SystemRow(system=system, address=node.address, kind=node.kind.value, location=node.location,
                               sensitivity=state[0], hosting=hosting, verdict=verdict, flows=tuple(flows)))
     return tuple(sorted(rows, key=lambda r: (r.system, r.address, r.location.file)))

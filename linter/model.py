@@ -323,6 +323,7 @@ class Finding:
     location: Location
     root: str | None = None  # the root the node was evaluated in (two roots, two findings)
     cluster: str | None = None
+    system: str | None = None  # the system (config ``systems``) the object belongs to
     sensitivity: str | None = None
     hosting: Hosting | None = None
     evidence: tuple[Evidence, ...] = ()
@@ -384,6 +385,15 @@ class CatalogueStamp:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SystemInfo:
+    """A system declared in the config, as reports name it."""
+
+    name: str
+    level: str
+    owner: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ScanResult:
     """The only thing reporters see."""
 
@@ -393,6 +403,7 @@ class ScanResult:
     findings: tuple[Finding, ...]  # sorted, suppressed ones included (suppressed_by set)
     rules: tuple[RuleInfo, ...]
     notes: tuple[str, ...] = ()
+    declared_systems: tuple[SystemInfo, ...] = ()  # config ``systems``, in its order
     baseline: Mapping[str, int] | None = None  # {"baselined": n, "fixed": m} when --baseline
     # UTC, "YYYY-MM-DDTHH:MM:SS" (no zone, no fraction): the GitLab SAST and JUnit reports need them
     started_at: str | None = None

@@ -13,15 +13,16 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from linter import __version__, limits
-from linter.config import Config
+from linter.config import Config, System
 from linter.discovery import discover, display, module_files, owning_root, repository_root
 from linter.errors import ConfigError, UsageError
 from linter.files import NotReadable, read_regular
 from linter.graph.build import build_graph
 from linter.graph.sensitivity import classify, propagate
+from linter.graph.systems import system_of, systems_from_root, with_system
 from linter.inventory import inventory
 from linter.knowledge import Knowledge, Vocabulary
-from linter.model import CatalogueStamp, Fragment, Location, NodeKind, Problem, ScanResult
+from linter.model import CatalogueStamp, Fragment, Location, NodeKind, Problem, ScanResult, SystemInfo
 from linter.rules.context import Context
 from linter.rules.engine import run_rules, selected
 from linter.rules.suppressions import unreadable_dates
@@ -49,6 +50,14 @@ class Scan:
 
     result: ScanResult
     context: Context
+
+
+def check_systems(config: Config, vocabulary: Vocabulary) -> None:
+    """A system's level must be a level of the vocabulary: a typo there would classify nothing."""
+    for system in config.systems:
+        if system.level not in vocabulary.levels:
+            raise ConfigError(f"{config.path}: systems: {system.name}: level {system.level!r} is not a level of "
+                              f"the vocabulary ({', '.join(sorted(vocabulary.levels))})")
 
 
 def vocabulary_for(knowledge: Knowledge, config: Config) -> Vocabulary:
@@ -169,21 +178,30 @@ def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Pa
     graph, graph_problems = build_graph(fragments, knowledge, options.today)
     unreadable_dates(s for _, data in graph.nodes(data=True) for s in data["node"].suppressions)
     vocabulary = vocabulary_for(knowledge, config)
+    check_systems(config, vocabulary)
     classifications = {}
     seeds = {}
+    systems: dict[str, System] = {}
+    declared = systems_from_root(config.systems, cwd)
     for key, data in graph.nodes(data=True):
         node = data["node"]
         if node.kind == NodeKind.HOSTING:
             continue
-        cls = classify(node, vocabulary)
+        system = system_of(node, declared) if declared else None
+        if system is not None:
+            systems[key] = system
+        cls, floor = with_system(classify(node, vocabulary), node, system, vocabulary)
         classifications[key] = cls
         if cls.status == "classified" and cls.level in vocabulary.requires_secnumcloud:
             seeds[key] = cls.level
+        elif floor is not None:
+            seeds[key] = floor
     problems: list[Problem] = [p for f in fragments for p in f.problems] + graph_problems
     context = Context(
         graph=graph,
         knowledge=replace(knowledge, vocabulary=vocabulary),
         classifications=classifications,
+        systems=systems,
         sensitive=propagate(graph, seeds),
         problems=tuple(problems),
         config_suppressions=tuple((e.address, e.file, e.suppression) for e in config.exceptions),
@@ -201,6 +219,8 @@ def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Pa
                         findings=tuple(findings), rules=tuple(rules), systems=inventory(context, findings),
                         scanned=options.paths, config_file=config.path,
                         notes=tuple(n for f in fragments for n in f.notes),
+                        declared_systems=tuple(SystemInfo(name=s.name, level=s.level, owner=s.owner)
+                                               for s in config.systems),
                         started_at=started, finished_at=_now(),
                         catalogue=CatalogueStamp(checked_on=knowledge.catalog.checked_on,
                                                  checked_against=knowledge.catalog.checked_against,

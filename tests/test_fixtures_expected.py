@@ -1,7 +1,7 @@
 """Every ``fixtures/<family>/<case>/expected.yaml``: the folder, scanned by the CLI as a user
 would (copied out of the repository, from inside it), gives exactly the findings listed — each
-entry matches one finding on the keys it gives (rule, address, file, line, root, cluster, reason), no
-finding is left over — and the suppressed findings, exit code and notes it lists."""
+entry matches one finding on the keys it gives (rule, address, file, line, root, cluster, system,
+reason), no finding is left over — and the suppressed findings, exit code and notes it lists."""
 from __future__ import annotations
 
 import io
@@ -18,7 +18,7 @@ from linter.cli import main
 
 ROOT = Path(__file__).resolve().parents[1] / "fixtures"
 KEYS = {"rule": "rule_id", "address": "address", "file": "file", "line": "line", "root": "root",
-        "cluster": "cluster"}
+        "cluster": "cluster", "system": "system"}
 ALLOWED = {"args", "stdin", "exit_code", "requires", "findings", "suppressed", "notes"}
 
 

@@ -91,6 +91,19 @@ def _derived(finding: Finding) -> str:
                               finding.cluster or "", finding.root or "")))
 
 
+def by_system(result: ScanResult) -> list[tuple[str, dict[str, int]]]:
+    """Active findings counted by severity per declared system (``level, owner`` in the label),
+    then those of no system; empty when the config declares none."""
+    if not result.declared_systems:
+        return []
+    rows = []
+    for name, label in [*((s.name, f"{s.name} ({s.level}" + (f", {s.owner})" if s.owner else ")"))
+                          for s in result.declared_systems), (None, "(no system)")]:
+        found = [f for f in result.active if f.system == name]
+        rows.append((label, {s.label: sum(1 for f in found if f.severity == s) for s in reversed(Severity)}))
+    return rows
+
+
 def scope_words(finding: Finding) -> str:
     """``root envs/prod`` / ``cluster prod``: what tells apart two findings on one file and address
     (two roots calling one module, two clusters running one manifest); "" when neither is known."""

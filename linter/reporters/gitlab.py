@@ -51,7 +51,7 @@ def _description(finding: Finding) -> str:
 
 
 def _body(finding: Finding, rule: RuleInfo) -> str:
-    parts = [rule.title or rule.id]
+    parts = [rule.title or rule.id] + ([f"System: {finding.system}"] if finding.system else [])
     if finding.evidence:
         parts.append("\n".join(f"- {e.relation} `{e.address}`" + (f" ({e.file}:{e.line or 1})" if e.file else "")
                                + (f": {e.detail}" if e.detail else "") for e in finding.evidence))

@@ -110,6 +110,8 @@ def _details(finding: Finding) -> dict[str, Any]:
         details["root"] = {"name": "Root", "type": "text", "value": finding.root}
     if finding.cluster:
         details["cluster"] = {"name": "Cluster", "type": "text", "value": finding.cluster}
+    if finding.system:
+        details["system"] = {"name": "System", "type": "text", "value": finding.system}
     if finding.sensitivity:
         details["sensitivity"] = {"name": "Sensitivity", "type": "text", "value": finding.sensitivity}
     if finding.hosting is not None:

@@ -21,6 +21,7 @@ from linter.reporters import html_audit as audit
 from linter.reporters.common import (
     TOOL_NAME,
     band,
+    by_system,
     catalogue_words,
     finding_score,
     hosting_words,
@@ -104,6 +105,13 @@ def _summary(result: ScanResult, counts: dict[str, int], t: Callable[[str], str]
         out.append(f'<div class="card {key}"><span class="n">{counts[key]}</span> '
                    f'<span class="label">{_e(t(label))}</span></div>')
     out.append("</div>")
+    systems = by_system(result)
+    if systems:
+        out.append('<table class="system-totals"><caption>Findings by system</caption><thead><tr><th>System</th><th>errors</th>'
+                   "<th>warnings</th><th>info</th></tr></thead><tbody>")
+        out.extend(f"<tr><td>{_e(label)}</td><td>{c['error']}</td><td>{c['warning']}</td><td>{c['info']}</td></tr>"
+                   for label, c in systems)
+        out.append("</tbody></table>")
     if result.baseline is not None:
         baselined = plural(int(result.baseline.get("baselined", 0)), "finding")
         fixed = plural(int(result.baseline.get("fixed", 0)), "baseline entry", "baseline entries")
@@ -137,6 +145,8 @@ def _finding(finding: Finding, rule: RuleInfo) -> str:
         head += f' <span class="tag">root {_e(finding.root)}</span>'
     if finding.cluster:
         head += f' <span class="tag">cluster {_e(finding.cluster)}</span>'
+    if finding.system:
+        head += f' <span class="tag">system {_e(finding.system)}</span>'
     out = [f'<article class="finding {level}{state}">', f"<h4>{head}</h4>",
            f'<p class="message">{_e(finding.message)}</p>']
     facts = []

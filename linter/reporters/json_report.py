@@ -5,7 +5,7 @@ import json
 from typing import Any
 
 from linter.model import Finding, ScanResult, Severity, SystemRow
-from linter.reporters.common import catalogue_dict, declared_dict, fact_dict
+from linter.reporters.common import by_system, catalogue_dict, declared_dict, fact_dict
 
 SCHEMA_VERSION = 1
 
@@ -29,6 +29,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "line": finding.location.line,
         "root": finding.root,
         "cluster": finding.cluster,
+        "system": finding.system,
         "sensitivity": finding.sensitivity,
         "hosting": None if hosting is None else {
             "provider": hosting.provider, "offer": hosting.offer, "region": hosting.region,
@@ -79,6 +80,11 @@ def report_dict(result: ScanResult) -> dict[str, Any]:
         data["baseline"] = dict(result.baseline)
     if result.notes:
         data["notes"] = list(result.notes)
+    if result.declared_systems:  # the findings counted per declared system, then those of none
+        data["system_totals"] = [{"name": s.name if s else None, "level": s.level if s else None,
+                                  "owner": s.owner if s else None, **counts}
+                                 for s, (_, counts) in zip([*result.declared_systems, None], by_system(result),
+                                                           strict=True)]
     return data
 
 

@@ -91,6 +91,8 @@ def _details(finding: Finding, rule: RuleInfo) -> str:
         lines.append(f"root: {finding.root}")
     if finding.cluster:
         lines.append(f"cluster: {finding.cluster}")
+    if finding.system:
+        lines.append(f"system: {finding.system}")
     if finding.hosting is not None:
         lines.append(f"hosting: {hosting_words(finding)}")
     lines.extend(f"  {evidence_line(e.address, e.relation, e.file, e.line, e.detail)}" for e in finding.evidence)

@@ -154,6 +154,8 @@ def _properties(finding: Finding) -> dict[str, Any]:
         props["root"] = finding.root
     if finding.cluster:
         props["cluster"] = finding.cluster
+    if finding.system:
+        props["system"] = finding.system
     if finding.sensitivity:
         props["sensitivity"] = finding.sensitivity
     if finding.hosting is not None:

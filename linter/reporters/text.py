@@ -12,7 +12,7 @@ from itertools import groupby
 import click
 
 from linter.model import Finding, ScanResult, Severity
-from linter.reporters.common import catalogue_words, one_line, plural, scope_words
+from linter.reporters.common import by_system, catalogue_words, one_line, plural, scope_words
 from linter.reporters.json_report import summary
 
 _STYLES = {Severity.ERROR: {"fg": "red", "bold": True}, Severity.WARNING: {"fg": "yellow", "bold": True},
@@ -30,7 +30,7 @@ def _evidence_lines(finding: Finding, color: bool) -> list[str]:
 
 
 def _headline(f: Finding, color: bool) -> str:
-    scope = scope_words(f)
+    scope = scope_words(f) + (", " if scope_words(f) and f.system else "") + (f"system {f.system}" if f.system else "")
     where = f" [{scope}]" if scope else ""
     label = click.style(f.severity.label, **_STYLES.get(f.severity, {})) if color else f.severity.label  # type: ignore[arg-type]
     rule = click.style(f.rule_id, bold=True) if color else f.rule_id
@@ -51,6 +51,12 @@ def render(result: ScanResult, *, color: bool = False, quiet: bool = False) -> s
             out.extend(_evidence_lines(f, color))
         out.append("")
     if not quiet:
+        systems = by_system(result)
+        if systems:
+            out.append("by system:")
+            out.extend(f"  {label}: {plural(c['error'], 'error')}, {plural(c['warning'], 'warning')}, {c['info']} info"
+                       for label, c in systems)
+            out.append("")
         out.extend(f"note: {one_line(note)}" for note in result.notes)
     for part in result.parts:  # a merged report: one line per repository
         s = part.summary

@@ -1,11 +1,13 @@
 """What every check reads: the graph, each node's classification and sensitivity, the problems."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Mapping
 
 import networkx as nx
 
+from linter.config import System
 from linter.graph.chains import hosting_chain
 from linter.graph.sensitivity import Classification, Step
 from linter.knowledge import Knowledge
@@ -37,6 +39,7 @@ class Context:
     problems: tuple[Problem, ...]
     config_suppressions: tuple[tuple[str, str | None, Suppression], ...]  # (address, file, s)
     today: date
+    systems: Mapping[str, System] = field(default_factory=dict)  # node key → the system it belongs to
     # the scan covered the config file's whole folder, so an exception that matches nothing is stale
     # (a pre-commit run on a few files, or a scan of one subfolder, cannot tell)
     whole_config_scope: bool = False
@@ -64,13 +67,19 @@ class Context:
 
     def classification_evidence(self, key: str) -> list[Evidence]:
         cls = self.classifications.get(key)
-        if cls is None or cls.tag is None:
-            return []
-        tag = cls.tag
-        value = tag.value if isinstance(tag.value, str) else "(not evaluated)"
-        return [Evidence(address=self.node(key).address, relation="classified",
-                         file=tag.location.file, line=tag.location.line,
-                         detail=f"{tag.key} = {value} ({tag.source})")]
+        out: list[Evidence] = []
+        if cls is not None and cls.tag is not None:
+            tag = cls.tag
+            value = tag.value if isinstance(tag.value, str) else "(not evaluated)"
+            detail = f"{tag.key} = {value} ({tag.source})" + (f": {cls.detail}" if cls.detail else "")
+            out.append(Evidence(address=self.node(key).address, relation="classified",
+                                file=tag.location.file, line=tag.location.line, detail=detail))
+        system = self.systems.get(key)
+        if system is not None and not (cls is not None and cls.tag is not None and cls.tag.source == "system"):
+            owner = f", owner {system.owner}" if system.owner else ""
+            out.append(Evidence(address=f"system {system.name}", relation="member_of", file=system.location.file,
+                                line=system.location.line, detail=f"level {system.level}{owner}"))
+        return out
 
     def settings_evidence(self, key: str) -> list[Evidence]:
         """The sub-settings of a data store (bucket policy, versioning…: knowledge ``setting_of``)

@@ -46,13 +46,15 @@ def run_rules(ctx: Context, rules: Sequence[RuleInfo], *, strict: bool = False) 
         severity = Severity.parse(strict_severity) if strict and strict_severity else rule.severity
         for match in CHECKS[rule.check](ctx, rule.params):
             root = ctx.node(match.node_key).root if match.node_key is not None else None
+            system = ctx.systems.get(match.node_key) if match.node_key is not None else None
             fingerprint = fingerprint_of(rule.id, match, root)
             if fingerprint in seen:
                 continue
             seen.add(fingerprint)
             findings.append(Finding(
                 rule_id=rule.id, severity=severity, message=match.message, address=match.address,
-                location=match.location, root=root, cluster=match.cluster, sensitivity=match.sensitivity,
+                location=match.location, root=root, cluster=match.cluster,
+                system=system.name if system is not None else None, sensitivity=match.sensitivity,
                 hosting=match.hosting, evidence=match.evidence, fingerprint=fingerprint,
                 suppressed_by=None if rule.id in UNSUPPRESSIBLE else _suppression(ctx, rule.id, match),
             ))

@@ -13,7 +13,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from linter.model import Evidence, Finding, Hosting, Location, RuleInfo, ScanResult, Severity, Suppression
+from linter.model import (
+    Evidence,
+    Finding,
+    Hosting,
+    Location,
+    RuleInfo,
+    ScanResult,
+    Severity,
+    Suppression,
+    SystemInfo,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"  # vendored official schemas (schemas/README.md)
@@ -54,7 +64,8 @@ FINDINGS = (
     Finding(rule_id="SNC001", severity=Severity.ERROR, address="StatefulSet/payments/postgres",
             message="StatefulSet/payments/postgres holds particuliere data on ovhcloud, offer public-cloud, "
                     "region GRA (not-qualified): offer-not-qualified",
-            location=Location("k8s/prod/db.yaml", 1), cluster="prod", sensitivity="particuliere", hosting=OVH,
+            location=Location("k8s/prod/db.yaml", 1), cluster="prod", system="paiements", sensitivity="particuliere",
+            hosting=OVH,
             evidence=(Evidence(address="Namespace/payments", relation="classified", file="k8s/prod/ns.yaml",
                                line=5, detail="example.org/data-sensitivity = dsp (namespace)"),
                       Evidence(address="cluster:prod", relation="hosted_on", file=".snclint.yaml", line=4),
@@ -139,6 +150,7 @@ def make_result(**changes: Any) -> ScanResult:
         rules=RULES,
         notes=("k8s/chart/templates/db.yaml is a Go template: render it with `helm template` and pipe it to "
                "`snclint scan -`",),
+        declared_systems=(SystemInfo(name="paiements", level="particuliere", owner="Équipe <paiements>"),),
         started_at="2026-11-29T10:15:00",
         finished_at="2026-11-29T10:15:02",
     )
