@@ -98,7 +98,7 @@ def _finding(item: dict[str, Any], name: str, path: str) -> Finding:
         return Finding(
             rule_id=item["rule_id"], severity=Severity.parse(item["severity"]), message=item["message"],
             address=item["address"], location=Location(_prefixed(name, item["file"]), int(item["line"])),
-            root=_prefixed(name, item.get("root")), cluster=item.get("cluster"),
+            root=_prefixed(name, item.get("root")), cluster=item.get("cluster"), system=item.get("system"),
             sensitivity=item.get("sensitivity"),
             hosting=None if hosting is None else Hosting(
                 provider=hosting.get("provider"), offer=hosting.get("offer"), region=hosting.get("region"),
