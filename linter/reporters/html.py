@@ -107,8 +107,8 @@ def _summary(result: ScanResult, counts: dict[str, int], t: Callable[[str], str]
     out.append("</div>")
     systems = by_system(result)
     if systems:
-        out.append('<table class="system-totals"><caption>Findings by system</caption><thead><tr><th>System</th><th>errors</th>'
-                   "<th>warnings</th><th>info</th></tr></thead><tbody>")
+        out.append('<table class="system-totals"><caption>Findings by system</caption><thead><tr>'
+                   "<th>System</th><th>errors</th><th>warnings</th><th>info</th></tr></thead><tbody>")
         out.extend(f"<tr><td>{_e(label)}</td><td>{c['error']}</td><td>{c['warning']}</td><td>{c['info']}</td></tr>"
                    for label, c in systems)
         out.append("</tbody></table>")
