@@ -231,3 +231,21 @@ def _yaml(block: Block, sandbox: Path, capsys: pytest.CaptureFixture[str]) -> No
 CHECKS = {"file": _file, "run": _run, "gitlab-ci": _gitlab_ci, "gitlab-ci-job": _gitlab_ci_job,
           "gitlab-ci-matrix": _gitlab_ci_matrix, "pre-commit-config": _pre_commit_config,
           "github-workflow": _github_workflow, "yaml": _yaml}
+
+
+@pytest.mark.parametrize("page", [*PAGES, REPO / "README.md", REPO / "ci" / "snclint.gitlab-ci.yml"],
+                         ids=lambda p: p.name)
+def test_no_example_installs_snclint_by_a_bare_name(page: Path) -> None:
+    """A bare name is looked up on a public index: whoever registers it runs code in the pipeline."""
+    lines = page.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines):
+        if "pip install" not in line:
+            continue
+        command = line.split("pip install", 1)[1]
+        for following in lines[number + 1:]:  # a shell continuation, or a folded YAML line of options
+            if not (command.rstrip().endswith("\\") or following.strip().startswith(("--", "./"))):
+                break
+            command += " " + following
+        command = re.split(r"&&|;|\|", command)[0]  # this command only, not the next one
+        for word in command.replace('"', " ").replace("'", " ").replace("`", " ").split():
+            assert not re.fullmatch(r"snclint(\[[\w,]+\])?([=<>~!].*)?", word), f"{page.name}:{number + 1}: {line}"
