@@ -124,7 +124,8 @@ def coverage(sample: Path, jobs: int) -> int:
     findings = scanned.result.findings  # type: ignore[attr-defined]
     by_node = {(f.root, f.address, f.location.file): f for f in findings if f.rule_id in ("SNC001", "SNC006")}
     wanted = tuple(PREFIX + name for name in DATA_STORE_MODULES)
-    calls, seen, why = 0, 0, Counter()
+    calls, seen = 0, 0
+    why: Counter[str] = Counter()
     for key, data in ctx.graph.nodes(data=True):
         node = data["node"]
         if node.origin != "terraform" or not node.type.startswith(wanted):
