@@ -36,23 +36,36 @@ def _variables(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def _setup(paths: Sequence[str], config_file: str | None, policies: Sequence[str],
-           catalogs: Sequence[str]) -> tuple[Any, Any]:
+           catalogs: Sequence[str], no_repo_config: bool = False) -> tuple[Any, Any]:
     from linter.config import find_config, load_config
     from linter.policy_files import load_knowledge, with_modules
 
+    scanned = [Path(p) for p in paths if p != "-" and Path(p).exists()]
     if config_file:
-        config = load_config(Path(config_file), config_file)
+        # the command line may name anything, unless the file it names is the repository's own
+        config = load_config(Path(config_file), config_file, confined=_in_repository(Path(config_file), scanned))
+    elif no_repo_config:
+        config = load_config(None)
     else:
-        start = next((Path(p) for p in paths if p != "-"), Path("."))
-        found = find_config(start if start.exists() else Path("."))
+        found = find_config(scanned[0] if scanned else Path("."))
         config = load_config(found, _display(found) if found else None)
     knowledge = load_knowledge(tuple(config.policies) + tuple(policies), tuple(config.catalogs) + tuple(catalogs))
     return config, with_modules(knowledge, config.modules)
 
 
+def _in_repository(config_file: Path, scanned: Sequence[Path]) -> bool:
+    from linter.discovery import repository_root
+
+    if not scanned:
+        return False
+    root = repository_root(scanned)
+    target = Path(os.path.realpath(config_file.parent)) / config_file.name  # where the file is, not its link
+    return target == root or root in target.parents
+
+
 def _display(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    try:  # the file's own place, not where a link of that name points
+        return (Path(os.path.realpath(path.parent)) / path.name).relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return str(path)
 
@@ -98,6 +111,8 @@ def _context_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--catalog", "catalogs", multiple=True, help="Another provider catalogue file."),
         click.option("--var-file", "var_files", multiple=True, help="Terraform variables file."),
         click.option("--var", "variables", multiple=True, metavar="NAME=VALUE", help="Terraform variable."),
+        click.option("--no-repo-config", is_flag=True,
+                     help="Ignore the scanned repository's .snclint.yaml and its exceptions (audits)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -115,8 +130,9 @@ class _Context:
 
 
 def _context(paths: tuple[str, ...], config_file: str | None, policies: tuple[str, ...],
-             catalogs: tuple[str, ...], var_files: tuple[str, ...], variables: tuple[str, ...]) -> _Context:
-    config, knowledge = _setup(paths, config_file, policies, catalogs)
+             catalogs: tuple[str, ...], var_files: tuple[str, ...], variables: tuple[str, ...],
+             no_repo_config: bool = False) -> _Context:
+    config, knowledge = _setup(paths, config_file, policies, catalogs, no_repo_config)
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     return _Context(config, knowledge, paths, var_files, _variables(variables), stdin)
 
@@ -165,7 +181,8 @@ def _scan(o: dict[str, Any]) -> int:
     paths = o["paths"] or (".",)
     extra = [_parse_report(r) for r in o["reports"]]
     check_version(o["sast_schema"])
-    given = _context(paths, o["config_file"], o["policies"], o["catalogs"], o["var_files"], o["variables"])
+    given = _context(paths, o["config_file"], o["policies"], o["catalogs"], o["var_files"], o["variables"],
+                     o["no_repo_config"])
     config, knowledge = given.config, given.knowledge
     fail_on = "never" if o["soft_fail"] else o["fail_on"] or config.fail_on or "error"
     fail_rules = () if o["soft_fail"] else _split_ids(o["fail_rules"])

@@ -6,6 +6,7 @@ Validation happens once, here; the rest of the code trusts the typed ``Config``.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
@@ -17,6 +18,7 @@ import jsonschema
 from linter.errors import ConfigError
 from linter.loaders.safe_yaml import load_documents
 from linter.model import Location, Suppression
+from linter.policy_files import describe
 
 CONFIG_NAME = ".snclint.yaml"
 
@@ -105,15 +107,24 @@ def _schema() -> dict[str, Any]:
     return json.loads((files("linter.schemas") / "config.schema.json").read_text(encoding="utf-8"))
 
 
-def load_config(path: Path | None, display: str | None = None) -> Config:
-    """Read and validate a config file; ``None`` gives the defaults."""
+def load_config(path: Path | None, display: str | None = None, *, confined: bool = True) -> Config:
+    """Read and validate a config file; ``None`` gives the defaults.
+
+    ``confined``: the file belongs to a scanned repository (found there, or named but lying in
+    it), so the files it names (``catalog``, ``policies``) must stay inside that repository, links
+    resolved: a hostile ``.snclint.yaml`` must not make snclint read ``/etc/passwd`` or
+    ``~/.git-credentials``. Messages name files and keys, never a file's content."""
     if path is None:
         return Config()
     name = display or str(path)
+    if confined and _outside(Path(os.path.realpath(path)), repository_of(path)):
+        raise ConfigError(f"{name}: a link out of the repository: not read")
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{name}: cannot read: {getattr(err, 'strerror', None) or err}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{name}: cannot read: not UTF-8 text") from None
+    except OSError as err:
+        raise ConfigError(f"{name}: cannot read: {err.strerror or 'error'}") from None
     # the bounded loader: a config file arrives with the repository, so it is not trusted either
     documents, issue = load_documents(text)
     if issue is not None:
@@ -125,9 +136,33 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
         jsonschema.Draft202012Validator(_schema()).iter_errors(data)
     )
     if error is not None:
-        where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise ConfigError(f"{name}: {where}: {error.message}")
+        where, message = describe(error)
+        raise ConfigError(f"{name}: {where}: {message}")
+    if confined:
+        _confine(data, name, path.parent, repository_of(path))
     return _build(data, name, path.parent)
+
+
+def repository_of(config_file: Path) -> Path:
+    """The git work tree holding a config file, else its folder (where the file is, not where a
+    link of that name points)."""
+    folder = Path(os.path.realpath(config_file.parent))
+    return next((f for f in (folder, *folder.parents) if (f / ".git").exists()), folder)
+
+
+def _outside(target: Path, repository: Path) -> bool:
+    """Out of ``repository`` once links are resolved, or inside its ``.git``."""
+    if target != repository and repository not in target.parents:
+        return True
+    return ".git" in target.relative_to(repository).parts
+
+
+def _confine(data: Mapping[str, Any], name: str, base: Path, repository: Path) -> None:
+    for key in ("catalog", "policies"):
+        for index, entry in enumerate(data.get(key) or ()):
+            if _outside(Path(os.path.realpath(base / str(entry))), repository):
+                raise ConfigError(f"{name}: {key}[{index}]: a path out of the repository (or into .git) is refused "
+                                  f"in a repository's config; give it on the command line (--{key}) if you trust it")
 
 
 def _build(data: Mapping[str, Any], name: str, base: Path) -> Config:

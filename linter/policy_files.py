@@ -10,6 +10,7 @@ build into ``Knowledge`` but that have a schema (another stage's data) land in `
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from functools import lru_cache
 from importlib.resources import files
@@ -76,18 +77,55 @@ def json_path(path: Iterable[Any]) -> str:
     return out or "(top level)"
 
 
-def _describe(error: ValidationError) -> tuple[str, str]:
-    """(path, message) for one error; an unknown key is named in the path itself."""
-    path = list(error.absolute_path)
+def describe(error: ValidationError) -> tuple[str, str]:
+    """(path, message) for one error, without the value found: a file's content is never quoted
+    (it may be a credential that a hostile config pointed at). An unknown key is named in the
+    path itself, where it reads as a key (short, no spaces)."""
+    path = [_key_shown(p) for p in error.absolute_path]
     if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
         allowed = set(error.schema.get("properties", {}))
         extra = sorted(str(k) for k in error.instance if k not in allowed)
         if extra and allowed:
-            return json_path([*path, extra[0]]), f"unknown key (expected one of: {', '.join(sorted(allowed))})"
-    message = " ".join(error.message.split())
+            expected = ", ".join(sorted(allowed))
+            return json_path([*path, _key_shown(extra[0])]), f"unknown key (expected one of: {expected})"
+    message = " ".join(_expected(error).split())
     if len(message) > _MAX_MESSAGE:
         message = message[:_MAX_MESSAGE - 1] + "…"
     return json_path(path), message
+
+
+_KEY = re.compile(r"^[A-Za-z0-9_.:/@-]{1,40}$")
+_TYPES = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
+          "number": "a number", "boolean": "true or false", "null": "nothing"}
+
+
+def _key_shown(part: Any) -> Any:
+    return part if isinstance(part, int) or _KEY.match(str(part)) else "…"
+
+
+def _expected(error: ValidationError) -> str:
+    """What the schema wanted, in its own words (its values only, never the instance's)."""
+    kind, wanted = error.validator, error.validator_value
+    if kind == "type":
+        names = wanted if isinstance(wanted, list) else [wanted]
+        return "expected " + " or ".join(_TYPES.get(str(n), str(n)) for n in names)
+    if kind == "enum":
+        return "expected one of: " + ", ".join(map(str, wanted))
+    if kind == "const":
+        return f"expected {wanted!r}"
+    if kind == "required":  # one error per missing key; the name is the schema's
+        missing = re.match(r"^'([^']+)' is a required property", error.message)
+        return f"missing key {missing.group(1)!r}" if missing else "missing key"
+    if kind == "pattern":
+        return f"does not match the pattern {wanted}"
+    if kind == "format":
+        return f"not a valid {wanted}"
+    if kind in ("oneOf", "anyOf"):
+        return "matches none of the allowed forms"
+    if kind == "not":
+        return "is a form that is not allowed"
+    return f"does not satisfy {kind}: {wanted!r}" if isinstance(wanted, (int, float, bool, str)) else \
+        f"does not satisfy {kind}"
 
 
 def _problems(data: Any, kind: str, name: str, first_only: bool) -> list[str]:
@@ -97,7 +135,7 @@ def _problems(data: Any, kind: str, name: str, first_only: bool) -> list[str]:
         errors = [error] if error is not None else []
     else:
         errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    lines = [f"{name}: {path}: {message}" for path, message in map(_describe, errors)]
+    lines = [f"{name}: {path}: {message}" for path, message in map(describe, errors)]
     if not lines and kind in build.PROBLEMS:
         lines = [f"{name}: {line}" for line in build.PROBLEMS[kind](data)]
     return lines[:1] if first_only else lines

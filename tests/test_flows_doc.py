@@ -88,7 +88,7 @@ def test_every_path_step_is_a_dotted_name() -> None:
     ({"attribute": "a..b"}, "does not match"),
     ({"attribute": "a>", "direction": "to-target"}, "does not match"),
     ({"attribute": "b", "from_attribute": "a", "direction": "from-target"}, "to-target"),
-    ({"attribute": "b", "direction": "sideways"}, "sideways"),
+    ({"attribute": "b", "direction": "sideways"}, "direction: expected one of: from-target, to-target, both"),
 ])
 def test_the_schema_checks_paths_and_directions(tmp_path: Path, flow: dict[str, str], problem: str | None) -> None:
     entry = {"type": "x_y", "relation": "copies_to", **flow}
