@@ -120,6 +120,8 @@ def _expected(error: ValidationError) -> str:
         return f"does not match the pattern {wanted}"
     if kind == "format":
         return f"not a valid {wanted}"
+    if kind in ("minItems", "minProperties", "minLength") and wanted == 1:
+        return "should be non-empty"
     if kind in ("oneOf", "anyOf"):
         return "matches none of the allowed forms"
     if kind == "not":

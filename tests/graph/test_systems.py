@@ -68,7 +68,7 @@ def test_paths_and_roots_are_relative_to_the_config_folder(tmp_path: Path) -> No
 
 @pytest.mark.parametrize(("text", "error"), [
     ("systems:\n  - {name: a, level: particuliere, members: {}}\n", "should be non-empty"),
-    ("systems:\n  - {name: a, level: particuliere, members: {hosts: [x]}}\n", "Additional properties"),
+    ("systems:\n  - {name: a, level: particuliere, members: {hosts: [x]}}\n", "hosts: unknown key"),
     ("systems:\n  - {name: a, level: particuliere, members: {paths: [x]}}\n"
      "  - {name: a, level: standard, members: {paths: [y]}}\n", "a name is used twice (a)"),
 ])
