@@ -50,6 +50,13 @@ class FlowRule:
     # configuration): data goes from the resource referenced here to the one ``attribute`` references
     from_attribute: str | None = None
     note: str = ""
+    # what the attribute holds: a reference to another resource (the default), or a region the data
+    # is sent to (``region``), the source region's pair (``paired-region``, from ``pairs``), or some
+    # other region that the setting does not name (``other-region``); ``when`` gates the flow on the
+    # attribute's value (``{equals: false}``, ``{pattern: "^(RA)?GZ?RS$"}``)
+    value: str = "reference"
+    when: Mapping[str, Any] | None = None
+    pairs: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

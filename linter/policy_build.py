@@ -62,7 +62,9 @@ def modules_of(data: Mapping[str, Any]) -> tuple[dict[str, TypeInfo], list[tuple
 def flows_of(data: Mapping[str, Any]) -> list[FlowRule]:
     return [FlowRule(type=f["type"], attribute=f["attribute"], relation=f["relation"],
                      direction=f.get("direction", "to-target" if "from_attribute" in f else "from-target"),
-                     from_attribute=f.get("from_attribute"), note=f.get("note", ""))
+                     from_attribute=f.get("from_attribute"), note=f.get("note", ""),
+                     value=f.get("value", "reference"), when=f.get("when"),
+                     pairs=MappingProxyType(dict(f.get("pairs") or {})))
             for f in data.get("flows", ())]
 
 
@@ -154,9 +156,16 @@ def classification_problems(data: Mapping[str, Any]) -> list[str]:
 
 
 def flows_problems(data: Mapping[str, Any]) -> list[str]:
-    return [f"flows[{i}].direction: a flow with from_attribute goes to-target"
-            for i, f in enumerate(data.get("flows", ()))
-            if "from_attribute" in f and f.get("direction", "to-target") != "to-target"]
+    out = []
+    for i, f in enumerate(data.get("flows", ())):
+        if "from_attribute" in f and f.get("direction", "to-target") != "to-target":
+            out.append(f"flows[{i}].direction: a flow with from_attribute goes to-target")
+        value = f.get("value", "reference")
+        if value != "reference" and ("from_attribute" in f or f.get("direction", "to-target") != "to-target"):
+            out.append(f"flows[{i}]: a {value} flow goes to-target from its own resource (no from_attribute)")
+        if (value == "paired-region") != bool(f.get("pairs")):
+            out.append(f"flows[{i}].pairs: given for, and only for, a paired-region flow")
+    return out
 
 
 def resource_types_problems(data: Mapping[str, Any]) -> list[str]:

@@ -31,7 +31,12 @@ def _flows() -> list[dict[str, Any]]:
 
 def _line(flow: dict[str, Any]) -> str:
     relation, attribute = flow["relation"], f"`{flow['attribute']}`"
-    if "from_attribute" in flow:
+    value = flow.get("value", "reference")
+    if value != "reference":
+        when = flow.get("when") or {}
+        gate = "".join(f" when {k} `{str(v).lower() if isinstance(v, bool) else v}`" for k, v in when.items())
+        what = f"this → the {value} in {attribute}{gate} ({relation})"
+    elif "from_attribute" in flow:
         what = f"`{flow['from_attribute']}` → {attribute} ({relation}; carrier)"
     else:
         arrow = {"from-target": f"{attribute} → this", "to-target": f"this → {attribute}",

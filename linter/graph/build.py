@@ -15,6 +15,7 @@ import networkx as nx
 
 from linter.graph.flows import UnresolvedFlow, add_reference_edges, index_flows
 from linter.graph.hosting import UNDETERMINED, resolve_destination, resolve_hosting
+from linter.graph.region_flows import region_flows
 from linter.graph.storage_signals import apply_storage_signals
 from linter.knowledge import Knowledge
 from linter.model import Edge, Fragment, Hosting, HostingClue, Location, Node, NodeKind, Problem, Relation
@@ -40,9 +41,15 @@ def build_graph(fragments: Iterable[Fragment], knowledge: Knowledge,
     for edge in edges:
         if edge.source in graph and edge.target in graph:
             _add_edge(graph, edge)
-    graph.graph["unresolved_flows"] = add_reference_edges(graph, index_flows(knowledge.flows))
+    references = (f for f in knowledge.flows if f.value == "reference")
+    graph.graph["unresolved_flows"] = add_reference_edges(graph, index_flows(references))
     _attach_hosting(graph, knowledge, problems, today)
     graph.graph["unresolved_flows"] += _attach_egress(graph, knowledge, today)
+    flows, unresolved = region_flows(graph, knowledge, today)
+    for source, hosting, data in flows:
+        _add_hosting_node(graph, hosting)
+        graph.add_edge(source, hosting.key, **data)
+    graph.graph["unresolved_flows"] += unresolved
     apply_storage_signals(graph, knowledge, today)
     return graph, problems
 

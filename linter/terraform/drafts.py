@@ -31,7 +31,9 @@ from linter.terraform.sources import module_key, module_type, named_provider
 from linter.terraform.tags import tags_at, tags_of, values_at
 
 MODULE_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
-_NOT_REFERENCES = frozenset({"provider", "lifecycle", "providers", "source", "version"})
+_NOT_REFERENCES = frozenset({"provider", "lifecycle", "providers", "source", "version"})  # of a module call
+# of a resource: `source` and `version` are ordinary arguments there (a migration job's source)
+_RESOURCE_NOT_REFERENCES = frozenset({"provider", "lifecycle"})
 
 
 @dataclass(slots=True)
@@ -84,7 +86,7 @@ def resource_drafts(inst: ModuleInstance, resource: ResourceEval) -> Iterator[Dr
     config = inst.providers.for_resource(decl, resource.type)
     provider_tags = _provider_tags(inst, config) if inherits(knowledge, resource.type) else ()
     clusters = tuple(cluster_targets(config, inst.ctx))
-    references = tuple(_references(inst, body, file))
+    references = tuple(_references(inst, body, file, _RESOURCE_NOT_REFERENCES))
     suppressions = suppressions_of(decl)
     exp = resource.expansion
     notes = (exp.reason + ": evaluated once, with each/count unknown",) if exp.mode == "unknown" else ()
@@ -123,7 +125,7 @@ def opaque_drafts(inst: ModuleInstance, call: CallResult) -> Iterator[Draft]:
     # inherited tags classify an opaque module unless it is known to hold no data (IAM, DNS…)
     holds_data = info is None or info.kind in HOLDS_DATA
     provider_tags = tuple(dict.fromkeys(t for c in configs for t in _provider_tags(inst, c))) if holds_data else ()
-    references = tuple(_references(inst, body, file))
+    references = tuple(_references(inst, body, file, _NOT_REFERENCES))
     base = f"{inst.base}.module.{call.name}" if inst.base else f"module.{call.name}"
     address = f"{inst.address}.module.{call.name}" if inst.address else f"module.{call.name}"
     notes = tuple(n for n in (call.opaque, why, call.expansion.reason) if n)
@@ -195,21 +197,22 @@ def suppressions_of(decl: Decl) -> tuple[Suppression, ...]:
     return tuple(found)
 
 
-def _references(inst: ModuleInstance, body: Body, file: str) -> Iterator[tuple[str, Target, Location]]:
-    for path, expr, line in _expressions(body, ""):
+def _references(inst: ModuleInstance, body: Body, file: str,
+                skip: frozenset[str]) -> Iterator[tuple[str, Target, Location]]:
+    for path, expr, line in _expressions(body, "", skip):
         for target in targets_of(inst, expr):
             yield path, target, Location(file, line)
 
 
-def _expressions(body: Body, prefix: str) -> Iterator[tuple[str, Expr, int]]:
+def _expressions(body: Body, prefix: str, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, Expr, int]]:
     """Every attribute expression of a body with its dotted path (blocks by type, dynamic blocks
     by label, ``for_each`` of a dynamic block under its label)."""
     for attribute in body.attributes:
-        if not prefix and attribute.name in _NOT_REFERENCES:
+        if not prefix and attribute.name in skip:
             continue
         yield f"{prefix}{attribute.name}", attribute.expr, attribute.line
     for block in body.blocks:
-        if not prefix and block.type in _NOT_REFERENCES:
+        if not prefix and block.type in skip:
             continue
         if block.type == "dynamic" and block.labels:
             label = f"{prefix}{block.labels[0]}"
