@@ -83,4 +83,4 @@ def test_the_fixtures_audit_fits_on_a_few_pages_in_a_browser(tmp_path: Path) -> 
                              capture_output=True, text=True, timeout=120)
     assert printed.returncode == 0 and pdf.is_file(), printed.stderr[-500:]
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
-    assert 1 < pages <= 12, f"{pages} A4 pages for every fixture: the audit should stay a few screens"
+    assert 1 < pages <= 15, f"{pages} A4 pages for every fixture: the audit should stay a few screens"
