@@ -10,11 +10,9 @@ from typing import Iterable, Sequence
 
 from linter.errors import UsageError
 from linter.model import Finding, RuleInfo, Severity, Suppression
-from linter.rules.checks import CHECKS
+from linter.rules.checks import CHECKS, UNSUPPRESSIBLE
 from linter.rules.context import Context, Match
 from linter.rules.suppressions import is_active, same_file
-
-UNSUPPRESSIBLE = frozenset({"SNC007"})
 
 
 def selected(rules: Iterable[RuleInfo], select: Sequence[str], ignore: Sequence[str]) -> list[RuleInfo]:
@@ -56,7 +54,7 @@ def run_rules(ctx: Context, rules: Sequence[RuleInfo], *, strict: bool = False) 
                 location=match.location, root=root, cluster=match.cluster,
                 system=system.name if system is not None else None, sensitivity=match.sensitivity,
                 hosting=match.hosting, evidence=match.evidence, fingerprint=fingerprint,
-                suppressed_by=None if rule.id in UNSUPPRESSIBLE else _suppression(ctx, rule.id, match),
+                suppressed_by=None if rule.check in UNSUPPRESSIBLE else _suppression(ctx, rule.id, match),
             ))
     return sorted(findings, key=Finding.sort_key)
 

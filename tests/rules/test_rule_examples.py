@@ -14,7 +14,9 @@ import pytest
 from linter.cli import main
 from linter.model import RuleInfo
 from linter.policy_files import load_knowledge
+from linter.rules.checks import CHECKS
 
+REPO = Path(__file__).resolve().parents[2]
 RULES = load_knowledge().rules
 FILE_LINE = re.compile(r"^# file: (\S+)\s*$", re.M)
 
@@ -52,3 +54,12 @@ def test_fail_example_gives_the_rule(rule: RuleInfo, tmp_path: Path, capsys: pyt
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_pass_example_does_not(rule: RuleInfo, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert rule.id not in rule_ids(tmp_path, rule.examples["pass"], capsys)
+
+
+def test_every_check_is_in_the_schema_and_run_by_a_shipped_rule() -> None:
+    """The check modules are the registry; the rules schema (which editors validate user packs
+    against) and the shipped rules follow it."""
+    schema = json.loads((REPO / "linter" / "schemas" / "rules.schema.json").read_text(encoding="utf-8"))
+    enum = schema["$defs"]["rule"]["properties"]["check"]["enum"]
+    assert sorted(enum) == sorted(CHECKS), "the check enum of linter/schemas/rules.schema.json is the check modules"
+    assert sorted({r.check for r in RULES}) == sorted(CHECKS)

@@ -1,0 +1,11 @@
+"""A sensitive object whose hosting is not SecNumCloud-qualified for its offer and region."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from linter.rules.checks._common import sensitive_matches
+from linter.rules.context import Context, Match
+
+
+def check(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
+    return sensitive_matches(ctx, params, flows=False)
