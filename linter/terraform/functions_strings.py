@@ -3,6 +3,7 @@ clusters: the two differ only for combining sequences, which tags and names do n
 from __future__ import annotations
 
 import json
+import posixpath
 from typing import Any
 
 from linter.model import Unknown
@@ -30,6 +31,23 @@ def title(text: Any) -> str:
         out.append(char.upper() if after_separator else char)
         after_separator = not (char.isalnum() or char == "_") if char.isascii() else char.isspace()
     return "".join(out)
+
+
+@define(STRINGS, "dirname")
+def dirname(path: Any) -> str:
+    """Go's ``filepath.Dir`` on a slash path: a pure string function, no file is read."""
+    text = as_str(path)
+    head = text[: text.rfind("/") + 1] if "/" in text else ""
+    return posixpath.normpath(head) if head else "."
+
+
+@define(STRINGS, "basename")
+def basename(path: Any) -> str:
+    """Go's ``filepath.Base`` on a slash path: trailing slashes dropped, ``.`` for nothing."""
+    text = as_str(path).rstrip("/")
+    if not text:
+        return "/" if as_str(path).startswith("/") else "."
+    return text.rsplit("/", 1)[-1]
 
 
 @define(STRINGS, "trimspace")
