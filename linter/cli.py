@@ -473,6 +473,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="snclint", standalone_mode=False)
     except click.exceptions.Exit as done:
         return int(done.exit_code or 0)
+    except click.exceptions.NoArgsIsHelpError as err:  # `snclint` alone: the help, as asked
+        click.echo(err.format_message(), err=True)
+        return EXIT_ERROR
     except click.ClickException as err:  # one line, as every other error (docs/architecture.md#exit-codes)
         click.echo(f"snclint: error: {_one_line(err)}", err=True)
         return EXIT_ERROR

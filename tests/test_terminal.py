@@ -159,3 +159,9 @@ def test_rule_links_become_urls_under_the_docs_url(repo: Path, capsys: pytest.Ca
     assert rules["SNC001"]["helpUri"] == "https://git.example/g/snclint/-/blob/abc/docs/rules.md#snc001"
     _, err = _out(capsys, ["scan", ".", "--docs-url", "javascript:x"], 2)
     assert err == "snclint: error: --docs-url javascript:x: expected an http(s) URL\n"
+
+
+def test_snclint_alone_prints_its_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Usage: snclint [OPTIONS] COMMAND [ARGS]...") and "\n  scan " in err
