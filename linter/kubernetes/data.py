@@ -56,6 +56,7 @@ class DestinationSpec:
     region: str | None = None
     bucket: str | None = None
     provider_name: str | None = None
+    applies_to: str | None = None  # group/Kind: the objects of the cluster that send there, not this one
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -246,7 +247,8 @@ def _destination(entry: Mapping[str, Any]) -> DestinationSpec:
     return DestinationSpec(at=entry["at"], relation=entry.get("relation"), env=bool(entry.get("env")),
                            endpoint=entry.get("endpoint"), endpoints=entry.get("endpoints", "s3"),
                            url=entry.get("url"), provider=entry.get("provider"), region=entry.get("region"),
-                           bucket=entry.get("bucket"), provider_name=entry.get("provider_name"))
+                           bucket=entry.get("bucket"), provider_name=entry.get("provider_name"),
+                           applies_to=entry.get("applies_to"))
 
 
 def dig(obj: Any, path: str) -> Any:

@@ -69,6 +69,16 @@ class Graphlet:
                 continue
             self.by_address.setdefault(p.item.address, []).append(p)
         self.ambiguous = ambiguous_kinds(knowledge.types)
+        # (cluster scope, group/Kind) → where an operator's configuration sends their data
+        self.cluster_egress: dict[tuple[str, str], list[Egress]] = {}
+        for p in self.by_key.values():
+            specs = tuple(s for s in data.destinations.get(data.key_of(p.item.api_version, p.item.kind), ())
+                          if s.applies_to)
+            for spec, destination, line in destinations(p.item, specs):
+                self.cluster_egress.setdefault((p.scope, spec.applies_to or ""), []).append(
+                    Egress(relation=Relation(spec.relation or "backs_up_to"),
+                           attribute=f"{p.item.address} {plain_path(spec.at)}",
+                           location=Location(p.item.location.file, line), destination=destination))
         self.default_class = {p.scope: p for p in reversed(list(self.by_key.values()))
                               if p.item.kind == CLASS and is_default_class(p.item, data)}
         self.claimed = {(p.scope, bc): p for p in self.by_key.values() if p.item.kind == VOLUME
@@ -134,9 +144,11 @@ class Graphlet:
             notes.append(UNPLACED_WHY)
         attributes = _attributes(item, p.placement)
         references = self._references(p, key, attributes)
-        egress: list[Egress] = []
+        egress: list[Egress] = list(self.cluster_egress.get((p.scope, key), ()))
         hosted: Destination | None = None
         for spec, destination, line in destinations(item, data.destinations.get(key, ())):
+            if spec.applies_to is not None:
+                continue  # an operator's setting: the objects it manages send there (cluster_egress)
             if spec.relation is None:
                 hosted = hosted or destination
             else:
