@@ -100,7 +100,7 @@ def _first(fields: Mapping[str, Any], names: str | None) -> str | None:
 def _destination(fields: Mapping[str, Any], spec: DestinationSpec) -> Destination | None:
     endpoint, url = _first(fields, spec.endpoint), _first(fields, spec.url)
     provider, region, bucket = _first(fields, spec.provider), _first(fields, spec.region), _first(fields, spec.bucket)
-    if not (endpoint or url or provider or bucket or region) and not (spec.provider_name and not spec.env):
+    if not (endpoint or url or provider or bucket or region):
         return None
     return Destination(endpoint=endpoint, endpoints=spec.endpoints, url=url, bucket=bucket,
                        provider=provider or spec.provider_name, region=region, what=spec.at)
