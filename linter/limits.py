@@ -17,8 +17,11 @@ DISCOVERED_FILE_BYTES = 200 * MIB
 PLAN_BYTES = 200 * MIB
 # A Terraform file the reader opens (``.tf``, ``.tf.json``, tfvars, modules.json).
 TERRAFORM_FILE_BYTES = 20 * MIB
-# HCL text parsed: the largest hand-written or generated ``.tf`` seen in public estates is 45 KB.
+# Terraform text parsed (``.tf``, ``.tf.json``): the largest ``.tf`` seen in public estates is 45 KB.
 HCL_BYTES = 5 * MIB
+# Native HCL text given to tree-sitter, which keeps 100 to 500 bytes of memory per byte of input
+# (a 1 MB string literal: 180 MB): 20 times the largest public ``.tf``, 200 MiB at most.
+HCL_NATIVE_BYTES = 1 * MIB
 # A Kubernetes manifest file (CRD bundles reach a few MiB).
 MANIFEST_BYTES = 20 * MIB
 # A policy pack or catalogue file.
@@ -38,6 +41,7 @@ HCL_ELEMENTS = 100_000
 # The reference HCL parser (python-hcl2) is asked only about files this small: it reports syntax
 # errors precisely but is 30 times slower than tree-sitter (a 5 MB file took 67 s).
 HCL_REFERENCE_ELEMENTS = 20_000
+HCL_REFERENCE_BYTES = 256 * 1024  # and this short: it keeps about 250 bytes per byte of text
 # JSON and YAML (manifests, ``.tf.json``, tfvars.json).
 DATA_ELEMENTS = 500_000
 

@@ -26,7 +26,7 @@ from linter.model import CatalogueStamp, Fragment, Location, NodeKind, Problem, 
 from linter.rules.context import Context
 from linter.rules.engine import run_rules, selected
 from linter.rules.suppressions import unreadable_dates
-from linter.secrets import scrub_finding
+from linter.secrets import scrub, scrub_finding
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -218,7 +218,7 @@ def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Pa
     result = ScanResult(tool_version=__version__, files=tuple(files), resources=resources,
                         findings=tuple(findings), rules=tuple(rules), systems=inventory(context, findings),
                         scanned=options.paths, config_file=config.path,
-                        notes=tuple(n for f in fragments for n in f.notes),
+                        notes=tuple(scrub(n, known) for f in fragments for n in f.notes),
                         declared_systems=tuple(SystemInfo(name=s.name, level=s.level, owner=s.owner)
                                                for s in config.systems),
                         started_at=started, finished_at=_now(),

@@ -21,7 +21,7 @@ SECONDS = 30  # each case takes about a second; the slack is for a loaded CI mac
 MEMORY = 1536 * 1024 * 1024  # address space: Python and tree-sitter map ~400 MiB before reading
 
 SLOW = {"big_list", "big_list_among_many", "many_blocks", "syntax_error_at_end", "module_fanout",
-        "big_yaml_list", "big_json", "deep_tree", "repeated_locals", "deep_nesting"}
+        "big_yaml_list", "big_json", "deep_tree", "repeated_locals", "deep_nesting", "many_documents", "long_string"}
 
 
 def _limit() -> None:

@@ -26,6 +26,10 @@ def load_hcl(path: str, text: str) -> ConfigFile:
     """Parse one HCL file; ``path`` is only the display path kept in the result."""
     if too_large(text):
         return ConfigFile(path, errors=(ParseError(1, "file too large (over 5 MB)"),))
+    if len(text) > limits.HCL_NATIVE_BYTES:
+        return ConfigFile(path, errors=(ParseError(1, f"HCL file of {len(text)} characters is over the "
+                                                      f"{limits.HCL_NATIVE_BYTES}-character limit: not read, "
+                                                      "to bound the memory one file may take"),))
     too_many = size.over(text, limits.HCL_ELEMENTS)
     if too_many is not None:
         return ConfigFile(path, errors=(ParseError(1, too_many),))
@@ -35,12 +39,13 @@ def load_hcl(path: str, text: str) -> ConfigFile:
         fast = load_hcl_ts(path, text)
         if fast is not None:
             return fast
-        if size.elements(text) > limits.HCL_REFERENCE_ELEMENTS:
+        if size.elements(text) > limits.HCL_REFERENCE_ELEMENTS or len(text) > limits.HCL_REFERENCE_BYTES:
             # the reference parser would take tens of seconds: say where tree-sitter stopped
             line = first_error_line(text)
             message = (f"syntax error near line {line}" if line is not None else
                        "not read: the fast parser declined it and it is over the "
-                       f"{limits.HCL_REFERENCE_ELEMENTS} elements the reference parser is given")
+                       f"{limits.HCL_REFERENCE_ELEMENTS} elements or {limits.HCL_REFERENCE_BYTES} characters "
+                       "the reference parser is given")
             return ConfigFile(path, errors=(ParseError(line or 1, message),))
     return load_hcl2(path, text)
 

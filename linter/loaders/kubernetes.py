@@ -147,7 +147,8 @@ def _load_json(path: str, text: str) -> ManifestFile:
 def _manifests(documents: list[YamlDocument], lines: list[str]) -> list[Manifest]:
     found: list[Manifest] = []
     for doc in documents:
-        _collect(doc.value, doc.line, _comments_above(lines, doc.line), lines, found, 0)
+        if is_object(doc.value):  # comments only above objects: above every empty document they are quadratic
+            _collect(doc.value, doc.line, _comments_above(lines, doc.line), lines, found, 0)
     return found
 
 

@@ -215,6 +215,41 @@ def big_json(root: Path) -> None:
     (root / "big.tf.json").write_text('{"locals": {"x": [' + ",".join("1" for _ in range(2_000_000)) + "]}}")
 
 
+@case
+def modules_json_outside(root: Path) -> None:
+    """A planted ``.terraform/modules/modules.json`` whose module folders are outside the repository."""
+    (root / ".terraform" / "modules").mkdir(parents=True)
+    (root / ".terraform" / "modules" / "modules.json").write_text(
+        '{"Modules": [{"Key": "a", "Source": "x/y/aws", "Dir": "/etc"},'
+        ' {"Key": "b", "Source": "x/z/aws", "Dir": "../../../../../../../../tmp"}]}')
+    (root / "calls.tf").write_text('module "a" {\n  source = "x/y/aws"\n}\nmodule "b" {\n  source = "x/z/aws"\n}\n')
+
+
+@case
+def many_documents(root: Path) -> None:
+    """Half a million empty YAML documents."""
+    (root / "docs.yaml").write_text("---\n" * 500_000)
+
+
+@case
+def long_string(root: Path) -> None:
+    """One 4 MB string literal, and an unterminated heredoc of 1 MB."""
+    (root / "long.tf").write_text('locals {\n  s = "' + "x" * 4_000_000 + '"\n}\n')
+    (root / "heredoc.tf").write_text("locals {\n  h = <<EOT\n" + "y" * 1_000_000 + "\n")
+
+
+@case
+def wide_for_each(root: Path) -> None:
+    """Nested for_each over a generated range in module calls (explodes without a budget)."""
+    (root / "m").mkdir()
+    (root / "m" / "main.tf").write_text(
+        'variable "n" {}\nresource "aws_s3_bucket" "b" {\n  for_each = toset([for i in range(1000) : tostring(i)])\n'
+        '  bucket = each.key\n}\n')
+    (root / "main.tf").write_text(
+        'module "m" {\n  source   = "./m"\n  for_each = toset([for i in range(1000) : tostring(i)])\n'
+        '  n        = each.key\n}\n')
+
+
 def remove_tree(root: Path) -> None:
     """``shutil.rmtree`` without recursion: it cannot remove the 1,000-level tree otherwise."""
     stack: list[tuple[bytes, bool]] = [(os.fsencode(root), False)]
