@@ -89,6 +89,12 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
     """``cwd``: the folder the options' paths are relative to (the repository root)."""
     inputs = discover(options.paths, cwd)
     fragments = [Fragment(problems=inputs.problems)]
+    if options.cache and (inputs.terraform or inputs.terragrunt):
+        from linter.loaders.cache import status
+
+        off = status()  # the cache directory is not safe to use: parse without it, and say so
+        if off:
+            fragments.append(Fragment(notes=(off,)))
     units: frozenset[str] = frozenset()
     if inputs.terragrunt:
         from linter.terragrunt.frontend import load_terragrunt

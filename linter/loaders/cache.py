@@ -7,17 +7,26 @@ the loader and the name suffixes the loader may look at; the directory is named 
 fingerprint of the versions of the package and of the parsers, and of the sources of the loader's
 module, of its siblings named alike (``hcl*.py`` for ``hcl.py``: imported lazily, maybe) and of the
 ``linter`` modules they use (an editable install changes code without changing its version; an
-edit elsewhere in the package does not empty the cache). Anything wrong with an entry (missing, corrupted,
-foreign, unwritable directory) is a miss: the cache can make a scan faster, never different.
+edit elsewhere in the package does not empty the cache).
+
+Why entries are authenticated (HMAC-SHA256 with a per-user key, ``cache_store``) rather than
+only content-addressed: the key of an entry is computable by anyone who can read the scanned file,
+so content addressing proves which *input* an entry claims to be about, never that its *output*
+is what the parser gives — a well-formed planted entry (a tag ``particuliere`` turned
+``standard``) would be trusted. A MAC over (format, key, entry) with a secret only the user can
+read makes any entry the user's snclint did not write a miss, wherever it came from (a shared
+``$SNCLINT_CACHE_DIR``, a restored CI cache, another user). Anything wrong with an entry (missing,
+corrupted, forged, foreign, unwritable or unsafe directory) is a miss: the cache can make a scan
+faster, never different.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import os
 import re
 import sys
-import tempfile
 import time
 import types
 from importlib import metadata
@@ -25,11 +34,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from linter.loaders import ir, ir_json
+from linter.loaders.cache_store import Unsafe, hmac_key, open_folder, open_root, read_file, write_file
 from linter.loaders.ir import Body, ConfigFile, ParseError
 
 Loader = Callable[[str, str], ConfigFile]
 
-FORMAT = "snclint-ir-1"
+FORMAT = "snclint-ir-2"
 MAX_INPUT_BYTES = 5 * 1024 * 1024  # the loaders refuse more anyway
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 PARSERS = ("python-hcl2", "lark", "tree-sitter", "tree-sitter-hcl")  # their versions key the cache
@@ -39,6 +49,7 @@ _ENTRY = tuple[str, str, Body, tuple[ParseError, ...]]  # format, key, body, err
 _KEY = re.compile(r"^[0-9a-f]{64}\.json$")
 _VERSION = re.compile(r"^[0-9a-f]{16}$")
 _SHARD = re.compile(r"^[0-9a-f]{2}$")
+_STATES: dict[str, bytes | str] = {}  # per cache root: its HMAC key, or why it is off
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# snclint parse cache: safe to delete at any time.\n"
 
 
@@ -83,15 +94,42 @@ def lookup(path: str, data: bytes, loader: Loader, *, directory: Path | None = N
     return ConfigFile(path, found.body, found.errors) if found is not None else None
 
 
-def _slot(path: str, data: bytes, loader: Loader, directory: Path | None) -> tuple[Path, str] | None:
-    """Where this input's entry lives and its key; None when it is not to be cached."""
+def _slot(path: str, data: bytes, loader: Loader, directory: Path | None) -> tuple[Path, str, str, bytes] | None:
+    """Where this input's entry lives (root, version, key) and the root's HMAC key; None when it
+    is not to be cached."""
     root = directory or cache_dir()
     loader_id = _loader_id(loader)
     if root is None or loader_id is None or len(data) > MAX_INPUT_BYTES:
         return None
+    secret = _state(root)
+    if isinstance(secret, str):
+        return None
     key = _key(loader_id, path, data)
-    version = fingerprint(_function(loader).__module__)[:16]
-    return root / "ir" / version / key[:2] / f"{key}.json", key
+    return root, fingerprint(_function(loader).__module__)[:16], key, secret
+
+
+def status(directory: Path | None = None) -> str | None:
+    """None when the cache can be used, else a note saying why it is off."""
+    root = directory or cache_dir()
+    if root is None:
+        return "parse cache off: no home directory to keep it in"
+    state = _state(root)
+    return state if isinstance(state, str) else None
+
+
+def _state(root: Path) -> bytes | str:
+    """The root's HMAC key (the root created and checked first), or the note saying why not."""
+    if str(root) not in _STATES:
+        try:
+            fd = open_root(root, create=True)
+            try:
+                _STATES[str(root)] = hmac_key(fd)
+                write_file(fd, "CACHEDIR.TAG", _TAG.encode("ascii"), exclusive=True)
+            finally:
+                os.close(fd)
+        except Unsafe as why:
+            _STATES[str(root)] = f"parse cache off: {root} {why}"
+    return _STATES[str(root)]
 
 
 def _function(loader: Any) -> Any:
@@ -168,55 +206,60 @@ def _key(loader_id: str, path: str, data: bytes) -> str:
     return digest.hexdigest()
 
 
-def _read(entry: Path, key: str) -> ConfigFile | None:
+def _mac(secret: bytes, key: str, text: bytes) -> bytes:
+    return hmac.new(secret, f"{FORMAT}\0{key}\0".encode() + text, hashlib.sha256).hexdigest().encode("ascii")
+
+
+def _folder(root: Path, parts: tuple[str, ...], *, create: bool) -> int | None:
+    """A descriptor of ``root/parts…`` reached without following any link; None if unusable."""
     try:
-        with entry.open("rb") as handle:
-            text = handle.read(MAX_ENTRY_BYTES + 1)
-        if len(text) > MAX_ENTRY_BYTES:
+        fd = open_root(root, create=False)
+    except Unsafe:
+        return None
+    for part in parts:
+        try:
+            inner = open_folder(fd, part, create=create)
+        except OSError:
+            os.close(fd)
             return None
+        os.close(fd)
+        fd = inner
+    return fd
+
+
+def _read(root: Path, version: str, key: str, secret: bytes) -> ConfigFile | None:
+    folder = _folder(root, ("ir", version, key[:2]), create=False)
+    if folder is None:
+        return None
+    try:
+        data = read_file(folder, f"{key}.json", MAX_ENTRY_BYTES)
+    finally:
+        os.close(folder)
+    mac, newline, text = (data or b"").partition(b"\n")
+    if not newline or not hmac.compare_digest(mac, _mac(secret, key, text)):
+        return None  # missing, truncated, or not written by this user's snclint
+    try:
         fmt, stored_key, body, errors = ir_json.decode(text, _ENTRY)
-    except (OSError, ValueError):
+    except ValueError:
         return None
     if fmt != FORMAT or stored_key != key:
         return None
     return ConfigFile("", body, errors)
 
 
-def _write(entry: Path, key: str, config: ConfigFile) -> None:
+def _write(root: Path, version: str, key: str, secret: bytes, config: ConfigFile) -> None:
     """Atomically (temp file + rename in the same directory); failures are silent misses."""
     try:
-        text = ir_json.encode((FORMAT, key, config.body, config.errors))
-    except (TypeError, ValueError, RecursionError):
+        text = ir_json.encode((FORMAT, key, config.body, config.errors)).encode("ascii")
+    except (TypeError, ValueError, RecursionError, UnicodeError):
         return
-    tmp: str | None = None
+    folder = _folder(root, ("ir", version, key[:2]), create=True)
+    if folder is None:
+        return
     try:
-        entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _tag(entry.parents[3])
-        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(text)
-        os.replace(tmp, entry)
-        tmp = None
-    except (OSError, UnicodeError):
-        pass
+        write_file(folder, f"{key}.json", _mac(secret, key, text) + b"\n" + text)
     finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-
-
-@functools.cache
-def _tag(root: Path) -> None:
-    """``CACHEDIR.TAG`` (bford.info/cachedir): backup tools, and scanners walking a home
-    directory, can tell this is a cache."""
-    tag = root / "CACHEDIR.TAG"
-    try:
-        if not tag.exists():
-            tag.write_text(_TAG, encoding="ascii")
-    except OSError:
-        pass
+        os.close(folder)
 
 
 def prune(root: Path | None = None, *, max_bytes: int = MAX_CACHE_BYTES, force: bool = False) -> int:
@@ -224,7 +267,7 @@ def prune(root: Path | None = None, *, max_bytes: int = MAX_CACHE_BYTES, force: 
     leftover temporary files; at most once per ``PRUNE_EVERY`` unless ``force``. Only names this
     module writes are ever removed. Returns how many files were removed."""
     root = root or cache_dir()
-    if root is None:
+    if root is None or isinstance(_state(root), str):
         return 0
     base = root / "ir"
     stamp = base / ".pruned"

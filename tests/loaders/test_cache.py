@@ -193,8 +193,8 @@ def test_text_is_decoded_as_the_loaders_read_files() -> None:
 def test_entries_are_compact_json_never_pickle(root: Path) -> None:
     load_cached("main.tf", TF.encode(), counting_hcl)
     (entry,) = entries(root)
-    data = entry.read_bytes()
-    assert not data.startswith(b"\x80")  # a pickle protocol 2+ header
+    mac, _, data = entry.read_bytes().partition(b"\n")
+    assert len(mac) == 64 and not data.startswith(b"\x80")  # an HMAC, then JSON (never a pickle header)
     fmt, key, body, errors = json.loads(data)
     assert (fmt, key, errors) == (cache.FORMAT, entry.stem, [])
     assert body["Body"][1][0]["Block"][:2] == ["resource", ["aws_s3_bucket", "b"]]
