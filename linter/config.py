@@ -69,6 +69,22 @@ class Exception_:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DeclaredHosting:
+    """A hosting the team states for what code cannot reveal (a vCenter, an OpenStack auth URL),
+    with the evidence it holds. Every criterion given must match; the first entry that matches wins."""
+
+    index: int
+    hosting: Mapping[str, str]  # {"provider": …, "offer": …, "region": …}
+    evidence: Mapping[str, str]  # contract, attestation, reference: as written
+    evidence_date: date | None
+    provider_configs: tuple[str, ...] = ()  # globs on provider configuration addresses (provider.vsphere.main)
+    roots: tuple[str, ...] = ()  # globs on root module folders
+    hosts: tuple[str, ...] = ()  # globs on the host of a URL in the provider configuration
+    paths: tuple[str, ...] = ()  # globs on the resource's file
+    folder: str = ""  # the config file's folder (absolute): paths and roots are relative to it
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
     path: str | None = None  # the file it came from, None for defaults
     keys: tuple[str, ...] | None = None  # classification keys, None: the policies' default
@@ -83,6 +99,7 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     systems: tuple[System, ...] = ()
+    declared_hosting: tuple[DeclaredHosting, ...] = ()
     # terraform.roots: root module folder -> the var files it is evaluated with (absolute paths)
     root_var_files: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # in-house modules declared in the config: a policy document of kind modules (docs/modules.md)
@@ -213,9 +230,21 @@ def _build(data: Mapping[str, Any], name: str, base: Path) -> Config:
     if len(set(names)) != len(names):
         twice = ", ".join(sorted({n for n in names if names.count(n) > 1}))
         raise ConfigError(f"{name}: systems: a name is used twice ({twice})")
+    declared_hosting = tuple(
+        DeclaredHosting(index=index, hosting=dict(item["hosting"]),
+                        evidence={k: str(v) for k, v in item["evidence"].items() if k != "date"},
+                        evidence_date=_as_date(item["evidence"].get("date"),
+                                               f"{name}: declared_hosting.{index}.evidence.date"),
+                        provider_configs=tuple(match.get("provider_configs") or ()),
+                        roots=tuple(match.get("roots") or ()), hosts=tuple(match.get("hosts") or ()),
+                        paths=tuple(match.get("paths") or ()), folder=str(base.resolve()))
+        for index, item in enumerate(data.get("declared_hosting") or ())
+        for match in (item["match"],)
+    )
     return Config(
         path=name,
         systems=systems,
+        declared_hosting=declared_hosting,
         keys=tuple(classification["keys"]) if "keys" in classification else None,
         levels={k: tuple(v) for k, v in levels.items()} if levels else None,
         requires=tuple(classification["requires"]) if "requires" in classification else None,

@@ -188,6 +188,7 @@ class HostingClue:
     # bucket): hosted where that is, the cluster only when it is in the cluster
     destination: Destination | None = None
     why: str = ""
+    declaration: "Declaration | None" = None  # the config entry and evidence of a declared hosting
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

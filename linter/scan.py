@@ -18,6 +18,7 @@ from linter.discovery import discover, display, module_files, owning_root, repos
 from linter.errors import ConfigError, UsageError
 from linter.files import NotReadable, read_regular
 from linter.graph.build import build_graph
+from linter.graph.declared import declare, declared_from_root
 from linter.graph.sensitivity import classify, propagate
 from linter.graph.systems import system_of, systems_from_root, with_system
 from linter.inventory import inventory
@@ -179,7 +180,8 @@ def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Pa
     started = _now()
     tell = options.progress or (lambda stage: None)
     tell("reading and evaluating files")
-    fragments = load_fragments(options, config, knowledge, cwd)
+    fragments = declare(load_fragments(options, config, knowledge, cwd),
+                        declared_from_root(config.declared_hosting, cwd), config.path or ".snclint.yaml")
     tell("building the graph")
     graph, graph_problems = build_graph(fragments, knowledge, options.today)
     unreadable_dates(s for _, data in graph.nodes(data=True) for s in data["node"].suppressions)

@@ -9,6 +9,7 @@ type is named here: recognition and status come from ``policies/``.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any, Mapping
 
@@ -22,9 +23,9 @@ from linter.graph.recognise import (
     signal_match,
     source_of,
 )
-from linter.graph.standing import fact_of
+from linter.graph.standing import VISA_YEARS, fact_of
 from linter.knowledge import Knowledge, Offer, Provider
-from linter.model import CatalogueFact, Destination, Hosting, HostingClue, ProviderConfig, Unknown
+from linter.model import CatalogueFact, Declaration, Destination, Hosting, HostingClue, ProviderConfig, Unknown
 
 _NOT = ("not_qualified", "ineligible")
 # a Hosting's qualification when the provider is known but its qualification depends on a region
@@ -169,8 +170,30 @@ def _declared(clue: HostingClue, knowledge: Knowledge, today: date | None) -> Ho
     if region and entry is not None:
         region = normalise_region(region, entry.id, knowledge)
     given = ", ".join(f"{k} {v}" for k, v in (("provider", provider), ("offer", offer), ("region", region)) if v)
-    return _hosting(provider, offer, region, f"declared in {clue.why or 'the config file'}: {given}",
-                    knowledge, today)
+    words = f"declared in {clue.why or 'the config file'}: {given}"
+    declaration = clue.declaration
+    if declaration is not None:
+        words += f" (evidence: {declaration.evidence}" + (f", {declaration.date})" if declaration.date else ")")
+    hosting = _hosting(provider, offer, region, words, knowledge, today)
+    if declaration is None:
+        return hosting
+    fact = hosting.fact
+    if fact is not None and fact.caveats and _attested(declaration, today or date.today()):
+        # the team holds a current attestation of the qualification: the verdict rests on it
+        fact = replace(fact, caveats=())
+        hosting = replace(hosting, evidence=f"{hosting.evidence}; the catalogue row's caveats are answered by "
+                                            f"the attestation declared on {declaration.date}")
+    return replace(hosting, fact=fact, declared=declaration)
+
+
+def _attested(declaration: Declaration, today: date) -> bool:
+    """An attestation dated within a visa's three years."""
+    try:
+        day = date.fromisoformat(declaration.date or "")
+    except ValueError:
+        return False
+    return "attestation" in declaration.evidence and day <= today \
+        and day.replace(year=day.year + VISA_YEARS, day=min(day.day, 28)) >= today
 
 
 def _from_provider(config: ProviderConfig, type_: str, attributes: Mapping[str, Any], knowledge: Knowledge,
