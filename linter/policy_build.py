@@ -122,6 +122,16 @@ def catalog_of(files: Iterable[Mapping[str, Any]]) -> Catalog:
                    checked_against=first.get("checked_against", ""), files=len(files))
 
 
+def merged(base: Any, added: Any) -> Any:
+    """``added`` over ``base``: mappings merged key by key, lists appended (without repeats), any
+    other value replaced. The merge rule of the kinds other stages read (``Knowledge.extra``)."""
+    if isinstance(base, Mapping) and isinstance(added, Mapping):
+        return {k: merged(base.get(k), added[k]) if k in added else base[k] for k in {**base, **added}}
+    if isinstance(base, list) and isinstance(added, list):
+        return [*base, *(item for item in added if item not in base)]
+    return added
+
+
 # --- consistency checks a schema cannot express --------------------------------------------------
 
 def catalog_problems(data: Mapping[str, Any]) -> list[str]:

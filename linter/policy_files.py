@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
-from functools import lru_cache
+from functools import lru_cache, reduce
 from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
@@ -282,7 +282,8 @@ def _assemble(documents: list[Document]) -> Knowledge:
     recognition: dict[str, Any] = {}
     for data in by_kind.get("recognition", ()):
         recognition = build.merge_recognition(recognition, data)
-    extra = {kind: docs[-1] for kind, docs in by_kind.items() if kind not in SHIPPED}
+    # every file of such a kind, merged in order (two user packs of kind kubernetes both count)
+    extra = {kind: reduce(build.merged, docs) for kind, docs in by_kind.items() if kind not in SHIPPED}
     return Knowledge(
         types=MappingProxyType(types),
         default_tag_paths=tuple(by_kind["resource-types"][0].get("defaults", {}).get("tag_paths", ())),

@@ -20,6 +20,7 @@ import yaml
 
 from linter.errors import PolicyError
 from linter.knowledge import Knowledge
+from linter.policy_build import merged
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 T = TypeVar("T")
@@ -155,15 +156,6 @@ def shipped_raw() -> Mapping[str, Any]:
         where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
         raise PolicyError(f"policies/kubernetes.yaml: {where}: {error.message}")
     return raw  # type: ignore[no-any-return]
-
-
-def merged(base: Any, added: Any) -> Any:
-    """``added`` over ``base``: mappings merged key by key, lists appended (without repeats)."""
-    if isinstance(base, Mapping) and isinstance(added, Mapping):
-        return {k: merged(base.get(k), added[k]) if k in added else base[k] for k in {**base, **added}}
-    if isinstance(base, list) and isinstance(added, list):
-        return [*base, *(item for item in added if item not in base)]
-    return added
 
 
 def api_group(api_version: str) -> str:

@@ -32,8 +32,8 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def cluster_clients(knowledge: Knowledge) -> Mapping[str, tuple[str, ...]]:
-    """Provider source → attribute paths naming the cluster. A ``terraform-kubernetes`` file in a
-    user policy directory (validated by the policy loader) replaces the shipped one."""
+    """Provider source → attribute paths naming the cluster. The ``terraform-kubernetes`` files of
+    user policy directories (validated and merged by the policy loader) replace the shipped one."""
     extra = knowledge.extra.get(CLUSTER_KIND) if isinstance(knowledge.extra, Mapping) else None
     return _table(extra) if isinstance(extra, Mapping) else _shipped_table()
 
