@@ -61,13 +61,18 @@ def explain_address(scan: Scan, address: str) -> str | None:
     out: list[str] = []
     for key in sorted(keys):
         node = ctx.node(key)
-        out.append(f"{node.address}  ({node.type}, {node.kind.value}) at {node.location.file}:{node.location.line}")
+        out.append(f"{node.address}  ({node.type}, {node.kind.value}) at {node.location.file}:{node.location.line}"
+                   + (f", root {node.root}" if node.root is not None else ""))
         cls = ctx.classifications.get(key)
         if cls is not None:
             tag = cls.tag
             src = f" from {tag.key} ({tag.source}, {tag.location.file}:{tag.location.line})" if tag else ""
             out.append(f"  classification: {cls.status}{' ' + cls.level if cls.level else ''}{src}"
                        f"{'; ' + cls.detail if cls.detail else ''}")
+        system = ctx.systems.get(key)
+        if system is not None:
+            out.append(f"  system: {system.name} (level {system.level}"
+                       + (f", owner {system.owner})" if system.owner else ")"))
         state = ctx.sensitive.get(key)
         if state is None:
             out.append("  sensitive: no")

@@ -33,7 +33,8 @@ def path_of(lines: list[str]) -> list[str]:
 def test_three_hops_to_a_restored_volume_abroad(monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     lines = explain("outscale-chain", "outscale_volume.dossiers_pra", monkeypatch, capsys)
-    assert lines[0] == f"outscale_volume.dossiers_pra  (outscale_volume, datastore) at {CHAIN}:26"
+    assert lines[0] == (f"outscale_volume.dossiers_pra  (outscale_volume, datastore) at {CHAIN}:26, "
+                        "root fixtures/flows/outscale-chain")
     assert path_of(lines) == [
         "  sensitive: particuliere, by this path:",
         f"    outscale_volume.dossiers --backs_up_to--> outscale_snapshot.dossiers ({CHAIN}:14)",
