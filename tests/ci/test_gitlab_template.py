@@ -127,6 +127,13 @@ def test_job_script_against_a_fixture(tmp_path: Path) -> None:
     adopted = run_job_script(tmp_path, {"SNCLINT_PATHS": "infra", "SNCLINT_BASELINE": "base.json"})
     assert adopted.returncode == 0, adopted.stdout + adopted.stderr
 
+    linked = run_job_script(tmp_path, {"SNCLINT_PATHS": "infra", "SNCLINT_PROJECT": "infra-tools/snclint",
+                                       "SNCLINT_REF": "0123abc", "CI_SERVER_URL": "https://git.example"})
+    assert linked.returncode == 1, linked.stdout + linked.stderr
+    sast = json.loads((tmp_path / REPORTS["sast"]).read_text(encoding="utf-8"))
+    assert sast["vulnerabilities"][0]["identifiers"][0]["url"] == (
+        "https://git.example/infra-tools/snclint/-/blob/0123abc/docs/rules.md#snc001"), "rules link to the pinned copy"
+
 
 def _identity(home: Path) -> dict[str, str]:
     gitconfig = home / "gitconfig"
