@@ -118,7 +118,7 @@ def unknown_sources(nodes: Sequence[Node], knowledge: Knowledge) -> list[str]:
     calls: dict[str, set[tuple[str, str, int]]] = {}
     for node in nodes:
         source = node.attributes.get("source")
-        if node.origin != "terraform" or not isinstance(source, str) or is_local_source(source):
+        if node.origin != "terraform" or not isinstance(source, str) or source == "?" or is_local_source(source):
             continue
         if node.type != module_key(source) or knowledge.module_info(node.type) is not None \
                 or module_type(source) in knowledge.types:

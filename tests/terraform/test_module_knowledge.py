@@ -76,3 +76,11 @@ def test_inherited_configurations_that_agree_host_the_module(tmp_path: Path, mon
     hosting = next(e for e in finding["evidence"] if e["relation"] == "hosted_on")
     assert hosting["detail"].endswith("every configuration it inherits (provider.aws, provider.awscc) resolves alike")
     assert report["notes"][0].startswith("module source forge.example.org/socle/stockage: 1 call, neither on disk")
+
+
+def test_a_source_that_is_no_literal_is_not_an_unknown_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "main.tf").write_text('variable "src" {}\nmodule "m" {\n  source = var.src\n}\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["scan", ".", "--format", "json", "--no-cache", "--output", "report.json"]) == 0
+    assert "notes" not in json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
