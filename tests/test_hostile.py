@@ -116,3 +116,38 @@ def test_one_file_over_the_element_budget_is_one_finding(tmp_path: Path) -> None
     (repo / "big.tf").write_text("locals {\n  x = [" + ",".join("1" for _ in range(100_001)) + "]\n}\n")
     assert _messages(repo) == [("SNC000", "big.tf", "file of more than 100000 elements (counted 100005 commas, "
                                 "newlines and opening brackets): not read, to bound the memory one file may take")]
+
+
+def test_kustomizations_reach_nothing_and_say_why(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r")
+    try:
+        CASES["kustomize_reach"](repo)
+        run = scan(repo)
+    finally:
+        remove_tree(repo)
+    assert "leaked" not in run.stdout and "glpat-" not in run.stdout and "root:" not in run.stdout
+    found = sorted((f["rule_id"], f["line"], f["message"].split(": ", 1)[1])
+                   for f in json.loads(run.stdout)["findings"] if f["file"] == "k8s/kustomization.yaml")
+    tail = "; its files are scanned as they are"
+    assert found == [
+        ("SNC000", 9, "pipe.yaml is not a file of the repository" + tail),  # a FIFO: never opened
+        ("SNC004", 2, "https://example.org/all.yaml is remote (snclint never fetches)" + tail),
+        ("SNC004", 3, "git::file:///srv/repo//base?ref=main is remote (snclint never fetches)" + tail),
+        ("SNC004", 4, "github.com/org/repo/deploy?ref=v1 is remote (snclint never fetches)" + tail),
+        ("SNC004", 5, "ssh://git@example.org/r.git is remote (snclint never fetches)" + tail),
+        ("SNC004", 6, "local leaves the scanned repository" + tail),
+        ("SNC004", 8, "/etc/passwd leaves the scanned repository" + tail),
+        ("SNC004", 11, "token.env leaves the scanned repository" + tail),
+    ]
+
+
+def test_a_kustomization_fan_out_stops_at_the_render_budget(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "r")
+    try:
+        CASES["kustomize_fanout"](repo)
+        found = [m for m in _messages(repo) if m[0] == "SNC000"]
+    finally:
+        remove_tree(repo)
+    assert found == [("SNC000", "l0/kustomization.yaml", "kustomization l0/kustomization.yaml cannot be rendered: "
+                      "more than 2000 kustomizations to render (bases used many times over); its files are "
+                      "scanned as they are")]

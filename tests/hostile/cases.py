@@ -250,6 +250,41 @@ def wide_for_each(root: Path) -> None:
         '  n        = each.key\n}\n')
 
 
+@case
+def kustomize_reach(root: Path) -> None:
+    """Kustomizations reaching for the network and out of the repository: remote bases of every
+    form, a base and an env file that are links out, /etc/passwd as a patch, a FIFO as a patch."""
+    outside = root.parent / f"{root.name}-outside"
+    (outside / "base").mkdir(parents=True, exist_ok=True)
+    (outside / "base" / "kustomization.yaml").write_text("resources: [pvc.yaml]\n")
+    (outside / "base" / "pvc.yaml").write_text(
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: leaked, labels: {sensibilite: standard}}\n")
+    (outside / "token.env").write_text("TOKEN=glpat-leakedleakedleaked\n")
+    (root / "k8s").mkdir()
+    (root / "k8s" / "kustomization.yaml").write_text(
+        "resources:\n  - https://example.org/all.yaml\n  - git::file:///srv/repo//base?ref=main\n"
+        "  - github.com/org/repo/deploy?ref=v1\n  - ssh://git@example.org/r.git\n  - local\n"
+        "patches:\n  - path: /etc/passwd\n  - path: pipe.yaml\n"
+        "configMapGenerator:\n  - {name: c, envs: [token.env]}\n")
+    (root / "k8s" / "local").symlink_to(outside / "base")
+    (root / "k8s" / "token.env").symlink_to(outside / "token.env")
+    os.mkfifo(root / "k8s" / "pipe.yaml")
+
+
+@case
+def kustomize_fanout(root: Path) -> None:
+    """30 kustomization levels, each using the next twice under two prefixes: 2^30 renders."""
+    (root / "l30").mkdir()
+    (root / "l30" / "kustomization.yaml").write_text("resources: [a.yaml]\n")
+    (root / "l30" / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    for level in range(30):
+        for side in ("x", "y"):
+            (root / f"l{level}" / side).mkdir(parents=True)
+            (root / f"l{level}" / side / "kustomization.yaml").write_text(
+                f"namePrefix: {side}-\nresources: [../../l{level + 1}]\n")
+        (root / f"l{level}" / "kustomization.yaml").write_text("resources: [x, y]\n")
+
+
 def remove_tree(root: Path) -> None:
     """``shutil.rmtree`` without recursion: it cannot remove the 1,000-level tree otherwise."""
     stack: list[tuple[bytes, bool]] = [(os.fsencode(root), False)]
