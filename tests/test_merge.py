@@ -90,3 +90,16 @@ def test_every_format(audit: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = (audit / "m.text").read_text()
     assert "audit/payments: 1 error, 0 warnings, 0 info, 1 suppressed (audit/payments/snclint.json)" in text
     assert "audit/identity/infra/main.tf" in (audit / "m.html").read_text()
+
+
+def test_the_catalogue_facts_and_date_survive_a_merge(audit: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    older = audit / REPORTS[1]
+    report = json.loads(older.read_text())
+    report["tool"]["catalogue"]["checked_on"] = "2026-11-29"
+    older.write_text(json.dumps(report))
+    capsys.readouterr()
+    main(["merge", *REPORTS])
+    merged = json.loads(capsys.readouterr().out)
+    assert merged["tool"]["catalogue"]["checked_on"] == "2026-11-29", "the least current catalogue of the inputs"
+    fact = merged["findings"][0]["hosting"]["catalogue_fact"]
+    assert (fact["row"], fact["status"], fact["checked_on"]) == ("aws", "ineligible", "2026-12-07")
