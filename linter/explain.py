@@ -28,7 +28,7 @@ def explain_rule(rule: RuleInfo) -> str:
         if name in rule.examples:
             parts += ["", f"Example that {'fails' if name == 'fail' else 'passes'}:",
                       textwrap.indent(rule.examples[name].rstrip(), "    ")]
-    if rule.id in ("SNC001", "SNC006"):
+    if rule.check in ("hosting-not-qualified", "hosting-undetermined"):
         parts += ["", PLACEMENT]
     return "\n".join(parts)
 

@@ -9,14 +9,16 @@ from linter.model import DATA_FLOWS, Finding, NodeKind, SystemRow
 from linter.rules.context import Context
 
 LISTED_KINDS = frozenset({NodeKind.DATASTORE, NodeKind.COMPUTE})
-HOSTING_RULES = frozenset({"SNC001", "SNC002", "SNC006"})
+# the checks whose findings are a verdict on where an object runs
+HOSTING_CHECKS = frozenset({"hosting-not-qualified", "flow-not-qualified", "hosting-undetermined"})
 
 
 def inventory(ctx: Context, findings: Sequence[Finding]) -> tuple[SystemRow, ...]:
     rows = []
     by_object: dict[tuple[str, str, str | None], list[Finding]] = {}
+    hosting_rules = {r.id for r in ctx.knowledge.rules if r.check in HOSTING_CHECKS}
     for finding in findings:
-        if finding.rule_id in HOSTING_RULES:
+        if finding.rule_id in hosting_rules:
             by_object.setdefault((finding.address, finding.location.file, finding.root), []).append(finding)
     for node in ctx.resources():
         state = ctx.sensitive.get(node.key)

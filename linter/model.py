@@ -86,13 +86,23 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown)
 
 
+class ProblemKind(str, enum.Enum):
+    """What a frontend or the graph could not do. Which rule reports each kind is the checks'
+    business (``linter/rules/checks``): no stage below the rules names a rule."""
+
+    UNREADABLE = "unreadable"  # a file that could not be read or understood
+    UNEVALUATED = "unevaluated"  # an input refused or not evaluated (a kustomization's remote base)
+    HOSTING_UNDETERMINED = "hosting-undetermined"  # a sensitive object whose hosting cannot be told
+    NOTE = "note"  # a notice for the report, not a finding
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Problem:
-    """A file that could not be read or understood (SNC000), or a notice about one."""
+    """A file that could not be read or understood, or another gap a rule reports (``kind``)."""
 
     location: Location
     message: str
-    rule_id: str = "SNC000"
+    kind: ProblemKind = ProblemKind.UNREADABLE
     address: str = ""
 
 

@@ -18,7 +18,7 @@ from linter.graph.hosting import UNDETERMINED, resolve_destination, resolve_host
 from linter.graph.region_flows import region_flows
 from linter.graph.storage_signals import apply_storage_signals
 from linter.knowledge import Knowledge
-from linter.model import Edge, Fragment, Hosting, HostingClue, Location, Node, NodeKind, Problem, Relation
+from linter.model import Edge, Fragment, Hosting, HostingClue, Location, Node, NodeKind, Problem, ProblemKind, Relation
 
 Graph: TypeAlias = nx.MultiDiGraph
 
@@ -182,6 +182,6 @@ def _terraform_cluster(graph: Graph, by_address: dict[str, list[str]], signals: 
     else:
         roots = ", ".join(sorted(graph.nodes[k]["node"].scope for k in candidates))
         why = f"names Terraform resource {address}, defined in several root modules ({roots}): add root:"
-    problems.append(Problem(location=node.location, address=node.address, rule_id="SNC006",
+    problems.append(Problem(location=node.location, address=node.address, kind=ProblemKind.HOSTING_UNDETERMINED,
                             message=f"cluster {node.address} {why}"))
     return None

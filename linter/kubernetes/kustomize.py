@@ -29,9 +29,7 @@ from typing import Any, Sequence
 from linter.kubernetes.kustomize_build import Builder, RenderError
 from linter.kubernetes.kustomize_data import KustomizeData
 from linter.kubernetes.kustomize_refs import Checked, Issue, Kustomization
-from linter.model import Location, Problem
-
-UNEVALUATED = "SNC004"
+from linter.model import Location, Problem, ProblemKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +75,7 @@ def render_kustomizations(paths: Sequence[str], names: frozenset[str], *, cwd: P
             continue
         if stops:
             problems += [show.problem(s, f"kustomization {p} not rendered: {s.why}; its files are scanned as "
-                                         "they are", UNEVALUATED if s.refused else "SNC000")
+                                         "they are", ProblemKind.UNEVALUATED if s.refused else ProblemKind.UNREADABLE)
                          for s in stops]
             continue
         try:
@@ -95,7 +93,8 @@ def render_kustomizations(paths: Sequence[str], names: frozenset[str], *, cwd: P
             if isinstance(found, Kustomization):
                 consumed.update([folder, *found.files])
                 problems += [show.problem(u, f"kustomization {p} rendered without {u.why}: the namespaces and "
-                                             "labels of its objects may differ from kustomize's", UNEVALUATED)
+                                             "labels of its objects may differ from kustomize's",
+                                          ProblemKind.UNEVALUATED)
                              for u in found.unsupported]
     covered = frozenset(p for p in paths if _consumed(Path(os.path.realpath(cwd / p)), consumed))
     return KustomizeOutcome(tuple(rendered), covered, tuple(notes), tuple(problems))
@@ -105,9 +104,9 @@ class _Shower:
     def __init__(self, cwd: Path) -> None:
         self.cwd = Path(os.path.realpath(cwd))
 
-    def problem(self, issue: Issue, message: str, rule: str) -> Problem:
+    def problem(self, issue: Issue, message: str, kind: ProblemKind) -> Problem:
         shown = Path(os.path.relpath(issue.file, self.cwd)).as_posix()
-        return Problem(location=Location(shown, issue.line), message=message, rule_id=rule)
+        return Problem(location=Location(shown, issue.line), message=message, kind=kind)
 
 
 def _consumed(path: Path, consumed: set[Path]) -> bool:

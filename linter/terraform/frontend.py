@@ -17,14 +17,14 @@ from linter.errors import UsageError, unexpected
 from linter.knowledge import Knowledge
 from linter.loaders.ir import ConfigFile
 from linter.loaders.parallel import effective_jobs
-from linter.model import Fragment, Node, Problem
+from linter.model import Fragment, Node, Problem, ProblemKind
 from linter.secrets import is_secret_name
 from linter.terraform.definitions import ModuleDef, build_module, literal_string
 from linter.terraform.drafts import walk
 from linter.terraform.grouping import Grouping
 from linter.terraform.modules import ModuleInstance, RootContext
 from linter.terraform.root_pool import RootResult, evaluate_roots
-from linter.terraform.sources import NOTE, Reader, is_local_source, join, module_key, module_type
+from linter.terraform.sources import Reader, is_local_source, join, module_key, module_type
 from linter.terraform.variables import assignments, tfvars_order
 
 TFVARS_NAMES = ("terraform.tfvars", "terraform.tfvars.json")
@@ -104,10 +104,10 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
         problems.extend(p for p in root_problems if p not in known)
         known.update(root_problems)
         read.update(dict.fromkeys(root_files))
-    notes = [f"{p.location.file}:{p.location.line}: {p.message}" for p in problems if p.rule_id == NOTE]
+    notes = [f"{p.location.file}:{p.location.line}: {p.message}" for p in problems if p.kind == ProblemKind.NOTE]
     given = [reader.parse(p, tfvars=True) for paths in tfvars.values() for p in paths]
     secrets = secret_values([c for c in given if c is not None] + extra, variables or {})
-    return Fragment(nodes=tuple(nodes), problems=tuple(p for p in problems if p.rule_id != NOTE),
+    return Fragment(nodes=tuple(nodes), problems=tuple(p for p in problems if p.kind != ProblemKind.NOTE),
                     files=tuple(sorted(read)), notes=(*notes, *unknown_sources(nodes, knowledge)), secrets=secrets)
 
 

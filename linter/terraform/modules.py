@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from linter import limits
 from linter.knowledge import Knowledge
-from linter.model import Unknown
+from linter.model import ProblemKind, Unknown
 from linter.terraform.definitions import Decl, ModuleDef, literal_string
 from linter.terraform.expand import Expansion, Extended, Scope, address_key, expansion, value_of
 from linter.terraform.lazy import Cell, LazyMap
 from linter.terraform.providers import ProviderTable
 from linter.terraform.resources import ResourceEval
-from linter.terraform.sources import NOTE, Reader, is_local_source, join
+from linter.terraform.sources import Reader, is_local_source, join
 from linter.terraform.variables import ModuleScope, local_cells, variable_cells
 
 if TYPE_CHECKING:
@@ -201,7 +201,7 @@ class ModuleInstance:
             line = _source_line(decl)
             reader.problem(decl.file, line, f"module {decl.block.labels[0]}: source {source} leaves the "
                                             "scanned repository, so it was not read: scan the parent folder or "
-                                            "run inside the git work tree", rule_id=NOTE)
+                                            "run inside the git work tree", kind=ProblemKind.NOTE)
             return None, f"module source {source} was not read: it leaves the scanned repository"
         if any(a.definition.folder == folder for a in self.ancestors()):
             return None, f"module source {source} was not read: the module calls itself"

@@ -21,12 +21,11 @@ from linter.errors import unexpected
 from linter.files import NotReadable, read_regular
 from linter.loaders.ir import ConfigFile
 from linter.loaders.parallel import parse_all, parse_text
-from linter.model import Location, Problem
+from linter.model import Location, Problem, ProblemKind
 
 MAX_FILE_BYTES = limits.TERRAFORM_FILE_BYTES
 MODULE_SUFFIXES = (".tf", ".tf.json")
 MANIFEST = ".terraform/modules/modules.json"
-NOTE = "note"  # the rule id of a Problem that is a note of the report, not a finding
 _REGISTRY_HOSTS = ("registry.terraform.io/", "registry.opentofu.org/")
 _REGISTRY = re.compile(r"^(?:[0-9a-z.-]+\.[a-z]+(?::[0-9]+)?/)?([0-9a-z_-]+/[0-9a-z_-]+/[0-9a-z]+)(?://.*)?$")
 
@@ -135,8 +134,8 @@ class Reader:
         inside = [p for p in paths if self.inside(p)]
         self._preparsed.update(parse_all(inside, jobs=jobs, cache=self.cache, cwd=self.cwd))
 
-    def problem(self, path: str, line: int, message: str, rule_id: str = "SNC000") -> None:
-        problem = Problem(location=Location(path, line), message=message, rule_id=rule_id)
+    def problem(self, path: str, line: int, message: str, kind: ProblemKind = ProblemKind.UNREADABLE) -> None:
+        problem = Problem(location=Location(path, line), message=message, kind=kind)
         if problem not in self._reported:  # a set: many duplicates stay linear
             self._reported.add(problem)
             self.problems.append(problem)

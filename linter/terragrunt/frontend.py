@@ -23,13 +23,13 @@ from typing import Any, Sequence
 from linter.knowledge import Knowledge
 from linter.loaders.ir import Attribute, Block, Body, ConfigFile, GetAttr, Literal, Variable
 from linter.loaders.parallel import loader_for
-from linter.model import Fragment, Node, Unknown
+from linter.model import Fragment, Node, ProblemKind, Unknown
 from linter.terraform.definitions import ModuleDef, build_module
 from linter.terraform.drafts import walk
 from linter.terraform.frontend import unknown_sources
 from linter.terraform.grouping import Grouping
 from linter.terraform.modules import ModuleInstance, RootContext
-from linter.terraform.sources import NOTE, Reader, registry_address
+from linter.terraform.sources import Reader, registry_address
 from linter.terragrunt.config import Generated, Loader, Source, UnitConfig, units
 
 UNIT_FILE = "terragrunt.hcl"
@@ -89,8 +89,8 @@ def load_terragrunt(paths: Sequence[str], *, knowledge: Knowledge, boundary: Pat
                           assigned=assigned, implicit={}, provider_blocks={})
         nodes.extend(Grouping(folder, list(walk(ModuleInstance(ctx, definition)))).nodes())
     problems = list(reader.problems)
-    notes = [f"{p.location.file}:{p.location.line}: {p.message}" for p in problems if p.rule_id == NOTE]
-    fragment = Fragment(nodes=tuple(nodes), problems=tuple(p for p in problems if p.rule_id != NOTE),
+    notes = [f"{p.location.file}:{p.location.line}: {p.message}" for p in problems if p.kind == ProblemKind.NOTE]
+    fragment = Fragment(nodes=tuple(nodes), problems=tuple(p for p in problems if p.kind != ProblemKind.NOTE),
                         files=tuple(sorted(reader.files)), notes=(*notes, *unknown_sources(nodes, knowledge)))
     return TerragruntResult(fragment=fragment, folders=frozenset(folders))
 

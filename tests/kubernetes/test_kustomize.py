@@ -14,7 +14,7 @@ from linter.kubernetes.data import shipped as k8s_facts
 from linter.kubernetes.frontend import load_kubernetes
 from linter.kubernetes.kustomize import KustomizeOutcome, Rendered, render_kustomizations
 from linter.kubernetes.kustomize_data import shipped as kustomize_facts
-from linter.model import Location, Problem
+from linter.model import Location, Problem, ProblemKind
 
 NAMES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
 
@@ -139,7 +139,7 @@ def test_refused_references_are_snc004_before_any_rendering(tmp_path: Path, spec
     line = next((n for n, text in enumerate(text.splitlines(), 1) if entry in text), 2)  # the entry's line
     assert outcome.rendered == () and outcome.covered == frozenset()
     assert outcome.problems == (Problem(
-        location=Location("k/kustomization.yaml", line), rule_id="SNC004",
+        location=Location("k/kustomization.yaml", line), kind=ProblemKind.UNEVALUATED,
         message=f"kustomization k/kustomization.yaml not rendered: {why}"
                 f"{' (snclint never fetches)' if why.endswith('remote') else ''}; its files are scanned as they are"),)
 
@@ -149,7 +149,7 @@ def test_a_refusal_in_a_base_stops_its_overlay_and_points_at_the_base(tmp_path: 
                             "base/a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
                             "ov/kustomization.yaml": "resources: [../base]\n"})
     assert render(tmp_path, paths).problems == (Problem(
-        location=Location("base/kustomization.yaml", 3), rule_id="SNC004",
+        location=Location("base/kustomization.yaml", 3), kind=ProblemKind.UNEVALUATED,
         message="kustomization ov/kustomization.yaml not rendered: https://x.org/b.yaml is remote (snclint "
                 "never fetches); its files are scanned as they are"),)
 
@@ -162,7 +162,7 @@ def test_a_symlinked_base_outside_is_refused(tmp_path: Path) -> None:
     paths = tree(root, {"k/kustomization.yaml": "resources: [base]\n"})
     (root / "k" / "base").symlink_to(outside)
     assert render(root, paths).problems == (Problem(
-        location=Location("k/kustomization.yaml", 1), rule_id="SNC004",
+        location=Location("k/kustomization.yaml", 1), kind=ProblemKind.UNEVALUATED,
         message="kustomization k/kustomization.yaml not rendered: base leaves the scanned repository; its files "
                 "are scanned as they are"),)
 
@@ -174,7 +174,7 @@ def test_an_unsupported_feature_is_rendered_without_and_said(tmp_path: Path) -> 
     outcome = render(tmp_path, paths)
     assert [names(r) for r in outcome.rendered] == [["ConfigMap/-/a"]]
     assert outcome.problems == (Problem(
-        location=Location("k/kustomization.yaml", 2), rule_id="SNC004",
+        location=Location("k/kustomization.yaml", 2), kind=ProblemKind.UNEVALUATED,
         message="kustomization k/kustomization.yaml rendered without replacements: replacements are not supported "
                 "by snclint's renderer: the namespaces and labels of its objects may differ from kustomize's"),)
 
@@ -247,7 +247,7 @@ def test_a_kustomization_symlinked_from_outside_is_refused(tmp_path: Path) -> No
     (root / "k").mkdir(parents=True)
     os.symlink(tmp_path / "evil.yaml", root / "k" / "kustomization.yaml")
     assert render(root, ["k/kustomization.yaml"]).problems == (Problem(
-        location=Location("k/kustomization.yaml", 1), rule_id="SNC004",
+        location=Location("k/kustomization.yaml", 1), kind=ProblemKind.UNEVALUATED,
         message="kustomization k/kustomization.yaml not rendered: kustomization.yaml is a link that leaves the "
                 "scanned repository; its files are scanned as they are"),)
 

@@ -5,6 +5,7 @@ stopped doing what it says would teach the wrong thing.
 """
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -18,6 +19,7 @@ from linter.rules.checks import CHECKS
 
 REPO = Path(__file__).resolve().parents[2]
 RULES = load_knowledge().rules
+RULE_ID = re.compile(r"SNC\d{3}")
 FILE_LINE = re.compile(r"^# file: (\S+)\s*$", re.M)
 
 
@@ -63,3 +65,14 @@ def test_every_check_is_in_the_schema_and_run_by_a_shipped_rule() -> None:
     enum = schema["$defs"]["rule"]["properties"]["check"]["enum"]
     assert sorted(enum) == sorted(CHECKS), "the check enum of linter/schemas/rules.schema.json is the check modules"
     assert sorted({r.check for r in RULES}) == sorted(CHECKS)
+
+
+def test_no_rule_id_in_the_code() -> None:
+    """Rule ids are knowledge (``policies/rules.yaml``): code names checks and problem kinds, so a
+    pack that renumbers or reuses a check changes no Python."""
+    found = []
+    for path in sorted((REPO / "linter").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and RULE_ID.fullmatch(node.value):
+                found.append(f"{path.relative_to(REPO)}:{node.lineno}: {node.value}")
+    assert found == []

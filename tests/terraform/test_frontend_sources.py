@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from helpers.tf_project import KNOWLEDGE, nodes, provider, run, tags
 
-from linter.model import Location, NodeKind, Problem
+from linter.model import Location, NodeKind, Problem, ProblemKind
 from linter.terraform.expand import Expansion
 from linter.terraform.modules import RootContext
 from linter.terraform.sources import Reader, registry_address
@@ -129,7 +129,7 @@ def test_parse_error_in_one_file_keeps_the_rest_of_the_module(tmp_path: Path) ->
     }
     fragment = run(tmp_path, files)
     assert sorted(nodes(fragment)) == [".::aws_s3_bucket.archive"]
-    assert [(p.location, p.rule_id) for p in fragment.problems] == [(Location("broken.tf", 2), "SNC000")]
+    assert [(p.location, p.kind) for p in fragment.problems] == [(Location("broken.tf", 2), ProblemKind.UNREADABLE)]
     assert fragment.files == ("broken.tf", "main.tf")
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from linter.model import NodeKind
+from linter.model import NodeKind, ProblemKind
 from linter.rules.checks._common import by_status
 from linter.rules.context import Context, Match
 
@@ -15,7 +15,7 @@ def check(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
     # objects whose labels and namespace cannot be known (a kustomization snclint does not render)
     return out + [Match(node_key=None, address=p.address or p.location.file, location=p.location,
                         message=p.message, identity=f"{p.location.line}:{p.message}")
-                  for p in ctx.problems if p.rule_id == "SNC004"]
+                  for p in ctx.problems if p.kind == ProblemKind.UNEVALUATED]
 
 
 def _wholesale(ctx: Context, match: Match) -> bool:

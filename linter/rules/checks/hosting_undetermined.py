@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from linter.model import NodeKind
+from linter.model import NodeKind, ProblemKind
 from linter.rules.checks._common import levels_of, path_evidence
 from linter.rules.context import Context, Match
 
@@ -40,7 +40,7 @@ def check(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
                                  else "that the scan cannot resolve to a resource: its hosting cannot be checked"),
                          identity=f"flow:{flow.attribute}:{flow.location.file}:{flow.location.line}"))
     for problem in ctx.problems:
-        if problem.rule_id == "SNC006":
+        if problem.kind == ProblemKind.HOSTING_UNDETERMINED:
             out.append(Match(node_key=None, address=problem.address, location=problem.location,
                              message=problem.message, identity=problem.message))
     return out

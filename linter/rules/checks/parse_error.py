@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from linter.model import ProblemKind
 from linter.rules.context import Context, Match
 
 
 def check(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
     return [Match(node_key=None, address=p.address or p.location.file, location=p.location,
                   message=p.message, identity=f"{p.location.line}:{p.message}")
-            for p in ctx.problems if p.rule_id == "SNC000"]
+            for p in ctx.problems if p.kind == ProblemKind.UNREADABLE]
