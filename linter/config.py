@@ -175,11 +175,18 @@ def _outside(target: Path, repository: Path) -> bool:
 
 
 def _confine(data: Mapping[str, Any], name: str, base: Path, repository: Path) -> None:
+    """Every path-valued key: ``catalog``, ``policies``, ``terraform.roots`` and their var files."""
+    named: list[tuple[str, str, str]] = []  # (key path, value, the command-line option that may name it)
     for key in ("catalog", "policies"):
-        for index, entry in enumerate(data.get(key) or ()):
-            if _outside(Path(os.path.realpath(base / str(entry))), repository):
-                raise ConfigError(f"{name}: {key}[{index}]: a path out of the repository (or into .git) is refused "
-                                  f"in a repository's config; give it on the command line (--{key}) if you trust it")
+        named += [(f"{key}[{i}]", str(entry), f"--{key}") for i, entry in enumerate(data.get(key) or ())]
+    for folder, spec in ((data.get("terraform") or {}).get("roots") or {}).items():
+        named.append((f"terraform.roots.{folder}", str(folder), "a path to scan"))
+        named += [(f"terraform.roots.{folder}.var_files[{i}]", str(f), "--var-file")
+                  for i, f in enumerate((spec or {}).get("var_files") or ())]
+    for where, value, option in named:
+        if _outside(Path(os.path.realpath(base / value)), repository):
+            raise ConfigError(f"{name}: {where}: a path out of the repository (or into .git) is refused in a "
+                              f"repository's config; give it on the command line ({option}) if you trust it")
 
 
 def _build(data: Mapping[str, Any], name: str, base: Path) -> Config:

@@ -94,3 +94,11 @@ def test_no_repo_config_ignores_the_repository_config_and_its_exceptions(
     (repo / ".snclint.yaml").write_text("version: 1\ncatalog: [/etc/passwd]\n")
     assert main(["scan", ".", "--no-repo-config"]) == 1
     assert "SNC001" in capsys.readouterr().out
+
+
+def test_terraform_roots_and_their_var_files_stay_inside(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / ".snclint.yaml").write_text("version: 1\nterraform:\n  roots:\n    .: {var_files: [../credentials]}\n")
+    assert main(["scan", "."]) == 2
+    assert one_error(capsys) == (
+        "snclint: error: .snclint.yaml: terraform.roots...var_files[0]: a path out of the repository (or into .git) "
+        "is refused in a repository's config; give it on the command line (--var-file) if you trust it")
