@@ -54,6 +54,7 @@ class UnitConfig:
     inputs: Any = field(default_factory=dict)  # dict, or Unknown
     source: Source | None = None
     generated: dict[str, Generated] = field(default_factory=dict)
+    var_files: list[str] = field(default_factory=list)  # extra_arguments' required/optional_var_files
 
 
 class Loader:
@@ -105,9 +106,11 @@ class Loader:
             inputs = _merge(inputs, include.file.inputs(), deep=deep)
             result.source = include.file.source() or result.source
             result.generated.update(include.file.generated())
+            result.var_files += include.file.var_files()
         result.inputs = _merge(inputs, child.inputs(), deep=deep)
         result.source = child.source() or result.source
         result.generated.update(child.generated())
+        result.var_files += child.var_files()
         return result
 
 
@@ -253,6 +256,25 @@ class ConfigFileEval:
             if attribute is not None:
                 return Source(value=value_of(attribute.expr, self), file=self.path, line=block.line)
         return None
+
+    def var_files(self) -> list[str]:
+        """``terraform { extra_arguments { required_var_files, optional_var_files } }``: the
+        variables files Terragrunt passes with ``-var-file`` (an optional one only if it exists)."""
+        found: list[str] = []
+        blocks = self.parsed.blocks_of("terraform") if self.parsed is not None else ()
+        for extra in (e for b in blocks for e in b.body.blocks_of("extra_arguments")):
+            for name in ("required_var_files", "optional_var_files"):
+                paths = self._attribute(extra.body, name, [])
+                for path in paths if isinstance(paths, list) else ():
+                    if not isinstance(path, str):
+                        continue
+                    target = self.loader.relative(path, posixpath.dirname(self.path) or ".")
+                    if self.loader.is_file(target):
+                        found.append(target)
+                    elif name == "required_var_files":
+                        self.loader.reader.problem(self.path, extra.line,
+                                                   f"required_var_files: {target} is not a file of the repository")
+        return found
 
     def generated(self) -> dict[str, Generated]:
         out: dict[str, Generated] = {}

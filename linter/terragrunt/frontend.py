@@ -30,6 +30,7 @@ from linter.terraform.frontend import unknown_sources
 from linter.terraform.grouping import Grouping
 from linter.terraform.modules import ModuleInstance, RootContext
 from linter.terraform.sources import Reader, registry_address
+from linter.terraform.variables import assignments
 from linter.terragrunt.config import Generated, Loader, Source, UnitConfig, units
 
 UNIT_FILE = "terragrunt.hcl"
@@ -83,8 +84,12 @@ def load_terragrunt(paths: Sequence[str], *, knowledge: Knowledge, boundary: Pat
             folders.add(module_folder)
         if definition is None:
             continue
-        assigned = _AllUnknown(unit.inputs) if isinstance(unit.inputs, Unknown) else (
+        assigned: Mapping[str, Any] = _AllUnknown(unit.inputs) if isinstance(unit.inputs, Unknown) else (
             unit.inputs if isinstance(unit.inputs, dict) else {})
+        if unit.var_files and not isinstance(assigned, _AllUnknown):
+            # -var-file wins over inputs (TF_VAR_ variables), as in Terraform
+            files = [c for c in (reader.parse(p, tfvars=True) for p in unit.var_files) if c is not None]
+            assigned = {**assigned, **assignments(files, {})}
         ctx = RootContext(root=folder, knowledge=knowledge, reader=reader, definition_of=definition_of,
                           assigned=assigned, implicit={}, provider_blocks={})
         nodes.extend(Grouping(folder, list(walk(ModuleInstance(ctx, definition)))).nodes())

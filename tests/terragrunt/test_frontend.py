@@ -258,3 +258,25 @@ def test_unit_without_source_is_its_own_folder(tmp_path: Path) -> None:
     })
     assert tags(nodes(result.fragment)["unit::aws_s3_bucket.this"]) == {"data_sensitivity": "particuliere"}
     assert result.folders == {"unit"}
+
+
+def test_required_var_files_win_over_inputs(tmp_path: Path) -> None:
+    result = run(tmp_path, {
+        "modules/bucket/main.tf": MODULE + PROVIDER_TF,
+        "common.tfvars": 'tags = { data_sensitivity = "particuliere" }\n',
+        "unit/terragrunt.hcl": """
+            terraform {
+              source = "../modules/bucket"
+              extra_arguments "vars" {
+                commands           = ["plan", "apply"]
+                required_var_files = ["${get_parent_terragrunt_dir()}/../common.tfvars"]
+                optional_var_files = ["absent.tfvars"]
+              }
+            }
+            inputs = {
+              tags = { data_sensitivity = "standard" }
+            }
+            """,
+    })
+    assert tags(nodes(result.fragment)["unit::aws_s3_bucket.this"]) == {"data_sensitivity": "particuliere"}
+    assert messages(result.fragment) == []
