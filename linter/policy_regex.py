@@ -30,6 +30,17 @@ def compiled(pattern: str) -> Any:
     return re2.compile(pattern, _options())
 
 
+@lru_cache(maxsize=1024)
+def compiled_path_pattern(pattern: str) -> Any:
+    """A regular expression built from a path glob of a config (which a scanned repository may
+    write): case-sensitive, ``.`` matching newlines too, run by RE2 (``**/**/**/…`` backtracks
+    exponentially in Python's engine)."""
+    options = re2.Options()
+    options.dot_nl = True
+    options.log_errors = False
+    return re2.compile(pattern, options)
+
+
 def refused(pattern: str) -> str | None:
     """Why RE2 refuses ``pattern`` (a backtracking-only construct or a syntax error), else None."""
     try:

@@ -11,9 +11,10 @@ import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from linter.config import KubernetesConfig
+from linter.policy_regex import compiled_path_pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,13 +28,13 @@ UNPLACED_WHY = ("not placed: no snclint.io/cluster annotation, no kubernetes.clu
 
 
 @lru_cache(maxsize=512)
-def glob_regex(pattern: str) -> re.Pattern[str]:
+def glob_regex(pattern: str) -> Any:
     """A path glob as a regex: ``**`` any number of folders, ``*`` and ``?`` inside one name,
     ``[…]`` a class. A pattern without wildcards also matches everything below it (a folder)."""
     pattern = pattern.strip().removeprefix("./")
     if not any(c in pattern for c in "*?["):
         folder = re.escape(pattern.rstrip("/"))
-        return re.compile(f"{folder}(?:/.*)?" if folder else ".*", re.DOTALL)
+        return compiled_path_pattern(f"{folder}(?:/.*)?" if folder else ".*")
     out, i = [], 0
     while i < len(pattern):
         if pattern.startswith("**/", i):
@@ -58,7 +59,7 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(pattern[i]))
             i += 1
-    return re.compile("".join(out), re.DOTALL)
+    return compiled_path_pattern("".join(out))  # RE2: linear time, whatever the glob
 
 
 def glob_match(pattern: str, path: str) -> bool:

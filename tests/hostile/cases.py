@@ -285,6 +285,17 @@ def kustomize_fanout(root: Path) -> None:
         (root / f"l{level}" / "kustomization.yaml").write_text("resources: [x, y]\n")
 
 
+@case
+def glob_redos(root: Path) -> None:
+    """A repository config whose cluster path glob backtracks exponentially in Python's engine."""
+    (root / ".snclint.yaml").write_text(
+        "version: 1\nkubernetes:\n  clusters:\n    prod:\n      hosting: {provider: aws, region: eu-west-3}\n"
+        "      paths: ['" + "**/" * 12 + "b']\n")
+    deep = root.joinpath(*["x"] * 25)
+    deep.mkdir(parents=True)
+    (deep / "c.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n")
+
+
 def remove_tree(root: Path) -> None:
     """``shutil.rmtree`` without recursion: it cannot remove the 1,000-level tree otherwise."""
     stack: list[tuple[bytes, bool]] = [(os.fsencode(root), False)]
