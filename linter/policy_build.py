@@ -8,7 +8,6 @@ here too, next to the shapes they work on.
 """
 from __future__ import annotations
 
-from datetime import date
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
@@ -288,10 +287,6 @@ def reference_problems(recognition: Mapping[str, Any], catalog: Catalog,
     for j, g in enumerate(recognition.get("kubernetes", {}).get("api_groups", ())):
         check(f"kubernetes.api_groups[{j}]", g.get("provider"), g.get("offer"))
     return out
-
-
-def iso_date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
 
 
 PROBLEMS = {

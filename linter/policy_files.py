@@ -10,6 +10,7 @@ build into ``Knowledge`` but that have a schema (another stage's data) land in `
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import replace
 from functools import lru_cache, reduce
@@ -234,11 +235,13 @@ def shipped_problems() -> list[str]:
 
 def load_knowledge(extra_policy_dirs: Sequence[str] = (), extra_catalogs: Sequence[str] = ()) -> Knowledge:
     """The shipped knowledge, with user policy directories and catalogues on top (later wins)."""
-    return _load(tuple(extra_policy_dirs), tuple(extra_catalogs))
+    return _load(tuple(extra_policy_dirs), tuple(extra_catalogs), os.getcwd())
 
 
 @lru_cache(maxsize=16)
-def _load(dirs: tuple[str, ...], catalogs: tuple[str, ...]) -> Knowledge:
+def _load(dirs: tuple[str, ...], catalogs: tuple[str, ...], cwd: str) -> Knowledge:
+    """``cwd`` is only part of the cache key: relative folders resolve against it, so the same
+    name from another folder (two scans in one process) is another pack."""
     shipped = list(_shipped())
     documents = list(shipped)
     for directory in dirs:
@@ -318,7 +321,7 @@ def validate_policy_dir(path: str) -> list[str]:
         lines += _problems(data, kind, name, first_only=False)
     if not lines:  # each file is valid: now what they say together (ids across files)
         try:
-            _load((path,), ())
+            _load((path,), (), os.getcwd())
         except PolicyError as err:
             lines.append(str(err))
     return lines

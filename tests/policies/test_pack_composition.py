@@ -53,3 +53,17 @@ def test_two_user_packs_of_a_kind_compose(kind: str, tmp_path: Path) -> None:
         dirs.append(folder.as_posix())
     knowledge = load_knowledge(dirs)
     assert [name for name in NAMES[kind] if held(knowledge, name) is None] == []
+
+
+def test_the_same_relative_folder_elsewhere_is_another_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two scans in one process (tests, a library user) from different folders, each with its own
+    ``packs/``: the second does not get the first's knowledge."""
+    for name in ("one", "two"):
+        (tmp_path / name / "packs").mkdir(parents=True)
+        (tmp_path / name / "packs" / "rules.yaml").write_text(_rule(f"DR{1 if name == 'one' else 2:03}"),
+                                                             encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "one")
+    assert load_knowledge(["packs"]).rule("DR001") is not None
+    monkeypatch.chdir(tmp_path / "two")
+    knowledge = load_knowledge(["packs"])
+    assert knowledge.rule("DR002") is not None and knowledge.rule("DR001") is None
