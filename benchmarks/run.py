@@ -3,6 +3,7 @@
     python benchmarks/run.py CORPUS_DIR [--format json] [--repeat 3] [--cache cold] [-- more scan options]
     python benchmarks/run.py CORPUS_DIR --profile          # in-process, under cProfile
     python benchmarks/run.py CORPUS_DIR --command "checkov -d . --quiet"   # another tool, same clock
+    python benchmarks/run.py CORPUS_DIR --suite            # cold, warm and one-edit scans of a copy
 
 Each run is a fresh process (``python -m linter scan .`` in CORPUS_DIR, so its ``.snclint.yaml`` is
 found), as a user or CI would run it; start-up and imports are part of the figure. File and resource
@@ -18,6 +19,7 @@ import json
 import os
 import pstats
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -133,6 +135,73 @@ def timed(args: argparse.Namespace, corpus: Path, work: Path) -> int:
     return 0
 
 
+def first_terraform_file(corpus: Path) -> Path | None:
+    """The file ``--suite`` edits: the first ``.tf`` file in a sorted walk (the same on every run)."""
+    for folder, dirs, names in os.walk(corpus):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if name.endswith(".tf"):
+                return Path(folder) / name
+    return None
+
+
+def suite(args: argparse.Namespace, corpus: Path, work: Path) -> int:
+    """Cold, warm and one-edit scans of a copy of the corpus (the corpus itself is never written).
+
+    cold: each run with an empty cache; warm: the cache of an unmeasured scan, nothing changed;
+    one edit: the warm cache, after a comment is appended to one ``.tf`` file (another each run)."""
+    copy = work / "corpus"
+    shutil.copytree(corpus, copy, symlinks=True)
+    edited = first_terraform_file(copy)
+    report_file, log = work / "report.json", work / "output.log"
+    command = scan_command(args.format, report_file, args.extra, "cold")
+
+    def run(cache: Path) -> Run | None:
+        found = measure(command, copy, log, {**os.environ, "SNCLINT_CACHE_DIR": str(cache)})
+        if found.exit_code != 0:
+            tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+            sys.stderr.write(f"run.py: {shlex.join(command)} exited with {found.exit_code}:\n{tail}\n")
+            return None
+        return found
+
+    cold = [run(Path(tempfile.mkdtemp(dir=work, prefix="cache-"))) for _ in range(args.repeat)]
+    cold_report = report_file.read_bytes()
+    shared = work / "cache"
+    warm = [run(shared) for _ in range(args.repeat + 1)][1:]  # the first one fills the cache
+    if report_file.read_bytes() != cold_report:
+        sys.stderr.write("run.py: the warm report differs from the cold one\n")
+        return 1
+    edits: list[Run | None] = []
+    for i in range(args.repeat):
+        if edited is None:
+            break
+        with edited.open("a", encoding="utf-8") as handle:
+            handle.write(f"\n# edit {i} by benchmarks/run.py\n")
+        edits.append(run(shared))
+    rows: list[tuple[str, list[Run | None]]] = [("cold", cold), ("warm", warm), ("one edit", edits)]
+    if any(r is None for _, runs in rows for r in runs):
+        return 1
+    summary = read_summary(report_file)
+    sys.stdout.write(f"corpus:      {corpus} ({summary['files']} files, {summary['resources']} resources)\n"
+                     f"command:     {shlex.join(command)}\n"
+                     f"edited:      {edited.relative_to(copy) if edited else 'no .tf file: no one-edit run'}\n"
+                     f"medians of {args.repeat} runs; memory = largest process's peak RSS "
+                     "(tree = whole process tree, sampled)\n\n"
+                     f"{'case':<10} {'wall (s)':>9} {'cpu (s)':>8} {'largest':>9} {'tree':>9}  runs\n")
+    for name, runs in rows:
+        done = [r for r in runs if r is not None]
+        if not done:
+            continue
+        tree = [r.tree_bytes for r in done if r.tree_bytes is not None]
+        sys.stdout.write(
+            f"{name:<10} {statistics.median(r.seconds for r in done):>9.2f} "
+            f"{statistics.median(r.cpu_seconds for r in done):>8.2f} "
+            f"{mib(statistics.median(r.largest_bytes for r in done)):>9} "
+            f"{mib(statistics.median(tree)) if tree else '-':>9}  "
+            + ", ".join(f"{r.seconds:.2f}" for r in done) + "\n")
+    return 0
+
+
 def profiled(args: argparse.Namespace, corpus: Path, work: Path) -> int:
     """One scan in this process under cProfile, to find hot spots (slower than a plain run).
 
@@ -191,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=25, help="profile entries to print (default 25)")
     parser.add_argument("--save", metavar="FILE", help="with --profile: also write the raw stats (pstats, snakeviz)")
     parser.add_argument("--command", help="time this shell-quoted command in CORPUS_DIR instead of snclint")
+    parser.add_argument("--suite", action="store_true",
+                        help="cold, warm and one-edit scans of a copy of CORPUS_DIR, side by side")
     args = parser.parse_args(argv)
     args.extra = extra
     if not args.corpus.is_dir():
@@ -201,6 +272,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="snclint-bench-") as tmp:
         if args.profile:
             return profiled(args, corpus, Path(tmp))
+        if args.suite:
+            return suite(args, corpus, Path(tmp))
         return timed(args, corpus, Path(tmp))
 
 
