@@ -13,8 +13,6 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Mapping
 
-import jsonschema
-
 from linter.errors import ConfigError
 from linter.loaders.safe_yaml import load_documents
 from linter.model import Location, Suppression
@@ -149,6 +147,8 @@ def load_config(path: Path | None, display: str | None = None, *, confined: bool
     data = documents[0].value if documents else None
     if data is None:
         data = {}
+    import jsonschema  # on use: a scan without a config file never needs it
+
     error = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(_schema()).iter_errors(data)
     )

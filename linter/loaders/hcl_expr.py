@@ -16,7 +16,7 @@ from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
 from linter import limits
-from linter.loaders.hcl_text import decode_escapes, heredoc_body, quote, syntax_message, unescape_once
+from linter.loaders.hcl_text import SPLAT_ITEM, decode_escapes, heredoc_body, quote, unescape_once
 from linter.loaders.ir import (
     BinaryOp,
     Call,
@@ -37,7 +37,6 @@ from linter.loaders.ir import (
 )
 
 MAX_DEPTH = limits.EXPRESSION_DEPTH
-SPLAT_ITEM = "splat.item"  # the loop variable of a rewritten ``x[*].a[expr]``; not an identifier
 
 _OPERATORS = {
     "DOUBLE_EQ": "==", "NEQ": "!=", "LT": "<", "GT": ">", "LEQ": "<=", "GEQ": ">=",
@@ -45,6 +44,18 @@ _OPERATORS = {
     "DOUBLE_AMP": "&&", "DOUBLE_PIPE": "||",
 }
 _OPENERS = {"template_if_start": "template_endif", "template_for_start": "template_endfor"}
+
+
+def syntax_message(error: UnexpectedInput) -> str:
+    """A short, one-line description of a Lark error (its own text lists every expected token)."""
+    token = getattr(error, "token", None)
+    if isinstance(token, Token):
+        if token.type == "$END":
+            return "unexpected end of file"
+        shown = str(token).strip().split("\n", 1)[0][:20]
+        return f"unexpected {shown!r}" if shown else "unexpected end of line"
+    char = getattr(error, "char", None)
+    return f"unexpected character {char!r}" if char else "syntax error"
 
 
 class ConvertError(Exception):

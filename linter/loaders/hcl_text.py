@@ -1,25 +1,11 @@
 """Text-level helpers for HCL templates: escapes, quoting a template into a synthetic quoted
-string, heredoc bodies, and short syntax-error messages. No parsing happens here."""
+string, and heredoc bodies. No parsing happens here (and no parser is imported: the fast front end uses it)."""
 from __future__ import annotations
-
-from lark import Token
-from lark.exceptions import UnexpectedInput
 
 from linter import limits
 
+SPLAT_ITEM = "splat.item"  # the loop variable of a rewritten ``x[*].a[expr]``; not an identifier
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
-
-
-def syntax_message(error: UnexpectedInput) -> str:
-    """A short, one-line description of a Lark error (its own text lists every expected token)."""
-    token = getattr(error, "token", None)
-    if isinstance(token, Token):
-        if token.type == "$END":
-            return "unexpected end of file"
-        shown = str(token).strip().split("\n", 1)[0][:20]
-        return f"unexpected {shown!r}" if shown else "unexpected end of line"
-    char = getattr(error, "char", None)
-    return f"unexpected character {char!r}" if char else "syntax error"
 
 
 def decode_escapes(text: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from linter.loaders.hcl_expr import SPLAT_ITEM
+from linter.loaders.hcl_text import SPLAT_ITEM
 from linter.loaders.hcl_ts_lex import (
     ANY,
     DEPTH_LIMIT,

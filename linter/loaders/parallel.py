@@ -19,7 +19,6 @@ from linter.files import NotReadable, read_regular
 from linter.loaders.cache import Loader, decode_text, load_cached, lookup, name_suffixes, prune
 from linter.loaders.hcl import load_hcl
 from linter.loaders.ir import ConfigFile
-from linter.loaders.tf_json import load_tf_json
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -34,6 +33,8 @@ def loader_for(path: str, *, tfvars: bool = False) -> Loader:
     """The loader the frontend uses for ``path`` (``tfvars``: a variables file, so a JSON one
     holds attributes whatever its name)."""
     if path.endswith(".json"):
+        from linter.loaders.tf_json import load_tf_json  # on use: it imports python-hcl2 (start-up time)
+
         return functools.partial(load_tf_json, tfvars=True) if tfvars else load_tf_json
     return load_hcl
 
