@@ -156,7 +156,8 @@ def _context(paths: tuple[str, ...], config_file: str | None, policies: tuple[st
 @click.option("--gitlab-sast-schema", "sast_schema", default="15.2.1", show_default=True,
               help="Schema version declared in the gitlab-sast report.")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: automatic).")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the parse cache.")
+@click.option("--no-cache", is_flag=True,
+              help="Do not read or write the parse cache (nor the compiled shipped knowledge).")
 @click.option("--allow-empty", is_flag=True, help="Pass when there is nothing to scan (default: exit 2).")
 @click.option("--docs-url", envvar="SNCLINT_DOCS_URL", metavar="URL",
               help="Where snclint's docs are served (your copy's web view): rule links become URLs under it.")
@@ -172,6 +173,7 @@ def scan(ctx: click.Context, **options: Any) -> None:
 
 @_guard
 def _scan(o: dict[str, Any]) -> int:
+    from linter.compiled import use_cache
     from linter.reporters import get_reporter
     from linter.reporters.gitlab_sast import check_version
     from linter.reporters.text import summary_line
@@ -181,6 +183,7 @@ def _scan(o: dict[str, Any]) -> int:
     paths = o["paths"] or (".",)
     extra = [_parse_report(r) for r in o["reports"]]
     check_version(o["sast_schema"])
+    use_cache(not o["no_cache"])
     given = _context(paths, o["config_file"], o["policies"], o["catalogs"], o["var_files"], o["variables"],
                      o["no_repo_config"])
     config, knowledge = given.config, given.knowledge

@@ -13,20 +13,23 @@ import json
 import os
 import re
 from dataclasses import replace
-from functools import lru_cache, reduce
+from functools import lru_cache, partial, reduce
 from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-import jsonschema
 import yaml
-from jsonschema.exceptions import ValidationError, best_match
 
 from linter import limits
 from linter import policy_build as build
+from linter.compiled import compiled
 from linter.errors import PolicyError
 from linter.knowledge import Knowledge
+
+if TYPE_CHECKING:  # jsonschema is imported on use: a scan with only the shipped knowledge never needs it
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 SHIPPED = ("catalog", "resource-types", "modules", "recognition", "classification", "rules", "flows")
 _YAML_SUFFIXES = (".yaml", ".yml")
@@ -59,6 +62,8 @@ def load_yaml(text: str, name: str) -> Any:
 
 @lru_cache(maxsize=None)
 def _validator(kind: str) -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     schema = json.loads((files("linter.schemas") / f"{kind}.schema.json").read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
@@ -132,6 +137,8 @@ def _expected(error: ValidationError) -> str:
 
 
 def _problems(data: Any, kind: str, name: str, first_only: bool) -> list[str]:
+    from jsonschema.exceptions import best_match
+
     validator = _validator(kind)
     if first_only:
         error = best_match(validator.iter_errors(data))
@@ -218,14 +225,19 @@ def _dir_documents(directory: str) -> list[Document]:
 
 @lru_cache(maxsize=1)
 def _shipped() -> tuple[Document, ...]:
-    """The files in the wheel. Their schema validation runs in the test suite (and in
-    ``shipped_problems``), not on every start: it would cost a pre-commit run about 40 ms."""
-    return tuple((kind, f"policies/{kind}.yaml", _shipped_data(kind)) for kind in SHIPPED)
+    """The files in the wheel, checked against their schemas once per version of them (a
+    compiled copy in the cache, ``linter.compiled``), not on every start."""
+    return tuple((kind, f"policies/{kind}.yaml", compiled(kind, partial(_read_shipped, kind), __name__))
+                 for kind in SHIPPED)
 
 
-def _shipped_data(kind: str) -> Any:
+def _read_shipped(kind: str, text: str) -> Any:
     name = f"policies/{kind}.yaml"
-    return load_yaml((files("linter.policies") / f"{kind}.yaml").read_text(encoding="utf-8"), name)
+    data = load_yaml(text, name)
+    problems = _problems(data, kind, name, first_only=True)
+    if problems:
+        raise PolicyError(problems[0])
+    return data
 
 
 def shipped_problems() -> list[str]:

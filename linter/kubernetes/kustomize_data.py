@@ -11,9 +11,9 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any, Mapping
 
-import jsonschema
 import yaml
 
+from linter.compiled import compiled
 from linter.errors import PolicyError
 from linter.knowledge import Knowledge
 from linter.kubernetes.data import merged
@@ -74,13 +74,20 @@ def shipped() -> KustomizeData:
 
 @lru_cache(maxsize=1)
 def shipped_raw() -> Mapping[str, Any]:
-    raw = yaml.load((files("linter.policies") / "kustomize.yaml").read_text(encoding="utf-8"), Loader=_Loader)
+    """The shipped file, checked against its schema once per version of it (``linter.compiled``)."""
+    return compiled("kustomize", _read_shipped, __name__)  # type: ignore[no-any-return]
+
+
+def _read_shipped(text: str) -> Any:
+    import jsonschema  # on use: only when the file changed
+
+    raw = yaml.load(text, Loader=_Loader)
     schema = json.loads((files("linter.schemas") / "kustomize.schema.json").read_text(encoding="utf-8"))
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(raw))
     if error is not None:
         where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
         raise PolicyError(f"policies/kustomize.yaml: {where}: {error.message}")
-    return raw  # type: ignore[no-any-return]
+    return raw
 
 
 def _selector(raw: Mapping[str, Any]) -> Selector:

@@ -262,6 +262,41 @@ def _write(root: Path, version: str, key: str, secret: bytes, config: ConfigFile
         os.close(folder)
 
 
+def read_sealed(section: str, key: str, limit: int) -> bytes | None:
+    """The bytes another part of snclint kept as ``section/key`` with ``write_sealed`` (the
+    compiled knowledge), None when missing, too large, unsafe or not sealed by this user's key."""
+    root = cache_dir()
+    secret = _state(root) if root is not None else ""
+    if root is None or isinstance(secret, str):
+        return None
+    folder = _folder(root, (section,), create=False)
+    if folder is None:
+        return None
+    try:
+        data = read_file(folder, f"{key}.json", limit)
+    finally:
+        os.close(folder)
+    mac, newline, text = (data or b"").partition(b"\n")
+    if not newline or not hmac.compare_digest(mac, _mac(secret, f"{section}/{key}", text)):
+        return None
+    return text
+
+
+def write_sealed(section: str, key: str, text: bytes) -> None:
+    """Keep ``text`` as ``section/key``, sealed as parse cache entries are; failures are silent."""
+    root = cache_dir()
+    secret = _state(root) if root is not None else ""
+    if root is None or isinstance(secret, str):
+        return
+    folder = _folder(root, (section,), create=True)
+    if folder is None:
+        return
+    try:
+        write_file(folder, f"{key}.json", _mac(secret, f"{section}/{key}", text) + b"\n" + text)
+    finally:
+        os.close(folder)
+
+
 def prune(root: Path | None = None, *, max_bytes: int = MAX_CACHE_BYTES, force: bool = False) -> int:
     """Keep the cache under ``max_bytes`` by removing the oldest entries (all versions), and
     leftover temporary files; at most once per ``PRUNE_EVERY`` unless ``force``. Only names this

@@ -1,0 +1,75 @@
+"""The shipped knowledge files, parsed and checked once per version of them, not at every start.
+
+Reading the shipped YAML (about 170 KB) and checking it against its JSON Schema cost a small scan
+about 0.12 s, a quarter of a pre-commit run, on every start. What comes out depends only on the
+file's bytes, its schema, the code that reads it and the YAML library, so it is kept in the cache
+(``cache_dir()/knowledge``) as JSON under a key that hashes all of them with the tool's version:
+any change to one of them is a miss, and a miss reads, checks and writes again. A shipped file
+that does not pass its schema is an error (``PolicyError``), as before.
+
+Entries are kept as the parse cache's are (``cache.write_sealed``: a ``0700`` directory of the
+user's reached without following links, whole writes, an HMAC under the user's key): a planted,
+damaged or foreign entry is a miss, never trusted. Values JSON would not give back identically
+(a non-string key, a tuple) are never written. ``--no-cache`` (``use_cache(False)``) reads and
+writes nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib.resources import files
+from typing import Any, Callable
+
+import yaml
+
+from linter import __version__
+from linter.loaders import cache
+
+FORMAT = "snclint-knowledge-1"
+SECTION = "knowledge"  # the cache folder
+MAX_ENTRY_BYTES = 16 * 1024 * 1024
+_ENABLED = [True]
+
+
+def use_cache(enabled: bool) -> None:
+    """``--no-cache``: read every shipped file, write nothing (for the rest of the process)."""
+    _ENABLED[0] = enabled
+
+
+def compiled(kind: str, read: Callable[[str], Any], module: str) -> Any:
+    """``read(text of policies/<kind>.yaml)`` (which parses and checks it, raising
+    ``PolicyError``), from the cache when these bytes were read before by this code.
+    ``module`` is the one ``read`` belongs to: its sources and those it uses key the entry."""
+    text = (files("linter.policies") / f"{kind}.yaml").read_bytes()
+    key = _key(kind, text, module) if _ENABLED[0] else None
+    if key is not None:
+        stored = cache.read_sealed(SECTION, key, MAX_ENTRY_BYTES)
+        try:
+            found = json.loads(stored) if stored is not None else None
+        except (ValueError, RecursionError):
+            found = None
+        if isinstance(found, list) and len(found) == 3 and found[:2] == [FORMAT, key]:
+            return found[2]
+    value = read(text.decode("utf-8"))
+    if key is not None:
+        encoded = _exact_json([FORMAT, key, value])
+        if encoded is not None:
+            cache.write_sealed(SECTION, key, encoded)
+    return value
+
+
+def _key(kind: str, text: bytes, module: str) -> str:
+    schema = files("linter.schemas") / f"{kind}.schema.json"
+    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{yaml.__version__}|{kind}|".encode())
+    digest.update(cache.fingerprint(module).encode() + b"\0" + text + b"\0")
+    digest.update(schema.read_bytes() if schema.is_file() else b"-")
+    return digest.hexdigest()
+
+
+def _exact_json(value: Any) -> bytes | None:
+    """``value`` as JSON, only when JSON gives it back identically (no tuple, no non-string key)."""
+    try:
+        text = json.dumps(value, ensure_ascii=True, allow_nan=False)
+        return text.encode("ascii") if json.loads(text) == value else None
+    except (TypeError, ValueError, RecursionError):
+        return None

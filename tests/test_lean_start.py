@@ -1,0 +1,129 @@
+"""A small scan starts lean: the shipped knowledge comes from its compiled copy (read and checked
+once per version of the files, sealed like the parse cache), and nothing it does not need is
+imported (the reference HCL parser, jsonschema, other reporters)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from linter import compiled
+from linter.kubernetes import data as kubernetes_data
+from linter.kubernetes import kustomize_data
+from linter.policy_files import SHIPPED, _read_shipped
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = ROOT / "fixtures" / "terraform" / "aws-paris"
+
+
+@pytest.fixture()
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SNCLINT_CACHE_DIR", str(tmp_path / "cache"))
+    compiled.use_cache(True)
+    return tmp_path / "cache"
+
+
+class Counting:
+    def __init__(self, value: Any = None) -> None:
+        self.calls = 0
+        self.value = value
+
+    def __call__(self, text: str) -> Any:
+        self.calls += 1
+        return self.value if self.value is not None else {"length": len(text), "kinds": ["a", "b"]}
+
+
+def test_read_once_then_from_the_cache(root: Path) -> None:
+    read = Counting()
+    first = compiled.compiled("classification", read, __name__)
+    again = compiled.compiled("classification", read, __name__)
+    assert read.calls == 1
+    assert again == first
+    assert len(list((root / "knowledge").glob("*.json"))) == 1
+
+
+@pytest.mark.parametrize("kind", SHIPPED)
+def test_the_compiled_copy_is_what_reading_the_file_gives(root: Path, kind: str) -> None:
+    text = (files("linter.policies") / f"{kind}.yaml").read_text(encoding="utf-8")
+    fresh = _read_shipped(kind, text)
+    assert compiled.compiled(kind, lambda t: _read_shipped(kind, t), "linter.policy_files") == fresh
+    assert compiled.compiled(kind, lambda t: pytest.fail("not from the cache"), "linter.policy_files") == fresh
+
+
+@pytest.mark.parametrize("module", [kubernetes_data, kustomize_data])
+def test_kubernetes_files_compiled_alike(root: Path, module: Any) -> None:
+    kind = "kubernetes" if module is kubernetes_data else "kustomize"
+    text = (files("linter.policies") / f"{kind}.yaml").read_text(encoding="utf-8")
+    fresh = module._read_shipped(text)
+    assert compiled.compiled(kind, module._read_shipped, module.__name__) == fresh
+    assert compiled.compiled(kind, lambda t: pytest.fail("not from the cache"), module.__name__) == fresh
+
+
+def test_a_planted_or_damaged_copy_is_a_miss(root: Path) -> None:
+    read = Counting()
+    compiled.compiled("classification", read, __name__)
+    (entry,) = (root / "knowledge").glob("*.json")
+    mac, _, text = entry.read_bytes().partition(b"\n")
+    lie = text.replace(b'"length"', b'"lenght"')
+    for planted in (mac + b"\n" + lie, b"0" * 64 + b"\n" + lie, text, mac + b"\n" + text[:-3], b""):
+        entry.write_bytes(planted)
+        assert compiled.compiled("classification", read, __name__)["length"] > 0
+    assert read.calls == 6
+
+
+def test_a_changed_reader_module_or_file_is_another_entry(root: Path) -> None:
+    read = Counting()
+    compiled.compiled("classification", read, __name__)
+    compiled.compiled("classification", read, "linter.policy_files")
+    compiled.compiled("rules", read, __name__)
+    assert read.calls == 3
+
+
+def test_values_json_would_change_are_not_kept(root: Path) -> None:
+    read = Counting({1: ("a", "b")})
+    assert compiled.compiled("classification", read, __name__) == {1: ("a", "b")}
+    assert compiled.compiled("classification", read, __name__) == {1: ("a", "b")}
+    assert read.calls == 2
+
+
+def test_no_cache_reads_and_writes_nothing(root: Path) -> None:
+    compiled.use_cache(False)
+    try:
+        read = Counting()
+        compiled.compiled("classification", read, __name__)
+        compiled.compiled("classification", read, __name__)
+    finally:
+        compiled.use_cache(True)
+    assert read.calls == 2
+    assert not (root / "knowledge").exists()
+
+
+PROBE = """
+import json, sys
+from linter.cli import main
+try:
+    main(["scan", ".", "--fail-on", "never", "-o", sys.argv[1]])
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_a_small_scan_imports_only_what_it_needs(tmp_path: Path) -> None:
+    env = {"SNCLINT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    report = str(tmp_path / "report.txt")
+    runs = [subprocess.run([sys.executable, "-c", PROBE, report], cwd=SMALL, env=env, capture_output=True, text=True,
+                           check=True, timeout=60) for _ in range(2)]
+    cold, warm = (set(json.loads(run.stdout.splitlines()[-1])) for run in runs)
+    for modules in (cold, warm):
+        assert not {"hcl2", "lark"} & modules  # the reference HCL parser: only for what tree-sitter declines
+        assert not {m for m in modules if m.startswith("linter.reporters.")} - {
+            "linter.reporters.common", "linter.reporters.text", "linter.reporters.json_report",
+            "linter.reporters.gitlab_sast"}
+    assert "jsonschema" not in warm  # the shipped knowledge is checked once, then read compiled
+    assert (tmp_path / "cache" / "knowledge").is_dir()
