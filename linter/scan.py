@@ -17,10 +17,11 @@ from linter.config import Config, System
 from linter.discovery import discover, display, module_files, owning_root, repository_root
 from linter.errors import ConfigError, UsageError
 from linter.files import NotReadable, read_regular
+from linter.graph.anchoring import anchor_entries
 from linter.graph.build import build_graph
-from linter.graph.declared import declare, declared_from_root
+from linter.graph.declared import declare
 from linter.graph.sensitivity import classify, propagate
-from linter.graph.systems import system_of, systems_from_root, with_system
+from linter.graph.systems import system_of, with_system
 from linter.inventory import inventory
 from linter.knowledge import Knowledge, Vocabulary
 from linter.model import CatalogueStamp, Fragment, Location, NodeKind, Problem, ScanResult, SystemInfo
@@ -181,7 +182,7 @@ def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Pa
     tell = options.progress or (lambda stage: None)
     tell("reading and evaluating files")
     fragments = declare(load_fragments(options, config, knowledge, cwd),
-                        declared_from_root(config.declared_hosting, cwd), config.path or ".snclint.yaml")
+                        anchor_entries(config.declared_hosting, cwd), config.path or ".snclint.yaml")
     tell("building the graph")
     graph, graph_problems = build_graph(fragments, knowledge, options.today)
     unreadable_dates(s for _, data in graph.nodes(data=True) for s in data["node"].suppressions)
@@ -190,7 +191,7 @@ def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Pa
     classifications = {}
     seeds = {}
     systems: dict[str, System] = {}
-    declared = systems_from_root(config.systems, cwd)
+    declared = anchor_entries(config.systems, cwd)
     for key, data in graph.nodes(data=True):
         node = data["node"]
         if node.kind == NodeKind.HOSTING:

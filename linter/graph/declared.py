@@ -9,30 +9,13 @@ report show it as declared, with the evidence.
 """
 from __future__ import annotations
 
-import posixpath
 from dataclasses import replace
-from pathlib import Path
 from typing import Any, Iterable, Iterator
 from urllib.parse import urlsplit
 
 from linter.config import DeclaredHosting
-from linter.discovery import display
 from linter.kubernetes.placement import glob_match
 from linter.model import Declaration, Fragment, HostingClue, Node, ProviderConfig
-
-
-def declared_from_root(entries: Iterable[DeclaredHosting], root: Path) -> tuple[DeclaredHosting, ...]:
-    """Entries with their ``paths`` and ``roots`` relative to the repository root, as every
-    reported path is (a config in ``infra/`` that says ``hpc/**`` means ``infra/hpc/**``)."""
-    out = []
-    for entry in entries:
-        prefix = display(Path(entry.folder), root) if entry.folder else "."
-        if prefix == "." or prefix.startswith("../"):
-            out.append(entry)
-            continue
-        out.append(replace(entry, paths=tuple(posixpath.join(prefix, p) for p in entry.paths),
-                           roots=tuple(posixpath.join(prefix, p) for p in entry.roots)))
-    return tuple(out)
 
 
 def declare(fragments: Iterable[Fragment], entries: tuple[DeclaredHosting, ...], config_file: str) -> list[Fragment]:

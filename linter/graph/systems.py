@@ -14,13 +14,9 @@ all the same when its system's level requires SecNumCloud and no tag may lower i
 """
 from __future__ import annotations
 
-import posixpath
-from dataclasses import replace
-from pathlib import Path
 from typing import Any, Iterable
 
 from linter.config import System
-from linter.discovery import display
 from linter.graph.sensitivity import Classification
 from linter.knowledge import Vocabulary
 from linter.kubernetes.placement import glob_match
@@ -29,19 +25,6 @@ from linter.model import Node, NodeKind, Tag
 HOLDERS = frozenset({NodeKind.DATASTORE, NodeKind.COMPUTE, NodeKind.CLUSTER})
 SOURCE = "system"
 
-
-def systems_from_root(systems: Iterable[System], root: Path) -> tuple[System, ...]:
-    """The systems with their ``paths`` and ``roots`` relative to the repository root, as every
-    reported path is: a config in ``infra/`` that says ``prod/**`` means ``infra/prod/**``."""
-    out = []
-    for system in systems:
-        prefix = display(Path(system.folder), root) if system.folder else "."
-        if prefix == "." or prefix.startswith("../"):
-            out.append(system)
-            continue
-        out.append(replace(system, paths=tuple(posixpath.join(prefix, p) for p in system.paths),
-                           roots=tuple(posixpath.join(prefix, p) for p in system.roots)))
-    return tuple(out)
 
 
 def system_of(node: Node, systems: Iterable[System]) -> System | None:

@@ -9,8 +9,9 @@ from helpers import node
 
 from linter.config import System, load_config
 from linter.errors import ConfigError
+from linter.graph.anchoring import anchor_entries
 from linter.graph.sensitivity import classify
-from linter.graph.systems import system_of, systems_from_root, with_system
+from linter.graph.systems import system_of, with_system
 from linter.knowledge import Vocabulary
 from linter.model import NodeKind
 
@@ -61,7 +62,7 @@ def test_a_bad_tag_is_still_reported_and_a_strict_system_keeps_the_node_sensitiv
 
 def test_paths_and_roots_are_relative_to_the_config_folder(tmp_path: Path) -> None:
     system = replace(STRICT, folder=str(tmp_path / "infra"))
-    (anchored,) = systems_from_root((system,), tmp_path)
+    (anchored,) = anchor_entries((system,), tmp_path)
     assert anchored.roots == ("infra/envs/prod",) and anchored.paths == ("infra/k8s/usagers/**",)
     assert anchored.namespaces == STRICT.namespaces and anchored.addresses == STRICT.addresses
 
