@@ -15,10 +15,7 @@ DOC = REPO / "docs" / "architecture.md"
 # imports between frontends still to be cut (a shared lower module for Terraform's names and tag
 # shapes); the test fails when one goes away so that this list only shrinks
 PENDING = {
-    ("linter.plan.providers", "linter.terraform.sources"),
     ("linter.plan.tags", "linter.terraform.tags"),
-    ("linter.kubernetes.terraform_objects", "linter.terraform.provider_facts"),
-    ("linter.kubernetes.terraform_objects", "linter.terraform.sources"),
 }
 
 

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 from linter.knowledge import Knowledge
 from linter.model import Destination, ProviderConfig, Unknown, is_unknown
 from linter.policy_regex import compiled
+from linter.provider_sources import normalise_provider_source
 
 
 def _rx(pattern: str) -> Any:
@@ -52,19 +53,12 @@ def _terraform(knowledge: Knowledge) -> Mapping[str, Any]:
     return knowledge.recognition.get("terraform", {})
 
 
-def normalise_source(source: str, knowledge: Knowledge) -> str:
-    source = source.strip().lower()
-    for host in _terraform(knowledge).get("registry_hosts", ()):
-        source = source.removeprefix(host.lower() + "/")
-    return source
-
-
 def source_of(config: ProviderConfig, knowledge: Knowledge) -> tuple[str | None, bool]:
     """(source address, implicit?): the declared source, else the one a local name implies."""
     if config.source:
-        return normalise_source(config.source, knowledge), False
+        return normalise_provider_source(config.source, knowledge), False
     implicit = _terraform(knowledge).get("implicit_sources", {}).get(config.name)
-    return (normalise_source(implicit, knowledge), True) if implicit else (None, True)
+    return (normalise_provider_source(implicit, knowledge), True) if implicit else (None, True)
 
 
 def entry_for(source: str, knowledge: Knowledge) -> Mapping[str, Any] | None:

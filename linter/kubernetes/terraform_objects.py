@@ -45,8 +45,7 @@ from linter.model import (
     Tag,
     is_unknown,
 )
-from linter.terraform.provider_facts import cluster_clients, implicit_source
-from linter.terraform.sources import normalise_provider_source
+from linter.provider_sources import cluster_clients, implicit_source, normalise_provider_source
 
 DEFAULT_NAMESPACE = "default"
 
@@ -86,7 +85,9 @@ def link_terraform_objects(fragments: list[Fragment], knowledge: Knowledge, conf
 
 
 def _source(config: ProviderConfig, knowledge: Knowledge) -> str:
-    return normalise_provider_source(config.source) if config.source else implicit_source(knowledge, config.name)
+    if config.source:
+        return normalise_provider_source(config.source, knowledge)
+    return implicit_source(knowledge, config.name)
 
 
 def _terraform_namespaces(nodes: Iterable[Node]) -> dict[tuple[str, str], list[Tag]]:

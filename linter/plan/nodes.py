@@ -53,7 +53,7 @@ def plan_nodes(plan: PlanFile, scope: str, knowledge: Knowledge) -> list[Node]:
         instances.setdefault(address.module, {}).setdefault(address.base, []).append(
             (address.key, node_key(scope, resource.address)))
     resolver = ReferenceResolver(configs, instances)
-    providers = ProviderResolver(plan)
+    providers = ProviderResolver(plan, knowledge)
     nodes = []
     for resource, address in managed:
         module = configs.get(address.module_path)

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 from typing import Mapping
 
+from linter.knowledge import Knowledge
 from linter.loaders.plan import PlanFile, PlanProvider
 from linter.model import Location, ProviderConfig
 from linter.plan.addresses import join_module, parse_module
 from linter.plan.expressions import body_values
-from linter.terraform.sources import normalise_provider_source
+from linter.provider_sources import normalise_provider_source
 
 
-def provider_source(full_name: str | None) -> str | None:
+def provider_source(full_name: str | None, knowledge: Knowledge) -> str | None:
     """``registry.terraform.io/hashicorp/aws`` → ``hashicorp/aws``, as the Terraform frontend says it."""
-    return normalise_provider_source(full_name) if full_name else None
+    return normalise_provider_source(full_name, knowledge) if full_name else None
 
 
 def split_key(key: str) -> tuple[str, str, str | None]:
@@ -53,8 +54,9 @@ def find_provider(providers: Mapping[str, PlanProvider], key: str, full_name: st
 class ProviderResolver:
     """One ``ProviderConfig`` per provider configuration key of a plan (cached)."""
 
-    def __init__(self, plan: PlanFile) -> None:
+    def __init__(self, plan: PlanFile, knowledge: Knowledge) -> None:
         self._plan = plan
+        self._knowledge = knowledge
         self._cache: dict[tuple[str, str], tuple[ProviderConfig, str | None]] = {}
 
     def config(self, key: str, provider_name: str) -> tuple[ProviderConfig, str | None]:
@@ -68,7 +70,7 @@ class ProviderResolver:
         found = find_provider(self._plan.providers, key, provider_name) if key else None
         if found is None:
             module, name, alias = split_key(key) if key else ("", _type_name(provider_name), None)
-            config = ProviderConfig(name=name, source=provider_source(provider_name), alias=alias,
+            config = ProviderConfig(name=name, source=provider_source(provider_name, self._knowledge), alias=alias,
                                     attributes={}, address=_address(module, name, alias), location=None)
             what = f"provider configuration {key!r}" if key else "its provider configuration"
             return config, f"{what} is not in the plan's configuration: its settings are not known"
@@ -76,7 +78,7 @@ class ProviderResolver:
         alias = found.alias or found.name.partition(".")[2] or None
         attributes = body_values(found.expressions, None if found.module_address else self._plan.variables)
         return ProviderConfig(
-            name=name, source=provider_source(found.full_name or provider_name), alias=alias,
+            name=name, source=provider_source(found.full_name or provider_name, self._knowledge), alias=alias,
             attributes=attributes, address=_address(found.module_address, name, alias),
             location=Location(self._plan.path, found.line),
         ), None

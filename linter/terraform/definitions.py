@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from linter.knowledge import Knowledge
 from linter.loaders.ir import Attribute, Block, ConfigFile, Expr, Literal, ObjectExpr, Template
 from linter.model import Location
-from linter.terraform.sources import normalise_provider_source
+from linter.provider_sources import normalise_provider_source
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +44,14 @@ class ModuleDef:
     data: dict[tuple[str, str], Decl] = field(default_factory=dict)
     calls: dict[str, Decl] = field(default_factory=dict)
     providers: list[Decl] = field(default_factory=list)
-    required_providers: dict[str, str] = field(default_factory=dict)  # local name → source
+    required_providers: dict[str, str] = field(default_factory=dict)  # local name → source as written
     duplicates: list[tuple[Location, str]] = field(default_factory=list)
     variable_types: dict[str, Any] = field(default_factory=dict)  # parsed on first use (variables)
 
-    def provider_source(self, name: str) -> str | None:
-        return self.required_providers.get(name)
+    def provider_source(self, name: str, knowledge: Knowledge) -> str | None:
+        """The source ``required_providers`` declares for a local name, registry host left out."""
+        source = self.required_providers.get(name)
+        return normalise_provider_source(source, knowledge) if source is not None else None
 
 
 def literal_string(expr: Expr | None) -> str | None:
@@ -114,5 +117,5 @@ def _source_of(attribute: Attribute) -> str:
             if literal_string(key) == "source":
                 text = literal_string(value)
                 if text:
-                    return normalise_provider_source(text)
+                    return text
     return f"hashicorp/{attribute.name}"

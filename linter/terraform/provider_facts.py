@@ -1,82 +1,31 @@
-"""What the frontend needs to know about providers, read from data under ``policies/``.
+"""What the Terraform frontend needs to know about providers, read from ``recognition.yaml``.
 
-* ``recognition.yaml`` (the policies' file): the source a provider name means when
-  ``required_providers`` does not say (``implicit_sources``), and where a provider configuration
-  keeps tags for all its resources (``default_tags``: ``default_tags.tags`` for AWS);
-* ``terraform-kubernetes.yaml`` (this frontend's file): which providers talk to a Kubernetes
-  cluster and which of their attributes name it, so that ``kubernetes_*``/``helm_release``
-  resources are hosted on the cluster resource, not on "the kubernetes provider".
+Whether a provider local name is known, whether a provider hosts data, where a provider
+configuration keeps tags for all its resources (``default_tags``: ``default_tags.tags`` for AWS),
+and the cluster resources a Kubernetes-talking configuration names (which providers those are is
+in ``linter.provider_sources``, shared with the Kubernetes frontend), so that
+``kubernetes_*``/``helm_release`` resources are hosted on the cluster resource, not on "the
+kubernetes provider".
 """
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
-from importlib.resources import files
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import yaml
-
-from linter.errors import PolicyError
 from linter.knowledge import Knowledge
 from linter.loaders.ir import Body, Expr, ObjectExpr
 from linter.model import NodeKind, ProviderConfig
+from linter.provider_sources import cluster_clients, normalise_provider_source, terraform_recognition
 from linter.terraform.definitions import literal_string
 from linter.terraform.references import Target, targets_of
-from linter.terraform.sources import normalise_provider_source
 
 if TYPE_CHECKING:
     from linter.terraform.modules import RootContext
 
-CLUSTER_KIND = "terraform-kubernetes"
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def cluster_clients(knowledge: Knowledge) -> Mapping[str, tuple[str, ...]]:
-    """Provider source → attribute paths naming the cluster. The ``terraform-kubernetes`` files of
-    user policy directories (validated and merged by the policy loader) replace the shipped one."""
-    extra = knowledge.extra.get(CLUSTER_KIND) if isinstance(knowledge.extra, Mapping) else None
-    return _table(extra) if isinstance(extra, Mapping) else _shipped_table()
-
-
-@functools.cache
-def _shipped_table() -> dict[str, tuple[str, ...]]:
-    return _table(shipped_clients())
-
-
-@functools.cache
-def shipped_clients() -> Mapping[str, Any]:
-    """The shipped file, parsed once per process (its schema is checked by the test suite)."""
-    text = (files("linter.policies") / f"{CLUSTER_KIND}.yaml").read_text(encoding="utf-8")
-    try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as error:
-        raise PolicyError(f"policies/{CLUSTER_KIND}.yaml: not valid YAML: {error}") from None
-    return data if isinstance(data, Mapping) else {}
-
-
-def _table(data: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
-    table: dict[str, tuple[str, ...]] = {}
-    for client in data.get("cluster_clients") or ():
-        for source in client.get("sources") or ():
-            table[normalise_provider_source(source)] = tuple(client.get("attributes") or ())
-    return table
-
-
-def _terraform(knowledge: Knowledge) -> Mapping[str, Any]:
-    section = knowledge.recognition.get("terraform") if isinstance(knowledge.recognition, Mapping) else None
-    return section if isinstance(section, Mapping) else {}
-
-
-def implicit_source(knowledge: Knowledge, name: str) -> str:
-    """The source of a provider name no ``required_providers`` declares."""
-    sources = _terraform(knowledge).get("implicit_sources")
-    found = sources.get(name) if isinstance(sources, Mapping) else None
-    return normalise_provider_source(found) if isinstance(found, str) else f"hashicorp/{name}"
-
 
 def known_name(knowledge: Knowledge, name: str) -> bool:
     """Whether a provider local name is one recognition knows (``aws``, ``google``…)."""
-    sources = _terraform(knowledge).get("implicit_sources")
+    sources = terraform_recognition(knowledge).get("implicit_sources")
     return isinstance(sources, Mapping) and name in sources
 
 
@@ -86,10 +35,10 @@ def hosts_data(knowledge: Knowledge, source: str | None) -> bool:
     cluster another provider hosts) and not a utility (``random``, ``null``, ``tls``…)."""
     if not source:
         return False
-    for entry in _terraform(knowledge).get("providers") or ():
+    for entry in terraform_recognition(knowledge).get("providers") or ():
         if not isinstance(entry, Mapping):
             continue
-        sources = {normalise_provider_source(s) for s in entry.get("sources") or () if isinstance(s, str)}
+        sources = {normalise_provider_source(s, knowledge) for s in entry.get("sources") or () if isinstance(s, str)}
         if source in sources:
             return not entry.get("cluster_client")
     return False
@@ -109,10 +58,10 @@ def _provider_paths(knowledge: Knowledge, source: str | None, key: str) -> tuple
     if not source:
         return ()
     paths: list[str] = []
-    for entry in _terraform(knowledge).get("providers") or ():
+    for entry in terraform_recognition(knowledge).get("providers") or ():
         if not isinstance(entry, Mapping):
             continue
-        sources = {normalise_provider_source(s) for s in entry.get("sources") or () if isinstance(s, str)}
+        sources = {normalise_provider_source(s, knowledge) for s in entry.get("sources") or () if isinstance(s, str)}
         found = entry.get(key)
         if source in sources and found:
             paths.extend([found] if isinstance(found, str) else [p for p in found if isinstance(p, str)])

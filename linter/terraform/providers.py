@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 
 from linter.loaders.ir import Expr, GetAttr, Index, ObjectExpr, Variable
 from linter.model import Location, ProviderConfig
+from linter.provider_sources import implicit_source
 from linter.terraform.definitions import Decl, literal_string
 from linter.terraform.expand import evaluate_body
-from linter.terraform.provider_facts import implicit_source
 
 if TYPE_CHECKING:
     from linter.terraform.modules import ModuleInstance
@@ -72,7 +72,7 @@ class ProviderTable:
 
     def config(self, key: str, source_hint: str | None = None) -> ProviderConfig:
         name = key.split(".", 1)[0]
-        hint = self.inst.definition.provider_source(name) or source_hint
+        hint = self.inst.definition.provider_source(name, self.inst.ctx.knowledge) or source_hint
         if key not in self._cache:
             self._cache[key] = self._find(key, hint)
         return self._cache[key]
@@ -105,9 +105,10 @@ class ProviderTable:
         address = f"provider.{key}"
         if inst.address:
             address = f"{inst.address}.{address}"
+        knowledge = inst.ctx.knowledge
         config = ProviderConfig(
             name=name,
-            source=inst.definition.provider_source(name) or hint or implicit_source(inst.ctx.knowledge, name),
+            source=inst.definition.provider_source(name, knowledge) or hint or implicit_source(knowledge, name),
             alias=alias or None,
             attributes=evaluate_body(decl.block.body, inst.scope, _SKIPPED),
             address=address,

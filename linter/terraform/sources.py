@@ -26,7 +26,6 @@ from linter.model import Location, Problem, ProblemKind
 MAX_FILE_BYTES = limits.TERRAFORM_FILE_BYTES
 MODULE_SUFFIXES = (".tf", ".tf.json")
 MANIFEST = ".terraform/modules/modules.json"
-_REGISTRY_HOSTS = ("registry.terraform.io/", "registry.opentofu.org/")
 _REGISTRY = re.compile(r"^(?:[0-9a-z.-]+\.[a-z]+(?::[0-9]+)?/)?([0-9a-z_-]+/[0-9a-z_-]+/[0-9a-z]+)(?://.*)?$")
 
 
@@ -85,15 +84,6 @@ def named_provider(source: str) -> str | None:
     repo = module_key(source).partition("//")[0]
     match = _NAMING.match(repo.rsplit("/", 1)[-1])
     return match.group(1) if match else None
-
-
-def normalise_provider_source(source: str) -> str:
-    """``registry.terraform.io/hashicorp/aws`` → ``hashicorp/aws``; other hosts are kept."""
-    lowered = source.strip().lower()
-    for host in _REGISTRY_HOSTS:
-        if lowered.startswith(host):
-            return lowered[len(host):]
-    return lowered
 
 
 def join(folder: str, relative: str) -> str:

@@ -7,10 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linter.graph.recognise import normalise_region, normalise_source, recognise_destination, values_at
+from linter.graph.recognise import normalise_region, recognise_destination, values_at
 from linter.knowledge import Knowledge
 from linter.model import Destination, Unknown
 from linter.policy_files import load_knowledge
+from linter.provider_sources import normalise_provider_source
 
 
 @pytest.fixture(scope="module")
@@ -46,10 +47,10 @@ def test_normalise_region(region: str, provider: str, expected: str, knowledge: 
     assert normalise_region(region, provider, knowledge) == expected
 
 
-def test_normalise_source(knowledge: Knowledge) -> None:
-    assert normalise_source("registry.terraform.io/HashiCorp/AWS", knowledge) == "hashicorp/aws"
-    assert normalise_source("registry.opentofu.org/outscale/outscale", knowledge) == "outscale/outscale"
-    assert normalise_source("example.com/acme/cloud", knowledge) == "example.com/acme/cloud"
+def test_normalise_provider_source(knowledge: Knowledge) -> None:
+    assert normalise_provider_source("registry.terraform.io/HashiCorp/AWS", knowledge) == "hashicorp/aws"
+    assert normalise_provider_source("registry.opentofu.org/outscale/outscale", knowledge) == "outscale/outscale"
+    assert normalise_provider_source("example.com/acme/cloud", knowledge) == "example.com/acme/cloud"
 
 
 json_like = st.recursive(

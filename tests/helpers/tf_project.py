@@ -21,6 +21,7 @@ _TYPES = {
     "terraform-aws-modules/eks/aws": TypeInfo(kind=NodeKind.CLUSTER, tag_paths=("tags",)),
 }
 RECOGNITION = {"terraform": {
+    "registry_hosts": ["registry.terraform.io", "registry.opentofu.org"],
     "implicit_sources": {"outscale": "outscale/outscale", "scaleway": "scaleway/scaleway"},
     "providers": [
         {"sources": ["hashicorp/aws"], "default_tags": "default_tags.tags"},

@@ -31,7 +31,8 @@ KNOWLEDGE = Knowledge(
     types={"aws_db_instance": TypeInfo(kind=NodeKind.DATASTORE, tag_paths=("tags",)),
            "aws_s3_bucket": TypeInfo(kind=NodeKind.DATASTORE, tag_paths=("tags",)),
            "aws_instance": TypeInfo(kind=NodeKind.COMPUTE, tag_paths=("tags",))},
-    default_tag_paths=("tags", "labels"), flows=(), catalog=Catalog(providers={}), recognition={}, rules=(),
+    default_tag_paths=("tags", "labels"), flows=(), catalog=Catalog(providers={}),
+    recognition={"terraform": {"registry_hosts": ["registry.terraform.io", "registry.opentofu.org"]}}, rules=(),
     vocabulary=Vocabulary(keys=("data_sensitivity",), levels={}, requires_secnumcloud=frozenset()))
 
 

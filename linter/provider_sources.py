@@ -1,0 +1,88 @@
+"""Provider source addresses as the knowledge says them, for every frontend and the graph.
+
+A provider is known by its source address without the registry host (``hashicorp/aws``, not
+``registry.terraform.io/hashicorp/aws``). Which hosts are registries is knowledge
+(``recognition.yaml`` ``terraform.registry_hosts``), so a host a user pack adds is honoured by the
+Terraform and plan frontends, the Kubernetes frontend's Terraform objects and hosting recognition
+alike. Also here, for the same readers: the source a bare provider name means and which providers
+talk to a Kubernetes cluster.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from importlib.resources import files
+from typing import Any
+
+import yaml
+
+from linter.errors import PolicyError
+from linter.knowledge import Knowledge
+
+CLUSTER_KIND = "terraform-kubernetes"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def terraform_recognition(knowledge: Knowledge) -> Mapping[str, Any]:
+    """The ``terraform`` section of recognition knowledge (empty when absent)."""
+    section = knowledge.recognition.get("terraform") if isinstance(knowledge.recognition, Mapping) else None
+    return section if isinstance(section, Mapping) else {}
+
+
+def registry_hosts(knowledge: Knowledge) -> tuple[str, ...]:
+    """The hosts a provider source may start with and still mean the public registry's name."""
+    hosts = terraform_recognition(knowledge).get("registry_hosts") or ()
+    return tuple(h.strip().lower().rstrip("/") for h in hosts if isinstance(h, str) and h.strip())
+
+
+def normalise_provider_source(source: str, knowledge: Knowledge) -> str:
+    """``registry.terraform.io/hashicorp/aws`` → ``hashicorp/aws`` (lower case); the hosts that are
+    not registries in the knowledge are kept."""
+    return _normalise(source, registry_hosts(knowledge))
+
+
+def _normalise(source: str, hosts: tuple[str, ...]) -> str:
+    lowered = source.strip().lower()
+    for host in hosts:
+        if lowered.startswith(host + "/"):
+            return lowered[len(host) + 1:]
+    return lowered
+
+
+def implicit_source(knowledge: Knowledge, name: str) -> str:
+    """The source of a provider name no ``required_providers`` declares."""
+    sources = terraform_recognition(knowledge).get("implicit_sources")
+    found = sources.get(name) if isinstance(sources, Mapping) else None
+    return normalise_provider_source(found, knowledge) if isinstance(found, str) else f"hashicorp/{name}"
+
+
+def cluster_clients(knowledge: Knowledge) -> Mapping[str, tuple[str, ...]]:
+    """Provider source → attribute paths naming the cluster. The ``terraform-kubernetes`` files of
+    user policy directories (validated and merged by the policy loader) replace the shipped one."""
+    extra = knowledge.extra.get(CLUSTER_KIND) if isinstance(knowledge.extra, Mapping) else None
+    hosts = registry_hosts(knowledge)
+    return _table(extra, hosts) if isinstance(extra, Mapping) else _shipped_table(hosts)
+
+
+@functools.cache
+def _shipped_table(hosts: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    return _table(shipped_clients(), hosts)
+
+
+@functools.cache
+def shipped_clients() -> Mapping[str, Any]:
+    """The shipped file, parsed once per process (its schema is checked by the test suite)."""
+    text = (files("linter.policies") / f"{CLUSTER_KIND}.yaml").read_text(encoding="utf-8")
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as error:
+        raise PolicyError(f"policies/{CLUSTER_KIND}.yaml: not valid YAML: {error}") from None
+    return data if isinstance(data, Mapping) else {}
+
+
+def _table(data: Mapping[str, Any], hosts: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
+    for client in data.get("cluster_clients") or ():
+        for source in client.get("sources") or ():
+            table[_normalise(source, hosts)] = tuple(client.get("attributes") or ())
+    return table
