@@ -22,12 +22,11 @@ from typing import Any, Callable
 
 import yaml
 
-from linter import __version__
+from linter import __version__, limits
 from linter.loaders import cache
 
 FORMAT = "snclint-knowledge-1"
 SECTION = "knowledge"  # the cache folder
-MAX_ENTRY_BYTES = 16 * 1024 * 1024
 _ENABLED = [True]
 
 
@@ -43,7 +42,7 @@ def compiled(kind: str, read: Callable[[str], Any], module: str) -> Any:
     text = (files("linter.policies") / f"{kind}.yaml").read_bytes()
     key = _key(kind, text, module) if _ENABLED[0] else None
     if key is not None:
-        stored = cache.read_sealed(SECTION, key, MAX_ENTRY_BYTES)
+        stored = cache.read_sealed(SECTION, key, limits.COMPILED_ENTRY_BYTES)
         try:
             found = json.loads(stored) if stored is not None else None
         except (ValueError, RecursionError):

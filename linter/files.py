@@ -29,13 +29,15 @@ def kind_problem(mode: int) -> str | None:
         return "a socket"
     if stat.S_ISDIR(mode):
         return "a directory"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
     return "not a regular file"
 
 
-def check_regular(path: Path | str) -> int:
-    """The size of a regular file (links followed); NotReadable otherwise."""
+def check_regular(path: Path | str, *, follow_links: bool = True) -> int:
+    """The size of a regular file (links followed unless told not to); NotReadable otherwise."""
     try:
-        info = os.stat(path)
+        info = os.stat(path) if follow_links else os.lstat(path)
     except OSError as error:
         raise NotReadable(_os_reason(error)) from None
     what = kind_problem(info.st_mode)
@@ -44,13 +46,18 @@ def check_regular(path: Path | str) -> int:
     return info.st_size
 
 
-def read_regular(path: Path | str, limit: int) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes; NotReadable otherwise."""
-    size = check_regular(path)
+def read_regular(path: Path | str, limit: int, *, follow_links: bool = True) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; NotReadable otherwise.
+
+    ``follow_links=False`` refuses a final symbolic link too (``lstat``, ``O_NOFOLLOW``): for a
+    caller that checked where the path itself leads, so a link swapped in afterwards is not followed.
+    """
+    size = check_regular(path, follow_links=follow_links)
     if size > limit:
         raise NotReadable(f"file of {size} bytes is over the {limit}-byte limit: not read")
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | (0 if follow_links else os.O_NOFOLLOW)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, flags)
     except OSError as error:
         raise NotReadable(_os_reason(error)) from None
     try:

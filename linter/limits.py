@@ -26,6 +26,13 @@ HCL_NATIVE_BYTES = 1 * MIB
 MANIFEST_BYTES = 20 * MIB
 # A policy pack or catalogue file.
 POLICY_FILE_BYTES = 5_000_000
+# The parse cache: inputs it keeps (the loaders refuse larger ones anyway), one stored entry it reads
+# back (entries are signed, but the folder is shared), and the whole cache before the oldest entries go.
+CACHE_INPUT_BYTES = 5 * MIB
+CACHE_ENTRY_BYTES = 64 * MIB
+CACHE_BYTES = 500 * MIB
+# One compiled knowledge entry read back from the cache (the shipped knowledge compiles to under 1 MiB).
+COMPILED_ENTRY_BYTES = 16 * MIB
 # A git index read to learn whether an enclosing work tree tracks the scanned paths.
 GIT_INDEX_BYTES = 64 * MIB
 
@@ -58,6 +65,11 @@ LIST_NESTING = 3
 MODULE_DEPTH = 32
 # Folders walked upward to find the callers of a changed module (pre-commit file names).
 CALLER_DEPTH = 16
+# Folders walked upward by Terragrunt's find_in_parent_folders: Terragrunt's own default
+# (--terragrunt-max-folders-to-check).
+TERRAGRUNT_PARENT_FOLDERS = 100
+# read_terragrunt_config of read_terragrunt_config…: real configurations chain two or three.
+TERRAGRUNT_READ_DEPTH = 8
 # Plan JSON: nested values and child modules.
 PLAN_VALUE_DEPTH = 100
 PLAN_MODULE_DEPTH = 64
@@ -79,6 +91,17 @@ EXPANDED_INSTANCES = 512  # count / for_each / dynamic elements of one block; mo
 # too, so nesting and fan-out are bounded: 30 folders each calling the next twice is 2^30).
 ROOT_INSTANCES = 20_000
 TAGS_PER_RESOURCE = 1000
+
+# --- kustomize ------------------------------------------------------------------------------------
+# Kustomization folders of one tree (itself, its bases and components, recursively).
+KUSTOMIZATIONS = 500
+# Kustomizations rendered for one top kustomization, a base used twice counting twice: bases that
+# use each other many times over grow exponentially, like module fan-out.
+KUSTOMIZE_BUILDS = 2_000
+# Objects rendered for one top kustomization (100 times a large real overlay).
+KUSTOMIZE_OBJECTS = 50_000
+# A patch target's name or namespace pattern: Kubernetes' longest name (253), so it cannot grow work.
+KUSTOMIZE_PATTERN_CHARS = 253
 ADDRESS_CHARS = 4096  # one plan address
 YAML_ALIAS_NODES = 100_000  # nodes copied in by YAML aliases and merges, per file
 

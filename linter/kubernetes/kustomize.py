@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Sequence
 
+from linter.files import NotReadable
 from linter.kubernetes.kustomize_build import Builder, RenderError
 from linter.kubernetes.kustomize_data import KustomizeData
 from linter.kubernetes.kustomize_refs import Checked, Issue, Kustomization
@@ -81,7 +82,7 @@ def render_kustomizations(paths: Sequence[str], names: frozenset[str], *, cwd: P
         try:
             builder.builds = builder.objects = 0
             objects = builder.render(folders[p])
-        except (RenderError, OSError) as err:
+        except (RenderError, NotReadable, OSError) as err:
             why = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
             problems.append(Problem(location=Location(p, 1), message=f"kustomization {p} cannot be rendered: "
                                                                       f"{why}; its files are scanned as they are"))

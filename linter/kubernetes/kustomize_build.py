@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from linter import limits
 from linter.kubernetes.kustomize_data import FieldSpec, KustomizeData, Selector
 from linter.kubernetes.kustomize_patch import (
     DELETE,
@@ -36,8 +37,6 @@ from linter.kubernetes.kustomize_refs import Checked, Kustomization
 from linter.loaders.kubernetes import decode
 from linter.loaders.safe_yaml import load_documents
 
-MAX_BUILDS = 2_000  # kustomizations rendered for one top kustomization (a base used twice counts twice)
-MAX_OBJECTS = 50_000
 LOCAL_CONFIG = "config.kubernetes.io/local-config"
 Id = tuple[str, str, str, str]  # apiVersion, kind, namespace, name
 
@@ -90,8 +89,9 @@ class Builder:
 
     def _accumulate(self, k: Kustomization, acc: list[Resource]) -> None:
         self.builds += 1
-        if self.builds > MAX_BUILDS:
-            raise RenderError(f"more than {MAX_BUILDS} kustomizations to render (bases used many times over)")
+        if self.builds > limits.KUSTOMIZE_BUILDS:
+            raise RenderError(f"more than {limits.KUSTOMIZE_BUILDS} kustomizations to render "
+                              "(bases used many times over)")
         for path in k.resources:
             self._add(acc, self._build(path) if path.is_dir() else self._load(path, k.folder))
         for key in ("configMapGenerator", "secretGenerator"):
@@ -112,8 +112,8 @@ class Builder:
             known.add(resource.id)
             acc.append(resource)
             self.objects += 1
-            if self.objects > MAX_OBJECTS:
-                raise RenderError(f"more than {MAX_OBJECTS} objects")
+            if self.objects > limits.KUSTOMIZE_OBJECTS:
+                raise RenderError(f"more than {limits.KUSTOMIZE_OBJECTS} objects")
 
     def _load(self, path: Path, origin: Path) -> list[Resource]:
         out = []

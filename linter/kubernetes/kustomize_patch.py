@@ -15,8 +15,9 @@ from typing import Any, Mapping
 import jsonpatch
 import jsonpointer
 
+from linter import limits
+
 DELETE = object()  # what a merge returns when the patch deletes the whole value
-MAX_PATTERN = 253
 _SAFE_PATTERN = re.compile(r"^(?:[A-Za-z0-9_\-/|^$]|\\\.|\.\*|\.(?!\*))*$")
 
 
@@ -105,7 +106,7 @@ def _ensure_parents(obj: Any, parts: list[str]) -> None:
 def name_pattern(text: Any, what: str) -> re.Pattern[str]:
     """A target's ``name`` or ``namespace``: anchored, as kustomize does; refused when it could
     backtrack (nested or repeated quantifiers)."""
-    if not isinstance(text, str) or len(text) > MAX_PATTERN or not _SAFE_PATTERN.match(text) \
+    if not isinstance(text, str) or len(text) > limits.KUSTOMIZE_PATTERN_CHARS or not _SAFE_PATTERN.match(text) \
             or text.count(".*") > 2:
         raise PatchError(f"the target {what} {str(text)[:60]!r} is not a pattern snclint evaluates "
                          "(literal text, .*, | only)")

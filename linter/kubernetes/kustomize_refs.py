@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from linter.loaders.kubernetes import MAX_BYTES, decode
+from linter import limits
+from linter.files import NotReadable, read_regular
+from linter.loaders.kubernetes import decode
 from linter.loaders.safe_yaml import load_documents
 
-MAX_KUSTOMIZATIONS = 500  # folders of one tree
 COMPONENT = "Component"
 
 # A kustomization's fields (kubernetes-sigs/kustomize api/types/kustomization.go, v5.5) and how
@@ -91,8 +91,8 @@ class Checked:
             current = todo.pop()
             if current in order:
                 continue
-            if len(order) >= MAX_KUSTOMIZATIONS:
-                stops.append(Issue(self.file_of(folder), 1, f"more than {MAX_KUSTOMIZATIONS} kustomizations", True))
+            if len(order) >= limits.KUSTOMIZATIONS:
+                stops.append(Issue(self.file_of(folder), 1, f"more than {limits.KUSTOMIZATIONS} kustomizations", True))
                 break
             order.append(current)
             found = self.load(current)
@@ -117,7 +117,7 @@ class Checked:
         if path not in self._allowed:
             raise PermissionError(f"{path} was not checked")
         if path not in self._bytes:
-            self._bytes[path] = read_regular(path)
+            self._bytes[path] = read_regular(path, limits.MANIFEST_BYTES, follow_links=False)
         return self._bytes[path]
 
     def _load(self, folder: Path) -> Kustomization | Issue:
@@ -127,9 +127,9 @@ class Checked:
         if self._outside(spec):
             return Issue(spec, 1, f"{spec.name} is a link that leaves the scanned repository", True)
         try:
-            text, why = decode(read_regular(spec))
-        except OSError as err:
-            return Issue(spec, 1, f"{spec.name} cannot be read ({err.strerror or err})")
+            text, why = decode(read_regular(spec, limits.MANIFEST_BYTES, follow_links=False))
+        except NotReadable as err:
+            return Issue(spec, 1, f"{spec.name} cannot be read ({err})")
         if text is None:
             return Issue(spec, 1, f"{spec.name} is {why}")
         documents, issue = load_documents(text)
@@ -257,17 +257,3 @@ def _inline(entry: Any) -> bool:
     """A patch or plugin configuration written in place rather than a path."""
     return not isinstance(entry, str) or "\n" in entry or ": " in entry
 
-
-def read_regular(path: Path, limit: int = MAX_BYTES) -> bytes:
-    """A regular file's bytes, without following a final link and without blocking on a FIFO."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(0, "not a regular file")
-        if info.st_size > limit:
-            raise OSError(0, f"over the {limit // 1_000_000} MB limit")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read(limit + 1)[:limit]
-    finally:
-        os.close(fd)

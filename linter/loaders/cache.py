@@ -33,6 +33,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
+from linter import limits
 from linter.loaders import ir, ir_json
 from linter.loaders.cache_store import Unsafe, hmac_key, open_folder, open_root, read_file, write_file
 from linter.loaders.ir import Body, ConfigFile, ParseError
@@ -40,10 +41,7 @@ from linter.loaders.ir import Body, ConfigFile, ParseError
 Loader = Callable[[str, str], ConfigFile]
 
 FORMAT = "snclint-ir-2"
-MAX_INPUT_BYTES = 5 * 1024 * 1024  # the loaders refuse more anyway
-MAX_ENTRY_BYTES = 64 * 1024 * 1024
 PARSERS = ("python-hcl2", "lark", "tree-sitter", "tree-sitter-hcl")  # their versions key the cache
-MAX_CACHE_BYTES = 500 * 1024 * 1024
 PRUNE_EVERY = 24 * 3600  # seconds between two walks of the cache
 _ENTRY = tuple[str, str, Body, tuple[ParseError, ...]]  # format, key, body, errors
 _KEY = re.compile(r"^[0-9a-f]{64}\.json$")
@@ -99,7 +97,7 @@ def _slot(path: str, data: bytes, loader: Loader, directory: Path | None) -> tup
     is not to be cached."""
     root = directory or cache_dir()
     loader_id = _loader_id(loader)
-    if root is None or loader_id is None or len(data) > MAX_INPUT_BYTES:
+    if root is None or loader_id is None or len(data) > limits.CACHE_INPUT_BYTES:
         return None
     secret = _state(root)
     if isinstance(secret, str):
@@ -232,7 +230,7 @@ def _read(root: Path, version: str, key: str, secret: bytes) -> ConfigFile | Non
     if folder is None:
         return None
     try:
-        data = read_file(folder, f"{key}.json", MAX_ENTRY_BYTES)
+        data = read_file(folder, f"{key}.json", limits.CACHE_ENTRY_BYTES)
     finally:
         os.close(folder)
     mac, newline, text = (data or b"").partition(b"\n")
@@ -297,7 +295,7 @@ def write_sealed(section: str, key: str, text: bytes) -> None:
         os.close(folder)
 
 
-def prune(root: Path | None = None, *, max_bytes: int = MAX_CACHE_BYTES, force: bool = False) -> int:
+def prune(root: Path | None = None, *, max_bytes: int = limits.CACHE_BYTES, force: bool = False) -> int:
     """Keep the cache under ``max_bytes`` by removing the oldest entries (all versions), and
     leftover temporary files; at most once per ``PRUNE_EVERY`` unless ``force``. Only names this
     module writes are ever removed. Returns how many files were removed."""

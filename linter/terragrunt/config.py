@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Iterable
 
+from linter import limits
 from linter.loaders.ir import Block, Body
 from linter.model import Unknown
 from linter.terraform.expand import value_of
@@ -24,7 +25,6 @@ from linter.terraform.sources import Reader
 from linter.terraform.values import Invalid, find_unknown
 from linter.terragrunt.functions import functions_for
 
-MAX_READ_DEPTH = 8  # read_terragrunt_config of read_terragrunt_config…
 STRATEGIES = ("shallow", "deep", "no_merge")
 
 
@@ -186,8 +186,9 @@ class ConfigFileEval:
 
     def read_config(self, path: str) -> Any:
         target = self.loader.relative(path, ".")
-        if self.depth >= MAX_READ_DEPTH:
-            return Unknown(f"read_terragrunt_config: configurations read one another deeper than {MAX_READ_DEPTH}")
+        if self.depth >= limits.TERRAGRUNT_READ_DEPTH:
+            return Unknown("read_terragrunt_config: configurations read one another deeper than "
+                           f"{limits.TERRAGRUNT_READ_DEPTH}")
         if not self.loader.is_file(target):
             return Invalid(f"read_terragrunt_config: {target} is not a file of the repository")
         other = ConfigFileEval(self.loader, target, unit=self.unit, config=target, depth=self.depth + 1)

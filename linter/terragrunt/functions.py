@@ -16,11 +16,11 @@ from __future__ import annotations
 import posixpath
 from typing import Any, Callable, Mapping, Protocol
 
+from linter import limits
 from linter.model import Unknown
 from linter.terraform.functions_base import Function, as_str, define
 
 DEFAULT_CONFIG = "terragrunt.hcl"
-MAX_PARENTS = 100  # Terragrunt's default --terragrunt-max-folders-to-check
 
 _MACHINE = "depends on the machine or account Terragrunt runs on, which a scan does not read"
 NOT_EVALUATED: dict[str, str] = {
@@ -100,7 +100,7 @@ def functions_for(place: Place) -> Mapping[str, Function]:
         """From the parent of the configuration's folder upward, never above the repository."""
         name = as_str(args[0]) if args else DEFAULT_CONFIG
         folder = place.config_dir()
-        for _ in range(MAX_PARENTS):
+        for _ in range(limits.TERRAGRUNT_PARENT_FOLDERS):
             parent = posixpath.dirname(folder)
             if parent == folder or not _within(parent, place.repo_root()):
                 break

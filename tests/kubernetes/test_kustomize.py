@@ -252,6 +252,18 @@ def test_a_kustomization_symlinked_from_outside_is_refused(tmp_path: Path) -> No
                 "scanned repository; its files are scanned as they are"),)
 
 
+
+def test_a_kustomization_that_is_a_link_inside_the_repository_is_not_followed(tmp_path: Path) -> None:
+    """The file is read without following a final link, so a link swapped in after the check is not
+    followed either (the shared reader of ``linter.files``, told not to follow links)."""
+    tree(tmp_path, {"real.yaml": "resources: []\n", "k/pod.yaml": "kind: Pod\n"})
+    os.symlink(tmp_path / "real.yaml", tmp_path / "k" / "kustomization.yaml")
+    assert render(tmp_path, ["k/kustomization.yaml"]).problems == (Problem(
+        location=Location("k/kustomization.yaml", 1), kind=ProblemKind.UNREADABLE,
+        message="kustomization k/kustomization.yaml not rendered: kustomization.yaml cannot be read (a symbolic "
+                "link, not a regular file: not read); its files are scanned as they are"),)
+
+
 AUDIT = r'''
 import json, os, sys
 from pathlib import Path
