@@ -12,13 +12,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "architecture.md"
 
-# imports between frontends still to be cut (a shared lower module for Terraform's names and tag
-# shapes); the test fails when one goes away so that this list only shrinks
-PENDING = {
-    ("linter.plan.tags", "linter.terraform.tags"),
-}
-
-
 def layers() -> list[tuple[list[str], bool]]:
     """(module names, independent of each other) per layer, lowest first."""
     text = DOC.read_text(encoding="utf-8")
@@ -67,5 +60,4 @@ def test_no_import_goes_against_the_flow() -> None:
         (low, low_name), (high, high_name) = layer_of(imported, table), layer_of(importer, table)
         if low > high or (low == high and table[low][1] and low_name != high_name):
             against.add((importer, imported))
-    assert sorted(against - PENDING) == [], "an import against docs/architecture.md#layers"
-    assert sorted(PENDING - against) == [], "fixed: take it off PENDING"
+    assert sorted(against) == [], "an import against docs/architecture.md#layers"

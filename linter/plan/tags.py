@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from linter.classification_tags import tags_of, values_at
 from linter.model import Location, Tag
-from linter.terraform.tags import tags_of, values_at
 
 # provider conventions (not resource types): attributes holding own tags merged with provider defaults
 MERGED_TAG_PATHS = ("tags_all", "terraform_labels")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from linter.classification_tags import tags_of, values_at
 from linter.knowledge import Knowledge
 from linter.loaders.ir import Body, Expr
 from linter.model import HOLDS_DATA, HostingClue, Location, NodeKind, ProviderConfig, Suppression, Tag
@@ -28,7 +29,7 @@ from linter.terraform.providers import providers_map
 from linter.terraform.references import Target, targets_of
 from linter.terraform.resources import ResourceEval
 from linter.terraform.sources import module_key, module_type, named_provider
-from linter.terraform.tags import tags_at, tags_of, values_at
+from linter.terraform.tags import tags_at
 
 MODULE_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 _NOT_REFERENCES = frozenset({"provider", "lifecycle", "providers", "source", "version"})  # of a module call
