@@ -2,6 +2,7 @@
 
 A generator that drifts or writes invalid HCL would make benchmark figures meaningless (a parse
 error is cheaper than a resource), so this runs with the ordinary test suite and stays fast.
+``run.py --suite`` is run once on a tiny estate (slow: a few scans).
 """
 from __future__ import annotations
 
@@ -95,3 +96,16 @@ def test_every_shared_module_parses() -> None:
                     pytest.fail(f"modules/{name}/{file_name}: {err}")
                 seen += 1
     assert seen > 100
+
+
+@pytest.mark.slow
+def test_suite_times_cold_warm_and_one_edit_on_a_copy(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    _generate(corpus, "--roots", "2", "--seed", "3")
+    before = _digest(corpus)
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "run.py"), str(corpus), "--suite", "--repeat", "1"],
+                          capture_output=True, text=True, check=True, timeout=300)
+    cases = [line.split()[0] for line in done.stdout.splitlines() if line.startswith(("cold ", "warm ", "one "))]
+    assert cases == ["cold", "warm", "one"]
+    assert "edited:      envs/" in done.stdout
+    assert _digest(corpus) == before  # the corpus itself is never written
