@@ -40,8 +40,7 @@ class Inputs:
     plans: tuple[str, ...]
     var_files: tuple[str, ...] = ()  # ``.tfvars`` files named on the command line (pre-commit)
     problems: tuple[Problem, ...]
-    boundary: Path  # the first scanned path's boundary
-    boundaries: tuple[Path, ...] = ()  # every scanned path's (none inside another)
+    boundaries: tuple[Path, ...]  # every scanned path's (none inside another)
     file_names: bool = False  # file names were given (pre-commit): their callers matter too
 
 
@@ -134,6 +133,15 @@ def inside(path: Path, boundaries: Sequence[Path]) -> bool:
     return False
 
 
+def boundary_of(path: Path, boundaries: Sequence[Path]) -> Path:
+    """The boundary of the scanned path ``path`` came from: the one holding it, its own name's link
+    not followed (a link into another scanned path's tree stays confined to its own); the first when
+    none holds it (standard input)."""
+    full = Path(os.path.abspath(path))
+    here = Path(os.path.realpath(full.parent)) / full.name
+    return next((b for b in boundaries if b == here or b in here.parents), boundaries[0])
+
+
 def display(path: Path, cwd: Path) -> str:
     """Posix path relative to the working directory when below it, else as given."""
     try:
@@ -168,8 +176,10 @@ def discover(paths: Sequence[str], cwd: Path) -> Inputs:
     for path in real:
         if not os.path.lexists(path):
             raise UsageError(f"{display(path, cwd)}: no such file or directory")
+        own = find_boundary(path)  # each path confined to its own boundary (or the one holding it)
+        confined = (next(b for b in boundaries if b == own or b in own.parents),)
         if path.is_dir():
-            _walk(path, boundaries, cwd, found, problems)
+            _walk(path, confined, cwd, found, problems)
         else:
             # a file name (pre-commit): take its whole folder, its module or manifest set
             kind = file_kind(path.name)
@@ -178,7 +188,7 @@ def discover(paths: Sequence[str], cwd: Path) -> Inputs:
             if kind == "var-file":  # it feeds a root module; the scan finds which (``owning_root``)
                 found[display(path, cwd)] = kind
                 continue
-            for sibling in _folder_files(path.parent, boundaries, cwd, problems):
+            for sibling in _folder_files(path.parent, confined, cwd, problems):
                 if file_kind(sibling.name) == kind:
                     _add(sibling, cwd, found)
     terraform = tuple(sorted(p for p, k in found.items() if k == "terraform"))
@@ -187,8 +197,7 @@ def discover(paths: Sequence[str], cwd: Path) -> Inputs:
     plans = tuple(sorted(p for p, k in found.items() if k == "plan"))
     var_files = tuple(sorted(p for p, k in found.items() if k == "var-file"))
     return Inputs(terraform=terraform, terragrunt=terragrunt, manifests=manifests, plans=plans,
-                  var_files=var_files, problems=tuple(problems), boundary=found_boundaries[0],
-                  boundaries=boundaries,
+                  var_files=var_files, problems=tuple(problems), boundaries=boundaries,
                   file_names=any(p.is_file() for p in real))
 
 

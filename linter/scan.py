@@ -14,7 +14,7 @@ from typing import Callable, Mapping, Sequence
 
 from linter import __version__, limits
 from linter.config import Config, System
-from linter.discovery import discover, display, module_files, owning_root, repository_root
+from linter.discovery import boundary_of, discover, display, module_files, owning_root, repository_root
 from linter.errors import ConfigError, UsageError
 from linter.files import NotReadable, read_regular
 from linter.graph.anchoring import anchor_entries
@@ -101,10 +101,14 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
     if inputs.terragrunt:
         from linter.terragrunt.frontend import load_terragrunt
 
-        terragrunt = load_terragrunt(inputs.terragrunt, knowledge=knowledge, boundary=inputs.boundary, cwd=cwd,
-                                     parse_cache=options.cache)
-        fragments.append(terragrunt.fragment)
-        units = terragrunt.folders
+        groups: dict[Path, list[str]] = {}  # each unit within the boundary of the path it came from
+        for path in inputs.terragrunt:
+            groups.setdefault(boundary_of(cwd / path, inputs.boundaries), []).append(path)
+        for boundary, paths in groups.items():
+            terragrunt = load_terragrunt(paths, knowledge=knowledge, boundary=boundary, cwd=cwd,
+                                         parse_cache=options.cache)
+            fragments.append(terragrunt.fragment)
+            units |= terragrunt.folders
     root_var_files = _root_var_files(config, cwd)
     mapped = set(root_var_files)
     terraform = list(inputs.terraform)
@@ -144,7 +148,7 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
         from linter.kubernetes.frontend import load_kubernetes
 
         fragments.append(load_kubernetes(manifests, knowledge=knowledge, config=config.kubernetes, cwd=cwd,
-                                         boundary=inputs.boundary, config_file=config.path))
+                                         boundary=inputs.boundaries, config_file=config.path))
     if terraform:
         from linter.kubernetes.terraform_objects import link_terraform_objects
 

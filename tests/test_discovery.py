@@ -27,7 +27,7 @@ def test_walk_sorts_files_by_kind_and_skips_terraform_cache(tmp_path: Path) -> N
     assert inputs.terraform == ("infra/a.auto.tfvars", "infra/main.tf", "infra/terraform.tfvars", "infra/x.tf.json")
     assert inputs.manifests == ("k8s/app.yaml", "k8s/list.json")
     assert inputs.plans == ("plan/plan.json",)
-    assert inputs.boundary == tmp_path.resolve()
+    assert inputs.boundaries == (tmp_path.resolve(),)
 
 
 def test_a_file_name_brings_its_whole_module(tmp_path: Path) -> None:

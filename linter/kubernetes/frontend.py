@@ -24,18 +24,19 @@ from linter.model import Fragment, Location, Problem
 
 
 def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge, config: KubernetesConfig,
-                    kustomize: bool = True, cwd: Path | None = None, boundary: Path | None = None,
+                    kustomize: bool = True, cwd: Path | None = None, boundary: Path | Sequence[Path] | None = None,
                     config_file: str | None = None) -> Fragment:
     """``files``: (path relative to ``cwd`` in posix form, or ``-`` for standard input; content).
 
-    ``boundary`` is the folder a kustomization may not reach out of (the repository);
+    ``boundary`` is the folder a kustomization may not reach out of (the repository), or each scanned
+    path's (a kustomization stays within the one of the path it came from);
     ``config_file`` is where the clusters are declared, for the location of cluster nodes.
     """
     data = kubernetes_data(knowledge)
     ambiguous = ambiguous_kinds(knowledge.types)
     here = (cwd or Path.cwd()).resolve()
     outcome = render_kustomizations([p for p, _ in files], data.kustomization_files, cwd=here,
-                                    boundary=(boundary or here).resolve(), facts=kustomize_data(knowledge),
+                                    boundary=boundary or here, facts=kustomize_data(knowledge),
                                     cluster_scoped=data.cluster_scoped, enabled=kustomize)
     problems: list[Problem] = list(outcome.problems)
     notes: list[str] = list(outcome.notes)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Sequence
 
+from linter.discovery import boundary_of
 from linter.files import NotReadable
 from linter.kubernetes.kustomize_build import Builder, RenderError
 from linter.kubernetes.kustomize_data import KustomizeData
@@ -47,27 +48,33 @@ class KustomizeOutcome:
     problems: tuple[Problem, ...] = ()
 
 
-def render_kustomizations(paths: Sequence[str], names: frozenset[str], *, cwd: Path, boundary: Path,
+def render_kustomizations(paths: Sequence[str], names: frozenset[str], *, cwd: Path,
+                          boundary: Path | Sequence[Path],
                           facts: KustomizeData, cluster_scoped: frozenset[str],
                           enabled: bool = True) -> KustomizeOutcome:
-    """Render the top kustomizations among ``paths`` (display paths relative to ``cwd``)."""
+    """Render the top kustomizations among ``paths`` (display paths relative to ``cwd``), each
+    confined to the boundary of the scanned path it came from (one of ``boundary``)."""
     tops = [p for p in paths if PurePosixPath(p).name in names]
     if not tops:
         return KustomizeOutcome()
     if not enabled:
         return KustomizeOutcome(notes=tuple(f"skipped kustomization {p}: rendering is off; its files "
                                             "are scanned as they are" for p in tops))
-    checked = Checked(Path(os.path.realpath(boundary)), names)
+    boundaries = [Path(os.path.realpath(b)) for b in ((boundary,) if isinstance(boundary, Path) else boundary)]
+    per_boundary = {b: Checked(b, names) for b in boundaries}
+    checks = {p: per_boundary[boundary_of(cwd / p, boundaries)] for p in tops}
+    builders = {b: Builder(c, facts, cluster_scoped) for b, c in per_boundary.items()}
     folders = {p: Path(os.path.realpath((cwd / p).parent)) for p in tops}
-    trees = {p: checked.tree(folders[p]) for p in tops}
+    trees = {p: checks[p].tree(folders[p]) for p in tops}
     used = {f for p, (order, _) in trees.items() for f in order if f != folders[p]}
     show = _Shower(cwd)
     notes: list[str] = []
     problems: list[Problem] = []
     rendered: list[Rendered] = []
     consumed: set[Path] = set()
-    builder = Builder(checked, facts, cluster_scoped)
     for p in (p for p in tops if folders[p] not in used):
+        checked = checks[p]
+        builder = builders[checked.boundary]
         order, stops = trees[p]
         top = checked.load(folders[p])
         if isinstance(top, Kustomization) and top.component:

@@ -178,7 +178,7 @@ def test_frontend_with_jobs_and_cache_gives_the_same_fragment(monkeypatch: pytes
     knowledge = load_knowledge()
 
     def load(**options: Any) -> Any:
-        return load_terraform(inputs.terraform, knowledge=knowledge, boundary=inputs.boundary, **options)
+        return load_terraform(inputs.terraform, knowledge=knowledge, boundary=inputs.boundaries, **options)
 
     plain = load()
     assert len(plain.nodes) > 20
