@@ -120,6 +120,9 @@ class ModuleInstance:
             self._providers = ProviderTable(self)
         return self._providers
 
+    def provider_configured(self, address: str, decl: Decl) -> None:
+        self.ctx.provider_blocks[address] = (decl, self)
+
     def resource_map(self, type_: str) -> LazyMap | None:
         """``aws_s3_bucket`` in an expression: its resources of this module instance by name."""
         if type_ not in self._resource_maps:

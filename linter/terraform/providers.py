@@ -14,16 +14,12 @@ provider transformer still walks up to the parent for an unaliased configuration
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from linter.loaders.ir import Expr, GetAttr, Index, ObjectExpr, Variable
 from linter.model import Location, ProviderConfig
 from linter.provider_sources import implicit_source
 from linter.terraform.definitions import Decl, literal_string
 from linter.terraform.expand import evaluate_body
-
-if TYPE_CHECKING:
-    from linter.terraform.modules import ModuleInstance
+from linter.terraform.instance import Instance
 
 _SKIPPED = frozenset({"alias", "version", "for_each"})
 
@@ -61,7 +57,7 @@ def block_key(decl: Decl) -> str:
 class ProviderTable:
     """The provider configurations one module instance sees, by the names it uses."""
 
-    def __init__(self, inst: ModuleInstance) -> None:
+    def __init__(self, inst: Instance) -> None:
         self.inst = inst
         self._own: dict[str, Decl] = {}
         for decl in inst.definition.providers:
@@ -114,7 +110,7 @@ class ProviderTable:
             address=address,
             location=Location(decl.file, decl.block.line),
         )
-        inst.ctx.provider_blocks[address] = (decl, inst)
+        inst.provider_configured(address, decl)
         return config
 
 
@@ -125,7 +121,7 @@ def _is_proxy(decl: Decl) -> bool:
     return not body.blocks and all(a.name == "alias" for a in body.attributes)
 
 
-def _implicit(inst: ModuleInstance, key: str, hint: str | None) -> ProviderConfig:
+def _implicit(inst: Instance, key: str, hint: str | None) -> ProviderConfig:
     """Terraform's empty configuration for a provider no block configures (one per root)."""
     implicit = inst.ctx.implicit
     if key not in implicit:

@@ -6,15 +6,13 @@ by the provider (``id``, ``arn``…): Unknown, "known after apply".
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from linter.model import Unknown
 from linter.terraform.definitions import Decl
 from linter.terraform.expand import RESOURCE_META, Expansion, Extended, Scope, body_thunks, expansion
+from linter.terraform.instance import Instance
 from linter.terraform.lazy import Cell, LazyMap
-
-if TYPE_CHECKING:
-    from linter.terraform.modules import ModuleInstance
 
 
 class ResourceInstance:
@@ -29,7 +27,7 @@ class ResourceInstance:
 class ResourceEval:
     """``type.name`` in one module instance."""
 
-    def __init__(self, inst: ModuleInstance, type_: str, name: str, decl: Decl) -> None:
+    def __init__(self, inst: Instance, type_: str, name: str, decl: Decl) -> None:
         self.inst = inst
         self.type = type_
         self.name = name

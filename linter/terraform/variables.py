@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import posixpath
 from functools import partial
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from linter.loaders.ir import ConfigFile, Literal
 from linter.model import Unknown
 from linter.terraform.definitions import Decl, ModuleDef
 from linter.terraform.expand import value_of
+from linter.terraform.instance import Instance
 from linter.terraform.lazy import Cell
 from linter.terraform.type_constraints import ANY, TypeSpec, convert, parse_type
 from linter.terraform.values import materialize
-
-if TYPE_CHECKING:
-    from linter.terraform.modules import ModuleInstance
 
 DATA_UNKNOWN = "data sources are read when Terraform runs"
 
@@ -58,12 +56,12 @@ def assignments(files: Iterable[ConfigFile], cli: Mapping[str, str]) -> dict[str
     return values
 
 
-def variable_cells(inst: ModuleInstance) -> dict[str, Cell]:
+def variable_cells(inst: Instance) -> dict[str, Cell]:
     return {name: Cell(_variable(inst, name, decl), f"var.{name}")
             for name, decl in inst.definition.variables.items()}
 
 
-def _variable(inst: ModuleInstance, name: str, decl: Decl) -> Any:
+def _variable(inst: Instance, name: str, decl: Decl) -> Any:
     def compute() -> Any:
         value: Any = _NOTHING
         if inst.parent is None:
@@ -103,7 +101,7 @@ def _not_nullable(decl: Decl) -> bool:
     return attribute is not None and isinstance(attribute.expr, Literal) and attribute.expr.value is False
 
 
-def local_cells(inst: ModuleInstance) -> dict[str, Cell]:
+def local_cells(inst: Instance) -> dict[str, Cell]:
     cells: dict[str, Cell] = {}
     for name, decl in inst.definition.locals.items():
         expr = decl.attribute.expr
@@ -116,7 +114,7 @@ class ModuleScope:
 
     __slots__ = ("inst",)
 
-    def __init__(self, inst: ModuleInstance) -> None:
+    def __init__(self, inst: Instance) -> None:
         self.inst = inst
 
     def lookup(self, name: str) -> Any:
