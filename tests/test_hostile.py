@@ -108,7 +108,7 @@ def test_the_module_budget_counts_every_instance(tmp_path: Path) -> None:
     CASES["module_fanout"](repo)
     found = [m for m in _messages(repo) if m[0] == "SNC000"]
     assert len(found) == 1 and found[0][2].startswith(
-        "root module .: more than 20000 module and resource instances (modules nested or fanned out): module.top.")
+        "root module .: more than 5000 module and resource instances (modules nested or fanned out): module.top.")
 
 
 def test_one_file_over_the_element_budget_is_one_finding(tmp_path: Path) -> None:
