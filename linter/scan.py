@@ -28,7 +28,7 @@ from linter.model import CatalogueStamp, Fragment, Location, NodeKind, Problem, 
 from linter.rules.context import Context
 from linter.rules.engine import run_rules, selected
 from linter.rules.suppressions import unreadable_dates
-from linter.secrets import scrub, scrub_finding
+from linter.secrets import listing, scrub, scrub_finding
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -224,14 +224,15 @@ def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Pa
     rules = selected(knowledge.rules, options.select, options.ignore)
     tell("running the rules")
     known = sorted({s for f in fragments for s in f.secrets}, key=len, reverse=True)
-    findings = [scrub_finding(f, known) for f in run_rules(context, rules, strict=options.strict)]
     files = sorted({f for fr in fragments for f in fr.files})
+    listed = listing(files)
+    findings = [scrub_finding(f, known, listed) for f in run_rules(context, rules, strict=options.strict)]
     resources = sum(1 for _, d in graph.nodes(data=True)
                     if d["node"].kind not in (NodeKind.HOSTING,) and d["node"].origin != "config")
     result = ScanResult(tool_version=__version__, files=tuple(files), resources=resources,
                         findings=tuple(findings), rules=tuple(rules), systems=inventory(context, findings),
                         scanned=options.paths, config_file=config.path,
-                        notes=tuple(scrub(n, known) for f in fragments for n in f.notes),
+                        notes=tuple(scrub(n, known, listed) for f in fragments for n in f.notes),
                         declared_systems=tuple(SystemInfo(name=s.name, level=s.level, owner=s.owner)
                                                for s in config.systems),
                         started_at=started, finished_at=_now(),

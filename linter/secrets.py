@@ -87,8 +87,16 @@ def is_secret_name(name: str) -> bool:
     return _SECRET_KEY.search(name) is not None
 
 
-def scrub(text: str, known: Collection[str] = ()) -> str:
-    """``text`` with every secret-looking part, and every ``known`` secret, replaced by its shape."""
+def listing(paths: Collection[str]) -> str:
+    """The scanned paths as one text, for ``scrub``: a file name such as
+    ``repoA1/k8s/overlay/kustomization.yaml`` is listed by the repository itself, not a secret,
+    and a report that hid it could not be acted on."""
+    return "\n".join(paths)
+
+
+def scrub(text: str, known: Collection[str] = (), paths: str = "") -> str:
+    """``text`` with every secret-looking part, and every ``known`` secret, replaced by its shape;
+    a random-looking word that is part of ``paths`` (from ``listing``) is shown as it is."""
     if not text:
         return text
     for secret in known:
@@ -101,7 +109,8 @@ def scrub(text: str, known: Collection[str] = ()) -> str:
     for name, pattern in _TOKENS:
         text = pattern.sub(lambda m, n=name: shape(m.group(), n), text)  # type: ignore[misc]
     return _WORD.sub(lambda m: shape(m.group(), "a random string (a key or a token?)")
-                     if _high_entropy(m.group()) and "not shown" not in m.group() else m.group(), text)
+                     if _high_entropy(m.group()) and "not shown" not in m.group() and m.group() not in paths
+                     else m.group(), text)
 
 
 def _keyed(match: re.Match[str]) -> str:
@@ -111,7 +120,7 @@ def _keyed(match: re.Match[str]) -> str:
     return key + match.group(2) + match.group(3) + shape(match.group(4), f"the value of {key}")
 
 
-def scrub_finding(finding: Finding, known: Collection[str] = ()) -> Finding:
+def scrub_finding(finding: Finding, known: Collection[str] = (), paths: str = "") -> Finding:
     """A finding whose message and evidence show no secret (its fingerprint is unchanged)."""
-    evidence = tuple(replace(e, detail=scrub(e.detail, known)) for e in finding.evidence)
-    return replace(finding, message=scrub(finding.message, known), evidence=evidence)
+    evidence = tuple(replace(e, detail=scrub(e.detail, known, paths)) for e in finding.evidence)
+    return replace(finding, message=scrub(finding.message, known, paths), evidence=evidence)

@@ -1,7 +1,7 @@
 """Secret-looking values are shown by their shape; ordinary text is left alone."""
 from __future__ import annotations
 
-from linter.secrets import scrub, shown
+from linter.secrets import listing, scrub, shown
 
 
 def test_known_token_shapes_keyed_values_and_url_passwords_are_hidden() -> None:
@@ -23,3 +23,12 @@ def test_ordinary_text_is_left_alone() -> None:
             "secretGenerator: files; registry.terraform.io/hashicorp/aws/5.31.0; eu-west-3")
     assert scrub(text) == text
     assert shown("particuliare") == "'particuliare'"
+
+
+def test_a_scanned_path_is_shown_even_when_it_looks_random() -> None:
+    path = "Repo7AppX/k8s/overlayProd2/kustomization.yaml"
+    message = f"{path}: patches[0].path is remote"
+    assert "not shown" in scrub(message)
+    assert scrub(message, paths=listing([path, "other/main.tf"])) == message
+    secret = "wJalrXUtnFEMI9K7MDENGbPxRfiCYEXAMPLEKEY"
+    assert "not shown" in scrub(f"{path}: token {secret}", paths=listing([path]))
