@@ -23,7 +23,7 @@ from linter.graph.recognise import (
     signal_match,
     source_of,
 )
-from linter.graph.standing import VISA_YEARS, fact_of
+from linter.graph.standing import VISA_YEARS, fact_of, plus_years
 from linter.knowledge import Knowledge, Offer, Provider
 from linter.model import CatalogueFact, Declaration, Destination, Hosting, HostingClue, ProviderConfig, Unknown
 
@@ -192,8 +192,7 @@ def _attested(declaration: Declaration, today: date) -> bool:
         day = date.fromisoformat(declaration.date or "")
     except ValueError:
         return False
-    return "attestation" in declaration.evidence and day <= today \
-        and day.replace(year=day.year + VISA_YEARS, day=min(day.day, 28)) >= today
+    return "attestation" in declaration.evidence and day <= today <= plus_years(day, VISA_YEARS)
 
 
 def _from_provider(config: ProviderConfig, type_: str, attributes: Mapping[str, Any], knowledge: Knowledge,

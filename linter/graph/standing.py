@@ -38,7 +38,8 @@ def _bounds(text: str | None) -> tuple[date, date] | None:
         return None
 
 
-def _plus_years(day: date, years: int) -> date:
+def plus_years(day: date, years: int) -> date:
+    """The same day ``years`` later (28 February for a 29 February that year lacks)."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
@@ -80,7 +81,7 @@ def _lapse(offer: Offer | None, newest: str | None, today: date, caveats: list[s
     version = f"SecNumCloud {offer.version} " if offer and offer.version else ""
     since = _bounds(offer.since) if offer else None
     if since is not None:
-        lapse = _plus_years(since[1], VISA_YEARS)
+        lapse = plus_years(since[1], VISA_YEARS)
         if lapse < today:
             caveats.append(f"its {version}visa of {offer.since if offer else ''} would have lapsed by "
                            f"{lapse.isoformat()} unless renewed, and no renewal is recorded")
@@ -88,6 +89,6 @@ def _lapse(offer: Offer | None, newest: str | None, today: date, caveats: list[s
     seen = _bounds(newest)
     if seen is None:
         caveats.append("no dated source shows the visa, so whether it still runs cannot be told")
-    elif _plus_years(seen[0], VISA_YEARS) < today:
+    elif plus_years(seen[0], VISA_YEARS) < today:
         caveats.append(f"its newest source ({newest}) is more than {VISA_YEARS} years old, and a visa "
                        f"lasts {VISA_YEARS} years")
