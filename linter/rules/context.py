@@ -10,6 +10,7 @@ import networkx as nx
 from linter.config import System
 from linter.graph.chains import hosting_chain
 from linter.graph.sensitivity import Classification, Step
+from linter.graph.systems import SOURCE as SYSTEM_SOURCE
 from linter.knowledge import Knowledge
 from linter.model import Evidence, Hosting, Location, Node, NodeKind, Problem, Suppression
 
@@ -75,7 +76,7 @@ class Context:
             out.append(Evidence(address=self.node(key).address, relation="classified",
                                 file=tag.location.file, line=tag.location.line, detail=detail))
         system = self.systems.get(key)
-        if system is not None and not (cls is not None and cls.tag is not None and cls.tag.source == "system"):
+        if system is not None and not (cls is not None and cls.tag is not None and cls.tag.source == SYSTEM_SOURCE):
             owner = f", owner {system.owner}" if system.owner else ""
             out.append(Evidence(address=f"system {system.name}", relation="member_of", file=system.location.file,
                                 line=system.location.line, detail=f"level {system.level}{owner}"))
