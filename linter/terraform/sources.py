@@ -26,6 +26,7 @@ from linter.model import Location, Problem, ProblemKind
 MAX_FILE_BYTES = limits.TERRAFORM_FILE_BYTES
 MODULE_SUFFIXES = (".tf", ".tf.json")
 MANIFEST = ".terraform/modules/modules.json"
+_FETCHED_PREFIXES = ("git@", "http://", "https://", "github.com/", "bitbucket.org/", "gitlab.com/")
 _REGISTRY = re.compile(r"^(?:[0-9a-z.-]+\.[a-z]+(?::[0-9]+)?/)?([0-9a-z_-]+/[0-9a-z_-]+/[0-9a-z]+)(?://.*)?$")
 
 
@@ -33,14 +34,17 @@ def is_local_source(source: str) -> bool:
     return source.startswith(("./", "../", ".\\", "..\\")) or source in (".", "..")
 
 
+def is_fetched_source(source: str) -> bool:
+    """Whether a source is fetched by a getter (``git::``, ``git@``, a URL, a code host's
+    shorthand), not looked up in a module registry."""
+    return "::" in source or source.startswith(_FETCHED_PREFIXES)
+
+
 def registry_address(source: str) -> str | None:
     """``terraform-aws-modules/rds/aws`` for a registry source (any host, any sub-directory), else
     None: what ``knowledge.kind_of`` is asked about an opaque module."""
-    if "::" in source or source.startswith(("git@", "http://", "https://")) or is_local_source(source):
+    if is_fetched_source(source) or is_local_source(source):
         return None
-    for host in ("github.com/", "bitbucket.org/", "gitlab.com/"):
-        if source.startswith(host):
-            return None
     match = _REGISTRY.match(source.strip().lower())
     return match.group(1) if match else None
 

@@ -29,12 +29,11 @@ from linter.terraform.drafts import walk
 from linter.terraform.frontend import unknown_sources
 from linter.terraform.grouping import Grouping
 from linter.terraform.modules import ModuleInstance, RootContext
-from linter.terraform.sources import Reader, registry_address
+from linter.terraform.sources import Reader, is_fetched_source, registry_address
 from linter.terraform.variables import assignments
 from linter.terragrunt.config import Generated, Loader, Source, UnitConfig, units
 
 UNIT_FILE = "terragrunt.hcl"
-_REMOTE_PREFIXES = ("tfr:", "git@", "http://", "https://", "github.com/", "bitbucket.org/", "gitlab.com/")
 _TFR = re.compile(r"^tfr://(?P<host>[^/]*)/(?P<path>[^?]+)")
 
 
@@ -126,7 +125,7 @@ def _root(unit: UnitConfig, folder: str, loader: Loader) -> tuple[ModuleDef | No
 
 
 def _is_remote(source: str) -> bool:
-    return "::" in source or source.startswith(_REMOTE_PREFIXES)
+    return source.startswith("tfr:") or is_fetched_source(source)
 
 
 def _local_folder(source: Source, folder: str, loader: Loader) -> str | None:
