@@ -9,8 +9,8 @@ kubernetes provider".
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from linter.knowledge import Knowledge
 from linter.loaders.ir import Body, Expr, ObjectExpr
@@ -33,15 +33,8 @@ def hosts_data(knowledge: Knowledge, source: str | None) -> bool:
     """Whether resources of this provider can hold data where it runs: a provider that hosting
     recognition knows, not a cluster client (``kubernetes``, ``helm``: their objects run on a
     cluster another provider hosts) and not a utility (``random``, ``null``, ``tls``…)."""
-    if not source:
-        return False
-    for entry in terraform_recognition(knowledge).get("providers") or ():
-        if not isinstance(entry, Mapping):
-            continue
-        sources = {normalise_provider_source(s, knowledge) for s in entry.get("sources") or () if isinstance(s, str)}
-        if source in sources:
-            return not entry.get("cluster_client")
-    return False
+    entry = next(_entries_of(knowledge, source), None)
+    return entry is not None and not entry.get("cluster_client")
 
 
 def default_tag_paths(knowledge: Knowledge, source: str | None) -> tuple[str, ...]:
@@ -55,17 +48,24 @@ def resource_region_paths(knowledge: Knowledge, source: str | None) -> tuple[str
 
 
 def _provider_paths(knowledge: Knowledge, source: str | None, key: str) -> tuple[str, ...]:
-    if not source:
-        return ()
     paths: list[str] = []
+    for entry in _entries_of(knowledge, source):
+        found = entry.get(key)
+        if found:
+            paths.extend([found] if isinstance(found, str) else [p for p in found if isinstance(p, str)])
+    return tuple(dict.fromkeys(paths))
+
+
+def _entries_of(knowledge: Knowledge, source: str | None) -> Iterator[Mapping[str, Any]]:
+    """The ``terraform.providers`` entries of recognition knowledge that list this source."""
+    if not source:
+        return
     for entry in terraform_recognition(knowledge).get("providers") or ():
         if not isinstance(entry, Mapping):
             continue
         sources = {normalise_provider_source(s, knowledge) for s in entry.get("sources") or () if isinstance(s, str)}
-        found = entry.get(key)
-        if source in sources and found:
-            paths.extend([found] if isinstance(found, str) else [p for p in found if isinstance(p, str)])
-    return tuple(dict.fromkeys(paths))
+        if source in sources:
+            yield entry
 
 
 def cluster_targets(config: ProviderConfig, ctx: RootContext) -> list[Target]:
