@@ -57,6 +57,24 @@ AWS = Hosting(provider="aws", offer=None, region="eu-west-3", qualification="not
 OVH = Hosting(provider="ovhcloud", offer="public-cloud", region="GRA", qualification="not-qualified",
               reason="offer-not-qualified")
 
+
+def _module_db_in_root(root: str, fingerprint: str) -> Finding:
+    """The one module file's finding as each root that calls it reports it, with that root's provider."""
+    return Finding(
+        rule_id="SNC001", severity=Severity.ERROR, address="module.db.aws_db_instance.this",
+        message="module.db.aws_db_instance.this holds particuliere data on aws, region eu-west-3 "
+                "(not-qualified): provider-not-qualified — données « particulières »",
+        location=Location("infra/modules/db/main.tf", 7), root=root,
+        sensitivity="particuliere", hosting=AWS,
+        evidence=(Evidence(address="module.db.aws_db_instance.this", relation="classified",
+                           file="infra/modules/db/main.tf", line=9,
+                           detail="data_sensitivity = particulière (tags)"),
+                  Evidence(address="provider.aws", relation="hosted_on", file=f"{root}/providers.tf", line=1),
+                  Evidence(address="aws/-/eu-west-3", relation="hosted_on", file=None, line=None,
+                           detail="provider.aws region eu-west-3")),
+        fingerprint=fingerprint)
+
+
 FINDINGS = (
     Finding(rule_id="SNC000", severity=Severity.ERROR, address="",
             message="k8s/broken.yaml: mapping values are not allowed here",
@@ -85,30 +103,8 @@ FINDINGS = (
                       Evidence(address="aws/-/eu-west-3", relation="hosted_on", file=None, line=None,
                                detail="provider.aws region eu-west-3")),
             fingerprint="0a1b2c3d4e5f60718293a4b5c6d7e8f9"),
-    Finding(rule_id="SNC001", severity=Severity.ERROR, address="module.db.aws_db_instance.this",
-            message="module.db.aws_db_instance.this holds particuliere data on aws, region eu-west-3 "
-                    "(not-qualified): provider-not-qualified — données « particulières »",
-            location=Location("infra/modules/db/main.tf", 7), root="infra",
-            sensitivity="particuliere", hosting=AWS,
-            evidence=(Evidence(address="module.db.aws_db_instance.this", relation="classified",
-                               file="infra/modules/db/main.tf", line=9,
-                               detail="data_sensitivity = particulière (tags)"),
-                      Evidence(address="provider.aws", relation="hosted_on", file="infra/providers.tf", line=1),
-                      Evidence(address="aws/-/eu-west-3", relation="hosted_on", file=None, line=None,
-                               detail="provider.aws region eu-west-3")),
-            fingerprint="f00dfeed0000111122223333444455aa"),
-    Finding(rule_id="SNC001", severity=Severity.ERROR, address="module.db.aws_db_instance.this",
-            message="module.db.aws_db_instance.this holds particuliere data on aws, region eu-west-3 "
-                    "(not-qualified): provider-not-qualified — données « particulières »",
-            location=Location("infra/modules/db/main.tf", 7), root="envs/staging",
-            sensitivity="particuliere", hosting=AWS,
-            evidence=(Evidence(address="module.db.aws_db_instance.this", relation="classified",
-                               file="infra/modules/db/main.tf", line=9,
-                               detail="data_sensitivity = particulière (tags)"),
-                      Evidence(address="provider.aws", relation="hosted_on", file="envs/staging/providers.tf", line=1),
-                      Evidence(address="aws/-/eu-west-3", relation="hosted_on", file=None, line=None,
-                               detail="provider.aws region eu-west-3")),
-            fingerprint="f00dfeed0000111122223333444455bb"),
+    _module_db_in_root("infra", "f00dfeed0000111122223333444455aa"),
+    _module_db_in_root("envs/staging", "f00dfeed0000111122223333444455bb"),
     Finding(rule_id="SNC001", severity=Severity.ERROR, address="aws_s3_bucket.legacy",
             message="aws_s3_bucket.legacy holds particuliere data on aws, region eu-west-3 (not-qualified): "
                     "provider-not-qualified",
