@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from helpers.tf_project import nodes, run, tags
 
 PROVIDER = 'provider "aws" {\n  region = "eu-west-3"\n}\n'
@@ -16,33 +17,27 @@ def _bucket_tags(tmp_path: Path, variable: str, call_args: str, tag_expr: str) -
     return tags(nodes(run(tmp_path, files))[".::module.m.aws_s3_bucket.b"])
 
 
-def test_nested_optional_defaults_apply_when_the_caller_leaves_them_out(tmp_path: Path) -> None:
-    variable = """variable "cfg" {
-      type = object({
-        name = string
-        cls = optional(object({
-          level = optional(string, "particuliere")
-          days  = optional(number, 30)
-        }), {})
-      })
-    }"""
-    got = _bucket_tags(tmp_path, variable, 'cfg = { name = "x" }',
-                       "{ level = var.cfg.cls.level, days = var.cfg.cls.days }")
-    assert got == {"level": "particuliere", "days": 30}
+NESTED_OPTIONAL = """variable "cfg" {
+  type = object({
+    name = string
+    cls = optional(object({
+      level = optional(string, "particuliere")
+      days  = optional(number, 30)
+    }), {})
+  })
+}"""
 
 
-def test_a_given_attribute_wins_and_its_siblings_still_default(tmp_path: Path) -> None:
-    variable = """variable "cfg" {
-      type = object({
-        cls = optional(object({
-          level = optional(string, "particuliere")
-          days  = optional(number, 30)
-        }), {})
-      })
-    }"""
-    got = _bucket_tags(tmp_path, variable, 'cfg = { cls = { level = "public" } }',
+@pytest.mark.parametrize(("call_args", "expected"), [
+    pytest.param('cfg = { name = "x" }', {"level": "particuliere", "days": 30},
+                 id="nested defaults apply when the caller leaves them out"),
+    pytest.param('cfg = { name = "x", cls = { level = "public" } }', {"level": "public", "days": 30},
+                 id="a given attribute wins and its siblings still default"),
+])
+def test_nested_optional_defaults(tmp_path: Path, call_args: str, expected: dict[str, object]) -> None:
+    got = _bucket_tags(tmp_path, NESTED_OPTIONAL, call_args,
                        "{ level = var.cfg.cls.level, days = var.cfg.cls.days }")
-    assert got == {"level": "public", "days": 30}
+    assert got == expected
 
 
 def test_map_of_objects_defaults_every_element_and_converts_numbers_to_strings(tmp_path: Path) -> None:
