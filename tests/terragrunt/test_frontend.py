@@ -27,6 +27,12 @@ def run(root: Path, files: Mapping[str, str]) -> TerragruntResult:
     return load_terragrunt(units, knowledge=KNOWLEDGE, boundary=root, cwd=root)
 
 
+def unit(source: str, tags: str | None = None) -> str:
+    """A unit that only calls ``source``, passing ``tags`` (an HCL expression) as its input when given."""
+    text = f'terraform {{\n  source = "{source}"\n}}\n'
+    return text if tags is None else text + f"inputs = {{\n  tags = {tags}\n}}\n"
+
+
 def messages(fragment: Fragment) -> list[tuple[str, int, str]]:
     return [(p.location.file, p.location.line, p.message) for p in fragment.problems]
 
@@ -34,15 +40,8 @@ def messages(fragment: Fragment) -> list[tuple[str, int, str]]:
 def test_inputs_are_the_module_variables_and_nodes_are_rooted_at_the_unit(tmp_path: Path) -> None:
     result = run(tmp_path, {
         "modules/bucket/main.tf": MODULE + PROVIDER_TF,
-        "live/prod/terragrunt.hcl": """
-            terraform {
-              source = "../../modules//bucket"
-            }
-            inputs = {
-              tags = { data_sensitivity = "particuliere" }
-            }
-            """,
-        "live/dev/terragrunt.hcl": 'terraform {\n  source = "../../modules/bucket"\n}\n',
+        "live/prod/terragrunt.hcl": unit("../../modules//bucket", tags='{ data_sensitivity = "particuliere" }'),
+        "live/dev/terragrunt.hcl": unit("../../modules/bucket"),
     })
     found = nodes(result.fragment)
     assert sorted(found) == ["live/dev::aws_s3_bucket.this", "live/prod::aws_s3_bucket.this"]
@@ -176,14 +175,7 @@ def test_dependency_outputs_are_mocks_else_unknown(tmp_path: Path) -> None:
 def test_machine_dependent_functions_are_unknown_never_defaults(tmp_path: Path) -> None:
     result = run(tmp_path, {
         "modules/bucket/main.tf": MODULE + PROVIDER_TF,
-        "unit/terragrunt.hcl": """
-            terraform {
-              source = "../modules/bucket"
-            }
-            inputs = {
-              tags = { data_sensitivity = get_env("LEVEL", "standard") }
-            }
-            """,
+        "unit/terragrunt.hcl": unit("../modules/bucket", tags='{ data_sensitivity = get_env("LEVEL", "standard") }'),
         "whole/terragrunt.hcl": """
             terraform {
               source = "../modules/bucket"
@@ -200,20 +192,10 @@ def test_machine_dependent_functions_are_unknown_never_defaults(tmp_path: Path) 
 
 def test_remote_source_is_one_opaque_module_fed_by_the_inputs(tmp_path: Path) -> None:
     result = run(tmp_path, {
-        "unit/terragrunt.hcl": """
-            terraform {
-              source = "tfr:///terraform-aws-modules/rds/aws?version=6.0.0"
-            }
-            inputs = {
-              tags = { data_sensitivity = "particuliere" }
-            }
-            """,
+        "unit/terragrunt.hcl": unit("tfr:///terraform-aws-modules/rds/aws?version=6.0.0",
+                                    tags='{ data_sensitivity = "particuliere" }'),
         "unit/provider.tf": PROVIDER_TF,
-        "git/terragrunt.hcl": """
-            terraform {
-              source = "git::https://example.org/org/terraform-aws-queue.git//modules/fifo?ref=v1"
-            }
-            """,
+        "git/terragrunt.hcl": unit("git::https://example.org/org/terraform-aws-queue.git//modules/fifo?ref=v1"),
     })
     found = nodes(result.fragment)
     assert sorted(found) == ["git::module.fifo", "unit::module.rds"]
