@@ -8,21 +8,16 @@ copying the rest.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib.resources import files
+from functools import lru_cache, partial
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
-import yaml
-
 from linter.compiled import compiled
-from linter.errors import PolicyError
 from linter.knowledge import Knowledge
 from linter.policy_build import merged
+from linter.policy_files import _read_shipped as read_shipped_policy
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 T = TypeVar("T")
 
 
@@ -152,16 +147,8 @@ def shipped_raw() -> Mapping[str, Any]:
     return compiled("kubernetes", _read_shipped, __name__)  # type: ignore[no-any-return]
 
 
-def _read_shipped(text: str) -> Any:
-    import jsonschema  # on use: only when the file changed
-
-    raw = yaml.load(text, Loader=_Loader)
-    schema = json.loads((files("linter.schemas") / "kubernetes.schema.json").read_text(encoding="utf-8"))
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(raw))
-    if error is not None:
-        where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise PolicyError(f"policies/kubernetes.yaml: {where}: {error.message}")
-    return raw
+# read as a user's file of that kind is (linter.policy_files): parsed, checked against its schema
+_read_shipped = partial(read_shipped_policy, "kubernetes")
 
 
 def api_group(api_version: str) -> str:

@@ -5,20 +5,14 @@ Read once, validated by ``linter/schemas/kustomize.schema.json``; a ``kind: kust
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib.resources import files
+from functools import lru_cache, partial
 from typing import Any, Mapping
 
-import yaml
-
 from linter.compiled import compiled
-from linter.errors import PolicyError
 from linter.knowledge import Knowledge
-from linter.kubernetes.data import merged
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from linter.policy_build import merged
+from linter.policy_files import _read_shipped as read_shipped_policy
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,16 +72,8 @@ def shipped_raw() -> Mapping[str, Any]:
     return compiled("kustomize", _read_shipped, __name__)  # type: ignore[no-any-return]
 
 
-def _read_shipped(text: str) -> Any:
-    import jsonschema  # on use: only when the file changed
-
-    raw = yaml.load(text, Loader=_Loader)
-    schema = json.loads((files("linter.schemas") / "kustomize.schema.json").read_text(encoding="utf-8"))
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(raw))
-    if error is not None:
-        where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise PolicyError(f"policies/kustomize.yaml: {where}: {error.message}")
-    return raw
+# read as a user's file of that kind is (linter.policy_files): parsed, checked against its schema
+_read_shipped = partial(read_shipped_policy, "kustomize")
 
 
 def _selector(raw: Mapping[str, Any]) -> Selector:
