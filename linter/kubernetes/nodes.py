@@ -14,7 +14,7 @@ from typing import Any, Mapping, Sequence
 from linter.config import KubernetesConfig
 from linter.knowledge import Knowledge
 from linter.kubernetes.data import KubernetesData, ambiguous_kinds, dig
-from linter.kubernetes.objects import K8sObject, address_of, string_map, suppressions_of, tags_of
+from linter.kubernetes.objects import K8sObject, address_of, kind_label, string_map, suppressions_of, tags_of
 from linter.kubernetes.operators import cloud_destination, destinations, merge_into, nested, plain_path, texts_at
 from linter.kubernetes.placement import UNPLACED_WHY, Placement
 from linter.kubernetes.storage import (
@@ -214,8 +214,8 @@ class Graphlet:
         out: list[Reference] = []
         item = p.item
         for spec in self.data.references.get(key, ()):
-            group, _, kind = spec.target.rpartition("/")
-            label = f"{kind}.{group}" if group and kind in self.ambiguous else kind
+            kind = spec.target.rpartition("/")[2]
+            label = kind_label(spec.target, kind, self.ambiguous)  # group/Kind splits as an apiVersion
             names = texts_at(item.obj, spec.path)
             targets: list[Placed] = []
             if names:
