@@ -101,9 +101,7 @@ def _tracks(work_tree: Path, folder: Path) -> bool:
     try:
         data = read_regular(index, limits.GIT_INDEX_BYTES)
         return any(entry.name.startswith(prefix) for entry in read_index(io.BytesIO(data)))
-    except (NotReadable, ValueError, AssertionError, OSError, EOFError, IndexError, KeyError):
-        return False
-    except Exception:  # noqa: BLE001 - a corrupt index tracks nothing
+    except Exception:  # noqa: BLE001 - an unreadable or corrupt index tracks nothing
         return False
 
 
