@@ -165,7 +165,7 @@ def classification_problems(data: Mapping[str, Any]) -> list[str]:
 
 
 def flows_problems(data: Mapping[str, Any]) -> list[str]:
-    out = []
+    out = [f"{where}: {why}" for where, pattern in patterns_in(data) if (why := refused(pattern))]
     for i, f in enumerate(data.get("flows", ())):
         if "from_attribute" in f and f.get("direction", "to-target") != "to-target":
             out.append(f"flows[{i}].direction: a flow with from_attribute goes to-target")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from linter.policy_build import recognition_problems
+from linter.policy_build import flows_problems, recognition_problems
 from linter.policy_regex import compiled, refused
 
 
@@ -22,3 +22,9 @@ def test_backtracking_constructs_are_refused_where_the_pack_says() -> None:
     assert refused("(a)\\1") is not None and refused("(?=a)") is not None and refused("^a+$") is None
     data = {"terraform": {"providers": [{"matchers": [{"attribute": "region", "pattern": "^(?!x)"}]}]}}
     assert [p.split(":")[0] for p in recognition_problems(data)] == ["terraform.providers[0].matchers[0].pattern"]
+
+
+def test_a_flow_gated_on_a_pattern_needs_one_that_re2_runs() -> None:
+    flow = {"type": "t", "attribute": "a", "relation": "replicates_to", "value": "other-region",
+            "when": {"pattern": "(a)\\1"}}
+    assert [p.split(":")[0] for p in flows_problems({"flows": [flow]})] == ["flows[0].when.pattern"]

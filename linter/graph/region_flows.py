@@ -10,7 +10,6 @@ unresolved flow when the qualification depends on it: SNC006, never silence.
 """
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any, Iterable
 
@@ -21,6 +20,7 @@ from linter.graph.hosting import UNDETERMINED, assess
 from linter.graph.recognise import normalise_region, values_at
 from linter.knowledge import FlowRule, Knowledge
 from linter.model import Hosting, Node, Relation, Unknown, is_unknown
+from linter.policy_regex import compiled
 
 
 def region_rules(flows: Iterable[FlowRule]) -> dict[str, list[FlowRule]]:
@@ -92,7 +92,7 @@ def _applies(rule: FlowRule, value: Any) -> bool:
     if "equals" in when:
         expected = when["equals"]
         return value == expected if isinstance(expected, bool) else str(value).casefold() == str(expected).casefold()
-    return re.fullmatch(when["pattern"], str(value), re.IGNORECASE) is not None
+    return compiled(when["pattern"]).fullmatch(str(value)) is not None
 
 
 def _hosting(source: Hosting, region: str | None, knowledge: Knowledge, today: date | None) -> Hosting:
