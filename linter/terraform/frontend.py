@@ -104,11 +104,17 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
         problems.extend(p for p in root_problems if p not in known)
         known.update(root_problems)
         read.update(dict.fromkeys(root_files))
-    notes = [f"{p.location.file}:{p.location.line}: {p.message}" for p in problems if p.kind == ProblemKind.NOTE]
+    kept, notes = notes_apart(problems)
     given = [reader.parse(p, tfvars=True) for paths in tfvars.values() for p in paths]
     secrets = secret_values([c for c in given if c is not None] + extra, variables or {})
-    return Fragment(nodes=tuple(nodes), problems=tuple(p for p in problems if p.kind != ProblemKind.NOTE),
-                    files=tuple(sorted(read)), notes=(*notes, *unknown_sources(nodes, knowledge)), secrets=secrets)
+    return Fragment(nodes=tuple(nodes), problems=kept, files=tuple(sorted(read)),
+                    notes=(*notes, *unknown_sources(nodes, knowledge)), secrets=secrets)
+
+
+def notes_apart(problems: Sequence[Problem]) -> tuple[tuple[Problem, ...], list[str]]:
+    """The problems that are findings, and the notes (``ProblemKind.NOTE``) as report lines."""
+    notes = [f"{p.location.file}:{p.location.line}: {p.message}" for p in problems if p.kind == ProblemKind.NOTE]
+    return tuple(p for p in problems if p.kind != ProblemKind.NOTE), notes
 
 
 def unknown_sources(nodes: Sequence[Node], knowledge: Knowledge) -> list[str]:

@@ -23,10 +23,10 @@ from typing import Any, Sequence
 from linter.knowledge import Knowledge
 from linter.loaders.ir import Attribute, Block, Body, ConfigFile, GetAttr, Literal, Variable
 from linter.loaders.parallel import loader_for
-from linter.model import Fragment, Node, ProblemKind, Unknown
+from linter.model import Fragment, Node, Unknown
 from linter.terraform.definitions import ModuleDef, build_module
 from linter.terraform.drafts import walk
-from linter.terraform.frontend import unknown_sources
+from linter.terraform.frontend import notes_apart, unknown_sources
 from linter.terraform.grouping import Grouping
 from linter.terraform.modules import ModuleInstance, RootContext
 from linter.terraform.sources import Reader, is_fetched_source, registry_address
@@ -92,10 +92,9 @@ def load_terragrunt(paths: Sequence[str], *, knowledge: Knowledge, boundary: Pat
         ctx = RootContext(root=folder, knowledge=knowledge, reader=reader, definition_of=definition_of,
                           assigned=assigned, implicit={}, provider_blocks={})
         nodes.extend(Grouping(folder, list(walk(ModuleInstance(ctx, definition)))).nodes())
-    problems = list(reader.problems)
-    notes = [f"{p.location.file}:{p.location.line}: {p.message}" for p in problems if p.kind == ProblemKind.NOTE]
-    fragment = Fragment(nodes=tuple(nodes), problems=tuple(p for p in problems if p.kind != ProblemKind.NOTE),
-                        files=tuple(sorted(reader.files)), notes=(*notes, *unknown_sources(nodes, knowledge)))
+    problems, notes = notes_apart(reader.problems)
+    fragment = Fragment(nodes=tuple(nodes), problems=problems, files=tuple(sorted(reader.files)),
+                        notes=(*notes, *unknown_sources(nodes, knowledge)))
     return TerragruntResult(fragment=fragment, folders=frozenset(folders))
 
 
