@@ -21,10 +21,11 @@ DEFAULT_SCORE = {Severity.ERROR: 7.0, Severity.WARNING: 4.0, Severity.INFO: 1.0}
 SCORE_PARAM = "security_severity"
 
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
-# C0 but tab and newlines, DEL, C1, and the invisible marks that reorder or hide text (bidi
-# overrides and isolates, zero-width characters, line and paragraph separators)
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
-_CONTROL_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+# DEL, C1, and the invisible marks that reorder or hide text (bidi overrides and isolates,
+# zero-width characters, line and paragraph separators); with C0 but tab and newlines, or all of C0
+_INVISIBLE = "\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff"
+_CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_INVISIBLE}]")
+_CONTROL_LINE = re.compile(f"[\x00-\x1f{_INVISIBLE}]")
 
 
 def rules_by_id(result: ScanResult) -> dict[str, RuleInfo]:
