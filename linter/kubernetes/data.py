@@ -105,29 +105,29 @@ class KubernetesData:
 
     def key_of(self, api_version: str, kind: str) -> str:
         """``group/Kind`` for a custom resource, ``Kind`` for the core group."""
-        group = _group(api_version)
+        group = api_group(api_version)
         return f"{group}/{kind}" if group else kind
 
     def type_of(self, knowledge: Knowledge, api_version: str, kind: str) -> str:
         """The key of ``policies/resource-types.yaml`` for an object: ``group/Kind`` for a custom
         resource listed there (``postgresql.cnpg.io/Cluster``), else its Kind."""
-        group = _group(api_version)
+        group = api_group(api_version)
         return f"{group}/{kind}" if group and f"{group}/{kind}" in knowledge.types else kind
 
     def workload(self, api_version: str, kind: str) -> Workload | None:
         """Where a kind keeps its pod template (``group/Kind`` first, as custom resources are
         keyed), None for kinds that run no pods."""
-        group = _group(api_version)
+        group = api_group(api_version)
         return (self.workloads.get(f"{group}/{kind}") if group else None) or self.workloads.get(kind)
 
     def is_cluster_scoped(self, api_version: str, kind: str) -> bool:
-        group = _group(api_version)
+        group = api_group(api_version)
         return kind in self.cluster_scoped or bool(group) and any(
             re.fullmatch(p, group) for p in self.cluster_scoped_groups)
 
     def is_object(self, api_version: str, kind: str) -> bool:
         """False for tool configuration that looks like an object (kustomizations, kubeconfigs)."""
-        return _group(api_version) not in self.not_object_groups and kind not in self.not_object_kinds
+        return api_group(api_version) not in self.not_object_groups and kind not in self.not_object_kinds
 
 
 def kubernetes_data(knowledge: Knowledge | None = None) -> KubernetesData:
@@ -151,10 +151,6 @@ def shipped_raw() -> Mapping[str, Any]:
 _read_shipped = partial(read_shipped_policy, "kubernetes")
 
 
-def api_group(api_version: str) -> str:
-    return _group(api_version)
-
-
 def ambiguous_kinds(types: Iterable[str]) -> frozenset[str]:
     """Kind names that several API groups define among the known types (``Backup`` of Velero and
     of CloudNativePG): objects of those kinds are addressed ``Kind.group``. Bare keys are the core
@@ -168,7 +164,7 @@ def ambiguous_kinds(types: Iterable[str]) -> frozenset[str]:
     return frozenset(kind for kind, found in groups.items() if len(found) > 1)
 
 
-def _group(api_version: str) -> str:
+def api_group(api_version: str) -> str:
     """``apps/v1`` → ``apps``; the core ``v1`` has no group."""
     return api_version.rsplit("/", 1)[0] if "/" in api_version else ""
 
