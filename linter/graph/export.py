@@ -53,7 +53,7 @@ def _plain(ctx: Context, only_sensitive: bool = False) -> nx.MultiDiGraph:
 def _sensitive_chains(ctx: Context) -> set[str]:
     keep = set(ctx.sensitive)
     for key in ctx.sensitive:
-        hops, hosting = hosting_chain(ctx.graph, key)
+        hops, _ = hosting_chain(ctx.graph, key)
         keep.update(k for k, _ in hops)
     return keep
 
