@@ -228,7 +228,7 @@ def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Pa
     listed = listing(files)
     findings = [scrub_finding(f, known, listed) for f in run_rules(context, rules, strict=options.strict)]
     resources = sum(1 for _, d in graph.nodes(data=True)
-                    if d["node"].kind not in (NodeKind.HOSTING,) and d["node"].origin != "config")
+                    if d["node"].kind != NodeKind.HOSTING and d["node"].origin != "config")
     result = ScanResult(tool_version=__version__, files=tuple(files), resources=resources,
                         findings=tuple(findings), rules=tuple(rules), systems=inventory(context, findings),
                         scanned=options.paths, config_file=config.path,
