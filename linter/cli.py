@@ -5,17 +5,22 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import click
 
 from linter import __version__
 from linter.errors import LinterError, UsageError, unexpected
-from linter.model import ScanResult, Severity
-from linter.reporters import REPORTERS
+from linter.model import RuleInfo, ScanResult, Severity
+from linter.reporters import REPORTERS, RenderOptions
 from linter.reporters.common import one_line
+
+if TYPE_CHECKING:
+    from linter.config import Config
+    from linter.knowledge import Knowledge
+    from linter.scan import Scan, ScanOptions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = list(REPORTERS)
@@ -35,21 +40,21 @@ def _variables(pairs: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def _setup(paths: Sequence[str], config_file: str | None, policies: Sequence[str],
-           catalogs: Sequence[str], no_repo_config: bool = False) -> tuple[Any, Any]:
+def _setup(args: ContextArgs) -> tuple[Config, Knowledge]:
     from linter.config import find_config, load_config
     from linter.policy_files import load_knowledge, with_modules
 
-    scanned = [Path(p) for p in paths if p != "-" and Path(p).exists()]
-    if config_file:
+    scanned = [Path(p) for p in args.paths if p != "-" and Path(p).exists()]
+    if args.config_file:
         # the command line may name anything, unless the file it names is the repository's own
-        config = load_config(Path(config_file), config_file, confined=_in_repository(Path(config_file), scanned))
-    elif no_repo_config:
+        config = load_config(Path(args.config_file), args.config_file,
+                             confined=_in_repository(Path(args.config_file), scanned))
+    elif args.no_repo_config:
         config = load_config(None)
     else:
         found = find_config(scanned[0] if scanned else Path("."))
         config = load_config(found, _display(found) if found else None)
-    knowledge = load_knowledge(tuple(config.policies) + tuple(policies), tuple(config.catalogs) + tuple(catalogs))
+    knowledge = load_knowledge(tuple(config.policies) + args.policies, tuple(config.catalogs) + args.catalogs)
     return config, with_modules(knowledge, config.modules)
 
 
@@ -119,22 +124,95 @@ def _context_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContextArgs:
+    """The options of ``_context_options``, as click names them: what ``scan``, ``graph`` and
+    ``explain`` read before scanning."""
+
+    paths: tuple[str, ...]
+    config_file: str | None = None
+    policies: tuple[str, ...] = ()
+    catalogs: tuple[str, ...] = ()
+    var_files: tuple[str, ...] = ()
+    variables: tuple[str, ...] = ()
+    no_repo_config: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanArgs(ContextArgs):
+    """Every option of ``scan``, as click names them."""
+
+    fmt: str
+    output: str | None
+    reports: tuple[str, ...]
+    fail_on: str | None
+    fail_rules: tuple[str, ...]
+    soft_fail: bool
+    baseline: str | None
+    write_baseline: str | None
+    strict: bool
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    sast_schema: str
+    jobs: int
+    no_cache: bool
+    allow_empty: bool
+    docs_url: str | None
+    lang: str
+    quiet: bool
+    no_color: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GraphArgs(ContextArgs):
+    """Every option of ``graph``."""
+
+    fmt: str
+    output: str | None
+    only_sensitive: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MergeArgs:
+    """Every option of ``merge``."""
+
+    reports: tuple[str, ...]
+    fmt: str
+    output: str | None
+    extra: tuple[str, ...]
+    fail_on: str
+    policies: tuple[str, ...]
+    lang: str
+
+
+def _scanned(paths: tuple[str, ...]) -> tuple[str, ...]:
+    return paths or (".",)
+
+
 @dataclass(frozen=True, slots=True)
 class _Context:
-    config: Any
-    knowledge: Any
-    paths: tuple[str, ...]
-    var_files: tuple[str, ...]
+    """The config and knowledge a command reads, and what its scan (if it scans) is given."""
+
+    config: Config
+    knowledge: Knowledge
+    args: ContextArgs
     variables: dict[str, str]
     stdin: bytes | None
 
+    def scan_options(self) -> ScanOptions:
+        """The scan's options as the config sets them; ``scan`` overrides some from its command line.
+        (Imported here: explaining a rule does not load the scan.)"""
+        from linter.scan import ScanOptions
 
-def _context(paths: tuple[str, ...], config_file: str | None, policies: tuple[str, ...],
-             catalogs: tuple[str, ...], var_files: tuple[str, ...], variables: tuple[str, ...],
-             no_repo_config: bool = False) -> _Context:
-    config, knowledge = _setup(paths, config_file, policies, catalogs, no_repo_config)
-    stdin = sys.stdin.buffer.read() if "-" in paths else None
-    return _Context(config, knowledge, paths, var_files, _variables(variables), stdin)
+        return ScanOptions(paths=self.args.paths, stdin=self.stdin, var_files=self.args.var_files,
+                           variables=self.variables, select=self.config.select, ignore=self.config.ignore,
+                           strict=self.config.strict)
+
+
+def _context(args: ContextArgs) -> _Context:
+    config, knowledge = _setup(args)
+    stdin = sys.stdin.buffer.read() if "-" in args.paths else None
+    return _Context(config, knowledge, args, _variables(args.variables), stdin)
 
 
 @cli.command()
@@ -166,67 +244,56 @@ def _context(paths: tuple[str, ...], config_file: str | None, policies: tuple[st
 @click.option("-q", "--quiet", is_flag=True, help="Text format: one line per finding, and the summary.")
 @click.option("--no-color", is_flag=True, help="No colour in the text report (also: NO_COLOR set).")
 @click.pass_context
-def scan(ctx: click.Context, **options: Any) -> None:
+def scan(ctx: click.Context, paths: tuple[str, ...], **options: Any) -> None:
     """Scan Terraform and Kubernetes files (PATH may be - for standard input)."""
-    ctx.exit(_scan(options))
+    ctx.exit(_scan(ScanArgs(paths=_scanned(paths), **options)))
 
 
 @_guard
-def _scan(o: dict[str, Any]) -> int:
+def _scan(args: ScanArgs) -> int:
     from linter.compiled import use_cache
-    from linter.reporters import get_reporter
     from linter.reporters.gitlab_sast import check_version
     from linter.reporters.text import summary_line
     from linter.rules.engine import check_rule_ids
-    from linter.scan import ScanOptions, run_scan
+    from linter.scan import run_scan
 
-    paths = o["paths"] or (".",)
-    extra = [_parse_report(r) for r in o["reports"]]
-    check_version(o["sast_schema"])
-    use_cache(not o["no_cache"])
-    given = _context(paths, o["config_file"], o["policies"], o["catalogs"], o["var_files"], o["variables"],
-                     o["no_repo_config"])
+    extra = [_parse_report(r) for r in args.reports]
+    check_version(args.sast_schema)
+    use_cache(not args.no_cache)
+    given = _context(args)
     config, knowledge = given.config, given.knowledge
-    fail_on = "never" if o["soft_fail"] else o["fail_on"] or config.fail_on or "error"
-    fail_rules = () if o["soft_fail"] else _split_ids(o["fail_rules"])
-    select, ignore = _split_ids(o["select"]), _split_ids(o["ignore"])
+    fail_on = "never" if args.soft_fail else args.fail_on or config.fail_on or "error"
+    fail_rules = () if args.soft_fail else _split_ids(args.fail_rules)
+    select, ignore = _split_ids(args.select), _split_ids(args.ignore)
     _check_rule_ids(knowledge.rules, config, select, ignore)
     check_rule_ids(knowledge.rules, fail_rules, "--fail-on-rule", prefixes=False)
-    to_terminal = not o["output"] or o["output"] == "-"
-    color = (o["fmt"] == "text" and to_terminal and not o["no_color"] and not os.environ.get("NO_COLOR")
+    to_terminal = not args.output or args.output == "-"
+    color = (args.fmt == "text" and to_terminal and not args.no_color and not os.environ.get("NO_COLOR")
              and sys.stdout.isatty())
-
-    def render(name: str, *, terminal: bool = False) -> str:
-        if name == "gitlab-sast":
-            return get_reporter(name)(result, schema_version=o["sast_schema"])  # type: ignore[call-arg]
-        if name == "text":
-            return get_reporter(name)(result, color=color and terminal, quiet=o["quiet"])  # type: ignore[call-arg]
-        if name == "html":
-            return get_reporter(name)(result, lang=o["lang"])  # type: ignore[call-arg]
-        return get_reporter(name)(result)
+    render = RenderOptions(quiet=args.quiet, lang=args.lang, sast_schema=args.sast_schema)
 
     progress = _Progress(sys.stderr.isatty())
-    options = ScanOptions(paths=paths, stdin=given.stdin, var_files=given.var_files, variables=given.variables,
-                          select=select or config.select, ignore=ignore or config.ignore,
-                          strict=o["strict"] or config.strict, jobs=o["jobs"], cache=not o["no_cache"],
-                          progress=progress)
+    options = replace(given.scan_options(), select=select or config.select, ignore=ignore or config.ignore,
+                      strict=args.strict or config.strict, jobs=args.jobs, cache=not args.no_cache,
+                      progress=progress)
     result = run_scan(options, config, knowledge).result
     progress.done()
-    if o["docs_url"]:
-        result = _with_docs_url(result, o["docs_url"])
-    if not o["allow_empty"] and _nothing_scanned(result, given.stdin):
-        raise UsageError(f"nothing to scan in {' '.join(paths)}: no Terraform file, manifest or plan"
-                         + (" (standard input is empty)" if given.stdin is not None else "")
+    if args.docs_url:
+        result = _with_docs_url(result, args.docs_url)
+    stdin = options.stdin
+    if not args.allow_empty and _nothing_scanned(result, stdin):
+        raise UsageError(f"nothing to scan in {' '.join(args.paths)}: no Terraform file, manifest or plan"
+                         + (" (standard input is empty)" if stdin is not None else "")
                          + "; --allow-empty to pass anyway")
-    if o["baseline"]:
-        result = _apply_baseline(result, o["baseline"])
-    if o["write_baseline"]:
+    if args.baseline:
+        result = _apply_baseline(result, args.baseline)
+    if args.write_baseline:
         from linter.rules.baseline import write_baseline as dump
 
-        _write(dump(result.findings), o["write_baseline"])
-    _write(render(o["fmt"], terminal=True), o["output"])
+        _write(dump(result.findings), args.write_baseline)
+    _write(REPORTERS[args.fmt](result, replace(render, color=color)), args.output)
     for name, file in extra:
-        _write(render(name), file)
+        _write(REPORTERS[name](result, render), file)
     if not to_terminal:  # the report went to a file: the log still says what it holds
         click.echo(summary_line(result), err=True)
     return exit_code(result, fail_on, fail_rules)
@@ -235,7 +302,6 @@ def _scan(o: dict[str, Any]) -> int:
 def _with_docs_url(result: ScanResult, base: str) -> ScanResult:
     """Rule links of the policies (``docs/rules.md#snc001``) as URLs under ``base``, so that SARIF,
     GitLab and HTML link each finding to its rule."""
-    from dataclasses import replace
     from urllib.parse import urljoin, urlparse
 
     if urlparse(base).scheme not in ("http", "https"):
@@ -268,7 +334,8 @@ class _Progress:
                 click.echo(f"snclint: scanned in {elapsed:.1f} s", err=True)
 
 
-def _check_rule_ids(rules: Any, config: Any, select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
+def _check_rule_ids(rules: Sequence[RuleInfo], config: Config, select: tuple[str, ...],
+                    ignore: tuple[str, ...]) -> None:
     from linter.rules.engine import check_rule_ids
 
     check_rule_ids(rules, select, "--select")
@@ -293,8 +360,6 @@ def _parse_report(text: str) -> tuple[str, str]:
 
 
 def _apply_baseline(result: ScanResult, path: str) -> ScanResult:
-    from dataclasses import replace
-
     from linter.errors import ConfigError
     from linter.rules.baseline import apply_baseline
 
@@ -324,29 +389,24 @@ def exit_code(result: ScanResult, fail_on: str, fail_rules: Sequence[str] = ()) 
 @click.option("--only-sensitive", is_flag=True, help="Only the sensitive objects and what they are hosted on.")
 @_context_options
 @click.pass_context
-def graph(ctx: click.Context, paths: tuple[str, ...], fmt: str, output: str | None, only_sensitive: bool,
-          **context: Any) -> None:
+def graph(ctx: click.Context, paths: tuple[str, ...], **options: Any) -> None:
     """Print the dependency graph of a scan."""
-    ctx.exit(_graph(paths or (".",), fmt, output, only_sensitive, context))
+    ctx.exit(_graph(GraphArgs(paths=_scanned(paths), **options)))
 
 
 @_guard
-def _graph(paths: tuple[str, ...], fmt: str, output: str | None, only_sensitive: bool,
-           context: dict[str, Any]) -> int:
+def _graph(args: GraphArgs) -> int:
     from linter.graph.export import EXPORTERS
 
-    scanned = _run(_context(paths, **context))
-    _write(EXPORTERS[fmt](scanned.context, only_sensitive), output)
+    scanned = _run(_context(args))
+    _write(EXPORTERS[args.fmt](scanned.context, args.only_sensitive), args.output)
     return EXIT_OK
 
 
-def _run(given: _Context) -> Any:
-    from linter.scan import ScanOptions, run_scan
+def _run(given: _Context) -> Scan:
+    from linter.scan import run_scan
 
-    options = ScanOptions(paths=given.paths, stdin=given.stdin, var_files=given.var_files,
-                          variables=given.variables, select=given.config.select, ignore=given.config.ignore,
-                          strict=given.config.strict)
-    return run_scan(options, given.config, given.knowledge)
+    return run_scan(given.scan_options(), given.config, given.knowledge)
 
 
 @cli.command()
@@ -354,23 +414,23 @@ def _run(given: _Context) -> Any:
 @click.argument("paths", nargs=-1)
 @_context_options
 @click.pass_context
-def explain(ctx: click.Context, subject: str, paths: tuple[str, ...], **context: Any) -> None:
+def explain(ctx: click.Context, subject: str, paths: tuple[str, ...], **options: Any) -> None:
     """Explain a rule (SNC001) or how a resource address became sensitive and where it runs."""
-    ctx.exit(_explain(subject, paths or (".",), context))
+    ctx.exit(_explain(subject, ContextArgs(paths=_scanned(paths), **options)))
 
 
 @_guard
-def _explain(subject: str, paths: tuple[str, ...], context: dict[str, Any]) -> int:
+def _explain(subject: str, args: ContextArgs) -> int:
     from linter.explain import explain_address, explain_rule
 
-    given = _context(paths, **context)
+    given = _context(args)
     rule = given.knowledge.rule(subject.upper())
     if rule is not None:
         click.echo(explain_rule(rule))
         return EXIT_OK
     text = explain_address(_run(given), subject)
     if text is None:
-        raise UsageError(f"{subject!r} is neither a rule id nor an address found under {' '.join(paths)}")
+        raise UsageError(f"{subject!r} is neither a rule id nor an address found under {' '.join(args.paths)}")
     click.echo(text)
     return EXIT_OK
 
@@ -407,7 +467,7 @@ def policies(ctx: click.Context, markdown: bool, dirs: tuple[str, ...], config_f
 def _list_policies(markdown: bool, dirs: tuple[str, ...], config_file: str | None) -> int:
     from linter.explain import rules_markdown
 
-    rules = _setup((".",), config_file, dirs, ())[1].rules
+    rules = _setup(ContextArgs(paths=(".",), config_file=config_file, policies=dirs))[1].rules
     if markdown:
         click.echo(rules_markdown(rules), nl=False)
         return EXIT_OK
@@ -442,32 +502,26 @@ def validate(ctx: click.Context, directory: str) -> None:
 @click.option("--lang", type=click.Choice(["en", "fr"]), default="en", show_default=True,
               help="Language of the HTML report.")
 @click.pass_context
-def merge(ctx: click.Context, reports: tuple[str, ...], fmt: str, output: str | None, extra: tuple[str, ...],
-          fail_on: str, policies: tuple[str, ...], lang: str) -> None:
+def merge(ctx: click.Context, **options: Any) -> None:
     """Merge the JSON reports of many repositories into one report, in any format."""
-    ctx.exit(_merge(reports, fmt, output, extra, fail_on, policies, lang))
+    ctx.exit(_merge(MergeArgs(**options)))
 
 
 @_guard
-def _merge(reports: tuple[str, ...], fmt: str, output: str | None, extra: tuple[str, ...], fail_on: str,
-           policies: tuple[str, ...], lang: str) -> int:
+def _merge(args: MergeArgs) -> int:
     from linter.merge import merge_reports
     from linter.policy_files import load_knowledge
-    from linter.reporters import get_reporter
     from linter.reporters.text import summary_line
 
-    others = [_parse_report(r) for r in extra]
-    result = merge_reports(reports, load_knowledge(policies).rules)
-
-    def render(name: str) -> str:
-        return get_reporter(name)(result, lang=lang) if name == "html" else get_reporter(name)(result)  # type: ignore[call-arg]
-
-    _write(render(fmt), output)
+    others = [_parse_report(r) for r in args.extra]
+    result = merge_reports(args.reports, load_knowledge(args.policies).rules)
+    render = RenderOptions(lang=args.lang)
+    _write(REPORTERS[args.fmt](result, render), args.output)
     for name, file in others:
-        _write(render(name), file)
-    if output and output != "-":
+        _write(REPORTERS[name](result, render), file)
+    if args.output and args.output != "-":
         click.echo(summary_line(result), err=True)
-    return exit_code(result, fail_on)
+    return exit_code(result, args.fail_on)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
