@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from linter.knowledge import Knowledge
-from linter.loaders.ir import Attribute, Block, ConfigFile, Expr, Literal, ObjectExpr, Template
+from linter.loaders.ir import Attribute, Block, ConfigFile, ObjectExpr
 from linter.model import Location
 from linter.provider_sources import normalise_provider_source
+from linter.terraform.language.literals import literal_string
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,17 +53,6 @@ class ModuleDef:
         """The source ``required_providers`` declares for a local name, registry host left out."""
         source = self.required_providers.get(name)
         return normalise_provider_source(source, knowledge) if source is not None else None
-
-
-def literal_string(expr: Expr | None) -> str | None:
-    """The text of a literal string expression (``"./x"``), None for anything computed."""
-    match expr:
-        case Literal(value=str(text)):
-            return text
-        case Template(parts=parts) if all(isinstance(p, str) for p in parts):
-            return "".join(p for p in parts if isinstance(p, str))
-        case _:
-            return None
 
 
 def build_module(folder: str, configs: Iterable[ConfigFile]) -> ModuleDef:

@@ -16,7 +16,7 @@ from typing import Any, Callable, Protocol
 from linter import limits
 from linter.loaders.ir import Block, Body, Expr, Literal, Variable
 from linter.model import Unknown
-from linter.terraform.evaluate import evaluate
+from linter.terraform.language.evaluate import evaluate
 
 MAX_INSTANCES = limits.EXPANDED_INSTANCES
 RESOURCE_META = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner",

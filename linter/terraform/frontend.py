@@ -19,9 +19,10 @@ from linter.loaders.ir import ConfigFile
 from linter.loaders.parallel import effective_jobs
 from linter.model import Fragment, Node, Problem, ProblemKind
 from linter.secrets import is_secret_name
-from linter.terraform.definitions import ModuleDef, build_module, literal_string
+from linter.terraform.definitions import ModuleDef, build_module
 from linter.terraform.drafts import walk
 from linter.terraform.grouping import Grouping
+from linter.terraform.language.literals import literal_string
 from linter.terraform.modules import ModuleInstance, RootContext
 from linter.terraform.root_pool import RootResult, evaluate_roots
 from linter.terraform.sources import Reader, is_local_source, join, module_key, module_type

@@ -12,7 +12,7 @@ from linter.knowledge import Knowledge
 from linter.model import ProviderConfig
 from linter.terraform.definitions import Decl, ModuleDef
 from linter.terraform.expand import Expansion, Scope
-from linter.terraform.lazy import LazyMap
+from linter.terraform.language.lazy import LazyMap
 
 
 class Root(Protocol):

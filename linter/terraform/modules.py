@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 from linter import limits
 from linter.knowledge import Knowledge
 from linter.model import ProblemKind, Unknown
-from linter.terraform.definitions import Decl, ModuleDef, literal_string
+from linter.terraform.definitions import Decl, ModuleDef
 from linter.terraform.expand import Expansion, Extended, Scope, address_key, expansion, value_of
-from linter.terraform.lazy import Cell, LazyMap
+from linter.terraform.language.lazy import Cell, LazyMap
+from linter.terraform.language.literals import literal_string
 from linter.terraform.providers import ProviderTable
 from linter.terraform.resources import ResourceEval
 from linter.terraform.sources import Reader, is_local_source, join

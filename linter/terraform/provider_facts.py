@@ -16,7 +16,7 @@ from linter.knowledge import Knowledge
 from linter.loaders.ir import Body, Expr, ObjectExpr
 from linter.model import NodeKind, ProviderConfig
 from linter.provider_sources import cluster_clients, normalise_provider_source, terraform_recognition
-from linter.terraform.definitions import literal_string
+from linter.terraform.language.literals import literal_string
 from linter.terraform.references import Target, targets_of
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from linter.model import Unknown
 from linter.terraform.definitions import Decl
 from linter.terraform.expand import RESOURCE_META, Expansion, Extended, Scope, body_thunks, expansion
 from linter.terraform.instance import Instance
-from linter.terraform.lazy import Cell, LazyMap
+from linter.terraform.language.lazy import Cell, LazyMap
 
 
 class ResourceInstance:

@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from linter.classification_tags import tags_of, values_at
 from linter.loaders.ir import Body, Expr, ObjectExpr
 from linter.model import Location, Tag
-from linter.terraform.definitions import literal_string
+from linter.terraform.language.literals import literal_string
 
 
 def tags_at(attributes: Mapping[str, Any], paths: Iterable[str], body: Body, file: str,

@@ -17,9 +17,9 @@ from linter.model import Unknown
 from linter.terraform.definitions import Decl, ModuleDef
 from linter.terraform.expand import value_of
 from linter.terraform.instance import Instance
-from linter.terraform.lazy import Cell
-from linter.terraform.type_constraints import ANY, TypeSpec, convert, parse_type
-from linter.terraform.values import materialize
+from linter.terraform.language.lazy import Cell
+from linter.terraform.language.type_constraints import ANY, TypeSpec, convert, parse_type
+from linter.terraform.language.values import materialize
 
 DATA_UNKNOWN = "data sources are read when Terraform runs"
 

@@ -20,9 +20,9 @@ from linter import limits
 from linter.loaders.ir import Block, Body
 from linter.model import Unknown
 from linter.terraform.expand import value_of
-from linter.terraform.lazy import Cell, LazyMap
+from linter.terraform.language.lazy import Cell, LazyMap
+from linter.terraform.language.values import Invalid, find_unknown
 from linter.terraform.sources import Reader
-from linter.terraform.values import Invalid, find_unknown
 from linter.terragrunt.functions import functions_for
 
 STRATEGIES = ("shallow", "deep", "no_merge")

@@ -18,7 +18,7 @@ from typing import Any, Callable, Mapping, Protocol
 
 from linter import limits
 from linter.model import Unknown
-from linter.terraform.functions_base import Function, as_str, define
+from linter.terraform.language.functions_base import Function, as_str, define
 
 DEFAULT_CONFIG = "terragrunt.hcl"
 

@@ -24,7 +24,7 @@ from linter.loaders.ir import (
     Variable,
 )
 from linter.model import Unknown
-from linter.terraform.evaluate import DictScope, Invalid, OpenDict, evaluate, find_unknown, is_known
+from linter.terraform.language.evaluate import DictScope, Invalid, OpenDict, evaluate, find_unknown, is_known
 
 
 def ref(path: str) -> Expr:

@@ -28,9 +28,9 @@ from linter.loaders.ir import (
     Variable,
 )
 from linter.model import Unknown
-from linter.terraform.evaluate import DictScope, evaluate, is_known
-from linter.terraform.functions import FUNCTIONS
-from linter.terraform.values import equal
+from linter.terraform.language.evaluate import DictScope, evaluate, is_known
+from linter.terraform.language.functions import FUNCTIONS
+from linter.terraform.language.values import equal
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NAMES = ["a", "b", "name", "tags", "0", "list", "level", "nope"]

@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 
 from linter.model import Unknown
-from linter.terraform.functions import FUNCTIONS, NOT_EVALUATED
-from linter.terraform.values import Invalid, OpenDict, is_known
+from linter.terraform.language.functions import FUNCTIONS, NOT_EVALUATED
+from linter.terraform.language.values import Invalid, OpenDict, is_known
 
 U = Unknown("var.x has no value")
 

@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from linter.model import Unknown
-from linter.terraform.values import (
+from linter.terraform.language.values import (
     Invalid,
     equal,
     find_unknown,

@@ -6,8 +6,8 @@ from typing import Any
 
 from linter import limits
 from linter.model import Unknown
-from linter.terraform.functions_base import Function, as_int, as_list, as_map, as_str, define
-from linter.terraform.values import (
+from linter.terraform.language.functions_base import Function, as_int, as_list, as_map, as_str, define
+from linter.terraform.language.values import (
     OpenDict,
     canonical,
     charge,

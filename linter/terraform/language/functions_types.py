@@ -8,8 +8,8 @@ import math
 import urllib.parse
 from typing import Any
 
-from linter.terraform.functions_base import Function, as_int, as_list, as_map, as_str, check_length, define
-from linter.terraform.values import (
+from linter.terraform.language.functions_base import Function, as_int, as_list, as_map, as_str, check_length, define
+from linter.terraform.language.values import (
     MAX_STRING,
     kind,
     materialize,

@@ -3,7 +3,7 @@
 Every entry takes evaluated values and returns a value or ``Unknown``; it never raises. The
 families live in ``functions_strings``, ``functions_collections`` and ``functions_types``.
 ``try`` and ``can`` are not here: they need their arguments unevaluated, so the evaluator
-implements them (see ``linter.terraform.evaluate``).
+implements them (see ``linter.terraform.language.evaluate``).
 
 Some functions are deliberately never evaluated and always give ``Unknown`` with the reason:
 
@@ -23,11 +23,11 @@ from __future__ import annotations
 from typing import Any
 
 from linter.model import Unknown
-from linter.terraform.functions_base import Function, define
-from linter.terraform.functions_collections import COLLECTIONS
-from linter.terraform.functions_strings import STRINGS
-from linter.terraform.functions_types import TYPES
-from linter.terraform.values import Invalid, find_unknown
+from linter.terraform.language.functions_base import Function, define
+from linter.terraform.language.functions_collections import COLLECTIONS
+from linter.terraform.language.functions_strings import STRINGS
+from linter.terraform.language.functions_types import TYPES
+from linter.terraform.language.values import Invalid, find_unknown
 
 _OTHERS: dict[str, Function] = {}
 

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from linter.loaders.ir import Expr, GetAttr, Index, Literal, Splat, Variable
 from linter.model import Unknown
-from linter.terraform.values import BudgetExceeded, Invalid, kind, materialize, to_number
+from linter.terraform.language.values import BudgetExceeded, Invalid, kind, materialize, to_number
 
 
 def read(get: Callable[[], Any], what: Callable[[], str], missing: type[Unknown]) -> Any:

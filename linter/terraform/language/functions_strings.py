@@ -7,8 +7,8 @@ import posixpath
 from typing import Any
 
 from linter.model import Unknown
-from linter.terraform.functions_base import Function, as_int, as_list, as_str, check_length, define
-from linter.terraform.values import kind, render_number, to_bool, to_number
+from linter.terraform.language.functions_base import Function, as_int, as_list, as_str, check_length, define
+from linter.terraform.language.values import kind, render_number, to_bool, to_number
 
 STRINGS: dict[str, Function] = {}
 

@@ -1,7 +1,7 @@
 """Evaluates Terraform expressions (the IR of ``linter.loaders.ir``) to values, with Unknown.
 
 A value is ``str``, ``int``, ``float``, ``bool``, ``None``, ``list``, ``dict`` or ``Unknown``
-(see ``linter.terraform.values``). What cannot be evaluated is ``Unknown`` with a reason, never
+(see ``linter.terraform.language.values``). What cannot be evaluated is ``Unknown`` with a reason, never
 empty or false; ``Invalid`` (an ``Unknown``) marks what Terraform itself would reject.
 ``evaluate`` never raises: scanned files are hostile, so depth, sizes and work are bounded.
 """
@@ -29,10 +29,10 @@ from linter.loaders.ir import (
     Variable,
 )
 from linter.model import Unknown
-from linter.terraform.functions import FUNCTIONS
-from linter.terraform.operators import binary, unary
-from linter.terraform.traversal import attribute, describe, element, read, splat_path
-from linter.terraform.values import (
+from linter.terraform.language.functions import FUNCTIONS
+from linter.terraform.language.operators import binary, unary
+from linter.terraform.language.traversal import attribute, describe, element, read, splat_path
+from linter.terraform.language.values import (
     MAX_DEPTH,
     MAX_ITEMS,
     MAX_STRING,

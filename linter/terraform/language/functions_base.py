@@ -11,7 +11,7 @@ import inspect
 from typing import Any, Callable, Literal
 
 from linter.model import Unknown
-from linter.terraform.values import (
+from linter.terraform.language.values import (
     MAX_ITEMS,
     BudgetExceeded,
     Invalid,

@@ -14,8 +14,8 @@ from typing import Any, Mapping, Union
 
 from linter.loaders.ir import Call, Expr, ObjectExpr, TupleExpr, Variable
 from linter.model import Unknown
-from linter.terraform.definitions import literal_string
-from linter.terraform.values import MAX_DEPTH, OpenDict, charge, set_order, to_bool, to_number, to_string
+from linter.terraform.language.literals import literal_string
+from linter.terraform.language.values import MAX_DEPTH, OpenDict, charge, set_order, to_bool, to_number, to_string
 
 _PRIMITIVES = frozenset({"string", "number", "bool", "any"})
 _COLLECTIONS = frozenset({"list", "set", "map"})
