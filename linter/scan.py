@@ -124,8 +124,8 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
             roots = [root]
         terraform.extend(f for r in roots for f in module_files(r, inputs.boundaries, cwd))
     if terraform:
-        from linter.terraform.callers import caller_files
-        from linter.terraform.frontend import load_terraform
+        from linter.terraform.modules.callers import caller_files
+        from linter.terraform.modules.frontend import load_terraform
 
         if inputs.file_names:
             folders = {posixpath.dirname(p) or "." for p in terraform}
@@ -154,7 +154,7 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
 
         fragments = link_terraform_objects(fragments, knowledge, config.kubernetes, config.path)
     if inputs.plans:
-        from linter.plan.frontend import load_plans
+        from linter.terraform.plan.frontend import load_plans
 
         fragments.append(load_plans(inputs.plans, knowledge=knowledge, hcl=fragments, cwd=cwd))
     return fragments

@@ -5,9 +5,9 @@ import json
 from pathlib import Path
 
 from linter.knowledge import Knowledge
-from linter.plan.frontend import load_plans
 from linter.policy_files import load_knowledge
 from linter.provider_sources import implicit_source, normalise_provider_source
+from linter.terraform.plan.frontend import load_plans
 from tests.helpers.tf_project import run
 
 MIRROR = "mirror.example.org/hashicorp/aws"

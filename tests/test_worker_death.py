@@ -10,8 +10,8 @@ import pytest
 
 from linter.loaders import parallel
 from linter.policy_files import load_knowledge
-from linter.terraform import frontend
-from linter.terraform.root_pool import evaluate_roots
+from linter.terraform.modules import frontend
+from linter.terraform.modules.root_pool import evaluate_roots
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="forked workers are Linux-only")
 

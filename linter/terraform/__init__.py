@@ -1,1 +1,2 @@
-"""terraform stage."""
+"""Terraform: its expression language (``language``), the module tree read from ``.tf`` files
+(``modules``, the Terraform frontend) and plan JSON (``plan``, the plan frontend)."""

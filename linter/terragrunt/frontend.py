@@ -24,13 +24,13 @@ from linter.knowledge import Knowledge
 from linter.loaders.ir import Attribute, Block, Body, ConfigFile, GetAttr, Literal, Variable
 from linter.loaders.parallel import loader_for
 from linter.model import Fragment, Node, Unknown
-from linter.terraform.definitions import ModuleDef, build_module
-from linter.terraform.drafts import walk
-from linter.terraform.frontend import notes_apart, unknown_sources
-from linter.terraform.grouping import Grouping
-from linter.terraform.modules import ModuleInstance, RootContext
-from linter.terraform.sources import Reader, is_fetched_source, registry_address
-from linter.terraform.variables import assignments
+from linter.terraform.modules.definitions import ModuleDef, build_module
+from linter.terraform.modules.drafts import walk
+from linter.terraform.modules.frontend import notes_apart, unknown_sources
+from linter.terraform.modules.grouping import Grouping
+from linter.terraform.modules.sources import Reader, is_fetched_source, registry_address
+from linter.terraform.modules.tree import ModuleInstance, RootContext
+from linter.terraform.modules.variables import assignments
 from linter.terragrunt.config import Generated, Loader, Source, UnitConfig, units
 
 UNIT_FILE = "terragrunt.hcl"

@@ -7,7 +7,7 @@ from typing import Mapping, Sequence
 
 from linter.knowledge import Catalog, Knowledge, TypeInfo, Vocabulary
 from linter.model import Fragment, Node, NodeKind
-from linter.terraform.frontend import is_tfvars, load_terraform
+from linter.terraform.modules.frontend import is_tfvars, load_terraform
 
 _TYPES = {
     "aws_db_instance": TypeInfo(kind=NodeKind.DATASTORE, tag_paths=("tags",), region_paths=("region",)),

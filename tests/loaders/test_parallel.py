@@ -168,7 +168,7 @@ def test_frontend_with_jobs_and_cache_gives_the_same_fragment(monkeypatch: pytes
     """The Terraform frontend over the fixtures, workers forced on, cold then warm cache."""
     from linter.discovery import discover
     from linter.policy_files import load_knowledge
-    from linter.terraform.frontend import load_terraform
+    from linter.terraform.modules.frontend import load_terraform
 
     if not (REPO / "fixtures" / "terraform").is_dir():
         pytest.skip("no Terraform fixtures")

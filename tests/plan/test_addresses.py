@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linter.plan.addresses import Address, join_module, parse, parse_module, segments, strip_keys
+from linter.terraform.plan.addresses import Address, join_module, parse, parse_module, segments, strip_keys
 
 
 def test_expanded_addresses() -> None:

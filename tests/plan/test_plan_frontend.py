@@ -22,8 +22,8 @@ from linter.model import (
     Tag,
     Unknown,
 )
-from linter.plan.addresses import parse
-from linter.plan.frontend import load_plans
+from linter.terraform.plan.addresses import parse
+from linter.terraform.plan.frontend import load_plans
 
 REPO = Path(__file__).resolve().parents[2]
 AWS = "registry.terraform.io/hashicorp/aws"
@@ -188,7 +188,7 @@ def test_double_scan_replaces_the_terraform_nodes_and_keeps_their_suppressions()
 
 def test_double_scan_with_the_terraform_frontend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The real Terraform frontend's nodes (unexpanded, with the inline suppression) are replaced."""
-    from linter.terraform.frontend import load_terraform
+    from linter.terraform.modules.frontend import load_terraform
 
     monkeypatch.chdir(REPO / DOUBLE)
     terraform = load_terraform(["main.tf"], knowledge=KNOWLEDGE, boundary=REPO / DOUBLE)

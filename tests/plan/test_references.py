@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from linter.loaders.plan_config import ConfigModule, ModuleCall
 from linter.model import Unknown
-from linter.plan.expressions import value_of, walk
-from linter.plan.references import Instance, ReferenceResolver
+from linter.terraform.plan.expressions import value_of, walk
+from linter.terraform.plan.references import Instance, ReferenceResolver
 
 
 def module(outputs: dict | None = None, calls: dict | None = None) -> ConfigModule:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from linter.cli import main
-from linter.terraform.callers import caller_files
+from linter.terraform.modules.callers import caller_files
 
 ROOT = ('provider "aws" {\n  region = "eu-west-3"\n}\n\n'
         'module "db" {\n  source = "./modules/db"\n  level  = "particuliere"\n}\n')

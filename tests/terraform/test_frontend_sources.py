@@ -10,9 +10,9 @@ import pytest
 from helpers.tf_project import KNOWLEDGE, nodes, provider, run, tags
 
 from linter.model import Location, NodeKind, Problem, ProblemKind
-from linter.terraform.expand import Expansion
-from linter.terraform.modules import RootContext
-from linter.terraform.sources import Reader, registry_address
+from linter.terraform.modules.expand import Expansion
+from linter.terraform.modules.sources import Reader, registry_address
+from linter.terraform.modules.tree import RootContext
 
 PROVIDER = 'provider "aws" {\n  region = "eu-west-3"\n}\n'
 

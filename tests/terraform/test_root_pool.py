@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from linter.policy_files import load_knowledge
-from linter.terraform.frontend import load_terraform
-from linter.terraform.root_pool import MIN_ROOTS, RootResult, evaluate_roots
+from linter.terraform.modules.frontend import load_terraform
+from linter.terraform.modules.root_pool import MIN_ROOTS, RootResult, evaluate_roots
 
 ROOT = ('provider "aws" {{\n  region = "eu-west-3"\n}}\n\n'
         'resource "aws_s3_bucket" "b{n}" {{\n  tags = {{ sensibilite = "{level}" }}\n}}\n')

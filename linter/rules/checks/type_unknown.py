@@ -7,7 +7,7 @@ from linter.graph.sensitivity import inherited
 from linter.model import OPAQUE_MODULE, NodeKind
 from linter.rules.checks._common import levels_of
 from linter.rules.context import Context, Match
-from linter.terraform.sources import module_key
+from linter.terraform.modules.sources import module_key
 
 
 def check(ctx: Context, params: Mapping[str, Any]) -> list[Match]:

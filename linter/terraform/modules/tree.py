@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 from linter import limits
 from linter.knowledge import Knowledge
 from linter.model import ProblemKind, Unknown
-from linter.terraform.definitions import Decl, ModuleDef
-from linter.terraform.expand import Expansion, Extended, Scope, address_key, expansion, value_of
 from linter.terraform.language.lazy import Cell, LazyMap
 from linter.terraform.language.literals import literal_string
-from linter.terraform.providers import ProviderTable
-from linter.terraform.resources import ResourceEval
-from linter.terraform.sources import Reader, is_local_source, join
-from linter.terraform.variables import ModuleScope, local_cells, variable_cells
+from linter.terraform.modules.definitions import Decl, ModuleDef
+from linter.terraform.modules.expand import Expansion, Extended, Scope, address_key, expansion, value_of
+from linter.terraform.modules.providers import ProviderTable
+from linter.terraform.modules.resources import ResourceEval
+from linter.terraform.modules.sources import Reader, is_local_source, join
+from linter.terraform.modules.variables import ModuleScope, local_cells, variable_cells
 
 if TYPE_CHECKING:
     from linter.model import ProviderConfig

@@ -15,21 +15,21 @@ from linter.knowledge import Knowledge
 from linter.loaders.ir import Body, Expr
 from linter.model import HOLDS_DATA, HostingClue, Location, NodeKind, ProviderConfig, Suppression, Tag
 from linter.suppression_syntax import parse_suppression
-from linter.terraform.definitions import Decl
-from linter.terraform.expand import address_key, evaluate_body
-from linter.terraform.modules import CallResult, ModuleInstance
-from linter.terraform.provider_facts import (
+from linter.terraform.modules.definitions import Decl
+from linter.terraform.modules.expand import address_key, evaluate_body
+from linter.terraform.modules.provider_facts import (
     cluster_targets,
     default_tag_paths,
     hosts_data,
     known_name,
     resource_region_paths,
 )
-from linter.terraform.providers import providers_map
-from linter.terraform.references import Target, targets_of
-from linter.terraform.resources import ResourceEval
-from linter.terraform.sources import module_key, module_type, named_provider
-from linter.terraform.tags import tags_at
+from linter.terraform.modules.providers import providers_map
+from linter.terraform.modules.references import Target, targets_of
+from linter.terraform.modules.resources import ResourceEval
+from linter.terraform.modules.sources import module_key, module_type, named_provider
+from linter.terraform.modules.tags import tags_at
+from linter.terraform.modules.tree import CallResult, ModuleInstance
 
 MODULE_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 _NOT_REFERENCES = frozenset({"provider", "lifecycle", "providers", "source", "version"})  # of a module call

@@ -17,10 +17,10 @@ from linter.loaders.ir import Body, Expr, ObjectExpr
 from linter.model import NodeKind, ProviderConfig
 from linter.provider_sources import cluster_clients, normalise_provider_source, terraform_recognition
 from linter.terraform.language.literals import literal_string
-from linter.terraform.references import Target, targets_of
+from linter.terraform.modules.references import Target, targets_of
 
 if TYPE_CHECKING:
-    from linter.terraform.modules import RootContext
+    from linter.terraform.modules.tree import RootContext
 
 
 def known_name(knowledge: Knowledge, name: str) -> bool:

@@ -1,6 +1,6 @@
 """What the parts of a module instance (its variables, providers and resources) ask of it.
 
-``linter.terraform.modules.ModuleInstance`` builds those parts and the parts read back from it;
+``linter.terraform.modules.tree.ModuleInstance`` builds those parts and the parts read back from it;
 they see it through these small interfaces, so the module tree imports its parts and not the
 other way round (no import cycle).
 """
@@ -10,9 +10,9 @@ from typing import Any, Mapping, Protocol
 
 from linter.knowledge import Knowledge
 from linter.model import ProviderConfig
-from linter.terraform.definitions import Decl, ModuleDef
-from linter.terraform.expand import Expansion, Scope
 from linter.terraform.language.lazy import LazyMap
+from linter.terraform.modules.definitions import Decl, ModuleDef
+from linter.terraform.modules.expand import Expansion, Scope
 
 
 class Root(Protocol):

@@ -17,8 +17,8 @@ from linter.files import NotReadable, read_regular
 from linter.knowledge import Knowledge
 from linter.loaders.plan import MAX_PLAN_BYTES, load_plan
 from linter.model import Fragment, Location, Node, Problem
-from linter.plan.nodes import plan_nodes
-from linter.plan.supersede import directory_of, supersede
+from linter.terraform.plan.nodes import plan_nodes
+from linter.terraform.plan.supersede import directory_of, supersede
 
 
 def load_plans(paths: Sequence[str], *, knowledge: Knowledge, hcl: Sequence[Fragment],

@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from linter.model import Node, Reference, Unknown
-from linter.terraform.drafts import Draft
-from linter.terraform.references import Target
+from linter.terraform.modules.drafts import Draft
+from linter.terraform.modules.references import Target
 
 
 class Grouping:

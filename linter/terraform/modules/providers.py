@@ -17,10 +17,10 @@ from __future__ import annotations
 from linter.loaders.ir import Expr, GetAttr, Index, ObjectExpr, Variable
 from linter.model import Location, ProviderConfig
 from linter.provider_sources import implicit_source
-from linter.terraform.definitions import Decl
-from linter.terraform.expand import evaluate_body
-from linter.terraform.instance import Instance
 from linter.terraform.language.literals import literal_string
+from linter.terraform.modules.definitions import Decl
+from linter.terraform.modules.expand import evaluate_body
+from linter.terraform.modules.instance import Instance
 
 _SKIPPED = frozenset({"alias", "version", "for_each"})
 

@@ -15,9 +15,9 @@ from typing import Mapping
 from linter.knowledge import Knowledge
 from linter.loaders.plan import PlanFile, PlanProvider
 from linter.model import Location, ProviderConfig
-from linter.plan.addresses import join_module, parse_module
-from linter.plan.expressions import body_values
 from linter.provider_sources import normalise_provider_source
+from linter.terraform.plan.addresses import join_module, parse_module
+from linter.terraform.plan.expressions import body_values
 
 
 def provider_source(full_name: str | None, knowledge: Knowledge) -> str | None:

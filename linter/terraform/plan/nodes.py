@@ -23,11 +23,11 @@ from linter.knowledge import Knowledge
 from linter.loaders.plan import PlanFile, PlanResource
 from linter.loaders.plan_config import ConfigModule, ConfigResource
 from linter.model import HostingClue, Location, Node, Reference, is_unknown
-from linter.plan.addresses import Address, parse
-from linter.plan.expressions import walk
-from linter.plan.providers import ProviderResolver
-from linter.plan.references import Instance, ReferenceResolver
-from linter.plan.tags import plan_tags
+from linter.terraform.plan.addresses import Address, parse
+from linter.terraform.plan.expressions import walk
+from linter.terraform.plan.providers import ProviderResolver
+from linter.terraform.plan.references import Instance, ReferenceResolver
+from linter.terraform.plan.tags import plan_tags
 
 
 def config_modules(root: ConfigModule | None) -> dict[tuple[str, ...], ConfigModule]:

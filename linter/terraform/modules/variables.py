@@ -14,12 +14,12 @@ from typing import Any, Iterable, Mapping
 
 from linter.loaders.ir import ConfigFile, Literal
 from linter.model import Unknown
-from linter.terraform.definitions import Decl, ModuleDef
-from linter.terraform.expand import value_of
-from linter.terraform.instance import Instance
 from linter.terraform.language.lazy import Cell
 from linter.terraform.language.type_constraints import ANY, TypeSpec, convert, parse_type
 from linter.terraform.language.values import materialize
+from linter.terraform.modules.definitions import Decl, ModuleDef
+from linter.terraform.modules.expand import value_of
+from linter.terraform.modules.instance import Instance
 
 DATA_UNKNOWN = "data sources are read when Terraform runs"
 

@@ -19,14 +19,14 @@ from linter.loaders.ir import ConfigFile
 from linter.loaders.parallel import effective_jobs
 from linter.model import Fragment, Node, Problem, ProblemKind
 from linter.secrets import is_secret_name
-from linter.terraform.definitions import ModuleDef, build_module
-from linter.terraform.drafts import walk
-from linter.terraform.grouping import Grouping
 from linter.terraform.language.literals import literal_string
-from linter.terraform.modules import ModuleInstance, RootContext
-from linter.terraform.root_pool import RootResult, evaluate_roots
-from linter.terraform.sources import Reader, is_local_source, join, module_key, module_type
-from linter.terraform.variables import assignments, tfvars_order
+from linter.terraform.modules.definitions import ModuleDef, build_module
+from linter.terraform.modules.drafts import walk
+from linter.terraform.modules.grouping import Grouping
+from linter.terraform.modules.root_pool import RootResult, evaluate_roots
+from linter.terraform.modules.sources import Reader, is_local_source, join, module_key, module_type
+from linter.terraform.modules.tree import ModuleInstance, RootContext
+from linter.terraform.modules.variables import assignments, tfvars_order
 
 TFVARS_NAMES = ("terraform.tfvars", "terraform.tfvars.json")
 TFVARS_SUFFIXES = (".auto.tfvars", ".auto.tfvars.json")

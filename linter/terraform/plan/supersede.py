@@ -16,7 +16,7 @@ from typing import Iterable
 
 from linter.loaders.plan_config import ConfigModule
 from linter.model import Node, Suppression
-from linter.plan.addresses import join_module, parse, strip_keys
+from linter.terraform.plan.addresses import join_module, parse, strip_keys
 
 
 def directory_of(path: str) -> str:

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 from linter import limits
 from linter.loaders.ir import Expr, traversals
-from linter.terraform.expand import Expansion
-from linter.terraform.sources import module_type
+from linter.terraform.modules.expand import Expansion
+from linter.terraform.modules.sources import module_type
 
 if TYPE_CHECKING:
-    from linter.terraform.modules import ModuleInstance
+    from linter.terraform.modules.tree import ModuleInstance
 
 MAX_HOPS = limits.REFERENCE_HOPS
 

@@ -16,8 +16,8 @@ from typing import Iterable, Mapping
 
 from linter import limits
 from linter.loaders.plan_config import ConfigModule
-from linter.plan.addresses import Step, segments
-from linter.plan.expressions import is_expression, references
+from linter.terraform.plan.addresses import Step, segments
+from linter.terraform.plan.expressions import is_expression, references
 
 MAX_HOPS = limits.REFERENCE_HOPS
 IGNORED_ROOTS = frozenset({"data", "local", "count", "each", "path", "terraform", "self"})
