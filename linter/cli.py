@@ -445,8 +445,8 @@ def providers(ctx: click.Context, catalogs: tuple[str, ...]) -> None:
 
 @_guard
 def _providers(catalogs: tuple[str, ...]) -> int:
-    from linter.catalog_text import format_providers
     from linter.policy_files import load_knowledge
+    from linter.providers_table import format_providers
 
     click.echo(format_providers(load_knowledge((), catalogs).catalog), nl=False)
     return EXIT_OK

@@ -4,7 +4,7 @@ from __future__ import annotations
 import textwrap
 
 from linter.model import DATA_FLOWS, NodeKind, RuleInfo
-from linter.rules.context import Context
+from linter.rules.check_api import Context
 from linter.scan import Scan
 
 PLACEMENT = """\

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from linter.model import DATA_FLOWS, Finding, NodeKind, SystemRow
-from linter.rules.context import Context
+from linter.rules.check_api import Context
 
 LISTED_KINDS = frozenset({NodeKind.DATASTORE, NodeKind.COMPUTE})
 # the checks whose findings are a verdict on where an object runs

@@ -25,7 +25,7 @@ from linter.graph.systems import system_of, with_system
 from linter.inventory import inventory
 from linter.knowledge import Knowledge, Vocabulary
 from linter.model import CatalogueStamp, Fragment, Location, NodeKind, Problem, ScanResult, SystemInfo
-from linter.rules.context import Context
+from linter.rules.check_api import Context
 from linter.rules.engine import run_rules, selected
 from linter.rules.suppressions import unreadable_dates
 from linter.secrets import listing, scrub, scrub_finding

@@ -10,8 +10,8 @@ from typing import Iterable, Sequence
 
 from linter.errors import UsageError
 from linter.model import Finding, RuleInfo, Severity, Suppression
+from linter.rules.check_api import Context, Match
 from linter.rules.checks import CHECKS, UNSUPPRESSIBLE
-from linter.rules.context import Context, Match
 from linter.rules.suppressions import is_active, same_file
 
 

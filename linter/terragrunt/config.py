@@ -19,10 +19,10 @@ from typing import Any, Iterable
 from linter import limits
 from linter.loaders.ir import Block, Body
 from linter.model import Unknown
-from linter.terraform.language.lazy import Cell, LazyMap
+from linter.terraform.language.deferred import Cell, LazyMap
 from linter.terraform.language.values import Invalid, find_unknown
 from linter.terraform.modules.expand import value_of
-from linter.terraform.modules.sources import Reader
+from linter.terraform.modules.module_sources import Reader
 from linter.terragrunt.functions import functions_for
 
 STRATEGIES = ("shallow", "deep", "no_merge")

@@ -25,10 +25,10 @@ from linter.loaders.ir import Attribute, Block, Body, ConfigFile, GetAttr, Liter
 from linter.loaders.parallel import loader_for
 from linter.model import Fragment, Node, Unknown
 from linter.terraform.modules.definitions import ModuleDef, build_module
-from linter.terraform.modules.drafts import walk
 from linter.terraform.modules.frontend import notes_apart, unknown_sources
-from linter.terraform.modules.grouping import Grouping
-from linter.terraform.modules.sources import Reader, is_fetched_source, registry_address
+from linter.terraform.modules.instances_to_nodes import Grouping
+from linter.terraform.modules.module_sources import Reader, is_fetched_source, registry_address
+from linter.terraform.modules.resource_instances import walk
 from linter.terraform.modules.tree import ModuleInstance, RootContext
 from linter.terraform.modules.variables import assignments
 from linter.terragrunt.config import Generated, Loader, Source, UnitConfig, units

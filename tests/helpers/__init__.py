@@ -10,7 +10,7 @@ from linter.graph.sensitivity import classify, propagate
 from linter.knowledge import Catalog, Knowledge, Vocabulary
 from linter.model import Edge, Hosting, Location, Node, NodeKind, RuleInfo, Tag
 from linter.policy_files import load_knowledge
-from linter.rules.context import Context
+from linter.rules.check_api import Context
 
 VOCABULARY = Vocabulary(
     keys=("data_sensitivity", "data-sensitivity", "sensitivity", "sensibilite"),

@@ -11,7 +11,7 @@ from helpers.tf_project import KNOWLEDGE, nodes, provider, run, tags
 
 from linter.model import Location, NodeKind, Problem, ProblemKind
 from linter.terraform.modules.expand import Expansion
-from linter.terraform.modules.sources import Reader, registry_address
+from linter.terraform.modules.module_sources import Reader, registry_address
 from linter.terraform.modules.tree import RootContext
 
 PROVIDER = 'provider "aws" {\n  region = "eu-west-3"\n}\n'

@@ -13,7 +13,7 @@ import pkgutil
 from importlib import import_module
 from typing import Any, Callable, Mapping
 
-from linter.rules.context import Context, Match
+from linter.rules.check_api import Context, Match
 
 Check = Callable[[Context, Mapping[str, Any]], list[Match]]
 

@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from linter.graph.sensitivity import Step
 from linter.model import DATA_FLOWS, Evidence, Hosting, NodeKind
-from linter.rules.context import Context, Match
+from linter.rules.check_api import Context, Match
 
 
 def levels_of(ctx: Context, params: Mapping[str, Any]) -> frozenset[str]:

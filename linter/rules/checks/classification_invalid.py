@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from linter.rules.check_api import Context, Match
 from linter.rules.checks._common import by_status
-from linter.rules.context import Context, Match
 
 
 def check(ctx: Context, params: Mapping[str, Any]) -> list[Match]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from linter.model import Node, NodeKind
-from linter.rules.context import Context, Match
+from linter.rules.check_api import Context, Match
 
 
 def check(ctx: Context, params: Mapping[str, Any]) -> list[Match]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from linter.model import NodeKind
+from linter.rules.check_api import Context, Match
 from linter.rules.checks._common import hosting_words, levels_of, path_evidence
-from linter.rules.context import Context, Match
 
 
 def check(ctx: Context, params: Mapping[str, Any]) -> list[Match]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from linter.rules.context import Context, Match
+from linter.rules.check_api import Context, Match
 from linter.rules.suppressions import problem_of, same_file
 
 # a finding about suppressions is not silenced by one: an expired exception cannot hide itself

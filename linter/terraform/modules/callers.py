@@ -16,7 +16,7 @@ from linter.discovery import display, file_kind, walk
 from linter.files import NotReadable, read_regular
 from linter.loaders.hcl import load_hcl
 from linter.terraform.language.literals import literal_string
-from linter.terraform.modules.sources import is_local_source, join
+from linter.terraform.modules.module_sources import is_local_source, join
 
 MAX_DEPTH = limits.CALLER_DEPTH
 

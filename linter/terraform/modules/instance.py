@@ -10,7 +10,7 @@ from typing import Any, Mapping, Protocol
 
 from linter.knowledge import Knowledge
 from linter.model import ProviderConfig
-from linter.terraform.language.lazy import LazyMap
+from linter.terraform.language.deferred import LazyMap
 from linter.terraform.modules.definitions import Decl, ModuleDef
 from linter.terraform.modules.expand import Expansion, Scope
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from linter.model import Unknown
-from linter.terraform.language.lazy import Cell, LazyMap
+from linter.terraform.language.deferred import Cell, LazyMap
 from linter.terraform.modules.definitions import Decl
 from linter.terraform.modules.expand import RESOURCE_META, Expansion, Extended, Scope, body_thunks, expansion
 from linter.terraform.modules.instance import Instance

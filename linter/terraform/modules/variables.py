@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping
 
 from linter.loaders.ir import ConfigFile, Literal
 from linter.model import Unknown
-from linter.terraform.language.lazy import Cell
+from linter.terraform.language.deferred import Cell
 from linter.terraform.language.type_constraints import ANY, TypeSpec, convert, parse_type
 from linter.terraform.language.values import materialize
 from linter.terraform.modules.definitions import Decl, ModuleDef

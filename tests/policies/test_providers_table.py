@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from linter.catalog_text import format_providers
 from linter.knowledge import Catalog, Offer, Provider, Region
 from linter.policy_files import load_knowledge
+from linter.providers_table import format_providers
 
 CATALOG = Catalog(
     checked_on="2026-11-29",

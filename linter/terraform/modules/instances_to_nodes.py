@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from linter.model import Node, Reference, Unknown
-from linter.terraform.modules.drafts import Draft
 from linter.terraform.modules.references import Target
+from linter.terraform.modules.resource_instances import Draft
 
 
 class Grouping:

@@ -1,6 +1,6 @@
 """One draft per resource instance (and per opaque module call instance) of a root module.
 
-A draft is a node before instances are grouped (``grouping``): it has both its expanded address
+A draft is a node before instances are grouped (``instances_to_nodes``): it has both its expanded address
 (``module.db["eu"].aws_db_instance.this``) and its unexpanded one, its evaluated attributes, its
 tags (own, then the provider's ``default_tags``), its provider configuration and the references
 of its expressions, kept as unexpanded targets.
@@ -17,6 +17,7 @@ from linter.model import HOLDS_DATA, HostingClue, Location, NodeKind, ProviderCo
 from linter.suppression_syntax import parse_suppression
 from linter.terraform.modules.definitions import Decl
 from linter.terraform.modules.expand import address_key, evaluate_body
+from linter.terraform.modules.module_sources import module_key, module_type, named_provider
 from linter.terraform.modules.provider_facts import (
     cluster_targets,
     default_tag_paths,
@@ -27,7 +28,6 @@ from linter.terraform.modules.provider_facts import (
 from linter.terraform.modules.providers import providers_map
 from linter.terraform.modules.references import Target, targets_of
 from linter.terraform.modules.resources import ResourceEval
-from linter.terraform.modules.sources import module_key, module_type, named_provider
 from linter.terraform.modules.tags import tags_at
 from linter.terraform.modules.tree import CallResult, ModuleInstance
 
