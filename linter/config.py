@@ -1,22 +1,20 @@
 """``.snclint.yaml``: found from the scanned path upward, validated by JSON Schema, returned frozen.
 
-Validation happens once, here; the rest of the code trusts the typed ``Config``. A bad config is a
-``ConfigError`` naming the file and the key (exit 2).
+Read and validated once, here, by the policy loader's reader and checker (one error format:
+``<file>: <JSON path>: <message>``); the rest of the code trusts the typed ``Config``. A bad config
+is a ``ConfigError`` (exit 2).
 """
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from datetime import date
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, Mapping
 
 from linter.errors import ConfigError
-from linter.loaders.safe_yaml import load_documents
 from linter.model import Location, Suppression
-from linter.policy_files import describe
+from linter.policy_files import check, read_document
 
 CONFIG_NAME = ".snclint.yaml"
 
@@ -118,10 +116,6 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def _schema() -> dict[str, Any]:
-    return json.loads((files("linter.schemas") / "config.schema.json").read_text(encoding="utf-8"))
-
-
 def load_config(path: Path | None, display: str | None = None, *, confined: bool = True) -> Config:
     """Read and validate a config file; ``None`` gives the defaults.
 
@@ -134,27 +128,12 @@ def load_config(path: Path | None, display: str | None = None, *, confined: bool
     name = display or str(path)
     if confined and _outside(Path(os.path.realpath(path)), repository_of(path)):
         raise ConfigError(f"{name}: a link out of the repository: not read")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(f"{name}: cannot read: not UTF-8 text") from None
-    except OSError as err:
-        raise ConfigError(f"{name}: cannot read: {err.strerror or 'error'}") from None
-    # the bounded loader: a config file arrives with the repository, so it is not trusted either
-    documents, issue = load_documents(text)
-    if issue is not None:
-        raise ConfigError(f"{name}:{issue.line}: not valid YAML: {issue.message}")
-    data = documents[0].value if documents else None
+    # read and checked as a policy file is (the same bounded reader, the same one-line problems):
+    # a config file arrives with the repository, so it is not trusted either
+    data = read_document(path, name, ConfigError, dates=True)
     if data is None:
         data = {}
-    import jsonschema  # on use: a scan without a config file never needs it
-
-    error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(_schema()).iter_errors(data)
-    )
-    if error is not None:
-        where, message = describe(error)
-        raise ConfigError(f"{name}: {where}: {message}")
+    check(data, "config", name, ConfigError)
     if confined:
         _confine(data, name, path.parent, repository_of(path))
     return _build(data, name, path.parent)

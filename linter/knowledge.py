@@ -131,9 +131,13 @@ class Knowledge:
     recognition: Mapping[str, Any]  # validated recognition data, read by graph.hosting
     rules: tuple[RuleInfo, ...]
     vocabulary: Vocabulary
-    extra: Mapping[str, Any] = field(default_factory=dict)
     # module source patterns (``*`` globs) → what is known of them, most specific first
     module_patterns: tuple[tuple[str, TypeInfo], ...] = ()
+    # what the above were built from: one merged document per kind read at load (``policy_kinds``)
+    documents: Mapping[str, Any] = field(default_factory=dict)
+    # user files of the kinds a stage reads on demand (``kubernetes``…), validated, in order:
+    # ``policy_files.document`` merges them over the shipped file
+    packs: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
 
     def module_info(self, key: str) -> TypeInfo | None:
         """What is known of a module by its source key (``linter.terraform.modules.module_sources.module_key``):

@@ -1,10 +1,10 @@
 """Validated policy data (plain dicts from YAML) → the typed view of ``linter.knowledge``.
 
-Kept apart from reading and validating (``policy_files``) so that each function here can trust its
-input: every key it reads was required or typed by the JSON Schema of its kind. The consistency
-checks a schema cannot express (an offer id under its provider, a regex with a ``region`` group,
-ids that recognition data names being in the catalogue) and the merging of recognition files live
-here too, next to the shapes they work on.
+Kept apart from reading, validating and merging (``policy_files``, ``policy_kinds``) so that each
+function here can trust its input: every key it reads was required or typed by the JSON Schema of
+its kind. The consistency checks a schema cannot express (an offer id under its provider, a regex
+with a ``region`` group, ids that recognition data names being in the catalogue) live here too,
+next to the shapes they work on.
 """
 from __future__ import annotations
 
@@ -87,11 +87,11 @@ def vocabulary_of(data: Mapping[str, Any]) -> Vocabulary:
 
 
 def providers_of(data: Mapping[str, Any]) -> dict[str, Provider]:
-    """A provider without its own ``checked_on`` takes its file's."""
-    checked = data.get("checked_on")
+    """Providers as merged (each already given its file's ``checked_on`` when it had none:
+    ``policy_kinds``)."""
     return {pid: Provider(id=pid, name=p["name"], status=p["status"],
                           offers=tuple(_offer(o) for o in p.get("offers", ())),
-                          default_offer=p.get("default_offer"), checked_on=p.get("checked_on", checked),
+                          default_offer=p.get("default_offer"), checked_on=p.get("checked_on"),
                           sources=tuple(p.get("sources", ())), note=p.get("note", ""),
                           verified=p.get("verified", True))
             for pid, p in data.get("providers", {}).items()}
@@ -108,27 +108,12 @@ def _offer(o: Mapping[str, Any]) -> Offer:
                  milestone_date=o.get("milestone_date"), verified=o.get("verified", True))
 
 
-def catalog_of(files: Iterable[Mapping[str, Any]]) -> Catalog:
-    """Files in order: a provider in a later file replaces the earlier one as a whole. The
-    catalogue-wide note, sources and date are the first (shipped) file's."""
-    files = list(files)
-    providers: dict[str, Provider] = {}
-    for data in files:
-        providers.update(providers_of(data))
-    first = files[0] if files else {}
-    return Catalog(providers=MappingProxyType(providers), checked_on=first.get("checked_on"),
-                   note=first.get("note", ""), sources=tuple(first.get("sources", ())),
-                   checked_against=first.get("checked_against", ""), files=len(files))
-
-
-def merged(base: Any, added: Any) -> Any:
-    """``added`` over ``base``: mappings merged key by key, lists appended (without repeats), any
-    other value replaced. The merge rule of the kinds other stages read (``Knowledge.extra``)."""
-    if isinstance(base, Mapping) and isinstance(added, Mapping):
-        return {k: merged(base.get(k), added[k]) if k in added else base[k] for k in {**base, **added}}
-    if isinstance(base, list) and isinstance(added, list):
-        return [*base, *(item for item in added if item not in base)]
-    return added
+def catalog_of(data: Mapping[str, Any], files: int) -> Catalog:
+    """The catalogue of the merged catalogue files (``files`` of them: the shipped one, then
+    ``--catalog`` and packs' ones)."""
+    return Catalog(providers=MappingProxyType(providers_of(data)), checked_on=data.get("checked_on"),
+                   note=data.get("note", ""), sources=tuple(data.get("sources", ())),
+                   checked_against=data.get("checked_against", ""), files=files)
 
 
 # --- consistency checks a schema cannot express --------------------------------------------------
@@ -223,28 +208,6 @@ def recognition_problems(data: Mapping[str, Any]) -> list[str]:
             if "region" not in compiled(pattern).groupindex:
                 out.append(f"regions.{pid}.patterns[{j}]: needs a group (?P<region>…)")
     return out
-
-
-def merge_recognition(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
-    """``top`` (a later file) wins: its provider entries and signals are tried first, its implicit
-    sources and region rules replace the same keys."""
-    tf_base, tf_top = base.get("terraform", {}), top.get("terraform", {})
-    signals_base = base.get("kubernetes", {}).get("signals", {})
-    signals_top = top.get("kubernetes", {}).get("signals", {})
-    return {
-        "terraform": {
-            "registry_hosts": sorted({*tf_base.get("registry_hosts", ()), *tf_top.get("registry_hosts", ())}),
-            "implicit_sources": {**tf_base.get("implicit_sources", {}), **tf_top.get("implicit_sources", {})},
-            "providers": [*tf_top.get("providers", ()), *tf_base.get("providers", ())],
-        },
-        "regions": {**base.get("regions", {}), **top.get("regions", {})},
-        "endpoints": {name: [*top.get("endpoints", {}).get(name, ()), *base.get("endpoints", {}).get(name, ())]
-                      for name in {*base.get("endpoints", {}), *top.get("endpoints", {})}},
-        "kubernetes": {"signals": {name: [*signals_top.get(name, ()), *signals_base.get(name, ())]
-                                   for name in {*signals_base, *signals_top}},
-                       "api_groups": [*top.get("kubernetes", {}).get("api_groups", ()),
-                                      *base.get("kubernetes", {}).get("api_groups", ())]},
-    }
 
 
 def reference_problems(recognition: Mapping[str, Any], catalog: Catalog,

@@ -1,37 +1,41 @@
-"""Reading and validating ``policies/`` (shipped, and user directories) into one ``Knowledge``.
+"""Reading, validating and merging every kind of knowledge: the shipped files and user packs.
 
-Every user file is validated against the JSON Schema of its kind (``linter/schemas/<kind>.schema.json``)
-before anything reads it, and a problem is ONE line, ``<file>: <path to the key>: <message>``, so a
-typo in a user policy is a clear exit-2 error rather than a rule that silently never fires. The
-shipped set is validated by the test suite and parsed once per process (pre-commit runs start often).
-A file's kind is its ``kind:`` key, else its file name (``rules.yaml``); kinds this module does not
-build into ``Knowledge`` but that have a schema (another stage's data) land in ``Knowledge.extra``.
+One path for all: a file is read by ``read_document`` (bounded: a pack or a config may come with a
+scanned repository), validated against the JSON Schema of its kind
+(``linter/schemas/<kind>.schema.json``) before anything reads it, and the files of a kind are
+merged by that kind's one rule (``linter.policy_kinds.KINDS``). A problem is ONE line,
+``<file>: <JSON path of the element>: <the schema's message>``, never quoting a value (exit 2), so a
+typo in a user policy is a clear error rather than a rule that silently never fires. The
+shipped files are checked when they are compiled (``linter.compiled``), not on every start. A
+file's kind is its ``kind:`` key, else its file name (``rules.yaml``). The config file
+(``.snclint.yaml``) is read and checked by the same functions, with its own error type.
 """
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
-from dataclasses import replace
-from functools import lru_cache, partial, reduce
+from functools import lru_cache, partial
 from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-import yaml
-
 from linter import limits
 from linter import policy_build as build
 from linter.compiled import compiled
-from linter.errors import PolicyError
+from linter.errors import LinterError, PolicyError
 from linter.knowledge import Knowledge
+from linter.loaders.safe_yaml import load_documents
+from linter.policy_kinds import KINDS, merged
 
 if TYPE_CHECKING:  # jsonschema is imported on use: a scan with only the shipped knowledge never needs it
     import jsonschema
     from jsonschema.exceptions import ValidationError
 
-SHIPPED = ("catalog", "resource-types", "modules", "recognition", "classification", "rules", "flows")
+SHIPPED = tuple(KINDS)  # every kind ships its file, policies/<kind>.yaml
+EAGER = tuple(name for name, kind in KINDS.items() if kind.eager)
 _YAML_SUFFIXES = (".yaml", ".yml")
 _MAX_BYTES = limits.POLICY_FILE_BYTES
 _MAX_MESSAGE = limits.MESSAGE_CHARS
@@ -39,25 +43,38 @@ _MAX_MESSAGE = limits.MESSAGE_CHARS
 Document = tuple[str, str, Any]  # (kind, file name for messages, validated data)
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe loading, with dates kept as the strings the schemas check (``format: date``)."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
-}
-
-
-def load_yaml(text: str, name: str) -> Any:
-    """Parse one policy or config document; dates stay ISO strings. Errors name file and line."""
+def read_document(path: Path, name: str, error: type[LinterError] = PolicyError, *, dates: bool = False) -> Any:
+    """The one YAML document of a file a user gives (a policy file, a config). ``name`` is the
+    file as messages show it; problems are ``error``s naming it, never quoting its content."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise PolicyError(f"{name}{where}: not valid YAML: {problem}") from None
+        if path.stat().st_size > _MAX_BYTES:
+            raise error(f"{name}: larger than {_MAX_BYTES} bytes")
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise error(f"{name}: cannot read: not UTF-8 text") from None
+    except OSError as err:
+        raise error(f"{name}: cannot read: {err.strerror or 'error'}") from None
+    return parse_document(text, name, error, dates=dates)
+
+
+def parse_document(text: str, name: str, error: type[LinterError] = PolicyError, *, dates: bool = False) -> Any:
+    """Parse one document by the bounded loader (depth and aliases limited). Dates stay the ISO
+    strings the policy schemas check (``format: date``) unless ``dates`` (the config's)."""
+    documents, issue = load_documents(text)
+    if issue is not None:
+        raise error(f"{name}:{issue.line}: not valid YAML: {issue.message}")
+    if any(d.value is not None for d in documents[1:]):
+        raise error(f"{name}:{documents[1].line}: not valid YAML: one document expected, found several")
+    data = documents[0].value if documents else None
+    return data if dates else _dates_as_text(data)
+
+
+def _dates_as_text(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {_dates_as_text(k): _dates_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(v) for v in value]
+    return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 @lru_cache(maxsize=None)
@@ -68,12 +85,9 @@ def _validator(kind: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
-@lru_cache(maxsize=1)
 def known_kinds() -> frozenset[str]:
-    """Every kind with a schema: this module's, and those other parts of snclint ship."""
-    names = (entry.name for entry in files("linter.schemas").iterdir())
-    return frozenset(n.removesuffix(".schema.json") for n in names
-                     if n.endswith(".schema.json") and n != "config.schema.json")
+    """Every kind of knowledge (``linter.policy_kinds.KINDS``)."""
+    return frozenset(KINDS)
 
 
 def json_path(path: Iterable[Any]) -> str:
@@ -157,15 +171,12 @@ def document_problems(data: Any, kind: str, name: str) -> list[str]:
 
 
 def with_modules(knowledge: Knowledge, document: Mapping[str, Any] | None) -> Knowledge:
-    """``knowledge`` with the modules a validated document of kind modules declares on top."""
-    if not document:
+    """``knowledge`` with the modules a validated document of kind modules declares on top (the
+    config's ``modules:``), merged by the rule of that kind as a last file of it would be."""
+    if not document or "modules" not in knowledge.documents:
         return knowledge
-    exact, found, flows = build.modules_of(document)
-    patterns = {**dict(knowledge.module_patterns), **dict(found)}
-    known_flows = {(f.type, f.attribute): f for f in knowledge.flows}
-    known_flows.update({(f.type, f.attribute): f for f in flows})
-    return replace(knowledge, types=MappingProxyType({**knowledge.types, **exact}), flows=tuple(known_flows.values()),
-                   module_patterns=_ordered(patterns))
+    documents = {**knowledge.documents, "modules": merged("modules", (knowledge.documents["modules"], document))}
+    return _assemble(documents, knowledge.packs, knowledge.catalog.files)
 
 
 def _ordered(patterns: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
@@ -176,16 +187,6 @@ def _ordered(patterns: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
 def _kind_of(data: Any, path: Path) -> str:
     kind = data.get("kind") if isinstance(data, Mapping) else None
     return kind if isinstance(kind, str) else path.stem
-
-
-def _read(path: Path, name: str) -> Any:
-    try:
-        if path.stat().st_size > _MAX_BYTES:
-            raise PolicyError(f"{name}: larger than {_MAX_BYTES} bytes")
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise PolicyError(f"{name}: cannot read: {getattr(err, 'strerror', None) or err}") from None
-    return load_yaml(text, name)
 
 
 def _policy_files(directory: str) -> list[Path]:
@@ -199,15 +200,18 @@ def _policy_files(directory: str) -> list[Path]:
     return found
 
 
-def _checked(data: Any, kind: str, name: str) -> Any:
+def check(data: Any, kind: str, name: str, error: type[LinterError] = PolicyError) -> Any:
+    """``data`` when it is valid for its kind's schema (and consistent), else its first problem
+    as an ``error``."""
     problems = _problems(data, kind, name, first_only=True)
     if problems:
-        raise PolicyError(problems[0])
+        raise error(problems[0])
     return data
 
 
 def _unknown_kind(name: str, kind: str) -> str:
-    return f"{name}: kind: {kind!r} is not a known kind (expected one of: {', '.join(sorted(known_kinds()))})"
+    return (f"{name}: kind: {_key_shown(kind)!r} is not a known kind "
+            f"(expected one of: {', '.join(sorted(known_kinds()))})")
 
 
 def _dir_documents(directory: str) -> list[Document]:
@@ -215,34 +219,40 @@ def _dir_documents(directory: str) -> list[Document]:
     out = []
     for path in _policy_files(directory):
         name = path.as_posix()
-        data = _read(path, name)
+        data = read_document(path, name)
         kind = _kind_of(data, path)
         if kind not in known_kinds():
             raise PolicyError(_unknown_kind(name, kind))
-        out.append((kind, name, _checked(data, kind, name)))
+        out.append((kind, name, check(data, kind, name)))
     return out
 
 
-@lru_cache(maxsize=1)
-def _shipped() -> tuple[Document, ...]:
-    """The files in the wheel, checked against their schemas once per version of them (a
+@lru_cache(maxsize=None)
+def shipped_document(kind: str) -> Any:
+    """The file of a kind in the wheel, checked against its schema once per version of it (a
     compiled copy in the cache, ``linter.compiled``), not on every start."""
-    return tuple((kind, f"policies/{kind}.yaml", compiled(kind, partial(_read_shipped, kind), __name__))
-                 for kind in SHIPPED)
+    return compiled(kind, partial(_read_shipped, kind), __name__)
 
 
 def _read_shipped(kind: str, text: str) -> Any:
     name = f"policies/{kind}.yaml"
-    data = load_yaml(text, name)
-    problems = _problems(data, kind, name, first_only=True)
-    if problems:
-        raise PolicyError(problems[0])
-    return data
+    return check(parse_document(text, name), kind, name)
 
 
 def shipped_problems() -> list[str]:
     """Every schema and consistency problem of the shipped files (for the tests and release checks)."""
-    return [line for kind, name, data in _shipped() for line in _problems(data, kind, name, first_only=False)]
+    lines = [line for kind in SHIPPED
+             for line in _problems(shipped_document(kind), kind, f"policies/{kind}.yaml", first_only=False)]
+    catalog = build.catalog_of(shipped_document("catalog"), 1)
+    return lines + [f"policies/recognition.yaml: {line}"
+                    for line in build.reference_problems(shipped_document("recognition"), catalog)]
+
+
+def document(knowledge: Knowledge | None, kind: str) -> Any:
+    """The shipped file of a kind read on demand (``KINDS[kind].eager`` is false) with the
+    knowledge's packs of that kind merged on top by its rule."""
+    packs = knowledge.packs.get(kind, ()) if knowledge is not None else ()
+    return merged(kind, (shipped_document(kind), *packs))
 
 
 def load_knowledge(extra_policy_dirs: Sequence[str] = (), extra_catalogs: Sequence[str] = ()) -> Knowledge:
@@ -254,61 +264,45 @@ def load_knowledge(extra_policy_dirs: Sequence[str] = (), extra_catalogs: Sequen
 def _load(dirs: tuple[str, ...], catalogs: tuple[str, ...], cwd: str) -> Knowledge:
     """``cwd`` is only part of the cache key: relative folders resolve against it, so the same
     name from another folder (two scans in one process) is another pack."""
-    shipped = list(_shipped())
-    documents = list(shipped)
+    added: list[Document] = []
     for directory in dirs:
-        documents += _dir_documents(directory)
+        added += _dir_documents(directory)
     for catalog in catalogs:
         name = Path(catalog).as_posix()
-        documents.append(("catalog", name, _checked(_read(Path(catalog), name), "catalog", name)))
-    knowledge = _assemble(documents)
-    # shipped recognition names shipped offers: a user catalogue that replaces a provider without
-    # some of its offers is not an error (what it leaves out is then unknown: fail closed)
-    shipped_catalog = build.catalog_of(d for k, _, d in shipped if k == "catalog")
-    for index, (kind, name, data) in enumerate(documents):
-        if kind == "recognition":
-            against = shipped_catalog if index < len(shipped) else knowledge.catalog
-            problems = build.reference_problems(data, against, knowledge.recognition.get("endpoints", {}))
-            if problems:
-                raise PolicyError(f"{name}: {problems[0]}")
+        added.append(("catalog", name, check(read_document(Path(catalog), name), "catalog", name)))
+    by_kind: dict[str, list[Any]] = {kind: [shipped_document(kind)] for kind in EAGER}
+    packs: dict[str, list[Any]] = {}
+    for kind, _name, data in added:
+        (by_kind if kind in by_kind else packs).setdefault(kind, []).append(data)
+    documents = {kind: merged(kind, found) for kind, found in by_kind.items()}
+    knowledge = _assemble(documents, {kind: tuple(found) for kind, found in packs.items()}, len(by_kind["catalog"]))
+    # a user catalogue that replaces a provider without some of the offers shipped recognition
+    # names is not an error (what it leaves out is then unknown: fail closed); the shipped files
+    # are checked together by ``shipped_problems``
+    endpoints = knowledge.recognition.get("endpoints", {})
+    for kind, name, data in added:
+        problems = build.reference_problems(data, knowledge.catalog, endpoints) if kind == "recognition" else []
+        if problems:
+            raise PolicyError(f"{name}: {problems[0]}")
     return knowledge
 
 
-def _assemble(documents: list[Document]) -> Knowledge:
-    by_kind: dict[str, list[Any]] = {}
-    for kind, _name, data in documents:
-        by_kind.setdefault(kind, []).append(data)
-    types: dict[str, Any] = {}
-    flows: dict[tuple[str, str], Any] = {}
-    rules: dict[str, Any] = {}
-    patterns: dict[str, Any] = {}
-    for kind, _name, data in documents:  # in order: a user file's entry replaces a shipped one
-        if kind == "resource-types":
-            types.update(build.types_of(data))
-        elif kind == "modules":
-            exact, found, module_flows = build.modules_of(data)
-            types.update(exact)
-            patterns.update(found)
-            flows.update({(f.type, f.attribute): f for f in module_flows})
-    for data in by_kind.get("flows", ()):
-        flows.update({(f.type, f.attribute): f for f in build.flows_of(data)})
-    for data in by_kind.get("rules", ()):
-        rules.update({r.id: r for r in build.rules_of(data)})
-    recognition: dict[str, Any] = {}
-    for data in by_kind.get("recognition", ()):
-        recognition = build.merge_recognition(recognition, data)
-    # every file of such a kind, merged in order (two user packs of kind kubernetes both count)
-    extra = {kind: reduce(build.merged, docs) for kind, docs in by_kind.items() if kind not in SHIPPED}
+def _assemble(documents: Mapping[str, Any], packs: Mapping[str, tuple[Any, ...]], catalog_files: int) -> Knowledge:
+    """The typed knowledge from one merged document per kind read at load."""
+    exact, patterns, module_flows = build.modules_of(documents["modules"])
+    flows = {(f.type, f.attribute): f for f in module_flows}
+    flows.update({(f.type, f.attribute): f for f in build.flows_of(documents["flows"])})
     return Knowledge(
-        types=MappingProxyType(types),
-        default_tag_paths=tuple(by_kind["resource-types"][0].get("defaults", {}).get("tag_paths", ())),
+        types=MappingProxyType({**build.types_of(documents["resource-types"]), **exact}),
+        default_tag_paths=tuple(documents["resource-types"].get("defaults", {}).get("tag_paths", ())),
         flows=tuple(flows.values()),
-        catalog=build.catalog_of(by_kind.get("catalog", ())),
-        recognition=MappingProxyType(recognition),
-        rules=tuple(sorted(rules.values(), key=lambda r: r.id)),
-        vocabulary=build.vocabulary_of(by_kind["classification"][-1]),
-        extra=MappingProxyType(extra),
-        module_patterns=_ordered(patterns),
+        catalog=build.catalog_of(documents["catalog"], catalog_files),
+        recognition=MappingProxyType(documents["recognition"]),
+        rules=tuple(sorted(build.rules_of(documents["rules"]), key=lambda r: r.id)),
+        vocabulary=build.vocabulary_of(documents["classification"]),
+        module_patterns=_ordered(dict(patterns)),
+        documents=MappingProxyType(dict(documents)),
+        packs=MappingProxyType(dict(packs)),
     )
 
 
@@ -322,7 +316,7 @@ def validate_policy_dir(path: str) -> list[str]:
     for file in paths:
         name = file.as_posix()
         try:
-            data = _read(file, name)
+            data = read_document(file, name)
         except PolicyError as err:
             lines.append(str(err))
             continue

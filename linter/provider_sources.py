@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from importlib.resources import files
 from typing import Any
 
-import yaml
-
-from linter.errors import PolicyError
 from linter.knowledge import Knowledge
+from linter.policy_files import document, shipped_document
 
 CLUSTER_KIND = "terraform-kubernetes"
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def terraform_recognition(knowledge: Knowledge) -> Mapping[str, Any]:
@@ -57,27 +53,17 @@ def implicit_source(knowledge: Knowledge, name: str) -> str:
 
 
 def cluster_clients(knowledge: Knowledge) -> Mapping[str, tuple[str, ...]]:
-    """Provider source → attribute paths naming the cluster. The ``terraform-kubernetes`` files of
-    user policy directories (validated and merged by the policy loader) replace the shipped one."""
-    extra = knowledge.extra.get(CLUSTER_KIND) if isinstance(knowledge.extra, Mapping) else None
+    """Provider source → attribute paths naming the cluster: the ``terraform-kubernetes`` files
+    (shipped, then user packs'), merged by that kind's rule (``linter.policy_kinds``)."""
     hosts = registry_hosts(knowledge)
-    return _table(extra, hosts) if isinstance(extra, Mapping) else _shipped_table(hosts)
+    if not knowledge.packs.get(CLUSTER_KIND):
+        return _shipped_table(hosts)
+    return _table(document(knowledge, CLUSTER_KIND), hosts)
 
 
 @functools.cache
 def _shipped_table(hosts: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    return _table(shipped_clients(), hosts)
-
-
-@functools.cache
-def shipped_clients() -> Mapping[str, Any]:
-    """The shipped file, parsed once per process (its schema is checked by the test suite)."""
-    text = (files("linter.policies") / f"{CLUSTER_KIND}.yaml").read_text(encoding="utf-8")
-    try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as error:
-        raise PolicyError(f"policies/{CLUSTER_KIND}.yaml: not valid YAML: {error}") from None
-    return data if isinstance(data, Mapping) else {}
+    return _table(shipped_document(CLUSTER_KIND), hosts)
 
 
 def _table(data: Mapping[str, Any], hosts: tuple[str, ...]) -> dict[str, tuple[str, ...]]:

@@ -13,8 +13,6 @@ from typing import Any
 import pytest
 
 from linter import compiled
-from linter.kubernetes import data as kubernetes_data
-from linter.kubernetes import kustomize_data
 from linter.policy_files import SHIPPED, _read_shipped
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,15 +51,6 @@ def test_the_compiled_copy_is_what_reading_the_file_gives(root: Path, kind: str)
     fresh = _read_shipped(kind, text)
     assert compiled.compiled(kind, lambda t: _read_shipped(kind, t), "linter.policy_files") == fresh
     assert compiled.compiled(kind, lambda t: pytest.fail("not from the cache"), "linter.policy_files") == fresh
-
-
-@pytest.mark.parametrize("module", [kubernetes_data, kustomize_data])
-def test_kubernetes_files_compiled_alike(root: Path, module: Any) -> None:
-    kind = "kubernetes" if module is kubernetes_data else "kustomize"
-    text = (files("linter.policies") / f"{kind}.yaml").read_text(encoding="utf-8")
-    fresh = module._read_shipped(text)
-    assert compiled.compiled(kind, module._read_shipped, module.__name__) == fresh
-    assert compiled.compiled(kind, lambda t: pytest.fail("not from the cache"), module.__name__) == fresh
 
 
 def test_a_planted_or_damaged_copy_is_a_miss(root: Path) -> None:

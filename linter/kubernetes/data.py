@@ -1,22 +1,20 @@
 """``policies/kubernetes.yaml``: how Kubernetes objects are shaped, as data (not code).
 
 Which kinds are cluster-scoped, where each workload kind keeps its pod template, which
-annotations snclint reads: read once, validated by ``linter/schemas/kubernetes.schema.json``. A
-``kind: kubernetes`` file of a ``--policies`` folder (``Knowledge.extra["kubernetes"]``, validated
-by the policy loader) adds to it: a user adds the cluster-scoped kinds of their CRDs without
-copying the rest.
+annotations snclint reads: read and validated by the policy loader
+(``linter/schemas/kubernetes.schema.json``). A ``kind: kubernetes`` file of a ``--policies`` folder
+adds to it by that kind's merge rule (``linter.policy_kinds``): a user adds the cluster-scoped
+kinds of their CRDs without copying the rest.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
-from linter.compiled import compiled
 from linter.knowledge import Knowledge
-from linter.policy_build import merged
-from linter.policy_files import _read_shipped as read_shipped_policy
+from linter.policy_files import document, shipped_document
 
 T = TypeVar("T")
 
@@ -132,23 +130,14 @@ class KubernetesData:
 
 def kubernetes_data(knowledge: Knowledge | None = None) -> KubernetesData:
     """The shipped facts, with the policy set's additions when it has any."""
-    added = knowledge.extra.get("kubernetes") if knowledge is not None else None
-    return build(merged(shipped_raw(), added)) if isinstance(added, Mapping) else shipped()
+    if knowledge is None or not knowledge.packs.get("kubernetes"):
+        return shipped()
+    return build(document(knowledge, "kubernetes"))
 
 
 @lru_cache(maxsize=1)
 def shipped() -> KubernetesData:
-    return build(shipped_raw())
-
-
-@lru_cache(maxsize=1)
-def shipped_raw() -> Mapping[str, Any]:
-    """The shipped file, checked against its schema once per version of it (``linter.compiled``)."""
-    return compiled("kubernetes", _read_shipped, __name__)  # type: ignore[no-any-return]
-
-
-# read as a user's file of that kind is (linter.policy_files): parsed, checked against its schema
-_read_shipped = partial(read_shipped_policy, "kubernetes")
+    return build(shipped_document("kubernetes"))
 
 
 def ambiguous_kinds(types: Iterable[str]) -> frozenset[str]:

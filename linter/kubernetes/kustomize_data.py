@@ -1,18 +1,17 @@
 """``policies/kustomize.yaml``: which fields kustomize's built-in transformers write, as data.
 
-Read once, validated by ``linter/schemas/kustomize.schema.json``; a ``kind: kustomize`` file of a
-``--policies`` folder adds to it (``Knowledge.extra["kustomize"]``), e.g. the label fields of a CRD.
+Read and validated by the policy loader (``linter/schemas/kustomize.schema.json``); a ``kind:
+kustomize`` file of a ``--policies`` folder adds to it by that kind's merge rule
+(``linter.policy_kinds``), e.g. the label fields of a CRD.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any, Mapping
 
-from linter.compiled import compiled
 from linter.knowledge import Knowledge
-from linter.policy_build import merged
-from linter.policy_files import _read_shipped as read_shipped_policy
+from linter.policy_files import document, shipped_document
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,23 +56,15 @@ class KustomizeData:
 
 
 def kustomize_data(knowledge: Knowledge | None = None) -> KustomizeData:
-    added = knowledge.extra.get("kustomize") if knowledge is not None else None
-    return build(merged(shipped_raw(), added)) if isinstance(added, Mapping) else shipped()
+    """The shipped facts, with the policy set's packs of this kind merged on (``policy_kinds``)."""
+    if knowledge is None or not knowledge.packs.get("kustomize"):
+        return shipped()
+    return build(document(knowledge, "kustomize"))
 
 
 @lru_cache(maxsize=1)
 def shipped() -> KustomizeData:
-    return build(shipped_raw())
-
-
-@lru_cache(maxsize=1)
-def shipped_raw() -> Mapping[str, Any]:
-    """The shipped file, checked against its schema once per version of it (``linter.compiled``)."""
-    return compiled("kustomize", _read_shipped, __name__)  # type: ignore[no-any-return]
-
-
-# read as a user's file of that kind is (linter.policy_files): parsed, checked against its schema
-_read_shipped = partial(read_shipped_policy, "kustomize")
+    return build(shipped_document("kustomize"))
 
 
 def _selector(raw: Mapping[str, Any]) -> Selector:

@@ -10,14 +10,15 @@ import jsonschema
 import yaml
 
 from linter.knowledge import Knowledge
-from linter.kubernetes.data import Workload, dig, kubernetes_data, merged, shipped, shipped_raw
-from linter.policy_files import load_knowledge
+from linter.kubernetes.data import Workload, dig, kubernetes_data, shipped
+from linter.policy_files import load_knowledge, shipped_document
+from linter.policy_kinds import deep as merged
 
 
 def test_shipped_file_is_valid_and_complete() -> None:
     schema = json.loads((files("linter.schemas") / "kubernetes.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
-    raw = shipped_raw()
+    raw = shipped_document("kubernetes")
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(raw)) == []
     assert {"annotations", "cluster_scoped_kinds", "workloads", "storage", "kustomization_files"} <= set(raw)
     data = shipped()

@@ -1,69 +1,158 @@
-"""Several user packs of one kind compose: each adds to the shipped knowledge and to the packs
-before it, none silently drops another (docs/architecture.md#policy-packs)."""
+"""Several user packs of every kind compose by that kind's one merge rule (``linter.policy_kinds``,
+docs/architecture.md#policy-packs), and a bad pack of any kind is one line and exit code 2.
+
+The kinds are the registry's: a new kind fails here until it has its case below.
+"""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
+from linter.cli import main
 from linter.knowledge import Knowledge
+from linter.kubernetes.data import kubernetes_data
+from linter.kubernetes.kustomize_data import kustomize_data
 from linter.policy_files import load_knowledge
+from linter.policy_kinds import KINDS, replace
+from linter.provider_sources import cluster_clients
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "AKIAZZZZZZZZZZZZZZZZ"  # looks like a credential: never quoted back
 
 
-def _rule(rid: str) -> str:
-    return f"""kind: rules
-version: 1
-rules:
-  - {{id: {rid}, title: t, severity: error, check: hosting-not-qualified, rationale: r, remediation: r}}
-"""
+@dataclass(frozen=True)
+class Case:
+    """``pack(entries)``: a pack of the kind declaring each name with its value; ``held``: the value
+    the loaded knowledge gives a name (None when it has none); ``conflict``: what a name both packs
+    declare gives, by the kind's rule; ``bad``: a pack with ``SECRET`` where the schema refuses it,
+    and the JSON path the one line names."""
+
+    pack: Callable[[dict[str, str]], str]
+    held: Callable[[Knowledge, str], Any]
+    bad: tuple[str, str]
+    conflict: Any = "two"
 
 
-# kind → (a pack's text for one name, what the knowledge holds for that name)
-PACKS: dict[str, tuple[Callable[[str], str], Callable[[Knowledge, str], Any]]] = {
-    "rules": (_rule, lambda k, name: k.rule(name)),
-    "resource-types": (lambda name: f"kind: resource-types\nversion: 1\n"
-                       f"groups: [{{name: g, types: {{{name}: datastore}}}}]\n",
-                       lambda k, name: k.types.get(name)),
-    "flows": (lambda name: f"kind: flows\nversion: 1\n"
-              f"flows: [{{type: {name}, attribute: source_id, relation: copies_to}}]\n",
-              lambda k, name: next((f for f in k.flows if f.type == name), None)),
-    "kubernetes": (lambda name: f"kind: kubernetes\nversion: 1\ncluster_scoped_kinds: [{name}]\n",
-                   lambda k, name: name in k.extra["kubernetes"]["cluster_scoped_kinds"] or None),
-    "terraform-kubernetes": (lambda name: f"kind: terraform-kubernetes\nversion: 1\n"
-                             f"cluster_clients: [{{sources: [example/{name}], attributes: [host]}}]\n",
-                             lambda k, name: any(f"example/{name}" in c["sources"]
-                                                 for c in k.extra["terraform-kubernetes"]["cluster_clients"]) or None),
-    "kustomize": (lambda name: f"kind: kustomize\nversion: 1\nname_unchanged: [{{kind: {name}}}]\n",
-                  lambda k, name: {"kind": name} in k.extra["kustomize"]["name_unchanged"] or None),
+def _lines(entries: dict[str, str], line: str) -> str:
+    return "".join(line.format(name=name, value=value) for name, value in entries.items())
+
+
+CASES: dict[str, Case] = {
+    "rules": Case(
+        pack=lambda e: "kind: rules\nversion: 1\nrules:\n" + _lines(
+            {f"{ord(n)}": v for n, v in e.items()},
+            "  - {{id: DR{name}, title: '{value}', severity: error, check: hosting-not-qualified,"
+            " rationale: r, remediation: r}}\n"),
+        held=lambda k, name: getattr(k.rule(f"DR{ord(name)}"), "title", None),
+        bad=(f"kind: rules\nversion: 1\nrules:\n  - {{id: DR1, title: t, severity: {SECRET}, "
+             "check: hosting-not-qualified, rationale: r, remediation: r}\n", "rules[0].severity")),
+    "resource-types": Case(
+        pack=lambda e: "kind: resource-types\nversion: 1\ngroups:\n  - name: g\n    types:\n" + _lines(
+            e, "      acme_{name}: {{kind: datastore, tag_paths: [{value}]}}\n"),
+        held=lambda k, name: k.types[f"acme_{name}"].tag_paths[0] if f"acme_{name}" in k.types else None,
+        bad=(f"kind: resource-types\nversion: 1\ngroups:\n  - name: g\n    types:\n      acme_a: {SECRET}\n",
+             "groups[0].types.acme_a")),
+    "flows": Case(
+        pack=lambda e: "kind: flows\nversion: 1\nflows:\n" + _lines(
+            e, "  - {{type: acme_{name}, attribute: source_id, relation: copies_to, note: '{value}'}}\n"),
+        held=lambda k, name: next((f.note for f in k.flows if f.type == f"acme_{name}"), None),
+        bad=(f"kind: flows\nversion: 1\nflows:\n  - {{type: acme_a, attribute: source_id, relation: {SECRET}}}\n",
+             "flows[0].relation")),
+    "modules": Case(
+        pack=lambda e: "kind: modules\nversion: 1\ngroups:\n  - name: g\n    modules:\n" + _lines(
+            e, "      acme/{name}/aws: {{kind: datastore, classification: [{value}]}}\n"),
+        held=lambda k, name: (info.tag_paths[0] if (info := k.module_info(f"acme/{name}/aws")) else None),
+        bad=(f"kind: modules\nversion: 1\ngroups:\n  - name: g\n    modules:\n      acme/a/aws: {{kind: {SECRET}}}\n",
+             "groups[0].modules.acme/a/aws.kind")),
+    "catalog": Case(
+        pack=lambda e: "kind: catalog\nversion: 1\nproviders:\n" + _lines(
+            e, "  acme{name}: {{name: '{value}', status: unknown}}\n"),
+        held=lambda k, name: getattr(k.catalog.providers.get(f"acme{name}"), "name", None),
+        bad=(f"kind: catalog\nversion: 1\nproviders:\n  acme: {{name: A, status: {SECRET}}}\n",
+             "providers.acme.status")),
+    "recognition": Case(
+        pack=lambda e: "kind: recognition\nversion: 1\nterraform:\n  implicit_sources:\n" + _lines(
+            e, "    acme{name}: example/{value}\n"),
+        held=lambda k, name: k.recognition["terraform"]["implicit_sources"].get(f"acme{name}", "")[8:] or None,
+        bad=(f"kind: recognition\nversion: 1\nterraform:\n  registry_hosts: [{{x: {SECRET}}}]\n",
+             "terraform.registry_hosts[0]")),
+    "classification": Case(
+        pack=lambda e: "kind: classification\nversion: 1\nlevels:\n  sensible: [placeholder]\nrequires: [sensible]\n"
+                       "keys:\n" + _lines(e, "  - key_{name}_{value}\n"),
+        held=lambda k, name: next((key.rsplit("_", 1)[1] for key in k.vocabulary.keys
+                                   if key.startswith(f"key_{name}_")), None),
+        bad=(f"kind: classification\nversion: 1\nkeys: [k]\nlevels: {{sensible: [x]}}\nrequires: [{{a: {SECRET}}}]\n",
+             "requires[0]")),
+    "kubernetes": Case(
+        pack=lambda e: "kind: kubernetes\nversion: 1\nworkloads:\n" + _lines(
+            e, "  Acme{name}: {{pod_metadata: spec.{value}, pod_spec: spec.template.spec}}\n"),
+        held=lambda k, name: (w.pod_metadata[5:] if (w := kubernetes_data(k).workloads.get(f"Acme{name}")) else None),
+        bad=(f"kind: kubernetes\nversion: 1\ncluster_scoped_kinds: [{{a: {SECRET}}}]\n", "cluster_scoped_kinds[0]")),
+    "kustomize": Case(
+        pack=lambda e: "kind: kustomize\nversion: 1\nmerge_keys:\n" + _lines(e, "  Acme{name}: [{value}]\n"),
+        held=lambda k, name: kustomize_data(k).merge_keys.get(f"Acme{name}", (None,))[-1],
+        bad=(f"kind: kustomize\nversion: 1\nmerge_keys:\n  Acme: {SECRET}\n", "merge_keys.Acme"),
+        conflict="two"),  # lists add up: the later item comes last
+    "terraform-kubernetes": Case(
+        pack=lambda e: "kind: terraform-kubernetes\nversion: 1\ncluster_clients:\n" + _lines(
+            e, "  - {{sources: [example/acme{name}], attributes: [{value}]}}\n"),
+        held=lambda k, name: cluster_clients(k).get(f"example/acme{name}", (None,))[0],
+        bad=(f"kind: terraform-kubernetes\nversion: 1\ncluster_clients: [{{sources: [{SECRET}], attributes: [a]}}]\n",
+             "cluster_clients[0].sources[0]")),
 }
-NAMES = {"rules": ("DR001", "DR002"), "resource-types": ("acme_store_a", "acme_store_b"),
-         "flows": ("acme_copy_a", "acme_copy_b"), "kubernetes": ("WidgetA", "WidgetB"),
-         "terraform-kubernetes": ("a", "b"), "kustomize": ("WidgetA", "WidgetB")}
 
 
-@pytest.mark.parametrize("kind", sorted(PACKS))
+def test_every_kind_has_its_case() -> None:
+    assert sorted(CASES) == sorted(KINDS)
+
+
+def test_every_kind_has_a_schema_and_a_shipped_file() -> None:
+    schemas = {p.name.removesuffix(".schema.json") for p in (ROOT / "linter" / "schemas").glob("*.schema.json")}
+    assert sorted(schemas - {"config"}) == sorted(KINDS)
+    assert sorted(p.stem for p in (ROOT / "policies").glob("*.yaml")) == sorted(KINDS)
+
+
+def test_the_docs_table_is_the_merge_rules() -> None:
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = text[text.index("### Policy packs"):]
+    section = section[:section.index("\n### ", 1)]
+    assert dict(re.findall(r"^\| `([a-z-]+)` \| (.+) \|$", section, re.M)) == {
+        name: kind.rule for name, kind in KINDS.items()}
+
+
+def _pack(tmp_path: Path, folder: str, kind: str, text: str) -> str:
+    (tmp_path / folder).mkdir()
+    (tmp_path / folder / f"{kind}.yaml").write_text(text, encoding="utf-8")
+    return (tmp_path / folder).as_posix()
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
 def test_two_user_packs_of_a_kind_compose(kind: str, tmp_path: Path) -> None:
-    text, held = PACKS[kind]
-    dirs = []
-    for index, name in enumerate(NAMES[kind]):
-        folder = tmp_path / f"pack{index}"
-        folder.mkdir()
-        (folder / f"{kind}.yaml").write_text(text(name), encoding="utf-8")
-        dirs.append(folder.as_posix())
-    knowledge = load_knowledge(dirs)
-    assert [name for name in NAMES[kind] if held(knowledge, name) is None] == []
+    """``--policies A --policies B``: each pack's own names are known (unless the kind's rule is to
+    replace the whole, where B's are), and on a name both declare the kind's rule decides."""
+    case = CASES[kind]
+    first = _pack(tmp_path, "a", kind, case.pack({"a": "one", "x": "one"}))
+    second = _pack(tmp_path, "b", kind, case.pack({"b": "two", "x": "two"}))
+    knowledge = load_knowledge([first, second])
+    whole = KINDS[kind].merge is replace
+    assert {name: case.held(knowledge, name) for name in "abx"} == {
+        "a": None if whole else "one", "b": "two", "x": case.conflict}
+    shipped_only = load_knowledge()
+    assert [case.held(shipped_only, name) for name in "abx"] == [None, None, None]
 
 
-def test_the_same_relative_folder_elsewhere_is_another_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two scans in one process (tests, a library user) from different folders, each with its own
-    ``packs/``: the second does not get the first's knowledge."""
-    for name in ("one", "two"):
-        (tmp_path / name / "packs").mkdir(parents=True)
-        (tmp_path / name / "packs" / "rules.yaml").write_text(_rule(f"DR{1 if name == 'one' else 2:03}"),
-                                                             encoding="utf-8")
-    monkeypatch.chdir(tmp_path / "one")
-    assert load_knowledge(["packs"]).rule("DR001") is not None
-    monkeypatch.chdir(tmp_path / "two")
-    knowledge = load_knowledge(["packs"])
-    assert knowledge.rule("DR002") is not None and knowledge.rule("DR001") is None
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_bad_pack_of_a_kind_is_one_line_and_exit_2(kind: str, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    text, where = CASES[kind].bad
+    bad = _pack(tmp_path, "bad", kind, text)
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n', encoding="utf-8")
+    assert main(["scan", tmp_path.as_posix(), "--policies", bad]) == 2
+    err = capsys.readouterr().err.strip()
+    assert re.fullmatch(rf"(?:snclint: )?(?:error: )?{re.escape(bad)}/{re.escape(kind)}\.yaml: "
+                        rf"{re.escape(where)}: [^\n]+", err), err
+    assert SECRET not in err and "Traceback" not in err

@@ -15,7 +15,7 @@ from linter.errors import PolicyError
 from linter.graph.hosting import qualify
 from linter.knowledge import FlowRule, TypeInfo
 from linter.model import NodeKind, Severity
-from linter.policy_files import load_knowledge, load_yaml, shipped_problems, validate_policy_dir
+from linter.policy_files import load_knowledge, parse_document, shipped_problems, validate_policy_dir
 
 SPEC_PROVIDERS = ["aws", "azure", "gcp", "s3ns", "bleu", "outscale", "ovhcloud", "scaleway",
                   "cloudtemple", "numspot", "oodrive", "worldline", "whaller"]
@@ -112,7 +112,7 @@ def test_knowledge_is_cached() -> None:
 
 
 def test_dates_stay_strings() -> None:
-    assert load_yaml("since: 2025-12-17\n", "x.yaml") == {"since": "2025-12-17"}
+    assert parse_document("since: 2025-12-17\n", "x.yaml") == {"since": "2025-12-17"}
 
 
 def test_yaml_error_names_file_and_line(tmp_path: Path) -> None:
@@ -300,7 +300,7 @@ def test_validate_policy_dir_checks_across_files(tmp_path: Path) -> None:
     assert validate_policy_dir(tmp_path.as_posix()) == []
 
 
-@pytest.mark.parametrize("loader", [load_yaml, lambda text, _name: yaml.safe_load(text)])
+@pytest.mark.parametrize("loader", [parse_document, lambda text, _name: yaml.safe_load(text)])
 def test_config_schema_accepts_the_spec_example(loader) -> None:
     schema = json.loads((files("linter.schemas") / "config.schema.json").read_text(encoding="utf-8"))
     example = loader("""version: 1
