@@ -140,7 +140,7 @@ class Knowledge:
     packs: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
 
     def module_info(self, key: str) -> TypeInfo | None:
-        """What is known of a module by its source key (``linter.terraform.modules.module_sources.module_key``):
+        """What is known of a module by its source key (``linter.module_sources.module_key``):
         an exact entry first, then the most specific pattern that matches."""
         info = self.types.get(key)
         if info is not None:

@@ -22,7 +22,7 @@ from linter.model import Unknown
 from linter.terraform.language.deferred import Cell, LazyMap
 from linter.terraform.language.values import Invalid, find_unknown
 from linter.terraform.modules.expand import value_of
-from linter.terraform.modules.module_sources import Reader
+from linter.terraform.modules.reader import Reader
 from linter.terragrunt.functions import functions_for
 
 STRATEGIES = ("shallow", "deep", "no_merge")

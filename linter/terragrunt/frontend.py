@@ -24,10 +24,11 @@ from linter.knowledge import Knowledge
 from linter.loaders.ir import Attribute, Block, Body, ConfigFile, GetAttr, Literal, Variable
 from linter.loaders.parallel import loader_for
 from linter.model import Fragment, Node, Unknown
+from linter.module_sources import is_fetched_source, registry_address
 from linter.terraform.modules.definitions import ModuleDef, build_module
 from linter.terraform.modules.frontend import notes_apart, unknown_sources
 from linter.terraform.modules.instances_to_nodes import Grouping
-from linter.terraform.modules.module_sources import Reader, is_fetched_source, registry_address
+from linter.terraform.modules.reader import Reader
 from linter.terraform.modules.resource_instances import walk
 from linter.terraform.modules.tree import ModuleInstance, RootContext
 from linter.terraform.modules.variables import assignments

@@ -10,8 +10,9 @@ import pytest
 from helpers.tf_project import KNOWLEDGE, nodes, provider, run, tags
 
 from linter.model import Location, NodeKind, Problem, ProblemKind
+from linter.module_sources import registry_address
 from linter.terraform.modules.expand import Expansion
-from linter.terraform.modules.module_sources import Reader, registry_address
+from linter.terraform.modules.reader import Reader
 from linter.terraform.modules.tree import RootContext
 
 PROVIDER = 'provider "aws" {\n  region = "eu-west-3"\n}\n'

@@ -8,8 +8,8 @@ import pytest
 
 from linter.cli import main
 from linter.model import NodeKind
+from linter.module_sources import module_key, named_provider
 from linter.policy_files import load_knowledge
-from linter.terraform.modules.module_sources import module_key, named_provider
 
 
 @pytest.mark.parametrize(("source", "key", "provider"), [

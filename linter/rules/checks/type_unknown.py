@@ -5,9 +5,9 @@ from typing import Any, Mapping
 
 from linter.graph.sensitivity import inherited
 from linter.model import OPAQUE_MODULE, NodeKind
+from linter.module_sources import module_key
 from linter.rules.check_api import Context, Match
 from linter.rules.checks._common import levels_of
-from linter.terraform.modules.module_sources import module_key
 
 
 def check(ctx: Context, params: Mapping[str, Any]) -> list[Match]:

@@ -15,8 +15,9 @@ from linter import limits
 from linter.discovery import display, file_kind, walk
 from linter.files import NotReadable, read_regular
 from linter.loaders.hcl import load_hcl
+from linter.module_sources import is_local_source
 from linter.terraform.language.literals import literal_string
-from linter.terraform.modules.module_sources import is_local_source, join
+from linter.terraform.modules.reader import join
 
 MAX_DEPTH = limits.CALLER_DEPTH
 

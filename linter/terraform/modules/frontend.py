@@ -18,11 +18,12 @@ from linter.knowledge import Knowledge
 from linter.loaders.ir import ConfigFile
 from linter.loaders.parallel import effective_jobs
 from linter.model import Fragment, Node, Problem, ProblemKind
+from linter.module_sources import is_local_source, module_key, module_type
 from linter.secrets import is_secret_name
 from linter.terraform.language.literals import literal_string
 from linter.terraform.modules.definitions import ModuleDef, build_module
 from linter.terraform.modules.instances_to_nodes import Grouping
-from linter.terraform.modules.module_sources import Reader, is_local_source, join, module_key, module_type
+from linter.terraform.modules.reader import Reader, join
 from linter.terraform.modules.resource_instances import walk
 from linter.terraform.modules.root_pool import RootResult, evaluate_roots
 from linter.terraform.modules.tree import ModuleInstance, RootContext

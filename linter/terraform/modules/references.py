@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from linter import limits
 from linter.loaders.ir import Expr, traversals
+from linter.module_sources import module_type
 from linter.terraform.modules.expand import Expansion
-from linter.terraform.modules.module_sources import module_type
 
 if TYPE_CHECKING:
     from linter.terraform.modules.tree import ModuleInstance

@@ -14,10 +14,10 @@ from linter.classification_tags import tags_of, values_at
 from linter.knowledge import Knowledge
 from linter.loaders.ir import Body, Expr
 from linter.model import HOLDS_DATA, HostingClue, Location, NodeKind, ProviderConfig, Suppression, Tag
+from linter.module_sources import module_key, module_type, named_provider
 from linter.suppression_syntax import parse_suppression
 from linter.terraform.modules.definitions import Decl
 from linter.terraform.modules.expand import address_key, evaluate_body
-from linter.terraform.modules.module_sources import module_key, module_type, named_provider
 from linter.terraform.modules.provider_facts import (
     cluster_targets,
     default_tag_paths,

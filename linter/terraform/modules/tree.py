@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 from linter import limits
 from linter.knowledge import Knowledge
 from linter.model import ProblemKind, Unknown
+from linter.module_sources import is_local_source
 from linter.terraform.language.deferred import Cell, LazyMap
 from linter.terraform.language.literals import literal_string
 from linter.terraform.modules.definitions import Decl, ModuleDef
 from linter.terraform.modules.expand import Expansion, Extended, Scope, address_key, expansion, value_of
-from linter.terraform.modules.module_sources import Reader, is_local_source, join
 from linter.terraform.modules.providers import ProviderTable
+from linter.terraform.modules.reader import Reader, join
 from linter.terraform.modules.resources import ResourceEval
 from linter.terraform.modules.variables import ModuleScope, local_cells, variable_cells
 
