@@ -17,9 +17,7 @@ from typing import Any, Sequence
 from linter import __version__
 from linter.errors import UsageError
 from linter.model import (
-    CatalogueFact,
     CatalogueStamp,
-    Declaration,
     Evidence,
     Finding,
     Hosting,
@@ -31,6 +29,7 @@ from linter.model import (
     Suppression,
     SystemRow,
 )
+from linter.reporters.codec import declaration_from, fact_from, stamp_from
 from linter.reporters.json_report import SCHEMA_VERSION
 
 SUMMED = ("files", "resources", "error", "warning", "info", "suppressed")
@@ -61,7 +60,7 @@ def merge_reports(paths: Sequence[str], rules: Sequence[RuleInfo]) -> ScanResult
         for item in [*report.get("findings", []), *report.get("suppressed", [])]:
             findings.append(_finding(item, name, path))
         systems.extend(_system(item, name, path) for item in report.get("systems", []))
-        stamp = _stamp((report.get("tool") or {}).get("catalogue"))
+        stamp = stamp_from((report.get("tool") or {}).get("catalogue"))
         if stamp is not None:
             stamps.append(stamp)
     totals = {key: sum(p.summary[key] for p in parts) for key in SUMMED}
@@ -75,36 +74,12 @@ def merge_reports(paths: Sequence[str], rules: Sequence[RuleInfo]) -> ScanResult
         parts=tuple(parts), systems=tuple(systems), catalogue=_oldest(stamps))
 
 
-def _stamp(data: Any) -> CatalogueStamp | None:
-    if not isinstance(data, dict):
-        return None
-    checked = data.get("checked_on")
-    return CatalogueStamp(checked_on=checked if isinstance(checked, str) else None,
-                          checked_against=str(data.get("checked_against") or ""),
-                          extra_files=int(data.get("added_files") or 0))
-
-
 def _oldest(stamps: list[CatalogueStamp]) -> CatalogueStamp | None:
     """The merged reports' catalogue as the least current of theirs: what the merge can vouch for."""
     if not stamps:
         return None
     dated = [s for s in stamps if s.checked_on]
     return min(dated, key=lambda s: s.checked_on or "") if dated else stamps[0]
-
-
-def _fact(data: Any) -> CatalogueFact | None:
-    if not isinstance(data, dict) or not isinstance(data.get("row"), str):
-        return None
-    return CatalogueFact(subject=data["row"], status=str(data.get("status") or "unknown"),
-                         version=data.get("version"), since=data.get("since"), valid_until=data.get("valid_until"),
-                         newest_source=data.get("newest_source"), checked_on=data.get("checked_on"),
-                         caveats=tuple(str(c) for c in data.get("caveats") or ()))
-
-
-def _declaration(data: Any) -> Declaration | None:
-    if not isinstance(data, dict) or not isinstance(data.get("where"), str):
-        return None
-    return Declaration(where=data["where"], evidence=str(data.get("evidence") or ""), date=data.get("date"))
 
 
 def _read(path: str) -> dict[str, Any]:
@@ -142,7 +117,7 @@ def _finding(item: dict[str, Any], name: str, path: str) -> Finding:
             hosting=None if hosting is None else Hosting(
                 provider=hosting.get("provider"), offer=hosting.get("offer"), region=hosting.get("region"),
                 qualification=hosting["qualification"], reason=hosting.get("reason"),
-                fact=_fact(hosting.get("catalogue_fact")), declared=_declaration(hosting.get("declared"))),
+                fact=fact_from(hosting.get("catalogue_fact")), declared=declaration_from(hosting.get("declared"))),
             evidence=tuple(Evidence(address=e["address"], relation=e["relation"], file=_prefixed(name, e.get("file")),
                                     line=e.get("line"), detail=e.get("detail", ""))
                            for e in item.get("evidence", [])),

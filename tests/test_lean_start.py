@@ -112,7 +112,7 @@ def test_a_small_scan_imports_only_what_it_needs(tmp_path: Path) -> None:
     for modules in (cold, warm):
         assert not {"hcl2", "lark"} & modules  # the reference HCL parser: only for what tree-sitter declines
         assert not {m for m in modules if m.startswith("linter.reporters.")} - {
-            "linter.reporters.common", "linter.reporters.text", "linter.reporters.json_report",
-            "linter.reporters.gitlab_sast"}
+            "linter.reporters.common", "linter.reporters.codec", "linter.reporters.text",
+            "linter.reporters.json_report", "linter.reporters.gitlab_sast"}
     assert "jsonschema" not in warm  # the shipped knowledge is checked once, then read compiled
     assert (tmp_path / "cache" / "knowledge").is_dir()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from linter.model import Finding, RuleInfo, ScanResult, Severity
 
@@ -149,31 +149,6 @@ def catalogue_words(result: ScanResult) -> str:
     if stamp.extra_files:
         words += f" (with {plural(stamp.extra_files, 'added catalogue file')})"
     return words
-
-
-def catalogue_dict(result: ScanResult) -> dict[str, Any] | None:
-    stamp = result.catalogue
-    if stamp is None:
-        return None
-    return {"checked_on": stamp.checked_on, "checked_against": stamp.checked_against,
-            "added_files": stamp.extra_files}
-
-
-def fact_dict(finding: Finding) -> dict[str, Any] | None:
-    """The catalogue row the finding's hosting verdict rests on, with its dates."""
-    fact = finding.hosting.fact if finding.hosting else None
-    if fact is None:
-        return None
-    return {"row": fact.subject, "status": fact.status, "version": fact.version, "since": fact.since,
-            "valid_until": fact.valid_until, "newest_source": fact.newest_source,
-            "checked_on": fact.checked_on, "caveats": list(fact.caveats)}
-
-
-def declared_dict(finding: Finding) -> dict[str, Any] | None:
-    declared = finding.hosting.declared if finding.hosting else None
-    if declared is None:
-        return None
-    return {"where": declared.where, "evidence": declared.evidence, "date": declared.date}
 
 
 def evidence_line(address: str, relation: str, file: str | None, line: int | None, detail: str) -> str:

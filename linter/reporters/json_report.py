@@ -5,7 +5,8 @@ import json
 from typing import Any
 
 from linter.model import Finding, ScanResult, Severity, SystemRow
-from linter.reporters.common import by_system, catalogue_dict, declared_dict, fact_dict
+from linter.reporters.codec import declaration_dict, fact_dict, stamp_dict
+from linter.reporters.common import by_system
 
 SCHEMA_VERSION = 1
 
@@ -34,7 +35,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "hosting": None if hosting is None else {
             "provider": hosting.provider, "offer": hosting.offer, "region": hosting.region,
             "qualification": hosting.qualification, "reason": hosting.reason,
-            "catalogue_fact": fact_dict(finding), "declared": declared_dict(finding),
+            "catalogue_fact": fact_dict(hosting.fact), "declared": declaration_dict(hosting.declared),
         },
         "evidence": [
             {"address": e.address, "relation": e.relation, "file": e.file, "line": e.line,
@@ -66,7 +67,7 @@ def system_dict(row: SystemRow) -> dict[str, Any]:
 def report_dict(result: ScanResult) -> dict[str, Any]:
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "snclint", "version": result.tool_version, "catalogue": catalogue_dict(result)},
+        "tool": {"name": "snclint", "version": result.tool_version, "catalogue": stamp_dict(result.catalogue)},
         "summary": summary(result),
         "findings": [finding_dict(f) for f in result.active],
         "suppressed": [finding_dict(f) for f in result.findings if f.suppressed_by is not None],

@@ -14,12 +14,10 @@ from typing import Any
 from urllib.parse import quote
 
 from linter.model import Evidence, Finding, RuleInfo, ScanResult, Severity, Suppression
+from linter.reporters.codec import declaration_dict, fact_dict, stamp_dict
 from linter.reporters.common import (
     TOOL_NAME,
-    catalogue_dict,
-    declared_dict,
     evidence_line,
-    fact_dict,
     fingerprints,
     ordered,
     reference_parts,
@@ -50,7 +48,7 @@ def render(result: ScanResult) -> str:
                     for f, fp in zip(findings, fingerprints(findings), strict=True)],
     }
     if result.catalogue is not None:
-        run["properties"] = {"catalogue": catalogue_dict(result)}
+        run["properties"] = {"catalogue": stamp_dict(result.catalogue)}
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
@@ -162,7 +160,7 @@ def _properties(finding: Finding) -> dict[str, Any]:
         h = finding.hosting
         props["hosting"] = {"provider": h.provider, "offer": h.offer, "region": h.region,
                             "qualification": h.qualification, "reason": h.reason}
-        for key, value in (("catalogue_fact", fact_dict(finding)), ("declared", declared_dict(finding))):
+        for key, value in (("catalogue_fact", fact_dict(h.fact)), ("declared", declaration_dict(h.declared))):
             if value is not None:
                 props["hosting"][key] = value
     return props

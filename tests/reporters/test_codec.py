@@ -1,0 +1,42 @@
+"""The JSON shapes reports write are what merge reads back: every field, both ways."""
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any, Callable
+
+import pytest
+
+from linter.model import CatalogueFact, CatalogueStamp, Declaration
+from linter.reporters.codec import (
+    declaration_dict,
+    declaration_from,
+    fact_dict,
+    fact_from,
+    stamp_dict,
+    stamp_from,
+)
+
+FULL = [
+    (CatalogueStamp(checked_on="2026-12-07", checked_against="ANSSI list of 2026-11-28", extra_files=2),
+     stamp_dict, stamp_from),
+    (CatalogueFact(subject="outscale/iaas in cloudgouv-eu-west-1", status="qualified", version="3.2",
+                   since="2025-12-17", valid_until="2028-12-17", newest_source="2026-01-07",
+                   checked_on="2026-12-07", caveats=("visa renewal pending",)),
+     fact_dict, fact_from),
+    (Declaration(where="declared_hosting[0] of .snclint.yaml", evidence="attestation on file", date="2026-03-02"),
+     declaration_dict, declaration_from),
+]
+
+
+@pytest.mark.parametrize(("value", "write", "read"), FULL)
+def test_what_is_written_reads_back_the_same(value: Any, write: Callable[[Any], Any],
+                                             read: Callable[[Any], Any]) -> None:
+    assert all(getattr(value, f.name) != f.default for f in fields(value)), "a field left at its default"
+    assert read(write(value)) == value
+
+
+@pytest.mark.parametrize(("value", "write", "read"), FULL)
+def test_nothing_and_the_wrong_shape_read_as_nothing(value: Any, write: Callable[[Any], Any],
+                                                    read: Callable[[Any], Any]) -> None:
+    assert write(None) is None
+    assert read(None) is None and read(["not", "a", "mapping"]) is None
