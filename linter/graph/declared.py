@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import urlsplit
 
 from linter.config import DeclaredHosting
-from linter.kubernetes.placement import glob_match
+from linter.globs import glob_match
 from linter.model import Declaration, Fragment, HostingClue, Node, ProviderConfig
 
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from linter.config import System
+from linter.globs import glob_match
 from linter.graph.sensitivity import Classification
 from linter.knowledge import Vocabulary
-from linter.kubernetes.placement import glob_match
 from linter.model import Node, NodeKind, Tag
 
 HOLDERS = frozenset({NodeKind.DATASTORE, NodeKind.COMPUTE, NodeKind.CLUSTER})

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from linter.config import ClusterSpec, KubernetesConfig
-from linter.kubernetes.placement import UNPLACED_WHY, Placement, Placer, glob_match, nearest
+from linter.globs import glob_match
+from linter.kubernetes.placement import UNPLACED_WHY, Placement, Placer, nearest
 
 
 @pytest.mark.parametrize("pattern, path, expected", [
