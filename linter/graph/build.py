@@ -18,7 +18,19 @@ from linter.graph.hosting import UNDETERMINED, resolve_destination, resolve_host
 from linter.graph.region_flows import region_flows
 from linter.graph.storage_signals import apply_storage_signals
 from linter.knowledge import Knowledge
-from linter.model import Edge, Fragment, Hosting, HostingClue, Location, Node, NodeKind, Problem, ProblemKind, Relation
+from linter.model import (
+    Destination,
+    Edge,
+    Fragment,
+    Hosting,
+    HostingClue,
+    Location,
+    Node,
+    NodeKind,
+    Problem,
+    ProblemKind,
+    Relation,
+)
 
 Graph: TypeAlias = nx.MultiDiGraph
 
@@ -69,15 +81,14 @@ def _attach_hosting(graph: Graph, knowledge: Knowledge, problems: list[Problem],
         if clue is None:
             continue
         if clue.destination is not None:
-            hosting, place = resolve_destination(clue.destination, knowledge, today)
+            hosting, why = _destination(graph, clue.destination, knowledge, today)
             if hosting is not None:
                 data["hosting"] = hosting
-                _add_hosting_node(graph, hosting)
                 _add_edge(graph, Edge(source=key, target=hosting.key, relation=Relation.HOSTED_ON,
                                       location=node.location))
                 continue
-            if not place.in_cluster:  # the storage it stands for cannot be told: hosting undetermined
-                data["hosting_why"] = f"the storage it stands for cannot be told ({place.why})"
+            if why is not None:  # the storage it stands for cannot be told: hosting undetermined
+                data["hosting_why"] = f"the storage it stands for cannot be told ({why})"
                 continue
         if clue.cluster is not None:
             if clue.cluster in graph and clue.cluster != key:
@@ -108,18 +119,29 @@ def _attach_egress(graph: Graph, knowledge: Knowledge, today: date | None) -> li
     for key, data in list(graph.nodes(data=True)):
         node: Node = data["node"]
         for egress in node.egress:
-            hosting, place = resolve_destination(egress.destination, knowledge, today)
+            hosting, why = _destination(graph, egress.destination, knowledge, today)
             if hosting is not None:
-                _add_hosting_node(graph, hosting)
                 graph.add_edge(key, hosting.key, relation=egress.relation, location=egress.location,
                                attribute=egress.attribute, destination=egress.destination.words(),
                                evidence=hosting.evidence)
-            elif not place.in_cluster:
+            elif why is not None:
                 where = f"{egress.location.file}:{egress.location.line}"
                 unresolved.append(UnresolvedFlow(source=key, relation=egress.relation, attribute=egress.attribute,
                                                  location=node.location,
-                                                 why=f"{egress.destination.words()} at {where}: {place.why}"))
+                                                 why=f"{egress.destination.words()} at {where}: {why}"))
     return unresolved
+
+
+def _destination(graph: Graph, destination: Destination, knowledge: Knowledge,
+                 today: date | None) -> tuple[Hosting | None, str | None]:
+    """Storage named by address, for a node hosted there and for a flow to it alike: (its hosting,
+    None), the hosting's node added to the graph; (None, why) when it cannot be told; (None, None)
+    when it is in the object's own cluster (nothing to draw)."""
+    hosting, place = resolve_destination(destination, knowledge, today)
+    if hosting is not None:
+        _add_hosting_node(graph, hosting)
+        return hosting, None
+    return None, None if place.in_cluster else place.why
 
 
 def _resolve(clue: HostingClue, node: Node, knowledge: Knowledge,
