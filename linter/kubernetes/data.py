@@ -9,7 +9,7 @@ kinds of their CRDs without copying the rest.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
@@ -100,6 +100,8 @@ class KubernetesData:
     region_paths: tuple[str, ...] = ()  # of cloud resources declared as objects
     region_annotations: tuple[str, ...] = ()
     terraform: TerraformObjects = field(default_factory=TerraformObjects)
+    # kinds several API groups define among the knowledge's types: addressed ``Kind.group``
+    ambiguous: frozenset[str] = frozenset()
 
     def key_of(self, api_version: str, kind: str) -> str:
         """``group/Kind`` for a custom resource, ``Kind`` for the core group."""
@@ -130,9 +132,10 @@ class KubernetesData:
 
 def kubernetes_data(knowledge: Knowledge | None = None) -> KubernetesData:
     """The shipped facts, with the policy set's additions when it has any."""
-    if knowledge is None or not knowledge.packs.get("kubernetes"):
+    if knowledge is None:
         return shipped()
-    return build(document(knowledge, "kubernetes"))
+    data = build(document(knowledge, "kubernetes")) if knowledge.packs.get("kubernetes") else shipped()
+    return replace(data, ambiguous=ambiguous_kinds(knowledge.types))
 
 
 @lru_cache(maxsize=1)

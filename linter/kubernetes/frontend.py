@@ -12,7 +12,7 @@ from typing import Sequence
 from linter.config import KubernetesConfig
 from linter.errors import unexpected
 from linter.knowledge import Knowledge
-from linter.kubernetes.data import KubernetesData, ambiguous_kinds, kubernetes_data
+from linter.kubernetes.data import KubernetesData, kubernetes_data
 from linter.kubernetes.kustomize import render_kustomizations
 from linter.kubernetes.kustomize_data import kustomize_data
 from linter.kubernetes.nodes import Graphlet, Placed, cluster_nodes
@@ -33,7 +33,6 @@ def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge,
     ``config_file`` is where the clusters are declared, for the location of cluster nodes.
     """
     data = kubernetes_data(knowledge)
-    ambiguous = ambiguous_kinds(knowledge.types)
     here = (cwd or Path.cwd()).resolve()
     outcome = render_kustomizations([p for p, _ in files], data.kustomization_files, cwd=here,
                                     boundary=boundary or here, facts=kustomize_data(knowledge),
@@ -47,7 +46,7 @@ def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge,
             continue
         try:
             loaded = load_manifests(path, content)
-            found = _objects(loaded, data, path, rendered=False, ambiguous=ambiguous)
+            found = _objects(loaded, data, path, rendered=False)
         except Exception as error:  # noqa: BLE001 - the last resort: one file, one SNC000
             problems.append(Problem(location=Location(path, 1), message=unexpected(error)))
             read.append(path)
@@ -60,7 +59,7 @@ def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge,
         objects += found
     for rendered in outcome.rendered:
         loaded = ManifestFile(rendered.kustomization, tuple(Manifest(o, 1) for o in rendered.objects))
-        objects += _objects(loaded, data, rendered.kustomization, rendered=True, ambiguous=ambiguous)
+        objects += _objects(loaded, data, rendered.kustomization, rendered=True)
     placed = [Placed(o, p) for o, p in zip(objects, place(objects, Placer(config), data), strict=True)]
     graphlet = Graphlet(placed, knowledge, data)
     graphlet.build()
@@ -74,13 +73,12 @@ def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge,
                     notes=tuple(notes + graphlet.notes))
 
 
-def _objects(loaded: ManifestFile, data: KubernetesData, path: str, rendered: bool,
-             ambiguous: frozenset[str] = frozenset()) -> list[K8sObject]:
+def _objects(loaded: ManifestFile, data: KubernetesData, path: str, rendered: bool) -> list[K8sObject]:
     """Objects of a file; rendered output points at its kustomization (line 1), without comments."""
     out = []
     for manifest in loaded.documents:
         location = Location(path, 1 if rendered else manifest.line)
-        item = to_object(manifest, location, path, data, ambiguous)
+        item = to_object(manifest, location, path, data)
         if item is not None:
             out.append(item)
     return out

@@ -13,7 +13,7 @@ from typing import Any, Mapping, Sequence
 
 from linter.config import KubernetesConfig
 from linter.knowledge import Knowledge
-from linter.kubernetes.data import KubernetesData, ambiguous_kinds, dig
+from linter.kubernetes.data import KubernetesData, dig
 from linter.kubernetes.objects import K8sObject, address_of, kind_label, string_map, suppressions_of, tags_of
 from linter.kubernetes.operators import cloud_destination, destinations, merge_into, nested, plain_path, texts_at
 from linter.kubernetes.placement import UNPLACED_WHY, Placement
@@ -68,7 +68,6 @@ class Graphlet:
                                   f"{_where(first.item.location)} and {_where(p.item.location)}; the first is used")
                 continue
             self.by_address.setdefault(p.item.address, []).append(p)
-        self.ambiguous = ambiguous_kinds(knowledge.types)
         # (cluster scope, group/Kind) → where an operator's configuration sends their data
         self.cluster_egress: dict[tuple[str, str], list[Egress]] = {}
         for p in self.by_key.values():
@@ -215,7 +214,7 @@ class Graphlet:
         item = p.item
         for spec in self.data.references.get(key, ()):
             kind = spec.target.rpartition("/")[2]
-            label = kind_label(spec.target, kind, self.ambiguous)  # group/Kind splits as an apiVersion
+            label = kind_label(spec.target, kind, self.data.ambiguous)  # group/Kind splits as an apiVersion
             names = texts_at(item.obj, spec.path)
             targets: list[Placed] = []
             if names:

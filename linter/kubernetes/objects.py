@@ -50,7 +50,7 @@ def kind_label(api_version: str, kind: str, ambiguous: frozenset[str]) -> str:
 
 
 def to_object(manifest: Manifest, location: Location, placement_path: str,
-              data: KubernetesData, ambiguous: frozenset[str] = frozenset()) -> K8sObject | None:
+              data: KubernetesData) -> K8sObject | None:
     """The object of a manifest; None for documents that are not cluster objects (tool
     configuration such as a kustomization or a kubeconfig, or anything without a name)."""
     obj = manifest.obj
@@ -67,7 +67,7 @@ def to_object(manifest: Manifest, location: Location, placement_path: str,
                      location=location, placement_path=placement_path,
                      labels=string_map(metadata.get("labels")),
                      annotations=string_map(metadata.get("annotations")),
-                     comments=manifest.comments, label=kind_label(api_version, kind, ambiguous))
+                     comments=manifest.comments, label=kind_label(api_version, kind, data.ambiguous))
 
 
 def _text(value: Any) -> str:

@@ -25,7 +25,7 @@ from typing import Any, Iterable, Mapping
 
 from linter.config import KubernetesConfig
 from linter.knowledge import Knowledge
-from linter.kubernetes.data import Chart, DestinationSpec, KubernetesData, ambiguous_kinds, dig, kubernetes_data
+from linter.kubernetes.data import Chart, DestinationSpec, KubernetesData, dig, kubernetes_data
 from linter.kubernetes.nodes import HOLDERS, cluster_nodes, spec_tags
 from linter.kubernetes.objects import K8sObject, kind_label
 from linter.kubernetes.operators import cloud_destination, destinations, plain_path
@@ -102,7 +102,6 @@ class _Reader:
         self.knowledge = knowledge
         self.config = config
         self.placer = Placer(config)
-        self.ambiguous = ambiguous_kinds(knowledge.types)
         self.terraform = data.terraform
 
     def read(self, node: Node) -> Node:
@@ -180,7 +179,7 @@ class _Reader:
         item = K8sObject(obj=body, kind=str(body["kind"]), api_version=str(body["apiVersion"]),
                          name=_text(metadata.get("name")), namespace=_text(metadata.get("namespace")) or None,
                          location=node.location, placement_path=node.location.file, labels={}, annotations={},
-                         label=kind_label(str(body["apiVersion"]), str(body["kind"]), self.ambiguous))
+                         label=kind_label(str(body["apiVersion"]), str(body["kind"]), self.data.ambiguous))
         type_ = self.data.type_of(self.knowledge, item.api_version, item.kind)
         tags = [*node.tags, *_meta_tags(metadata, node.location, self.data),
                 *spec_tags(item, self.knowledge.tag_paths(type_))]
