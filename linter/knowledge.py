@@ -7,6 +7,8 @@ Everything that says *which* resource types are data stores, *which* attributes 
 from __future__ import annotations
 
 import fnmatch
+import functools
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Mapping
@@ -111,6 +113,15 @@ class Catalog:
     sources: tuple[Mapping[str, str], ...] = ()  # the authoritative list(s)
     checked_against: str = ""  # what the rows were checked against
     files: int = 1  # catalogue files merged (the shipped one, then --catalog / config ones)
+
+
+@functools.lru_cache(maxsize=8192)
+def normalise(text: str) -> str:
+    """How classification keys and values are compared, by the classifier and by whatever ranks
+    tags before it: case- and accent-insensitive (``Particulière`` → ``particuliere``). The same
+    few keys and values recur on every node of a scan, hence the cache."""
+    decomposed = unicodedata.normalize("NFKD", text.strip())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -9,14 +9,12 @@ workloads that mount or use it.
 """
 from __future__ import annotations
 
-import functools
-import unicodedata
 from collections import deque
 from dataclasses import dataclass
 
 import networkx as nx
 
-from linter.knowledge import Vocabulary
+from linter.knowledge import Vocabulary, normalise
 from linter.model import DATA_FLOWS, Location, Node, NodeKind, Relation, Tag, is_unknown
 from linter.secrets import shown
 
@@ -41,14 +39,6 @@ class Step:
     source: str
     relation: Relation
     location: Location
-
-
-@functools.lru_cache(maxsize=8192)
-def normalise(text: str) -> str:
-    """Case- and accent-insensitive form (``Particulière`` → ``particuliere``); the same few keys
-    and values recur on every node of a scan, hence the cache."""
-    decomposed = unicodedata.normalize("NFKD", text.strip())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def bare_key(key: str) -> str:

@@ -7,12 +7,11 @@ other end is on no cluster or another one, the only object of that name in the s
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
 from linter.config import KubernetesConfig
-from linter.knowledge import Knowledge
+from linter.knowledge import Knowledge, normalise
 from linter.kubernetes.data import KubernetesData, dig
 from linter.kubernetes.objects import K8sObject, address_of, kind_label, string_map, suppressions_of, tags_of
 from linter.kubernetes.operators import cloud_destination, destinations, merge_into, nested, plain_path, texts_at
@@ -199,9 +198,9 @@ class Graphlet:
         if not everything:  # a Namespace of another cluster only when this cluster has none of that name
             local = {ns.item.name for ns in sources if ns.scope == p.scope}
             sources = [ns for ns in sources if ns.scope == p.scope or ns.item.name not in local]
-        strict = {_folded(v) for level in self.knowledge.vocabulary.requires_secnumcloud
+        strict = {normalise(v) for level in self.knowledge.vocabulary.requires_secnumcloud
                   for v in self.knowledge.vocabulary.levels.get(level, ())}
-        sources.sort(key=lambda ns: not any(_folded(v) in strict for v in [*ns.item.labels.values(),
+        sources.sort(key=lambda ns: not any(normalise(v) in strict for v in [*ns.item.labels.values(),
                                                                             *ns.item.annotations.values()]))
         return [t for ns in sources for t in tags_of(ns.item.labels, ns.item.annotations, ns.item.location, self.data,
                                                        f"namespace {ns.item.name} (included by {p.item.address})",
@@ -303,11 +302,6 @@ class Graphlet:
               attribute: str | None) -> None:
         self.edges.append(Edge(source=source, target=target, relation=relation,
                                location=Location(file, line), attribute=attribute))
-
-
-def _folded(text: str) -> str:
-    """Case- and accent-insensitive, as the classifier compares values."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.strip()) if not unicodedata.combining(c)).casefold()
 
 
 def spec_tags(item: K8sObject, paths: tuple[str, ...]) -> list[Tag]:

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from helpers import VOCABULARY, context, node
 
-from linter.graph.sensitivity import bare_key, classify, normalise
+from linter.graph.sensitivity import bare_key, classify
+from linter.knowledge import normalise
 from linter.model import Edge, Location, NodeKind, Relation, Tag, Unknown
 
 
