@@ -64,6 +64,10 @@ class Chart:
     destinations: tuple[DestinationSpec, ...] = ()
 
 
+# a Helm release's values whose key matches are label maps, read for classification tags
+LABEL_MAPS = r"(?i)(?:labels|annotations)$"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TerraformObjects:
     """How Kubernetes objects managed by Terraform are read (kubernetes.yaml ``terraform``)."""
@@ -77,7 +81,7 @@ class TerraformObjects:
     namespace: str | None = None
     values: str | None = None
     set: tuple[str, ...] = ()
-    label_maps: str = r"(?i)(?:labels|annotations)$"
+    label_maps: str = LABEL_MAPS
     charts: tuple[Chart, ...] = ()
 
 
@@ -195,7 +199,7 @@ def _terraform(raw: Mapping[str, Any]) -> TerraformObjects:
         manifests={t: (m["attribute"], bool(m.get("yaml"))) for t, m in (raw.get("manifests") or {}).items()},
         helm_types=frozenset(helm.get("types") or ()), chart=helm.get("chart", "chart"),
         repository=helm.get("repository"), namespace=helm.get("namespace"), values=helm.get("values"),
-        set=tuple(helm.get("set") or ()), label_maps=helm.get("label_maps", r"(?i)(?:labels|annotations)$"),
+        set=tuple(helm.get("set") or ()), label_maps=helm.get("label_maps", LABEL_MAPS),
         charts=tuple(Chart(chart=c["chart"], repository=c.get("repository"), kind=c.get("kind", "datastore"),
                            note=c.get("note", ""),
                            destinations=tuple(_destination(d) for d in c.get("destinations") or ()))
