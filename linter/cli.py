@@ -7,7 +7,7 @@ import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
 
 import click
 
@@ -170,6 +170,8 @@ class GraphArgs(ContextArgs):
     fmt: str
     output: str | None
     only_sensitive: bool
+    jobs: int
+    no_cache: bool
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -387,20 +389,41 @@ def exit_code(result: ScanResult, fail_on: str, fail_rules: Sequence[str] = ()) 
 @click.option("-f", "--format", "fmt", type=click.Choice(["json", "dot", "graphml", "mermaid"]), default="json")
 @click.option("-o", "--output")
 @click.option("--only-sensitive", is_flag=True, help="Only the sensitive objects and what they are hosted on.")
+@click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: automatic).")
+@click.option("--no-cache", is_flag=True,
+              help="Do not read or write the parse cache (nor the compiled shipped knowledge).")
 @_context_options
 @click.pass_context
 def graph(ctx: click.Context, paths: tuple[str, ...], **options: Any) -> None:
-    """Print the dependency graph of a scan."""
+    """Print the dependency graph of a scan (the scan's own: same cache, same workers)."""
     ctx.exit(_graph(GraphArgs(paths=_scanned(paths), **options)))
 
 
 @_guard
 def _graph(args: GraphArgs) -> int:
-    from linter.graph.export import EXPORTERS
+    from linter.compiled import use_cache
+    from linter.graph.export import WRITERS
+    from linter.scan import run_scan
 
-    scanned = _run(_context(args))
-    _write(EXPORTERS[args.fmt](scanned.context, args.only_sensitive), args.output)
+    use_cache(not args.no_cache)
+    given = _context(args)
+    options = replace(given.scan_options(), jobs=args.jobs, cache=not args.no_cache)
+    scanned = run_scan(options, given.config, given.knowledge)
+    _stream(lambda out: WRITERS[args.fmt](scanned.context, out, args.only_sensitive), args.output)
     return EXIT_OK
+
+
+def _stream(write: Callable[[TextIO], None], output: str | None) -> None:
+    """``write`` into ``output`` (or standard output) as it goes, not through one string."""
+    if not output or output == "-":
+        write(sys.stdout)
+        sys.stdout.flush()
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as out:
+            write(out)
+    except OSError as err:
+        raise UsageError(f"{output}: cannot write: {err.strerror}") from None
 
 
 def _run(given: _Context) -> Scan:
