@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from linter.errors import ConfigError
 from linter.model import Location, Suppression
-from linter.policy_files import check, read_document
+from linter.policy_files import check, read_document, unquoted
 
 CONFIG_NAME = ".snclint.yaml"
 
@@ -164,8 +164,9 @@ def _confine(data: Mapping[str, Any], name: str, base: Path, repository: Path) -
                   for i, f in enumerate((spec or {}).get("var_files") or ())]
     for where, value, option in named:
         if _outside(Path(os.path.realpath(base / value)), repository):
-            raise ConfigError(f"{name}: {where}: a path out of the repository (or into .git) is refused in a "
-                              f"repository's config; give it on the command line ({option}) if you trust it")
+            raise ConfigError(unquoted(f"{name}: {where}: a path out of the repository (or into .git) is refused "
+                                       f"in a repository's config; give it on the command line ({option}) if you "
+                                       "trust it", name))
 
 
 def _build(data: Mapping[str, Any], name: str, base: Path) -> Config:
@@ -185,7 +186,8 @@ def _build(data: Mapping[str, Any], name: str, base: Path) -> Config:
     }
     default = k8s.get("default")
     if default is not None and default not in clusters:
-        raise ConfigError(f"{name}: kubernetes.default: {default!r} is not a cluster of kubernetes.clusters")
+        raise ConfigError(unquoted(f"{name}: kubernetes.default: {default!r} is not a cluster of kubernetes.clusters",
+                                   name))
     exceptions = tuple(
         Exception_(
             rule=item["rule"],
@@ -215,7 +217,7 @@ def _build(data: Mapping[str, Any], name: str, base: Path) -> Config:
     names = [s.name for s in systems]
     if len(set(names)) != len(names):
         twice = ", ".join(sorted({n for n in names if names.count(n) > 1}))
-        raise ConfigError(f"{name}: systems: a name is used twice ({twice})")
+        raise ConfigError(unquoted(f"{name}: systems: a name is used twice ({twice})", name))
     declared_hosting = tuple(
         DeclaredHosting(index=index, hosting=dict(item["hosting"]),
                         evidence={k: str(v) for k, v in item["evidence"].items() if k != "date"},

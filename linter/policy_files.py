@@ -29,6 +29,7 @@ from linter.errors import LinterError, PolicyError
 from linter.knowledge import Knowledge
 from linter.loaders.safe_yaml import load_documents
 from linter.policy_kinds import KINDS, merged
+from linter.secrets import scrub
 
 if TYPE_CHECKING:  # jsonschema is imported on use: a scan with only the shipped knowledge never needs it
     import jsonschema
@@ -62,7 +63,7 @@ def parse_document(text: str, name: str, error: type[LinterError] = PolicyError,
     strings the policy schemas check (``format: date``) unless ``dates`` (the config's)."""
     documents, issue = load_documents(text)
     if issue is not None:
-        raise error(f"{name}:{issue.line}: not valid YAML: {issue.message}")
+        raise error(unquoted(f"{name}:{issue.line}: not valid YAML: {issue.message}", name))
     if any(d.value is not None for d in documents[1:]):
         raise error(f"{name}:{documents[1].line}: not valid YAML: one document expected, found several")
     data = documents[0].value if documents else None
@@ -162,7 +163,14 @@ def _problems(data: Any, kind: str, name: str, first_only: bool) -> list[str]:
     lines = [f"{name}: {path}: {message}" for path, message in map(describe, errors)]
     if not lines and kind in build.PROBLEMS:
         lines = [f"{name}: {line}" for line in build.PROBLEMS[kind](data)]
-    return lines[:1] if first_only else lines
+    return [unquoted(line, name) for line in (lines[:1] if first_only else lines)]
+
+
+def unquoted(line: str, name: str) -> str:
+    """A problem line with every secret-looking part (a key, an id, a pattern a check quotes)
+    shown as its shape: a pack or a config may hold, or be, a credential. The file's own name
+    is shown as given."""
+    return scrub(line, paths=name)
 
 
 def document_problems(data: Any, kind: str, name: str) -> list[str]:
@@ -210,8 +218,8 @@ def check(data: Any, kind: str, name: str, error: type[LinterError] = PolicyErro
 
 
 def _unknown_kind(name: str, kind: str) -> str:
-    return (f"{name}: kind: {_key_shown(kind)!r} is not a known kind "
-            f"(expected one of: {', '.join(sorted(known_kinds()))})")
+    return unquoted(f"{name}: kind: {_key_shown(kind)!r} is not a known kind "
+                    f"(expected one of: {', '.join(sorted(known_kinds()))})", name)
 
 
 def _dir_documents(directory: str) -> list[Document]:

@@ -156,3 +156,25 @@ def test_a_bad_pack_of_a_kind_is_one_line_and_exit_2(kind: str, tmp_path: Path,
     assert re.fullmatch(rf"(?:snclint: )?(?:error: )?{re.escape(bad)}/{re.escape(kind)}\.yaml: "
                         rf"{re.escape(where)}: [^\n]+", err), err
     assert SECRET not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    (f"kind: classification\nversion: 1\nkeys: [k]\nlevels: {{sensible: [x]}}\nrequires: [{SECRET}]\n",
+     "requires[0]"),  # a check beyond the schema, that names the value
+    (f"kind: rules\nversion: 1\nrules: []\n{SECRET}: 1\n", "<20 characters"),  # an unknown key
+])
+def test_no_problem_line_quotes_a_secret(text: str, where: str, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    bad = _pack(tmp_path, "bad", "pack", text)
+    assert main(["policies", "validate", bad]) == 2
+    out = capsys.readouterr()
+    assert where in out.out + out.err and SECRET not in out.out + out.err
+
+
+def test_the_config_file_is_read_and_checked_alike(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".snclint.yaml").write_text(f"version: 1\nfail_on: {SECRET}\n", encoding="utf-8")
+    assert main(["scan", tmp_path.as_posix()]) == 2
+    err = capsys.readouterr().err.strip()
+    assert re.fullmatch(r"(?:snclint: )?(?:error: )?\S*\.snclint\.yaml: fail_on: expected one of: [^\n]+", err), err
+    assert SECRET not in err
