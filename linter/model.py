@@ -223,6 +223,7 @@ class Node:
     scope: str  # root module directory, or "cluster:<name>"
     root: str | None = None  # folder of the root module, Terragrunt unit or plan file; None for manifests
     cluster: str | None = None
+    namespace: str | None = None  # Kubernetes namespace, as its frontend read it (a Namespace: its own name)
     tags: tuple[Tag, ...] = ()
     attributes: Mapping[str, Any] = field(default_factory=dict)
     hosting: HostingClue | None = None

@@ -14,7 +14,7 @@ all the same when its system's level requires SecNumCloud and no tag may lower i
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Iterable
 
 from linter.config import System
 from linter.globs import glob_match
@@ -29,7 +29,7 @@ SOURCE = "system"
 
 def system_of(node: Node, systems: Iterable[System]) -> System | None:
     """The first system that claims the node, or None."""
-    namespace = namespace_of(node)
+    namespace = node.namespace
     for system in systems:
         if (any(glob_match(p, node.location.file) for p in system.paths)
                 or (node.root is not None and any(glob_match(p, node.root) for p in system.roots))
@@ -37,21 +37,6 @@ def system_of(node: Node, systems: Iterable[System]) -> System | None:
                 or any(glob_match(p, node.address) for p in system.addresses)):
             return system
     return None
-
-
-def namespace_of(node: Node) -> str | None:
-    """A Kubernetes object's namespace (``Kind/ns/name``, or the Namespace itself), or the
-    ``metadata.namespace`` of a Terraform-managed Kubernetes object."""
-    if node.origin == "kubernetes":
-        parts = node.address.split("/")
-        if len(parts) == 3:
-            return parts[1]
-        return parts[1] if len(parts) == 2 and parts[0] == "Namespace" else None
-    metadata: Any = node.attributes.get("metadata")
-    if isinstance(metadata, list) and metadata and isinstance(metadata[0], dict):
-        metadata = metadata[0]
-    namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
-    return namespace if isinstance(namespace, str) else None
 
 
 def system_tag(system: System) -> Tag:

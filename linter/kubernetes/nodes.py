@@ -170,7 +170,8 @@ class Graphlet:
         if type_ == p.item.kind:
             type_ = self.data.type_of(self.knowledge, p.item.api_version, type_)
         return Node(key=f"{p.scope}::{address}", address=address, type=type_, kind=self.knowledge.kind_of(type_),
-                    origin="kubernetes", location=location, scope=p.scope, cluster=cluster, tags=tuple(tags),
+                    origin="kubernetes", location=location, scope=p.scope, cluster=cluster,
+                    namespace=p.item.name if p.item.kind == NAMESPACE else p.item.namespace, tags=tuple(tags),
                     attributes=attributes, hosting=clue, suppressions=suppressions_of(p.item, self.data),
                     notes=tuple(notes))
 

@@ -33,11 +33,10 @@ def test_membership_by_root_namespace_address_and_path() -> None:
     systems = (STRICT, LAX)
     assert system_of(replace(node("aws_db_instance.a"), root="envs/prod"), systems) is STRICT
     assert system_of(replace(node("aws_db_instance.a"), root="envs/staging"), systems) is None
-    assert system_of(replace(node("StatefulSet/usagers/db"), origin="kubernetes"), systems) is STRICT
-    assert system_of(replace(node("Namespace/usagers"), origin="kubernetes"), systems) is STRICT
+    assert system_of(replace(node("StatefulSet/usagers/db"), namespace="usagers"), systems) is STRICT
+    assert system_of(replace(node("StatefulSet/public/db"), namespace="public"), systems) is None
     assert system_of(node("helm_release.keycloak"), systems) is STRICT
-    secret = node("kubernetes_secret.a", attributes={"metadata": [{"namespace": "usagers"}]})
-    assert system_of(secret, systems) is STRICT
+    assert system_of(replace(node("kubernetes_secret.a"), namespace="usagers"), systems) is STRICT
     assert system_of(node("aws_s3_bucket.site", file="vitrine/s3.tf"), systems) is LAX
 
 

@@ -390,3 +390,12 @@ def test_never_raises_on_objects_of_any_shape(knowledge: Knowledge, objects: lis
     keys = [n.key for n in fragment.nodes]
     assert len(keys) == len(set(keys))
     assert all(e.source in keys and e.target in keys for e in fragment.edges)
+
+
+def test_each_object_carries_its_namespace(knowledge: Knowledge) -> None:
+    """What a config system claims by namespace: an object's, a claim template's (its owner's), a
+    Namespace's own name; none for a cluster-scoped object."""
+    found = {n.address: n.namespace for n in run(knowledge, {"k8s/db.yaml": NAMESPACE_AND_STATEFULSET}).nodes}
+    assert found == {"Namespace/health": "health", "StatefulSet/health/postgres": "health",
+                     "PersistentVolumeClaim/health/data-postgres-*": "health", "Service/health/postgres": "health",
+                     "StorageClass/gp3": None, "cluster/prod": None}

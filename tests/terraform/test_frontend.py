@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from linter.errors import UsageError
 from linter.model import Location, Reference, Tag, Unknown
+from linter.terraform.object_namespace import metadata_namespace
 
 PROVIDER = 'provider "aws" {\n  region = "eu-west-3"\n}\n'
 
@@ -394,3 +395,22 @@ def test_json_tfvars_order_and_json_var_file(tmp_path: Path) -> None:
     }
     node = nodes(run(tmp_path, files, var_files=["ci/override.json"]))[".::aws_s3_bucket.x"]
     assert tags(node) == {"a": "var-file.json", "b": "tfvars.json", "c": "auto.json"}
+
+
+def test_a_kubernetes_object_carries_the_namespace_of_its_metadata_block(tmp_path: Path) -> None:
+    files = {"main.tf": """
+        resource "kubernetes_secret" "a" {
+          metadata {
+            name      = "a"
+            namespace = "usagers"
+          }
+        }
+        resource "kubernetes_secret" "b" {
+          metadata { name = "b" }
+        }
+        resource "aws_s3_bucket" "c" {}
+    """}
+    found = {n.address: n.namespace for n in run(tmp_path, files).nodes}
+    assert found == {"kubernetes_secret.a": "usagers", "kubernetes_secret.b": None, "aws_s3_bucket.c": None}
+    assert metadata_namespace({"metadata": {"namespace": "usagers"}}) == "usagers"  # plan JSON may give either
+    assert metadata_namespace({"metadata": [{"namespace": Unknown("not known before apply")}]}) is None

@@ -17,6 +17,7 @@ from typing import Any, Iterable
 from linter.model import Node, Reference, Unknown
 from linter.terraform.modules.references import Target
 from linter.terraform.modules.resource_instances import Draft
+from linter.terraform.object_namespace import metadata_namespace
 
 
 class Grouping:
@@ -63,10 +64,11 @@ class Grouping:
         if len(members) > 1:
             notes.append(f"{len(members)} instances ({_keys(members)}) agree on tags and hosting: "
                          "one node at the unexpanded address")
+        attributes = first.attributes if len(members) == 1 else _common(members)
         return Node(
             key=self.key(address), address=address, type=first.type, kind=first.kind, origin="terraform",
-            location=first.location, scope=self.root, root=self.root, tags=first.tags,
-            attributes=first.attributes if len(members) == 1 else _common(members),
+            location=first.location, scope=self.root, root=self.root, namespace=metadata_namespace(attributes),
+            tags=first.tags, attributes=attributes,
             hosting=first.clue(cluster), references=tuple(references),
             suppressions=first.suppressions, notes=tuple(notes),
         )

@@ -23,6 +23,7 @@ from linter.knowledge import Knowledge
 from linter.loaders.plan import PlanFile, PlanResource
 from linter.loaders.plan_config import ConfigModule, ConfigResource
 from linter.model import HostingClue, Location, Node, Reference, is_unknown
+from linter.terraform.object_namespace import metadata_namespace
 from linter.terraform.plan.addresses import Address, parse
 from linter.terraform.plan.expressions import walk
 from linter.terraform.plan.providers import ProviderResolver
@@ -77,12 +78,12 @@ def _node(plan: PlanFile, resource: PlanResource, address: Address, config: Conf
                      " references are not known")
     elif note:
         notes.append(note)
+    attributes = _attributes(resource.values, config)
     return Node(
         key=node_key(scope, resource.address), address=resource.address, type=resource.type,
         kind=knowledge.kind_of(resource.type), origin="plan", location=location, scope=scope,
-        root=posixpath.dirname(plan.path) or ".",
-        tags=plan_tags(resource.values, knowledge.tag_paths(resource.type), location),
-        attributes=_attributes(resource.values, config),
+        root=posixpath.dirname(plan.path) or ".", namespace=metadata_namespace(attributes),
+        tags=plan_tags(resource.values, knowledge.tag_paths(resource.type), location), attributes=attributes,
         hosting=HostingClue(provider=provider, why=f"provider configuration in {plan.path}"),
         references=_references(config, address, resolver, location), notes=tuple(notes),
     )
