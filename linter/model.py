@@ -288,6 +288,9 @@ class Declaration:
     where: str  # "hosting[0] (provider.vsphere.main)": which entry of the config
     evidence: str  # what the team holds, as written in the config
     date: str | None = None  # date of that evidence
+    # the evidence names a qualification attestation (the config's ``attestation``), not only a
+    # contract: what may answer a catalogue row's caveats. The reports show it in ``evidence``.
+    attested: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -40,7 +40,8 @@ def _declared(node: Node, entries: tuple[DeclaredHosting, ...], config_file: str
             evidence = "; ".join(f"{key} {value}" for key, value in entry.evidence.items())
             date = entry.evidence_date.isoformat() if entry.evidence_date else None
             declared = HostingClue(declared=dict(entry.hosting), why=where,
-                                   declaration=Declaration(where=where, evidence=evidence, date=date))
+                                   declaration=Declaration(where=where, evidence=evidence, date=date,
+                                                           attested="attestation" in entry.evidence))
             return replace(node, hosting=declared)
     return node
 

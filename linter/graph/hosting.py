@@ -192,7 +192,7 @@ def _attested(declaration: Declaration, today: date) -> bool:
         day = date.fromisoformat(declaration.date or "")
     except ValueError:
         return False
-    return "attestation" in declaration.evidence and day <= today <= plus_years(day, VISA_YEARS)
+    return declaration.attested and day <= today <= plus_years(day, VISA_YEARS)
 
 
 def _from_provider(config: ProviderConfig, type_: str, attributes: Mapping[str, Any], knowledge: Knowledge,

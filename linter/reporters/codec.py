@@ -47,6 +47,7 @@ def fact_from(data: Any) -> CatalogueFact | None:
 
 
 def declaration_dict(declared: Declaration | None) -> dict[str, Any] | None:
+    """``attested`` is not written: the hosting's verdict and evidence already say what it changed."""
     if declared is None:
         return None
     return {"where": declared.where, "evidence": declared.evidence, "date": declared.date}

@@ -58,6 +58,16 @@ def test_a_contract_without_attestation_leaves_the_row_caveats(repo: Path,
                                    "evidence": "contract HPC-SNC-2026-014", "date": "2026-03-02"}
 
 
+def test_a_contract_that_mentions_an_attestation_is_not_one(repo: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """The attestation is the config's ``attestation`` entry, not a word in another entry."""
+    _config(repo, "{hosts: [pcc-51-210-10-20.ovh.com]}",
+            "{contract: 'HPC-SNC-2026-014, attestation to follow', date: 2026-03-02}")
+    found = [(f["rule_id"], f["address"], f["line"]) for f in _findings(capsys)]
+    assert found == [("SNC008", "vsphere_virtual_machine.dossiers", 17),
+                     ("SNC001", "vsphere_virtual_machine.essais", 26)]
+
+
 def test_paths_and_roots_match_every_criterion(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     evidence = "{attestation: on file, date: 2026-03-02}"
     _config(repo, "{paths: ['hpc/*.tf'], roots: [hpc]}", evidence)

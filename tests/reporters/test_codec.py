@@ -1,7 +1,7 @@
 """The JSON shapes reports write are what merge reads back: every field, both ways."""
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Any, Callable
 
 import pytest
@@ -23,16 +23,20 @@ FULL = [
                    since="2025-12-17", valid_until="2028-12-17", newest_source="2026-01-07",
                    checked_on="2026-12-07", caveats=("visa renewal pending",)),
      fact_dict, fact_from),
-    (Declaration(where="declared_hosting[0] of .snclint.yaml", evidence="attestation on file", date="2026-03-02"),
+    (Declaration(where="declared_hosting[0] of .snclint.yaml", evidence="attestation on file", date="2026-03-02",
+                 attested=True),
      declaration_dict, declaration_from),
 ]
+# fields the reports leave out on purpose (the codec's docstrings say why): read back at their default
+NOT_WRITTEN = {Declaration: ("attested",)}
 
 
 @pytest.mark.parametrize(("value", "write", "read"), FULL)
 def test_what_is_written_reads_back_the_same(value: Any, write: Callable[[Any], Any],
                                              read: Callable[[Any], Any]) -> None:
     assert all(getattr(value, f.name) != f.default for f in fields(value)), "a field left at its default"
-    assert read(write(value)) == value
+    defaults = {f.name: f.default for f in fields(value) if f.name in NOT_WRITTEN.get(type(value), ())}
+    assert read(write(value)) == replace(value, **defaults)
 
 
 @pytest.mark.parametrize(("value", "write", "read"), FULL)
