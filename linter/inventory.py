@@ -7,16 +7,15 @@ from typing import Sequence
 
 from linter.model import DATA_FLOWS, Finding, NodeKind, SystemRow
 from linter.rules.check_api import Context
+from linter.rules.checks import HOSTING_VERDICTS
 
 LISTED_KINDS = frozenset({NodeKind.DATASTORE, NodeKind.COMPUTE})
-# the checks whose findings are a verdict on where an object runs
-HOSTING_CHECKS = frozenset({"hosting-not-qualified", "flow-not-qualified", "hosting-undetermined"})
 
 
 def inventory(ctx: Context, findings: Sequence[Finding]) -> tuple[SystemRow, ...]:
     rows = []
     by_object: dict[tuple[str, str, str | None], list[Finding]] = {}
-    hosting_rules = {r.id for r in ctx.knowledge.rules if r.check in HOSTING_CHECKS}
+    hosting_rules = {r.id for r in ctx.knowledge.rules if r.check in HOSTING_VERDICTS}
     for finding in findings:
         if finding.rule_id in hosting_rules:
             by_object.setdefault((finding.address, finding.location.file, finding.root), []).append(finding)

@@ -18,11 +18,13 @@ from linter.rules.check_api import Context, Match
 Check = Callable[[Context, Mapping[str, Any]], list[Match]]
 
 
-def _registry() -> tuple[dict[str, Check], frozenset[str]]:
-    """Every check module's ``check``, by name; and the checks whose findings cannot be suppressed
-    (``SUPPRESSIBLE = False``: a finding about suppressions)."""
+def _registry() -> tuple[dict[str, Check], frozenset[str], frozenset[str]]:
+    """Every check module's ``check``, by name; the checks whose findings cannot be suppressed
+    (``SUPPRESSIBLE = False``: a finding about suppressions); and those whose findings are a verdict
+    on where an object runs (``HOSTING_VERDICT = True``: the audit's inventory reads them)."""
     checks: dict[str, Check] = {}
     unsuppressible = set()
+    hosting_verdicts = set()
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
         if info.name.startswith("_"):
             continue
@@ -31,7 +33,9 @@ def _registry() -> tuple[dict[str, Check], frozenset[str]]:
         checks[name] = module.check
         if not getattr(module, "SUPPRESSIBLE", True):
             unsuppressible.add(name)
-    return checks, frozenset(unsuppressible)
+        if getattr(module, "HOSTING_VERDICT", False):
+            hosting_verdicts.add(name)
+    return checks, frozenset(unsuppressible), frozenset(hosting_verdicts)
 
 
-CHECKS, UNSUPPRESSIBLE = _registry()
+CHECKS, UNSUPPRESSIBLE, HOSTING_VERDICTS = _registry()

@@ -7,6 +7,8 @@ from linter.model import DATA_FLOWS, Evidence, NodeKind
 from linter.rules.check_api import Context, Match
 from linter.rules.checks._common import hosting_words, levels_of, path_evidence, sensitive_matches
 
+HOSTING_VERDICT = True  # its findings are a verdict on where an object runs: the audit's inventory reads them
+
 
 def check(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
     return sensitive_matches(ctx, params, flows=True) + _egress_matches(ctx, params)

@@ -7,6 +7,8 @@ from linter.model import NodeKind, ProblemKind
 from linter.rules.check_api import Context, Match
 from linter.rules.checks._common import levels_of, path_evidence
 
+HOSTING_VERDICT = True  # its findings are a verdict on where an object runs: the audit's inventory reads them
+
 
 def check(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
     levels = levels_of(ctx, params)
