@@ -31,6 +31,8 @@ POLICY_FILE_BYTES = 5_000_000
 CACHE_INPUT_BYTES = 5 * MIB
 CACHE_ENTRY_BYTES = 64 * MIB
 CACHE_BYTES = 500 * MIB
+# A file hashed to tell whether an incremental cache entry still holds (larger: evaluated again).
+CACHE_HASHED_BYTES = 64 * MIB
 # One compiled knowledge entry read back from the cache (the shipped knowledge compiles to under 1 MiB).
 COMPILED_ENTRY_BYTES = 16 * MIB
 # A git index read to learn whether an enclosing work tree tracks the scanned paths.

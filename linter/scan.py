@@ -133,7 +133,8 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
         fragments.append(load_terraform(terraform, knowledge=knowledge, boundary=inputs.boundaries,
                                         var_files=options.var_files, variables=options.variables,
                                         root_var_files=root_var_files, cwd=cwd, jobs=options.jobs,
-                                        parse_cache=options.cache, not_roots=units))
+                                        parse_cache=options.cache, not_roots=units,
+                                        incremental=_config_digest(config) if options.cache else None))
     manifests = []
     unread = []
     for path in inputs.manifests:
@@ -158,6 +159,16 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
 
         fragments.append(load_plans(inputs.plans, knowledge=knowledge, hcl=fragments, cwd=cwd))
     return fragments
+
+
+def _config_digest(config: Config) -> str | None:
+    """The config's part of what kept evaluations depend on (None: keep nothing)."""
+    from linter.loaders.value_digest import value_digest
+
+    try:
+        return value_digest(config)
+    except TypeError:
+        return None
 
 
 def _covers_config(paths: Sequence[str], config: Config, cwd: Path) -> bool:

@@ -8,8 +8,8 @@ module tree followed on disk — and every resource instance becomes a node keye
 """
 from __future__ import annotations
 
+import json
 import posixpath
-from itertools import islice
 from pathlib import Path
 from typing import Callable, Collection, Mapping, Sequence
 
@@ -17,6 +17,7 @@ from linter.errors import UsageError, unexpected
 from linter.knowledge import Knowledge
 from linter.loaders.ir import ConfigFile
 from linter.loaders.parallel import effective_jobs
+from linter.loaders.value_digest import value_digest
 from linter.model import Fragment, Node, Problem, ProblemKind
 from linter.module_sources import is_local_source, module_key, module_type
 from linter.secrets import is_secret_name
@@ -25,6 +26,7 @@ from linter.terraform.modules.definitions import ModuleDef, build_module
 from linter.terraform.modules.instances_to_nodes import Grouping
 from linter.terraform.modules.reader import Reader, join
 from linter.terraform.modules.resource_instances import walk
+from linter.terraform.modules.root_cache import Outcome, Reads, RootCache, salt_of, tracked
 from linter.terraform.modules.root_pool import RootResult, evaluate_roots
 from linter.terraform.modules.tree import ModuleInstance, RootContext
 from linter.terraform.modules.variables import assignments, tfvars_order
@@ -42,12 +44,14 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
                    var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None,
                    root_var_files: Mapping[str, Sequence[str]] | None = None,
                    cwd: Path | None = None, jobs: int = 1, parse_cache: bool = False,
-                   not_roots: Collection[str] = ()) -> Fragment:
+                   not_roots: Collection[str] = (), incremental: str | None = None) -> Fragment:
     """Evaluate the root modules among ``files`` (posix paths relative to ``cwd``); ``root_var_files``
     are each root's own var files (config ``terraform.roots``, or the one committed), applied before
     ``var_files`` (``--var-file``, every root); ``jobs`` and ``parse_cache`` only change how fast files
     are parsed (``linter.loaders.parallel``). ``not_roots`` are folders evaluated elsewhere
-    (Terragrunt units and their modules)."""
+    (Terragrunt units and their modules). ``incremental``: what the scan's outcome depends on
+    besides the files and the knowledge (the config's digest), to reuse the roots and folders
+    evaluated by an earlier scan that read the same files (``root_cache``); None: evaluate all."""
     cwd = cwd or Path.cwd()
     modules: dict[str, list[str]] = {}
     tfvars: dict[str, list[str]] = {}
@@ -57,60 +61,94 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
         (tfvars if is_tfvars(path) else modules).setdefault(folder, []).append(path)
     reader = Reader(cwd, boundary, {folder: tuple(sorted(paths)) for folder, paths in modules.items()},
                     cache=parse_cache)
-    reader.preparse([p for paths in modules.values() for p in paths], jobs=jobs)
     cache: dict[str, ModuleDef | None] = {}
+    duplicates: dict[str, list[Problem]] = {}
 
     def definition_of(folder: str) -> ModuleDef | None:
         if folder not in cache:
             configs = reader.module(folder)
             definition = build_module(folder, configs) if configs is not None else None
-            for location, what in definition.duplicates if definition else ():
-                reader.problem(location.file, location.line, f"{what} is declared twice: the first one is used")
+            duplicates[folder] = [Problem(location=location, message=f"{what} is declared twice: the first one is used")
+                                  for location, what in (definition.duplicates if definition else ())]
             cache[folder] = definition
+        elif reader.trackers:
+            reader.module(folder)  # its files' digests and problems, told again
+        for problem in duplicates[folder]:
+            reader.problem(problem.location.file, problem.location.line, problem.message)
         return cache[folder]
 
-    extra = _var_files(reader, var_files)
+    extra, before = tracked(reader, lambda: _var_files(reader, var_files))
+    units = RootCache(reader, _salt(knowledge, incremental, extra=before.files, variables=variables or {}),
+                      enabled=parse_cache and incremental is not None)
+
+    def folder_facts(folder: str) -> tuple[Outcome, Reads]:
+        definition, reads = tracked(reader, lambda: definition_of(folder))
+        return Outcome(nodes=(), problems=tuple(reads.problems), files=tuple(reads.read),
+                       calls=tuple(local_calls(folder, definition))), reads
+
+    candidates = [f for f in sorted(modules) if ".terraform" not in f.split("/")]
+    kept = {folder: units.folder(folder, folder_facts) for folder in candidates}
+    found = [r for r in roots(candidates, lambda f: kept[f].calls) if r not in not_roots]
+    keys = {root: units.root_key(root, tfvars.get(root, ()), (root_var_files or {}).get(root, ())) for root in found}
+    outcomes = {root: units.root(keys[root]) for root in found}
+    missing = [root for root in found if outcomes[root] is None]
+    reader.preparse([p for root in missing for p in modules[root]], jobs=jobs)
 
     def evaluate_root(root: str) -> RootResult:
-        """One root module's nodes, and the problems and files its evaluation added."""
-        known_problems, known_files = len(reader.problems), len(reader.files)  # both only grow
+        """One root module's nodes, and the problems and files its evaluation raised and read."""
+        failed: list[str] = []
 
-        def added() -> tuple[list[Problem], list[str]]:
-            return reader.problems[known_problems:], list(islice(reader.files, known_files, None))
+        def evaluate() -> list[Node]:
+            try:
+                definition = definition_of(root)
+                if definition is None:
+                    return []
+                given = [reader.parse(p, tfvars=True) for p in tfvars_order(tfvars.get(root, ()))]
+                given += [reader.parse(p, tfvars=True) for p in (root_var_files or {}).get(root, ())]
+                assigned = assignments([c for c in given if c is not None] + extra, variables or {})
+                ctx = RootContext(root=root, knowledge=knowledge, reader=reader, definition_of=definition_of,
+                                  assigned=assigned, implicit={}, provider_blocks={})
+                drafts = list(walk(ModuleInstance(ctx, definition)))
+                return Grouping(root, drafts).nodes()
+            except Exception as error:  # noqa: BLE001 - the last resort: one root module, one SNC000
+                first = (reader.given.get(root) or (root,))[0]
+                reader.problem(first, 1, f"root module {root}: {unexpected(error)}")
+                failed.append(root)
+                return []
 
-        try:
-            definition = definition_of(root)
-            if definition is None:
-                return [], *added()
-            given = [reader.parse(p, tfvars=True) for p in tfvars_order(tfvars.get(root, ()))]
-            given += [reader.parse(p, tfvars=True) for p in (root_var_files or {}).get(root, ())]
-            assigned = assignments([c for c in given if c is not None] + extra, variables or {})
-            ctx = RootContext(root=root, knowledge=knowledge, reader=reader, definition_of=definition_of,
-                              assigned=assigned, implicit={}, provider_blocks={})
-            drafts = list(walk(ModuleInstance(ctx, definition)))
-            return Grouping(root, drafts).nodes(), *added()
-        except Exception as error:  # noqa: BLE001 - the last resort: one root module, one SNC000
-            first = (reader.given.get(root) or (root,))[0]
-            reader.problem(first, 1, f"root module {root}: {unexpected(error)}")
-            return [], *added()
+        nodes, reads = tracked(reader, evaluate)
+        outcome = Outcome(nodes=tuple(nodes), problems=tuple(reads.problems), files=tuple(reads.read))
+        if not failed:  # an unexpected error (memory…) may not happen again: never kept
+            units.keep_root(keys[root], outcome, reads)
+        return outcome
 
-    found = [r for r in roots(sorted(modules), definition_of) if r not in not_roots]
-    results = evaluate_roots(found, evaluate_root, effective_jobs(jobs) if jobs != 1 else 1)
+    evaluated = evaluate_roots(missing, evaluate_root, effective_jobs(jobs) if jobs != 1 else 1)
     nodes: list[Node] = []
-    problems = list(reader.problems)
-    known = set(problems)
-    read = dict(reader.files)
-    for root in found:
-        root_nodes, root_problems, root_files = results[root]
-        nodes.extend(root_nodes)
-        problems.extend(p for p in root_problems if p not in known)
-        known.update(root_problems)
-        read.update(dict.fromkeys(root_files))
-    kept, notes = notes_apart(problems)
+    problems: dict[Problem, None] = dict.fromkeys(before.problems)
+    read = dict(before.read)
+    for outcome in [kept[f] for f in candidates] + [outcomes[r] or evaluated[r] for r in found]:
+        nodes.extend(outcome.nodes)
+        problems.update(dict.fromkeys(outcome.problems))
+        read.update(dict.fromkeys(outcome.files))
+    units.save()
+    kept_problems, notes = notes_apart(list(problems))
     given = [reader.parse(p, tfvars=True) for paths in tfvars.values() for p in paths]
     secrets = secret_values([c for c in given if c is not None] + extra, variables or {})
-    return Fragment(nodes=tuple(nodes), problems=kept, files=tuple(sorted(read)),
+    return Fragment(nodes=tuple(nodes), problems=kept_problems, files=tuple(sorted(read)),
                     notes=(*notes, *unknown_sources(nodes, knowledge)), secrets=secrets)
+
+
+def _salt(knowledge: Knowledge, incremental: str | None, *, extra: Mapping[str, str],
+          variables: Mapping[str, str]) -> str | None:
+    """What every kept root depends on besides its own reads: the knowledge, the scan's
+    ``incremental`` part (the config), ``--var`` and the ``--var-file``s' content."""
+    if incremental is None:
+        return None
+    try:
+        known = value_digest(knowledge)
+    except TypeError:
+        return None  # knowledge this digest cannot tell apart: nothing is kept
+    return salt_of(known, incremental, json.dumps([sorted(extra.items()), sorted(variables.items())]))
 
 
 def notes_apart(problems: Sequence[Problem]) -> tuple[tuple[Problem, ...], list[str]]:
@@ -164,20 +202,27 @@ def _var_files(reader: Reader, paths: Sequence[str]) -> list[ConfigFile]:
     return configs
 
 
-def roots(folders: Sequence[str], definition_of: Callable[[str], ModuleDef | None]) -> list[str]:
-    """Folders no other scanned folder calls as a local module; a folder reached only through a
-    cycle of calls becomes a root too, so that no scanned file is left out."""
+def local_calls(folder: str, definition: ModuleDef | None) -> list[str]:
+    """The folders of the local modules ``folder`` calls (literal sources only)."""
+    found = []
+    for decl in definition.calls.values() if definition else ():
+        attribute = decl.block.body.attribute("source")
+        source = literal_string(attribute.expr) if attribute is not None else None
+        if source and is_local_source(source):
+            found.append(join(folder, source))
+    return found
+
+
+def roots(folders: Sequence[str], calls_of: Callable[[str], Sequence[str]]) -> list[str]:
+    """Folders no other scanned folder calls as a local module (``calls_of``: the folders a folder
+    calls); a folder reached only through a cycle of calls becomes a root too, so that no scanned
+    file is left out."""
     candidates = [f for f in folders if ".terraform" not in f.split("/")]
     calls: dict[str, set[str]] = {f: set() for f in candidates}
     for folder in candidates:
-        definition = definition_of(folder)
-        for decl in definition.calls.values() if definition else ():
-            attribute = decl.block.body.attribute("source")
-            source = literal_string(attribute.expr) if attribute is not None else None
-            if source and is_local_source(source):
-                target = join(folder, source)
-                if target in calls and target != folder:
-                    calls[folder].add(target)
+        for target in calls_of(folder):
+            if target in calls and target != folder:
+                calls[folder].add(target)
     called = {t for targets in calls.values() for t in targets}
     found = [f for f in candidates if f not in called]
     covered = _reachable(found, calls)

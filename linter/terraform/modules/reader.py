@@ -12,12 +12,13 @@ import os
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Protocol, Sequence, TypeVar
 
 from linter import limits
 from linter.discovery import inside
 from linter.errors import unexpected
 from linter.files import NotReadable, read_regular
+from linter.loaders.file_digests import MISSING, digest_of
 from linter.loaders.ir import ConfigFile
 from linter.loaders.parallel import parse_all, parse_text
 from linter.model import Location, Problem, ProblemKind
@@ -25,10 +26,26 @@ from linter.model import Location, Problem, ProblemKind
 MAX_FILE_BYTES = limits.TERRAFORM_FILE_BYTES
 MODULE_SUFFIXES = (".tf", ".tf.json")
 MANIFEST = ".terraform/modules/modules.json"
+UNREAD = "!"  # the digest of a file that could not be read: no digest of the file equals it
+_T = TypeVar("_T")
+
+
 def join(folder: str, relative: str) -> str:
     """A posix path relative to the working directory, as the rest of the report writes paths."""
     joined = posixpath.normpath(posixpath.join(folder, relative.replace("\\", "/")))
     return joined
+
+
+class Tracker(Protocol):
+    """Told every read of one root module's evaluation, the ones answered from memory included."""
+
+    def file(self, path: str, digest: str, *, read: bool) -> None: ...
+
+    def folder(self, folder: str, names: tuple[str, ...]) -> None: ...
+
+    def place(self, path: str, inside: bool) -> None: ...
+
+    def problem(self, problem: Problem) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +73,12 @@ class Reader:
         self._manifests: dict[str, dict[str, ManifestEntry]] = {}
         self.cache = cache  # the parse cache (linter.loaders.cache)
         self._preparsed: dict[str, ConfigFile] = {}
+        # what each read gave, told again to the trackers when it is answered from memory
+        self.trackers: list[Tracker] = []  # the root modules being evaluated (linter.terraform.modules.root_cache)
+        self._digests: dict[str, str] = {}
+        self._raised: dict[str, list[Problem]] = {}  # by parsed path, and by "\0manifest:<root>"
+        self._collecting: list[list[Problem]] = []
+        self._names: dict[str, tuple[str, ...]] = {}
 
     def preparse(self, paths: Sequence[str], *, jobs: int) -> None:
         """Parse these module files up front, in worker processes when there are many; each is
@@ -65,20 +88,48 @@ class Reader:
 
     def problem(self, path: str, line: int, message: str, kind: ProblemKind = ProblemKind.UNREADABLE) -> None:
         problem = Problem(location=Location(path, line), message=message, kind=kind)
+        for tracker in self.trackers:
+            tracker.problem(problem)
+        for raised in self._collecting:
+            raised.append(problem)
         if problem not in self._reported:  # a set: many duplicates stay linear
             self._reported.add(problem)
             self.problems.append(problem)
 
     def inside(self, path: str) -> bool:
         """True when ``path`` (links resolved) is within the boundary, and not in ``.git``."""
-        return inside(self.cwd / path, self.boundaries)
+        found = inside(self.cwd / path, self.boundaries)
+        for tracker in self.trackers:
+            tracker.place(path, found)
+        return found
 
     def parse(self, path: str, *, tfvars: bool = False, checked: bool = True) -> ConfigFile | None:
         """The parsed file, None when it could not be read at all (reported). ``checked=False``
         is for the files the user names on the command line (``--var-file``)."""
         if path not in self._parsed:
-            self._parsed[path] = self._parse(path, tfvars, checked)
+            self._parsed[path] = self._collected(path, lambda: self._parse(path, tfvars, checked))
+        elif self.trackers:
+            self._replay(path, path)
         return self._parsed[path]
+
+    def _collected(self, name: str, read: Callable[[], _T]) -> _T:
+        """``read()``, keeping the problems it raises under ``name`` to tell trackers again."""
+        raised: list[Problem] = []
+        self._collecting.append(raised)
+        try:
+            return read()
+        finally:
+            self._collecting.pop()
+            self._raised[name] = raised
+
+    def _replay(self, path: str, name: str) -> None:
+        """Tell the trackers what reading ``path`` gave the first time: its digest and problems."""
+        digest = self._digests.get(path)
+        for tracker in self.trackers:
+            if digest is not None:
+                tracker.file(path, digest, read=digest not in (UNREAD, MISSING))
+            for problem in self._raised.get(name, ()):
+                tracker.problem(problem)
 
     def _parse(self, path: str, tfvars: bool, checked: bool) -> ConfigFile | None:
         text = self.read_text(path, checked=checked)
@@ -96,15 +147,18 @@ class Reader:
         return config
 
     def read_text(self, path: str, *, checked: bool = True) -> str | None:
-        if checked and not self.inside(path):
+        if checked and not inside(self.cwd / path, self.boundaries):
+            self._noted(path, UNREAD, read=False)
             self.problem(path, 1, "leaves the scanned repository (a link or a path outside it): not read")
             return None
         try:
             data = read_regular(self.cwd / path, MAX_FILE_BYTES)
         except NotReadable as why:
+            self._noted(path, UNREAD, read=False)
             self.problem(path, 1, str(why))
             return None
         self.files[path] = None
+        self._noted(path, digest_of(data), read=True)
         # as text mode would read it: utf-8 (undecodable bytes replaced), universal newlines
         return data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
 
@@ -112,12 +166,28 @@ class Reader:
         """The module files of ``folder`` (the given ones, else those on disk), parsed; None when
         the folder holds no Terraform file."""
         if folder not in self._folders:
-            names = self.given.get(folder)
-            if names is None:
-                names = self._listing(folder)
+            names = self._names[folder] = self.names(folder)
+            for tracker in self.trackers:
+                tracker.folder(folder, names)
             configs = tuple(c for c in (self.parse(p) for p in names) if c is not None)
             self._folders[folder] = configs if names else None
+        elif self.trackers:
+            names = self._names[folder]
+            for tracker in self.trackers:
+                tracker.folder(folder, names)
+            for path in names:
+                self.parse(path)  # answered from memory: its digest and problems told again
         return self._folders[folder]
+
+    def names(self, folder: str) -> tuple[str, ...]:
+        """The module files of ``folder``: those discovery gave, else those listed on disk."""
+        names = self.given.get(folder)
+        return names if names is not None else self._listing(folder)
+
+    def _noted(self, path: str, digest: str, *, read: bool) -> None:
+        self._digests[path] = digest
+        for tracker in self.trackers:
+            tracker.file(path, digest, read=read)
 
     def _listing(self, folder: str) -> tuple[str, ...]:
         try:
@@ -129,15 +199,20 @@ class Reader:
 
     def manifest(self, root: str) -> dict[str, ManifestEntry]:
         """``<root>/.terraform/modules/modules.json``: downloaded modules by key; empty when absent."""
-        if root in self._manifests:
-            return self._manifests[root]
-        entries: dict[str, ManifestEntry] = {}
         path = join(root, MANIFEST)
-        if (self.cwd / path).is_file():
-            text = self.read_text(path)
-            entries = self._manifest_entries(path, root, text) if text is not None else {}
-        self._manifests[root] = entries
-        return entries
+        if root in self._manifests:
+            if self.trackers:
+                self._replay(path, f"\0manifest:{root}")
+            return self._manifests[root]
+        self._manifests[root] = self._collected(f"\0manifest:{root}", lambda: self._read_manifest(path, root))
+        return self._manifests[root]
+
+    def _read_manifest(self, path: str, root: str) -> dict[str, ManifestEntry]:
+        if not (self.cwd / path).is_file():
+            self._noted(path, MISSING if not os.path.lexists(self.cwd / path) else UNREAD, read=False)
+            return {}
+        text = self.read_text(path)
+        return self._manifest_entries(path, root, text) if text is not None else {}
 
     def _manifest_entries(self, path: str, root: str, text: str) -> dict[str, ManifestEntry]:
         try:

@@ -9,19 +9,33 @@ roots here, so the outcome never depends on the pool.
 from __future__ import annotations
 
 import sys
-from typing import Callable, Sequence
+from typing import Callable, Protocol, Sequence
 
 from linter.model import Node, Problem
 
 MIN_ROOTS = 8  # below this the pool costs more than it saves
-RootResult = tuple[list[Node], list[Problem], list[str]]
+
+
+class RootResult(Protocol):
+    """What one root module gives (``root_cache.Outcome``)."""
+
+    @property
+    def nodes(self) -> tuple[Node, ...]: ...
+
+    @property
+    def problems(self) -> tuple[Problem, ...]: ...
+
+    @property
+    def files(self) -> tuple[str, ...]: ...
+
+
 Evaluate = Callable[[str], RootResult]
 
 _EVALUATE: list[Evaluate] = []  # set just before forking; read by the workers
 
 
 def evaluate_roots(roots: Sequence[str], evaluate: Evaluate, workers: int) -> dict[str, RootResult]:
-    """Each root's (nodes, problems, files), by root."""
+    """Each root's nodes, problems and files, by root."""
     if workers < 2 or len(roots) < MIN_ROOTS or sys.platform != "linux":
         return {root: evaluate(root) for root in roots}
     chunks = [list(roots[i::workers * 4]) for i in range(workers * 4)]

@@ -1,0 +1,108 @@
+"""What a scanned file holds now, told cheaply: its sha256, from a memo of its ``stat`` when it is unchanged.
+
+The incremental caches are keyed by the content of everything an evaluation read; hashing every
+file on every scan would read the whole estate again. So the digest of a file is kept with its
+``(device, inode, size, mtime_ns)`` in a memo (one sealed cache entry per scanned folder): when
+``stat`` gives the same four, the memo's digest is used; otherwise the file is read and hashed.
+
+As git does with its index, a file whose modification time is not safely older than the scan is
+never memoised ("racy"): it could be changed again within the file system's timestamp granularity
+without its ``stat`` changing. Only files modified ``RACY_NS`` before the scan started are kept, so
+a later change always shows in ``mtime_ns`` (or size, or inode). A file outside the boundary is
+never read (its digest says so), a file that is not there is ``MISSING``, and anything that is not
+a readable regular file gets a digest no read can record (``UNREADABLE``): what depends on it is
+evaluated again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import time
+from pathlib import Path
+from typing import Callable
+
+from linter import __version__, limits
+from linter.files import NotReadable, read_regular
+from linter.loaders import cache
+
+FORMAT = "snclint-stats-1"
+SECTION = "stats"
+RACY_NS = 2_000_000_000  # coarser than any file system's timestamps (FAT: 2 s)
+MISSING = "-"
+UNREADABLE = "?"  # never equal to a recorded digest: evaluated again
+_Memo = dict[str, list[object]]  # path -> [device, inode, size, mtime_ns, digest]
+
+
+def digest_of(data: bytes) -> str:
+    """The digest of bytes a reader read: what ``Digests.of`` gives for that file."""
+    return hashlib.sha256(data).hexdigest()
+
+
+class Digests:
+    """Digests of files below ``cwd`` (paths relative to it), memoised across scans."""
+
+    def __init__(self, cwd: Path, inside: Callable[[Path], bool], *, enabled: bool) -> None:
+        """``inside``: whether a path (links resolved) is within the scanned repository."""
+        self.cwd = cwd
+        self.inside = inside
+        self.enabled = enabled
+        self._started = time.time_ns()
+        self._key = hashlib.sha256(f"{FORMAT}|{__version__}|{os.path.realpath(cwd)}".encode()).hexdigest()
+        self._memo: _Memo = self._load() if enabled else {}
+        self._known: dict[str, str] = {}  # this scan's answers
+        self._changed = False
+
+    def of(self, path: str) -> str:
+        """The sha256 of the file's bytes, ``MISSING`` or ``UNREADABLE``."""
+        found = self._known.get(path)
+        if found is None:
+            found = self._known[path] = self._digest(path)
+        return found
+
+    def _digest(self, path: str) -> str:
+        full = os.path.join(self.cwd, path)
+        try:
+            info = os.stat(full)
+        except FileNotFoundError:
+            return MISSING
+        except OSError:
+            return UNREADABLE
+        if not stat.S_ISREG(info.st_mode):
+            return UNREADABLE
+        now = [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns]
+        memo = self._memo.get(path)
+        if memo is not None and memo[:4] == now and isinstance(memo[4], str):
+            return memo[4]
+        if not self.inside(Path(full)):
+            return UNREADABLE
+        try:
+            digest = digest_of(read_regular(full, limits.CACHE_HASHED_BYTES))
+        except NotReadable:
+            return UNREADABLE
+        if self.enabled and info.st_mtime_ns < self._started - RACY_NS:
+            self._memo[path] = [*now, digest]
+            self._changed = True
+        elif path in self._memo:
+            del self._memo[path]
+            self._changed = True
+        return digest
+
+    def save(self) -> None:
+        """Keep the memo for the next scan (only when something was learnt)."""
+        if self.enabled and self._changed:
+            text = json.dumps([FORMAT, self._key, self._memo], separators=(",", ":"))
+            cache.write_sealed(SECTION, self._key, text.encode("ascii"))
+            self._changed = False
+
+    def _load(self) -> _Memo:
+        text = cache.read_sealed(SECTION, self._key, limits.CACHE_ENTRY_BYTES)
+        try:
+            found = json.loads(text) if text is not None else None
+        except (ValueError, RecursionError):
+            return {}
+        if not (isinstance(found, list) and len(found) == 3 and found[:2] == [FORMAT, self._key]
+                and isinstance(found[2], dict)):
+            return {}
+        return {k: v for k, v in found[2].items() if isinstance(v, list) and len(v) == 5}

@@ -1,0 +1,136 @@
+"""Kept root modules (``linter.terraform.modules.root_cache``): a scan that reuses them reports exactly what a
+scan without any cache reports, whatever changed in between, and re-evaluates only what it must."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from linter import compiled
+from linter.cli import main
+from linter.terraform.modules import frontend
+
+PROVIDER = 'provider "aws" {\n  region = "eu-west-3"\n}\n'
+DB = ('variable "level" {\n  default = "standard"\n}\n\n'
+      'resource "aws_db_instance" "db" {\n  tags = { sensibilite = var.level }\n}\n')
+CALLER = PROVIDER + ('variable "level" {}\n\nmodule "db" {\n  source = "../../modules/db"\n'
+                     '  level  = var.level\n}\n')
+BUCKET = PROVIDER + 'resource "aws_s3_bucket" "b" {\n  tags = { sensibilite = "particuliere" }\n}\n'
+REMOTE = PROVIDER + ('module "rds" {\n  source = "forge.example.org/socle/rds-instance"\n'
+                     '  tags   = { sensibilite = "particuliere" }\n}\n')
+PACK = ("kind: modules\nversion: 1\ngroups:\n  - name: socle\n    provider: aws\n    classification: [tags]\n"
+        "    modules:\n      forge.example.org/socle/rds-instance: datastore\n")
+EXCEPTION = ("version: 1\nexceptions:\n  - rule: SNC001\n    address: aws_s3_bucket.b\n"
+             "    reason: archive\n    expires: 2099-06-30\n")
+
+
+@pytest.fixture()
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Three roots: two call the shared ``modules/db``, one does not; the cache is this test's."""
+    monkeypatch.setenv("SNCLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "repo"
+    files = {"modules/db/main.tf": DB, "envs/a/main.tf": CALLER, "envs/a/terraform.tfvars": 'level = "particuliere"\n',
+             "envs/c/main.tf": CALLER, "envs/c/terraform.tfvars": 'level = "standard"\n', "envs/b/main.tf": BUCKET,
+             "envs/r/main.tf": REMOTE}
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    (root / ".git").mkdir()
+    monkeypatch.chdir(root)
+    yield root
+    compiled.use_cache(True)  # ``--no-cache`` turns it off for the rest of the process
+
+
+def report(*args: str, cache: bool = True) -> bytes:
+    out = Path("..") / "report.json"
+    code = main(["scan", *(args or (".",)), "-f", "json", "-o", str(out), "--fail-on", "never",
+                 *([] if cache else ["--no-cache"])])
+    assert code == 0
+    return out.read_bytes()
+
+
+def same_as_cold(*args: str) -> bytes:
+    """The report of a scan with the cache, checked against one without any."""
+    warm = report(*args)
+    assert warm == report(*args, cache=False)
+    return warm
+
+
+@pytest.fixture()
+def evaluated(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The roots each Terraform frontend run evaluates (not reused)."""
+    runs: list[list[str]] = []
+    real = frontend.evaluate_roots
+
+    def spy(roots: list[str], evaluate: Callable[[str], object], workers: int) -> object:
+        runs.append(list(roots))
+        return real(roots, evaluate, workers)
+
+    monkeypatch.setattr(frontend, "evaluate_roots", spy)
+    return runs
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "nothing": lambda r: None,
+    "shared module": lambda r: (r / "modules/db/main.tf").write_text(DB.replace("sensibilite", "data_sensitivity")),
+    "tfvars": lambda r: (r / "envs/c/terraform.tfvars").write_text('level = "particuliere"\n'),
+    "renamed tfvars": lambda r: (r / "envs/a/terraform.tfvars").rename(r / "envs/a/prod.tfvars"),
+    "renamed module file": lambda r: (r / "modules/db/main.tf").rename(r / "modules/db/db.tf"),
+    "deleted": lambda r: (r / "envs/a/terraform.tfvars").unlink(),
+    "new file in a module": lambda r: (r / "modules/db/more.tf").write_text(
+        'resource "aws_s3_bucket" "more" {\n  tags = { sensibilite = var.level }\n}\n'),
+    "config": lambda r: (r / ".snclint.yaml").write_text(EXCEPTION),
+    "broken file": lambda r: (r / "modules/db/main.tf").write_text(DB + "resource {\n"),
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_a_warm_scan_reports_what_a_cold_one_does(repo: Path, edit: str) -> None:
+    before = same_as_cold()
+    assert report() == before  # all reused
+    EDITS[edit](repo)
+    after = same_as_cold()
+    assert (after == before) == (edit == "nothing")
+    assert report() == after
+
+
+def test_a_module_folder_outside_the_scanned_path_is_listed_again(repo: Path) -> None:
+    """``envs`` alone: ``modules/db`` is read from disk, not from discovery; a new file there counts."""
+    before = same_as_cold("envs")
+    (repo / "modules/db/more.tf").write_text('resource "aws_s3_bucket" "more" {}\n')
+    assert same_as_cold("envs") != before
+
+
+def test_a_knowledge_change_is_a_miss(repo: Path) -> None:
+    (repo.parent / "pack").mkdir()
+    (repo.parent / "pack" / "modules.yaml").write_text(PACK)
+    plain = same_as_cold()
+    with_pack = same_as_cold(".", "--policies", "../pack")
+    assert plain != with_pack and b"neither on disk nor known" not in with_pack
+    assert report() == plain
+
+
+def test_only_the_roots_that_read_an_edited_file_are_evaluated(repo: Path, evaluated: list[list[str]]) -> None:
+    report()
+    report()
+    (repo / "envs/b/main.tf").write_text(BUCKET.replace("particuliere", "standard"))
+    report()
+    (repo / "modules/db/main.tf").write_text(DB + "\n# a comment\n")
+    report()
+    assert evaluated == [["envs/a", "envs/b", "envs/c", "envs/r"], [], ["envs/b"], ["envs/a", "envs/c"]]
+
+
+def test_a_planted_or_damaged_entry_is_ignored(repo: Path, evaluated: list[list[str]]) -> None:
+    truth = report()
+    entries = sorted((repo.parent / "cache" / "roots").glob("*.json"))
+    assert len(entries) == 4
+    for entry in entries:
+        mac, _, text = entry.read_bytes().partition(b"\n")
+        lie = text.replace(b"particuliere", b"standard")
+        forged = hmac.new(b"\0" * 32, lie, hashlib.sha256).hexdigest().encode()
+        entry.write_bytes(forged + b"\n" + lie if entry == entries[0] else mac + b"\n" + lie[:-5])
+    assert report() == truth
+    assert evaluated[-1] == ["envs/a", "envs/b", "envs/c", "envs/r"]
