@@ -1,4 +1,4 @@
 """``python -m linter``."""
-from linter.cli import main
+from linter.cli import run
 
-raise SystemExit(main())
+run()

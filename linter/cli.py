@@ -2,12 +2,13 @@
 ``LinterError`` to one line on stderr and exit code 2. Only this module prints or exits."""
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence, TextIO
 
 import click
 
@@ -545,6 +546,16 @@ def _merge(args: MergeArgs) -> int:
     if args.output and args.output != "-":
         click.echo(summary_line(result), err=True)
     return exit_code(result, args.fail_on)
+
+
+def run() -> NoReturn:
+    """The console script and ``python -m linter``: ``main``, then exit without freeing, object by
+    object, what the operating system takes back at once (a small scan's imports and knowledge: about
+    a fifth of a pre-commit run). Files are still flushed and closed and ``atexit`` handlers still run:
+    only the cyclic collector leaves the frozen objects alone."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
