@@ -15,12 +15,12 @@ writes nothing.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+from importlib import metadata
 from importlib.resources import files
 from typing import Any, Callable
-
-import yaml
 
 from linter import __version__, limits
 from linter.loaders import cache
@@ -59,10 +59,19 @@ def compiled(kind: str, read: Callable[[str], Any], module: str) -> Any:
 
 def _key(kind: str, text: bytes, module: str) -> str:
     schema = files("linter.schemas") / f"{kind}.schema.json"
-    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{yaml.__version__}|{kind}|".encode())
+    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{_yaml_version()}|{kind}|".encode())
     digest.update(cache.fingerprint(module).encode() + b"\0" + text + b"\0")
     digest.update(schema.read_bytes() if schema.is_file() else b"-")
     return digest.hexdigest()
+
+
+@functools.cache
+def _yaml_version() -> str:
+    """PyYAML's version, from its metadata: a hit needs no YAML parser, so it is not imported."""
+    try:
+        return metadata.version("PyYAML")
+    except metadata.PackageNotFoundError:
+        return "none"
 
 
 def _exact_json(value: Any) -> bytes | None:

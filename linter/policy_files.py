@@ -27,7 +27,6 @@ from linter import policy_build as build
 from linter.compiled import compiled
 from linter.errors import LinterError, PolicyError
 from linter.knowledge import Knowledge
-from linter.loaders.safe_yaml import load_documents
 from linter.policy_kinds import KINDS, merged
 from linter.secrets import scrub
 
@@ -61,6 +60,8 @@ def read_document(path: Path, name: str, error: type[LinterError] = PolicyError,
 def parse_document(text: str, name: str, error: type[LinterError] = PolicyError, *, dates: bool = False) -> Any:
     """Parse one document by the bounded loader (depth and aliases limited). Dates stay the ISO
     strings the policy schemas check (``format: date``) unless ``dates`` (the config's)."""
+    from linter.loaders.safe_yaml import load_documents  # on use: the shipped files come compiled
+
     documents, issue = load_documents(text)
     if issue is not None:
         raise error(unquoted(f"{name}:{issue.line}: not valid YAML: {issue.message}", name))

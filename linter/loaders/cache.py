@@ -140,12 +140,7 @@ def fingerprint(module: str) -> str:
     sources of ``module`` and of the ``linter`` modules it uses, directly or not."""
     from linter import __version__
 
-    digest = hashlib.sha256(f"{FORMAT}|{__version__}".encode())
-    for package in PARSERS:
-        try:
-            digest.update(f"|{package}={metadata.version(package)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"|{package}=none".encode())
+    digest = hashlib.sha256(f"{FORMAT}|{__version__}{_parser_versions()}".encode())
     used = _linter_modules({module, __name__, ir_json.__name__, ir.__name__})
     sources = {Path(getattr(sys.modules[name], "__file__", None) or name) for name in used}
     source = getattr(sys.modules.get(module), "__file__", None)
@@ -157,6 +152,18 @@ def fingerprint(module: str) -> str:
         except OSError:
             digest.update(f"\0{path.name}\0?".encode())
     return digest.hexdigest()
+
+
+@functools.cache
+def _parser_versions() -> str:
+    """The parsers' versions, read once per process (each read parses a package's metadata)."""
+    out = ""
+    for package in PARSERS:
+        try:
+            out += f"|{package}={metadata.version(package)}"
+        except metadata.PackageNotFoundError:
+            out += f"|{package}=none"
+    return out
 
 
 def _linter_modules(start: set[str]) -> set[str]:
