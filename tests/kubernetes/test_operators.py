@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from linter.kubernetes.operators import nested, plain_path, texts_at, walk
-from linter.kubernetes.terraform_objects import _label_tags, _set_path
+from linter.kubernetes.terraform_object_reader import _label_tags, _set_path
 from linter.model import Location
 
 
