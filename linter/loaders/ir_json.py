@@ -132,7 +132,8 @@ def _from_list(args: tuple[Any, ...]) -> Callable[[list[Any]], tuple[Any, ...]]:
 
 
 def _spec(cls: type) -> tuple[type, tuple[_Check, ...], tuple[frozenset[type], ...]]:
-    checks = tuple(_check(typing.get_type_hints(cls)[f]) for f in _FIELDS[cls])
+    hints = typing.get_type_hints(cls)  # once per class: each call evaluates every annotation
+    checks = tuple(_check(hints[f]) for f in _FIELDS[cls])
     return cls, checks, tuple(c.exact for c in checks)
 
 
