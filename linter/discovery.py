@@ -10,6 +10,7 @@ folder: a change to ``variables.tf`` can create a finding in an unchanged ``main
 """
 from __future__ import annotations
 
+import functools
 import io
 import os
 from dataclasses import dataclass
@@ -89,17 +90,28 @@ def _tracks(work_tree: Path, folder: Path) -> bool:
     no index at all (a repository where nothing was ever staged: nothing says it is not the
     project's). Only the index is read (never a hook, a config or an object): git itself is not
     run, as a hostile repository's configuration could make it run commands."""
-    from dulwich.index import read_index
-
     git_dir = _git_dir(work_tree)
     if git_dir is None:
         return False
     index = git_dir / "index"
-    if not os.path.lexists(index):
+    try:
+        stat = os.lstat(index)
+    except OSError:
         return True
     prefix = folder.relative_to(work_tree).as_posix().encode("utf-8", "surrogateescape") + b"/"
+    return _index_lists(str(index), (stat.st_ino, stat.st_size, stat.st_mtime_ns), prefix)
+
+
+@functools.lru_cache(maxsize=64)
+def _index_lists(index: str, version: tuple[int, int, int], prefix: bytes) -> bool:
+    """True when the index file lists a name starting with ``prefix``. Asked for the same folder
+    several times per scan (the repository root, then each path's boundary), it reads the index
+    once: parsing it costs milliseconds per thousand files. ``version`` (inode, size, time) keys the
+    answer to the file as it is."""
+    from dulwich.index import read_index
+
     try:
-        data = read_regular(index, limits.GIT_INDEX_BYTES)
+        data = read_regular(Path(index), limits.GIT_INDEX_BYTES)
         return any(entry.name.startswith(prefix) for entry in read_index(io.BytesIO(data)))
     except Exception:  # noqa: BLE001 - an unreadable or corrupt index tracks nothing
         return False
