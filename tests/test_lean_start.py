@@ -116,3 +116,36 @@ def test_a_small_scan_imports_only_what_it_needs(tmp_path: Path) -> None:
             "linter.reporters.json_report", "linter.reporters.gitlab_sast"}
     assert "jsonschema" not in warm  # the shipped knowledge is checked once, then read compiled
     assert (tmp_path / "cache" / "knowledge").is_dir()
+
+
+PLAIN_ROOT = """
+provider "aws" {
+  region = "eu-west-3"
+}
+
+resource "aws_db_instance" "patients" {
+  engine = "postgres"
+  tags = {
+    sensitivity = "particuliere"
+  }
+}
+"""
+
+
+def test_a_warm_scan_of_a_plain_terraform_root_reads_no_yaml_and_no_kubernetes_knowledge(tmp_path: Path) -> None:
+    """The pre-commit case outside Kubernetes: shipped knowledge compiled, files from the parse
+    cache, no config file. Neither YAML parser nor parser of HCL, nor the Kubernetes facts, nor
+    the git index reader (no repository here) is imported."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "main.tf").write_text(PLAIN_ROOT, encoding="utf-8")
+    env = {"SNCLINT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    report = str(tmp_path / "report.txt")
+    runs = [subprocess.run([sys.executable, "-c", PROBE, report], cwd=project, env=env, capture_output=True,
+                           text=True, check=True, timeout=60) for _ in range(2)]
+    warm = set(json.loads(runs[-1].stdout.splitlines()[-1]))
+    assert "aws_db_instance.patients" in Path(report).read_text(encoding="utf-8")
+    unneeded = {"yaml", "jsonschema", "lark", "hcl2", "tree_sitter", "dulwich", "jsonpatch",
+                "linter.kubernetes.data", "linter.kubernetes.terraform_object_reader", "linter.loaders.safe_yaml",
+                "linter.loaders.hcl_ts", "linter.loaders.hcl_reference"}
+    assert not unneeded & warm
