@@ -20,7 +20,6 @@ from linter.model import (
     CatalogueStamp,
     Evidence,
     Finding,
-    Hosting,
     Location,
     Part,
     RuleInfo,
@@ -29,7 +28,7 @@ from linter.model import (
     Suppression,
     SystemRow,
 )
-from linter.reporters.codec import declaration_from, fact_from, stamp_from
+from linter.reporters.codec import hosting_from, stamp_from
 from linter.reporters.json_report import SCHEMA_VERSION
 
 SUMMED = ("files", "resources", "error", "warning", "info", "suppressed")
@@ -107,17 +106,13 @@ def _fingerprint(name: str, fingerprint: str) -> str:
 
 def _finding(item: dict[str, Any], name: str, path: str) -> Finding:
     try:
-        hosting = item.get("hosting")
         suppressed = item.get("suppressed")
         return Finding(
             rule_id=item["rule_id"], severity=Severity.parse(item["severity"]), message=item["message"],
             address=item["address"], location=Location(_prefixed(name, item["file"]), int(item["line"])),
             root=_prefixed(name, item.get("root")), cluster=item.get("cluster"), system=item.get("system"),
             sensitivity=item.get("sensitivity"),
-            hosting=None if hosting is None else Hosting(
-                provider=hosting.get("provider"), offer=hosting.get("offer"), region=hosting.get("region"),
-                qualification=hosting["qualification"], reason=hosting.get("reason"),
-                fact=fact_from(hosting.get("catalogue_fact")), declared=declaration_from(hosting.get("declared"))),
+            hosting=hosting_from(item.get("hosting")),
             evidence=tuple(Evidence(address=e["address"], relation=e["relation"], file=_prefixed(name, e.get("file")),
                                     line=e.get("line"), detail=e.get("detail", ""))
                            for e in item.get("evidence", [])),
@@ -134,14 +129,11 @@ def _finding(item: dict[str, Any], name: str, path: str) -> Finding:
 
 def _system(item: dict[str, Any], name: str, path: str) -> SystemRow:
     try:
-        hosting = item.get("hosting")
         return SystemRow(
             system=_prefixed(name, item["system"]) if item["system"] != "-" else item["system"],
             address=item["address"], kind=item["kind"],
             location=Location(_prefixed(name, item["file"]), int(item["line"])), sensitivity=item["sensitivity"],
-            hosting=None if hosting is None else Hosting(
-                provider=hosting.get("provider"), offer=hosting.get("offer"), region=hosting.get("region"),
-                qualification=hosting["qualification"], reason=None),
+            hosting=hosting_from(item.get("hosting")),
             verdict=item["verdict"], flows=tuple((f["relation"], f["to"]) for f in item.get("flows", [])),
             repository=name or ".")
     except (KeyError, TypeError, ValueError) as err:

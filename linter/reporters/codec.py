@@ -1,6 +1,7 @@
-"""The JSON shapes of the catalogue stamp, a catalogue fact and a declaration: what the JSON and
-SARIF reports write and ``merge`` reads back. Each shape's writer and reader sit side by side, and
-a test round-trips them, so a field added to one cannot be forgotten by the other.
+"""The JSON shapes of the catalogue stamp, a finding's hosting, its catalogue fact and its
+declaration: what the JSON and SARIF reports write and ``merge`` reads back. Each shape's writer
+and reader sit side by side, and a test round-trips them, so a field added to one cannot be
+forgotten by the other.
 
 A reader takes what a report holds, which is untrusted: a value of the wrong shape gives None
 (the report had no such part), a missing field its default.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from linter.model import CatalogueFact, CatalogueStamp, Declaration
+from linter.model import CatalogueFact, CatalogueStamp, Declaration, Hosting
 
 
 def stamp_dict(stamp: CatalogueStamp | None) -> dict[str, Any] | None:
@@ -26,6 +27,27 @@ def stamp_from(data: Any) -> CatalogueStamp | None:
     return CatalogueStamp(checked_on=checked if isinstance(checked, str) else None,
                           checked_against=str(data.get("checked_against") or ""),
                           extra_files=int(data.get("added_files") or 0))
+
+
+def hosting_dict(hosting: Hosting | None) -> dict[str, Any] | None:
+    """``evidence`` is not written: the finding's own evidence says how the hosting was found."""
+    if hosting is None:
+        return None
+    return {"provider": hosting.provider, "offer": hosting.offer, "region": hosting.region,
+            "qualification": hosting.qualification, "reason": hosting.reason,
+            "catalogue_fact": fact_dict(hosting.fact), "declared": declaration_dict(hosting.declared)}
+
+
+def hosting_from(data: Any) -> Hosting | None:
+    """A hosting must say its qualification: KeyError or TypeError when it does not (the caller
+    names the report)."""
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise TypeError(f"a hosting is an object, not {type(data).__name__}")
+    return Hosting(provider=data.get("provider"), offer=data.get("offer"), region=data.get("region"),
+                   qualification=data["qualification"], reason=data.get("reason"),
+                   fact=fact_from(data.get("catalogue_fact")), declared=declaration_from(data.get("declared")))
 
 
 def fact_dict(fact: CatalogueFact | None) -> dict[str, Any] | None:

@@ -5,7 +5,7 @@ import json
 from typing import Any
 
 from linter.model import Finding, ScanResult, Severity, SystemRow
-from linter.reporters.codec import declaration_dict, fact_dict, stamp_dict
+from linter.reporters.codec import hosting_dict, stamp_dict
 from linter.reporters.common import by_system
 
 SCHEMA_VERSION = 1
@@ -20,7 +20,6 @@ def summary(result: ScanResult) -> dict[str, int]:
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
-    hosting = finding.hosting
     data: dict[str, Any] = {
         "rule_id": finding.rule_id,
         "severity": finding.severity.label,
@@ -32,11 +31,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "cluster": finding.cluster,
         "system": finding.system,
         "sensitivity": finding.sensitivity,
-        "hosting": None if hosting is None else {
-            "provider": hosting.provider, "offer": hosting.offer, "region": hosting.region,
-            "qualification": hosting.qualification, "reason": hosting.reason,
-            "catalogue_fact": fact_dict(hosting.fact), "declared": declaration_dict(hosting.declared),
-        },
+        "hosting": hosting_dict(finding.hosting),
         "evidence": [
             {"address": e.address, "relation": e.relation, "file": e.file, "line": e.line,
              **({"detail": e.detail} if e.detail else {})}
