@@ -73,6 +73,18 @@ def test_no_import_goes_against_the_flow() -> None:
     assert sorted(against) == [], "an import against docs/architecture.md#layers"
 
 
+def test_the_stages_after_the_frontends_import_none_of_them() -> None:
+    """The graph, rules and reporters read a format's facts as data on the nodes, never from its
+    frontend's code (docs/architecture.md#layers)."""
+    def under(module: str, packages: tuple[str, ...]) -> bool:
+        return any(module == p or module.startswith(p + ".") for p in packages)
+
+    later = ("linter.graph", "linter.rules", "linter.reporters", "linter.inventory")
+    frontends = ("linter.terraform", "linter.kubernetes", "linter.terragrunt")
+    found = sorted((a, b) for a, b in imports() if under(a, later) and under(b, frontends))
+    assert found == [], "a later stage imports a frontend"
+
+
 def test_no_import_cycle() -> None:
     """Imports for type checking count too: a cycle is a cycle for the reader."""
     graph = nx.DiGraph([(a, b) for a, b in imports() if a != b])
