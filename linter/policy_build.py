@@ -251,13 +251,3 @@ def reference_problems(recognition: Mapping[str, Any], catalog: Catalog,
         check(f"kubernetes.api_groups[{j}]", g.get("provider"), g.get("offer"))
     return out
 
-
-PROBLEMS = {
-    "catalog": catalog_problems,
-    "rules": rules_problems,
-    "classification": classification_problems,
-    "flows": flows_problems,
-    "resource-types": resource_types_problems,
-    "modules": modules_problems,
-    "recognition": recognition_problems,
-}

@@ -162,8 +162,9 @@ def _problems(data: Any, kind: str, name: str, first_only: bool) -> list[str]:
     else:
         errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     lines = [f"{name}: {path}: {message}" for path, message in map(describe, errors)]
-    if not lines and kind in build.PROBLEMS:
-        lines = [f"{name}: {line}" for line in build.PROBLEMS[kind](data)]
+    consistency = KINDS[kind].problems if kind in KINDS else None
+    if not lines and consistency is not None:
+        lines = [f"{name}: {line}" for line in consistency(data)]
     return [unquoted(line, name) for line in (lines[:1] if first_only else lines)]
 
 

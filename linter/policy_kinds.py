@@ -1,7 +1,8 @@
 """Every kind of knowledge and how several files of one kind combine: one table, ``KINDS``.
 
 A kind is a JSON Schema (``linter/schemas/<kind>.schema.json``), a shipped file
-(``policies/<kind>.yaml``) and a merge rule. Files of a kind are merged in order (the shipped one,
+(``policies/<kind>.yaml``), a merge rule and the checks a schema cannot express
+(``linter.policy_build``). Files of a kind are merged in order (the shipped one,
 then each ``--policies`` folder's, then ``--catalog`` files) by that rule alone, on the validated
 data, before anything builds a typed view of it: a later file wins where the rule says it does,
 and no kind has a merge of its own elsewhere. ``docs/architecture.md#policy-packs`` is this table
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
+
+from linter import policy_build as build
 
 Merge = Callable[[Any, Any], Any]
 
@@ -95,7 +98,8 @@ def _catalog_dates(data: Mapping[str, Any]) -> Mapping[str, Any]:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Kind:
-    """One kind of knowledge: its merge rule, and that rule in words (the docs' table)."""
+    """One kind of knowledge: its merge rule, that rule in words (the docs' table), and the
+    checks of one file that its schema cannot express."""
 
     name: str
     merge: Merge
@@ -105,29 +109,31 @@ class Kind:
     eager: bool = True
     # what a file says for the whole file, moved down to its entries before files are merged
     prepare: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
+    problems: Callable[[Mapping[str, Any]], list[str]] | None = None
 
 
 _KINDS = (
-    Kind(name="rules", merge=sections(rules=rows("id")),
+    Kind(name="rules", problems=build.rules_problems, merge=sections(rules=rows("id")),
          rule="adds a rule with a new id, replaces the rule with the same id"),
-    Kind(name="resource-types", merge=sections(groups=concat, defaults=by_key()),
+    Kind(name="resource-types", problems=build.resource_types_problems,
+         merge=sections(groups=concat, defaults=by_key()),
          rule="adds or replaces types by name; its `defaults` replace key by key"),
-    Kind(name="flows", merge=sections(flows=rows("type", "attribute")),
+    Kind(name="flows", problems=build.flows_problems, merge=sections(flows=rows("type", "attribute")),
          rule="adds or replaces flows by type and attribute"),
-    Kind(name="modules", merge=sections(groups=concat),
+    Kind(name="modules", problems=build.modules_problems, merge=sections(groups=concat),
          rule="adds or replaces modules by source key or pattern (their flows replace as `flows`)"),
-    Kind(name="catalog", merge=sections(providers=by_key(), checked_on=keep, note=keep, sources=keep,
-                                        checked_against=keep),
+    Kind(name="catalog", problems=build.catalog_problems,
+         merge=sections(providers=by_key(), checked_on=keep, note=keep, sources=keep, checked_against=keep),
          prepare=_catalog_dates,
          rule="replaces a provider as a whole (`--catalog FILE` too); the first file's date, note and sources "
               "describe the catalogue"),
-    Kind(name="recognition",
+    Kind(name="recognition", problems=build.recognition_problems,
          merge=sections(terraform=sections(registry_hosts=add_up, implicit_sources=by_key(), providers=prepend),
                         regions=by_key(), endpoints=by_key(prepend),
                         kubernetes=sections(signals=by_key(prepend), api_groups=prepend)),
          rule="is tried first (provider entries, endpoints, signals, API groups); implicit sources and "
               "region rules replace by key; registry hosts add up"),
-    Kind(name="classification", merge=replace,
+    Kind(name="classification", problems=build.classification_problems, merge=replace,
          rule="replaces the vocabulary as a whole (the config's `classification` replaces levels by name)"),
     Kind(name="kubernetes", merge=deep, eager=False,
          rule="merges key by key: mappings merged, lists appended without repeats, other values replaced"),
