@@ -13,6 +13,7 @@ file's kind is its ``kind:`` key, else its file name (``rules.yaml``). The confi
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import os
 import re
@@ -27,6 +28,8 @@ from linter import policy_build as build
 from linter.compiled import compiled
 from linter.errors import LinterError, PolicyError
 from linter.knowledge import Knowledge
+from linter.loaders.cache import fingerprint
+from linter.loaders.value_digest import value_digest
 from linter.policy_kinds import KINDS, merged
 from linter.secrets import scrub
 
@@ -302,7 +305,7 @@ def _assemble(documents: Mapping[str, Any], packs: Mapping[str, tuple[Any, ...]]
     exact, patterns, module_flows = build.modules_of(documents["modules"])
     flows = {(f.type, f.attribute): f for f in module_flows}
     flows.update({(f.type, f.attribute): f for f in build.flows_of(documents["flows"])})
-    return Knowledge(
+    knowledge = Knowledge(
         types=MappingProxyType({**build.types_of(documents["resource-types"]), **exact}),
         default_tag_paths=tuple(documents["resource-types"].get("defaults", {}).get("tag_paths", ())),
         flows=tuple(flows.values()),
@@ -314,6 +317,38 @@ def _assemble(documents: Mapping[str, Any], packs: Mapping[str, tuple[Any, ...]]
         documents=MappingProxyType(dict(documents)),
         packs=MappingProxyType(dict(packs)),
     )
+    _remember(knowledge, [dict(documents), {kind: list(found) for kind, found in packs.items()}, catalog_files])
+    return knowledge
+
+
+_BUILT: dict[int, tuple[Knowledge, str]] = {}  # id → (the knowledge, the digest of what it was built from)
+
+
+def knowledge_digest(knowledge: Knowledge) -> str:
+    """A digest that changes whenever ``knowledge`` may (what incremental scans key their entries
+    by). Knowledge this module assembled is known by what it was assembled from: its documents and
+    packs as canonical JSON, and the code that assembles them (a few milliseconds). Any other (a
+    copy with a field replaced, one a test builds) is digested whole: tens of milliseconds, paid by
+    every small scan if it were the only way."""
+    found = _BUILT.get(id(knowledge))
+    if found is not None and found[0] is knowledge:
+        return found[1]
+    return value_digest(knowledge)
+
+
+def _remember(knowledge: Knowledge, inputs: list[Any]) -> None:
+    """Keep the digest of ``inputs`` for ``knowledge`` when JSON says them exactly (it gives them
+    back equal: no tuple, no key that is not a string), else nothing."""
+    try:
+        text = json.dumps(inputs, sort_keys=True, ensure_ascii=False, allow_nan=False)
+        if json.loads(text) != inputs:
+            return
+    except (TypeError, ValueError, RecursionError):
+        return
+    digest = hashlib.sha256(f"{fingerprint(__name__)}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+    if len(_BUILT) >= 64:  # a long-lived process (the tests) assembles many: the oldest go
+        del _BUILT[next(iter(_BUILT))]
+    _BUILT[id(knowledge)] = (knowledge, digest)
 
 
 def validate_policy_dir(path: str) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,8 @@ from typing import Any
 import pytest
 
 from linter import compiled
-from linter.policy_files import SHIPPED, _read_shipped
+from linter.loaders.value_digest import value_digest
+from linter.policy_files import SHIPPED, _load, _read_shipped, knowledge_digest, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "fixtures" / "terraform" / "aws-paris"
@@ -149,3 +151,18 @@ def test_a_warm_scan_of_a_plain_terraform_root_reads_no_yaml_and_no_kubernetes_k
                 "linter.kubernetes.data", "linter.kubernetes.terraform_object_reader", "linter.loaders.safe_yaml",
                 "linter.loaders.hcl_ts", "linter.loaders.hcl_reference"}
     assert not unneeded & warm
+
+
+def test_the_knowledge_digest_comes_from_what_the_knowledge_was_built_from(tmp_path: Path) -> None:
+    """Incremental scans key their entries by it: the same inputs give the same digest, in a few
+    milliseconds; another pack, another digest; a copy with a field replaced is digested whole."""
+    shipped = load_knowledge()
+    assert knowledge_digest(shipped) == knowledge_digest(_load.__wrapped__((), (), str(tmp_path)))
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    flows = "kind: flows\nversion: 1\nflows:\n  - {type: acme_a, attribute: source_id, relation: copies_to}\n"
+    (pack / "flows.yaml").write_text(flows, encoding="utf-8")
+    packed = load_knowledge((pack.as_posix(),))
+    assert knowledge_digest(packed) not in (knowledge_digest(shipped), value_digest(packed))
+    changed = replace(shipped, default_tag_paths=("elsewhere",))
+    assert knowledge_digest(changed) == value_digest(changed) != value_digest(shipped)

@@ -17,9 +17,9 @@ from linter.errors import UsageError, unexpected
 from linter.knowledge import Knowledge
 from linter.loaders.ir import ConfigFile
 from linter.loaders.parallel import effective_jobs
-from linter.loaders.value_digest import value_digest
 from linter.model import Fragment, Node, Problem, ProblemKind
 from linter.module_sources import is_local_source, module_key, module_type
+from linter.policy_files import knowledge_digest
 from linter.secrets import is_secret_name
 from linter.terraform.language.literals import literal_string
 from linter.terraform.modules.definitions import ModuleDef, build_module
@@ -145,7 +145,7 @@ def _salt(knowledge: Knowledge, incremental: str | None, *, extra: Mapping[str, 
     if incremental is None:
         return None
     try:
-        known = value_digest(knowledge)
+        known = knowledge_digest(knowledge)
     except TypeError:
         return None  # knowledge this digest cannot tell apart: nothing is kept
     return salt_of(known, incremental, json.dumps([sorted(extra.items()), sorted(variables.items())]))
