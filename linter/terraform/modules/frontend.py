@@ -92,6 +92,7 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
     keys = {root: units.root_key(root, tfvars.get(root, ()), (root_var_files or {}).get(root, ())) for root in found}
     outcomes = {root: units.root(keys[root]) for root in found}
     missing = [root for root in found if outcomes[root] is None]
+    called = {target for folder in candidates for target in kept[folder].calls}
     reader.preparse([p for root in missing for p in modules[root]], jobs=jobs)
 
     def evaluate_root(root: str) -> RootResult:
@@ -120,6 +121,9 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
         outcome = Outcome(nodes=tuple(nodes), problems=tuple(reads.problems), files=tuple(reads.read))
         if not failed:  # an unexpected error (memory…) may not happen again: never kept
             units.keep_root(keys[root], outcome, reads)
+        if root not in called:  # its syntax trees are of no further use: memory follows one root, not all
+            cache.pop(root, None)
+            reader.forget(root)
         return outcome
 
     evaluated = evaluate_roots(missing, evaluate_root, effective_jobs(jobs) if jobs != 1 else 1)

@@ -83,8 +83,17 @@ class Reader:
     def preparse(self, paths: Sequence[str], *, jobs: int) -> None:
         """Parse these module files up front, in worker processes when there are many; each is
         still read, checked and reported through ``parse`` when the module tree reaches it."""
-        inside = [p for p in paths if self.inside(p)]
+        inside = [p for p in paths if p not in self._parsed and self.inside(p)]  # parsed ones would stay twice
         self._preparsed.update(parse_all(inside, jobs=jobs, cache=self.cache, cwd=self.cwd))
+
+    def forget(self, folder: str) -> None:
+        """Drop the parsed files of a folder no other module uses once its root module is evaluated:
+        the syntax trees of the whole estate are then never all in memory at the end of a scan.
+        Reading the folder again parses it again (the parse cache makes that cheap)."""
+        for path in self._names.get(folder, ()):
+            self._parsed.pop(path, None)
+            self._preparsed.pop(path, None)
+        self._folders.pop(folder, None)
 
     def problem(self, path: str, line: int, message: str, kind: ProblemKind = ProblemKind.UNREADABLE) -> None:
         problem = Problem(location=Location(path, line), message=message, kind=kind)
