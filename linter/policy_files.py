@@ -262,8 +262,10 @@ def shipped_problems() -> list[str]:
 
 
 def document(knowledge: Knowledge | None, kind: str) -> Any:
-    """The shipped file of a kind read on demand (``KINDS[kind].eager`` is false) with the
-    knowledge's packs of that kind merged on top by its rule."""
+    """One kind's files as one document: the shipped file with the knowledge's packs of that
+    kind merged on top by its rule (read on demand for a kind not ``eager``)."""
+    if knowledge is not None and kind in knowledge.documents:
+        return knowledge.documents[kind]
     packs = knowledge.packs.get(kind, ()) if knowledge is not None else ()
     return merged(kind, (shipped_document(kind), *packs))
 

@@ -16,7 +16,7 @@ from linter.cli import main
 from linter.knowledge import Knowledge
 from linter.kubernetes.data import kubernetes_data
 from linter.kubernetes.kustomize_data import kustomize_data
-from linter.policy_files import load_knowledge
+from linter.policy_files import document, load_knowledge
 from linter.policy_kinds import KINDS, replace
 from linter.provider_sources import cluster_clients
 
@@ -178,3 +178,11 @@ def test_the_config_file_is_read_and_checked_alike(tmp_path: Path, capsys: pytes
     err = capsys.readouterr().err.strip()
     assert re.fullmatch(r"(?:snclint: )?(?:error: )?\S*\.snclint\.yaml: fail_on: expected one of: [^\n]+", err), err
     assert SECRET not in err
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_kind_is_one_document_with_its_packs(kind: str, tmp_path: Path) -> None:
+    """What a stage asks of any kind holds the shipped file and the packs, merged."""
+    pack = _pack(tmp_path, "a", kind, CASES[kind].pack({"a": "one"}))
+    merged = document(load_knowledge([pack]), kind)
+    assert merged != document(load_knowledge(), kind) and merged["kind"] == kind
