@@ -5,8 +5,10 @@ scanned paths themselves: an enclosing repository that does not track them (a ho
 in git) does not widen it. Directories are walked without following links, iteratively and at most
 ``limits.DIRECTORY_DEPTH`` deep; a link whose target leaves the boundary or enters ``.git`` is
 reported, not followed; FIFOs, devices, link loops and names that are not UTF-8 are reported and
-never opened. When pre-commit passes file names, each file brings its whole module or manifest
-folder: a change to ``variables.tf`` can create a finding in an unchanged ``main.tf``.
+never opened. Which files are read, and by which frontend, the frontends' claims say
+(``linter.frontend_contract.Claim``): discovery knows no file name. When pre-commit passes file
+names, each file brings the files of its folder that its frontend claims by the same name pattern:
+a change to ``variables.tf`` can create a finding in an unchanged ``main.tf``.
 """
 from __future__ import annotations
 
@@ -15,48 +17,64 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from linter import limits
 from linter.errors import UsageError
 from linter.files import NotReadable, check_regular, read_regular
+from linter.frontend_contract import Claim
 from linter.model import Location, Problem
 
 MAX_FILE_BYTES = limits.DISCOVERED_FILE_BYTES
 SKIPPED_DIRS = frozenset({".git", ".terraform", ".terragrunt-cache", "node_modules", ".venv", "__pycache__",
                           ".snclint-cache"})
-TERRAFORM_SUFFIXES = (".tf", ".tf.json")
-TFVARS_NAMES = ("terraform.tfvars", "terraform.tfvars.json")
-TFVARS_SUFFIXES = (".auto.tfvars", ".auto.tfvars.json")
-MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
-VAR_FILE_SUFFIXES = (".tfvars", ".tfvars.json")
-TERRAGRUNT_NAMES = ("terragrunt.hcl",)  # a unit; the files it includes are read through it
+SNIFFED_BYTES = 4096  # a claim's sniff sees the first bytes of a file
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Inputs:
-    terraform: tuple[str, ...]
-    terragrunt: tuple[str, ...]
-    manifests: tuple[str, ...]
-    plans: tuple[str, ...]
-    var_files: tuple[str, ...] = ()  # ``.tfvars`` files named on the command line (pre-commit)
+    files: Mapping[str, tuple[str, ...]]  # claim kind -> display paths, sorted
     problems: tuple[Problem, ...]
     boundaries: tuple[Path, ...]  # every scanned path's (none inside another)
     file_names: bool = False  # file names were given (pre-commit): their callers matter too
 
+    def of(self, kind: str) -> tuple[str, ...]:
+        return tuple(self.files.get(kind, ()))
 
-def file_kind(name: str) -> str | None:
-    """``terraform``, ``terragrunt``, ``manifest``, ``var-file`` (a ``.tfvars`` Terraform loads only
-    when told to) or None, from the name alone (plans are told apart by content)."""
-    if name in TERRAGRUNT_NAMES:
-        return "terragrunt"
-    if name.endswith(TERRAFORM_SUFFIXES) or name in TFVARS_NAMES or name.endswith(TFVARS_SUFFIXES):
-        return "terraform"
-    if name.endswith(VAR_FILE_SUFFIXES):
-        return "var-file"
-    if name.endswith(MANIFEST_SUFFIXES):
-        return "manifest"
+
+def by_name(name: str, claims: Sequence[Claim]) -> Claim | None:
+    """The claim a file's name alone gives it: the most specific one without a sniff (one with a
+    sniff only narrows it), else the most specific one with a sniff; None when none claims it."""
+    ranked = [(claim.sniff is None, claim.specificity(name), -index, claim) for index, claim in enumerate(claims)]
+    fitting = [r for r in ranked if r[1]]
+    return max(fitting, key=lambda r: r[:3])[3] if fitting else None
+
+
+def claim_of(path: Path, claims: Sequence[Claim]) -> Claim | None:
+    """The most specific claim on ``path``; at equal specificity a claim whose sniff says yes on
+    the file's first bytes (read once, only when a sniff is asked) comes before one without."""
+    name = path.name
+    ranked = sorted(((claim.specificity(name), claim.sniff is not None, -index, claim)
+                     for index, claim in enumerate(claims)), key=lambda r: r[:3], reverse=True)
+    head: bytes | None = None
+    for fit, _, _, claim in ranked:
+        if not fit:
+            break
+        if claim.sniff is None:
+            return claim
+        head = _head(path) if head is None else head
+        if claim.sniff(head):
+            return claim
     return None
+
+
+def _head(path: Path) -> bytes:
+    """The first bytes of a file (nothing for one that cannot be opened: it is reported later)."""
+    try:
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            return handle.read(SNIFFED_BYTES)
+    except OSError:
+        return b""
 
 
 def find_boundary(path: Path) -> Path:
@@ -165,18 +183,8 @@ def printable_name(name: str) -> str:
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
-def is_plan(path: Path) -> bool:
-    """A Terraform plan in JSON (``terraform show -json``) is told apart by its first bytes."""
-    try:
-        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
-            head = handle.read(4096)
-    except OSError:
-        return False
-    return b'"format_version"' in head and (b'"terraform_version"' in head or b'"planned_values"' in head)
-
-
-def discover(paths: Sequence[str], cwd: Path) -> Inputs:
-    """Sort the given paths (``-`` excluded) into Terraform files, manifests and plans."""
+def discover(paths: Sequence[str], cwd: Path, claims: Sequence[Claim]) -> Inputs:
+    """Sort the given paths (``-`` excluded) into the files each claim takes."""
     real = [Path(p) if Path(p).is_absolute() else cwd / p for p in paths if p != "-"]
     found_boundaries = [find_boundary(p) for p in real if os.path.lexists(p)] or [Path(os.path.realpath(cwd))]
     boundaries = tuple(b for b in dict.fromkeys(found_boundaries)
@@ -189,54 +197,30 @@ def discover(paths: Sequence[str], cwd: Path) -> Inputs:
         own = find_boundary(path)  # each path confined to its own boundary (or the one holding it)
         confined = (next(b for b in boundaries if b == own or b in own.parents),)
         if path.is_dir():
-            _walk(path, confined, cwd, found, problems)
+            _walk(path, confined, cwd, found, problems, claims)
         else:
             # a file name (pre-commit): take its whole folder, its module or manifest set
-            kind = file_kind(path.name)
-            if kind is None:
+            claim = by_name(path.name, claims)
+            if claim is None:
                 continue
-            if kind == "var-file":  # it feeds a root module; the scan finds which (``owning_root``)
-                found[display(path, cwd)] = kind
+            if claim.named_only:  # a var file: it feeds a root module, which its frontend finds
+                found[display(path, cwd)] = claim.kind
                 continue
-            for sibling in _folder_files(path.parent, confined, cwd, problems):
-                if file_kind(sibling.name) == kind:
-                    _add(sibling, cwd, found)
-    terraform = tuple(sorted(p for p, k in found.items() if k == "terraform"))
-    terragrunt = tuple(sorted(p for p, k in found.items() if k == "terragrunt"))
-    manifests = tuple(sorted(p for p, k in found.items() if k == "manifest"))
-    plans = tuple(sorted(p for p, k in found.items() if k == "plan"))
-    var_files = tuple(sorted(p for p, k in found.items() if k == "var-file"))
-    return Inputs(terraform=terraform, terragrunt=terragrunt, manifests=manifests, plans=plans,
-                  var_files=var_files, problems=tuple(problems), boundaries=boundaries,
-                  file_names=any(p.is_file() for p in real))
+            for sibling in folder_files(path.parent, confined, cwd, problems, claims):
+                if by_name(sibling.name, claims) is claim:
+                    _add(sibling, cwd, found, claims)
+    files: dict[str, list[str]] = {}
+    for shown, kind in sorted(found.items()):
+        files.setdefault(kind, []).append(shown)
+    return Inputs(files={kind: tuple(shown) for kind, shown in files.items()}, problems=tuple(problems),
+                  boundaries=boundaries, file_names=any(p.is_file() for p in real))
 
 
-def module_files(folder: str, boundary: Path | Sequence[Path], cwd: Path) -> list[str]:
-    """The Terraform files of one module folder (display paths), for a var file's root."""
-    problems: list[Problem] = []
-    boundaries = (boundary,) if isinstance(boundary, Path) else tuple(boundary)
-    return [display(p, cwd) for p in _folder_files(cwd / folder, boundaries, cwd, problems)
-            if file_kind(p.name) == "terraform"]
-
-
-def owning_root(var_file: str, boundary: Path | Sequence[Path], cwd: Path) -> str | None:
-    """The root module a var file feeds by the usual layouts: Terraform files in its own folder
-    (``prod.tfvars`` beside ``main.tf``), else in the folder above (``envs/prod.tfvars``)."""
-    folder = os.path.dirname(var_file) or "."
-    for candidate in (folder, os.path.dirname(folder) or "." if folder != "." else None):
-        if candidate is not None and any(p.endswith(TERRAFORM_SUFFIXES)
-                                         for p in module_files(candidate, boundary, cwd)):
-            return os.path.normpath(candidate)
-    return None
-
-
-def _add(path: Path, cwd: Path, found: dict[str, str]) -> None:
-    kind = file_kind(path.name)
-    if kind is None or kind == "var-file":  # a walk leaves them: Terraform loads them only when told
+def _add(path: Path, cwd: Path, found: dict[str, str], claims: Sequence[Claim]) -> None:
+    claim = claim_of(path, claims)
+    if claim is None or claim.named_only:  # a walk leaves them: they are read only when named
         return
-    if kind == "manifest" and path.name.endswith(".json") and is_plan(path):
-        kind = "plan"
-    found[display(path, cwd)] = kind
+    found[display(path, cwd)] = claim.kind
 
 
 def walk(root: Path, problems: list[Problem] | None = None, cwd: Path | None = None,
@@ -290,25 +274,28 @@ def _note(problems: list[Problem], path: Path, cwd: Path | None, message: str) -
 
 
 def _walk(root: Path, boundaries: Sequence[Path], cwd: Path, found: dict[str, str],
-          problems: list[Problem]) -> None:
+          problems: list[Problem], claims: Sequence[Claim]) -> None:
     for folder, names in walk(root, problems, cwd):
         # links to folders are listed among names (not followed): a link leaving is reported
-        for path in _checked(folder, names, boundaries, cwd, problems):
-            _add(path, cwd, found)
+        for path in _checked(folder, names, boundaries, cwd, problems, claims):
+            _add(path, cwd, found, claims)
 
 
-def _folder_files(folder: Path, boundaries: Sequence[Path], cwd: Path, problems: list[Problem]) -> Iterable[Path]:
+def folder_files(folder: Path, boundaries: Sequence[Path], cwd: Path, problems: list[Problem],
+                 claims: Sequence[Claim]) -> Iterable[Path]:
+    """The files of one folder (not below) that one of ``claims`` takes by name and that may be
+    read: regular, within the boundaries, under the size limit (the others reported)."""
     for listed, names in walk(folder, problems, cwd):
-        return _checked(listed, names, boundaries, cwd, problems)
+        return _checked(listed, names, boundaries, cwd, problems, claims)
     return []
 
 
 def _checked(folder: Path, names: Iterable[str], boundaries: Sequence[Path], cwd: Path,
-             problems: list[Problem]) -> Iterable[Path]:
+             problems: list[Problem], claims: Sequence[Claim]) -> Iterable[Path]:
     for name in names:
         path = folder / name
         link = path.is_symlink()
-        if file_kind(name) is None:
+        if not any(claim.specificity(name) for claim in claims):
             if link and os.path.isdir(path):
                 _refused(path, boundaries, cwd, problems)  # a folder link leaving is reported
             continue

@@ -6,17 +6,17 @@ the files, so that tests, ``merge`` and the pre-commit hook run the same code.
 from __future__ import annotations
 
 import os
-import posixpath
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-from linter import __version__, limits
+from linter import __version__
 from linter.config import Config, System
-from linter.discovery import boundary_of, discover, display, module_files, owning_root, repository_root
-from linter.errors import ConfigError, UsageError
-from linter.files import NotReadable, read_regular
+from linter.discovery import discover, display, repository_root
+from linter.errors import ConfigError
+from linter.frontend_contract import Request
+from linter.frontends import claims, run_frontends
 from linter.graph.anchoring import anchor_entries
 from linter.graph.build import build_graph
 from linter.graph.declared import declare
@@ -24,7 +24,7 @@ from linter.graph.sensitivity import classify, propagate
 from linter.graph.systems import system_of, with_system
 from linter.inventory import inventory
 from linter.knowledge import Knowledge, Vocabulary
-from linter.model import CatalogueStamp, Fragment, Location, NodeKind, Problem, ScanResult, SystemInfo
+from linter.model import CatalogueStamp, Fragment, NodeKind, Problem, ScanResult, SystemInfo
 from linter.rules.check_api import Context
 from linter.rules.engine import run_rules, selected
 from linter.rules.suppressions import unreadable_dates
@@ -89,86 +89,11 @@ def _absolute(cwd: Path, path: str) -> Path:
 
 def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path) -> list[Fragment]:
     """``cwd``: the folder the options' paths are relative to (the repository root)."""
-    inputs = discover(options.paths, cwd)
-    fragments = [Fragment(problems=inputs.problems)]
-    if options.cache and (inputs.terraform or inputs.terragrunt):
-        from linter.loaders.cache import status
-
-        off = status()  # the cache directory is not safe to use: parse without it, and say so
-        if off:
-            fragments.append(Fragment(notes=(off,)))
-    units: frozenset[str] = frozenset()
-    if inputs.terragrunt:
-        from linter.terragrunt.frontend import load_terragrunt
-
-        groups: dict[Path, list[str]] = {}  # each unit within the boundary of the path it came from
-        for path in inputs.terragrunt:
-            groups.setdefault(boundary_of(cwd / path, inputs.boundaries), []).append(path)
-        for boundary, paths in groups.items():
-            terragrunt = load_terragrunt(paths, knowledge=knowledge, boundary=boundary, cwd=cwd,
-                                         parse_cache=options.cache)
-            fragments.append(terragrunt.fragment)
-            units |= terragrunt.folders
-    root_var_files = _root_var_files(config, cwd)
-    mapped = set(root_var_files)
-    terraform = list(inputs.terraform)
-    for var_file in inputs.var_files:  # a var file named (pre-commit) re-checks the roots it feeds
-        roots = [r for r, files in root_var_files.items() if var_file in files]
-        if not roots:
-            root = owning_root(var_file, inputs.boundaries, cwd)
-            if root is None:
-                raise UsageError(f"{var_file}: no root module found for this variables file (no Terraform "
-                                 "file in its folder or the one above); map it in .snclint.yaml terraform.roots")
-            if root not in mapped:  # a root the config maps keeps the var files it names
-                root_var_files[root] = (*root_var_files.get(root, ()), var_file)
-            roots = [root]
-        terraform.extend(f for r in roots for f in module_files(r, inputs.boundaries, cwd))
-    if terraform:
-        from linter.terraform.modules.callers import caller_files
-        from linter.terraform.modules.frontend import load_terraform
-
-        if inputs.file_names:
-            folders = {posixpath.dirname(p) or "." for p in terraform}
-            terraform = sorted(set(terraform) | set(caller_files(folders, inputs.boundaries, cwd)))
-        fragments.append(load_terraform(terraform, knowledge=knowledge, boundary=inputs.boundaries,
-                                        var_files=options.var_files, variables=options.variables,
-                                        root_var_files=root_var_files, cwd=cwd, jobs=options.jobs,
-                                        parse_cache=options.cache, not_roots=units,
-                                        incremental=_config_digest(config) if options.cache else None))
-    manifests = []
-    unread = []
-    for path in inputs.manifests:
-        try:
-            manifests.append((path, read_regular(cwd / path, limits.MANIFEST_BYTES)))
-        except NotReadable as why:
-            unread.append(Problem(location=Location(path, 1), message=str(why)))
-    fragments.append(Fragment(problems=tuple(unread)))
-    if options.stdin is not None:
-        manifests.append(("-", options.stdin))
-    if manifests:
-        from linter.kubernetes.frontend import load_kubernetes
-
-        fragments.append(load_kubernetes(manifests, knowledge=knowledge, config=config.kubernetes, cwd=cwd,
-                                         boundary=inputs.boundaries, config_file=config.path))
-    if terraform:
-        from linter.kubernetes.terraform_objects import link_terraform_objects
-
-        fragments = link_terraform_objects(fragments, knowledge, config.kubernetes, config.path)
-    if inputs.plans:
-        from linter.terraform.plan.frontend import load_plans
-
-        fragments.append(load_plans(inputs.plans, knowledge=knowledge, hcl=fragments, cwd=cwd))
-    return fragments
-
-
-def _config_digest(config: Config) -> str | None:
-    """The config's part of what kept evaluations depend on (None: keep nothing)."""
-    from linter.loaders.value_digest import value_digest
-
-    try:
-        return value_digest(config)
-    except TypeError:
-        return None
+    inputs = discover(options.paths, cwd, claims())
+    request = Request(files=inputs.files, knowledge=knowledge, config=config, cwd=cwd, boundaries=inputs.boundaries,
+                      file_names=inputs.file_names, stdin=options.stdin, var_files=options.var_files,
+                      variables=options.variables, jobs=options.jobs, parse_cache=options.cache)
+    return run_frontends(request, inputs.problems)
 
 
 def _covers_config(paths: Sequence[str], config: Config, cwd: Path) -> bool:
@@ -177,17 +102,6 @@ def _covers_config(paths: Sequence[str], config: Config, cwd: Path) -> bool:
         return False
     folder = (cwd / config.path).resolve().parent
     return any((cwd / p).is_dir() and (cwd / p).resolve() in (folder, *folder.parents) for p in paths if p != "-")
-
-
-def _root_var_files(config: Config, cwd: Path) -> dict[str, tuple[str, ...]]:
-    """``terraform.roots`` of the config, with paths relative to the repository root."""
-    out = {}
-    for folder, files in config.root_var_files.items():
-        for file in files:
-            if not Path(file).is_file():
-                raise ConfigError(f"{config.path}: terraform.roots: {display(Path(file), cwd)}: no such file")
-        out[display(Path(folder), cwd)] = tuple(display(Path(f), cwd) for f in files)
-    return out
 
 
 def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path | None = None) -> Scan:

@@ -5,8 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from linter.discovery import discover
+from linter.discovery import Inputs, discover
 from linter.errors import UsageError
+from linter.frontends import claims
+
+
+def _discover(paths: list[str], cwd: Path) -> Inputs:
+    return discover(paths, cwd, claims())
 
 
 def _tree(root: Path, files: dict[str, str]) -> None:
@@ -23,17 +28,18 @@ def test_walk_sorts_files_by_kind_and_skips_terraform_cache(tmp_path: Path) -> N
         "infra/.terraform/modules/m/main.tf": "", "k8s/app.yaml": "", "k8s/list.json": "{}",
         "plan/plan.json": '{"format_version": "1.2", "terraform_version": "1.9.0"}', "README.md": "",
     })
-    inputs = discover(["."], tmp_path)
-    assert inputs.terraform == ("infra/a.auto.tfvars", "infra/main.tf", "infra/terraform.tfvars", "infra/x.tf.json")
-    assert inputs.manifests == ("k8s/app.yaml", "k8s/list.json")
-    assert inputs.plans == ("plan/plan.json",)
+    inputs = _discover(["."], tmp_path)
+    assert inputs.of("terraform") == ("infra/a.auto.tfvars", "infra/main.tf", "infra/terraform.tfvars",
+                                      "infra/x.tf.json")
+    assert inputs.of("manifest") == ("k8s/app.yaml", "k8s/list.json")
+    assert inputs.of("plan") == ("plan/plan.json",)
     assert inputs.boundaries == (tmp_path.resolve(),)
 
 
 def test_a_file_name_brings_its_whole_module(tmp_path: Path) -> None:
     _tree(tmp_path, {"db/main.tf": "", "db/variables.tf": "", "db/notes.txt": "", "other/main.tf": ""})
-    inputs = discover(["db/variables.tf"], tmp_path)
-    assert inputs.terraform == ("db/main.tf", "db/variables.tf")
+    inputs = _discover(["db/variables.tf"], tmp_path)
+    assert inputs.of("terraform") == ("db/main.tf", "db/variables.tf")
 
 
 def test_links_leaving_the_repository_are_reported_not_followed(tmp_path: Path) -> None:
@@ -44,8 +50,8 @@ def test_links_leaving_the_repository_are_reported_not_followed(tmp_path: Path) 
     (repo / ".git").mkdir()
     os.symlink(outside / "secret.tf", repo / "linked.tf")
     os.symlink(outside / "mod", repo / "mod")
-    inputs = discover(["."], repo)
-    assert inputs.terraform == ("main.tf",)
+    inputs = _discover(["."], repo)
+    assert inputs.of("terraform") == ("main.tf",)
     assert sorted((p.location.file, p.message) for p in inputs.problems) == [
         ("linked.tf", "symbolic link leaves the scanned repository: not followed"),
         ("mod", "symbolic link leaves the scanned repository: not followed"),
@@ -54,7 +60,7 @@ def test_links_leaving_the_repository_are_reported_not_followed(tmp_path: Path) 
 
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="^nope: no such file or directory$"):
-        discover(["nope"], tmp_path)
+        _discover(["nope"], tmp_path)
 
 
 def _git(repo: Path, *args: str) -> None:
@@ -69,7 +75,7 @@ def test_an_enclosing_repository_that_does_not_track_the_path_does_not_widen_the
                  "estate/main.tf": 'module "m" {\n  source = "../.ssh"\n}\n'})
     _git(home, "init", "-q")
     _git(home, "add", "notes.txt")  # a home directory kept in git, not tracking the estate
-    inputs = discover(["home/estate"], tmp_path)
+    inputs = _discover(["home/estate"], tmp_path)
     assert inputs.boundaries == ((home / "estate").resolve(),)
 
 
@@ -77,15 +83,15 @@ def test_a_tracked_path_is_bounded_by_its_work_tree(tmp_path: Path) -> None:
     _tree(tmp_path, {"infra/main.tf": "", "modules/db/main.tf": ""})
     _git(tmp_path, "init", "-q")
     _git(tmp_path, "add", "-A")
-    inputs = discover(["infra"], tmp_path)
+    inputs = _discover(["infra"], tmp_path)
     assert inputs.boundaries == (tmp_path.resolve(),)  # infra/ may call ../modules
 
 
 def test_outside_git_every_given_path_belongs_to_the_scan(tmp_path: Path) -> None:
     _tree(tmp_path, {"a/main.tf": "", "b/main.tf": "", "c/x.tf": ""})
-    inputs = discover(["a", "b"], tmp_path)
+    inputs = _discover(["a", "b"], tmp_path)
     assert inputs.boundaries == ((tmp_path / "a").resolve(), (tmp_path / "b").resolve())
-    assert inputs.terraform == ("a/main.tf", "b/main.tf")
+    assert inputs.of("terraform") == ("a/main.tf", "b/main.tf")
 
 
 def test_a_thousand_levels_of_folders_are_walked_without_recursion(tmp_path: Path) -> None:
@@ -96,7 +102,7 @@ def test_a_thousand_levels_of_folders_are_walked_without_recursion(tmp_path: Pat
         deep = deep / "d"
     deep.mkdir(parents=True)
     (deep / "main.tf").write_text("")
-    inputs = discover(["."], tmp_path)
-    assert inputs.terraform == ()
+    inputs = _discover(["."], tmp_path)
+    assert inputs.of("terraform") == ()
     assert [p.message for p in inputs.problems] == [
         f"folders nested deeper than {limits.DIRECTORY_DEPTH} levels below the scanned path: not read"]

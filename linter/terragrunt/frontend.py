@@ -34,7 +34,6 @@ from linter.terraform.modules.tree import ModuleInstance, RootContext
 from linter.terraform.modules.variables import assignments
 from linter.terragrunt.config import Generated, Loader, Source, UnitConfig, units
 
-UNIT_FILE = "terragrunt.hcl"
 _TFR = re.compile(r"^tfr://(?P<host>[^/]*)/(?P<path>[^?]+)")
 
 

@@ -7,7 +7,8 @@ from typing import Mapping, Sequence
 
 from linter.knowledge import Catalog, Knowledge, TypeInfo, Vocabulary
 from linter.model import Fragment, Node, NodeKind
-from linter.terraform.modules.frontend import is_tfvars, load_terraform
+from linter.terraform.modules.file_kinds import is_tfvars
+from linter.terraform.modules.frontend import load_terraform
 
 _TYPES = {
     "aws_db_instance": TypeInfo(kind=NodeKind.DATASTORE, tag_paths=("tags",), region_paths=("region",)),

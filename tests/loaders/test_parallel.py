@@ -167,6 +167,7 @@ def test_loaders_and_text_entry_point() -> None:
 def test_frontend_with_jobs_and_cache_gives_the_same_fragment(monkeypatch: pytest.MonkeyPatch) -> None:
     """The Terraform frontend over the fixtures, workers forced on, cold then warm cache."""
     from linter.discovery import discover
+    from linter.frontends import claims
     from linter.policy_files import load_knowledge
     from linter.terraform.modules.frontend import load_terraform
 
@@ -174,11 +175,11 @@ def test_frontend_with_jobs_and_cache_gives_the_same_fragment(monkeypatch: pytes
         pytest.skip("no Terraform fixtures")
     monkeypatch.chdir(REPO)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 0)
-    inputs = discover(("fixtures/terraform",), REPO)
+    inputs = discover(("fixtures/terraform",), REPO, claims())
     knowledge = load_knowledge()
 
     def load(**options: Any) -> Any:
-        return load_terraform(inputs.terraform, knowledge=knowledge, boundary=inputs.boundaries, **options)
+        return load_terraform(inputs.files["terraform"], knowledge=knowledge, boundary=inputs.boundaries, **options)
 
     plain = load()
     assert len(plain.nodes) > 20

@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from linter import limits
-from linter.discovery import display, file_kind, walk
+from linter.discovery import display, walk
 from linter.files import NotReadable, read_regular
 from linter.loaders.hcl import load_hcl
 from linter.module_sources import is_local_source
 from linter.terraform.language.literals import literal_string
+from linter.terraform.modules.file_kinds import is_module_file
 from linter.terraform.modules.reader import join
 
 MAX_DEPTH = limits.CALLER_DEPTH
@@ -42,7 +43,7 @@ def _all_files(boundary: Path, cwd: Path) -> list[tuple[str, str]]:
     out = []
     for folder, names in walk(boundary):
         for name in names:
-            if file_kind(name) == "terraform":
+            if is_module_file(name):
                 path = display(folder / name, cwd)
                 out.append((posixpath.dirname(path) or ".", path))
     return out

@@ -23,6 +23,7 @@ from linter.policy_files import knowledge_digest
 from linter.secrets import is_secret_name
 from linter.terraform.language.literals import literal_string
 from linter.terraform.modules.definitions import ModuleDef, build_module
+from linter.terraform.modules.file_kinds import is_tfvars
 from linter.terraform.modules.instances_to_nodes import Grouping
 from linter.terraform.modules.reader import Reader, join
 from linter.terraform.modules.resource_instances import walk
@@ -30,14 +31,6 @@ from linter.terraform.modules.root_cache import Outcome, Reads, RootCache, salt_
 from linter.terraform.modules.root_pool import RootResult, evaluate_roots
 from linter.terraform.modules.tree import ModuleInstance, RootContext
 from linter.terraform.modules.variables import assignments, tfvars_order
-
-TFVARS_NAMES = ("terraform.tfvars", "terraform.tfvars.json")
-TFVARS_SUFFIXES = (".auto.tfvars", ".auto.tfvars.json")
-
-
-def is_tfvars(path: str) -> bool:
-    name = posixpath.basename(path)
-    return name in TFVARS_NAMES or name.endswith(TFVARS_SUFFIXES)
 
 
 def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path | Sequence[Path],

@@ -1,0 +1,77 @@
+"""The registered input formats (docs/architecture.md#adding-an-input-format), and running them.
+
+Discovery asks ``claims()`` which files to read; ``run_frontends`` runs each frontend that has
+something to read, in an order where every frontend comes after those it reads, and gathers their
+fragments. Neither knows a frontend by name: a new input format is one more declaration here.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Sequence
+
+from linter.frontend_contract import Claim, Frontend, Request
+from linter.kubernetes.entry import KUBERNETES, TERRAFORM_OBJECTS
+from linter.model import Fragment, Problem
+from linter.terraform.modules.entry import TERRAFORM
+from linter.terraform.plan.entry import PLAN
+from linter.terragrunt.entry import TERRAGRUNT
+
+
+def run_order(frontends: Sequence[Frontend]) -> tuple[Frontend, ...]:
+    """The frontends as listed, each moved after those it names in ``after`` (a name no frontend
+    has is ignored); a cycle is an error of the registry."""
+    names = {f.name for f in frontends}
+    placed: list[Frontend] = []
+    waiting = list(frontends)
+    while waiting:
+        done = {f.name for f in placed}
+        ready = next((f for f in waiting if all(a in done or a not in names for a in f.after)), None)
+        if ready is None:
+            raise ValueError(f"frontends read each other: {', '.join(f.name for f in waiting)}")
+        placed.append(ready)
+        waiting.remove(ready)
+    return tuple(placed)
+
+
+FRONTENDS: tuple[Frontend, ...] = run_order((TERRAGRUNT, TERRAFORM, KUBERNETES, TERRAFORM_OBJECTS, PLAN))
+
+
+def claims(frontends: Sequence[Frontend] = FRONTENDS) -> tuple[Claim, ...]:
+    return tuple(claim for frontend in frontends for claim in frontend.claims)
+
+
+def run_frontends(request: Request, problems: Sequence[Problem] = (),
+                  frontends: Sequence[Frontend] = FRONTENDS) -> list[Fragment]:
+    """Every fragment of the scan, the discovery's ``problems`` first. Each frontend's part of the
+    config is checked first, whether it has files or not."""
+    for frontend in frontends:
+        if frontend.check_config is not None:
+            frontend.check_config(request.config, request.cwd)
+    fragments = [Fragment(problems=tuple(problems))]
+    if request.parse_cache and any(f.parse_cache and _claimed(f, request) for f in frontends):
+        from linter.loaders.cache import status
+
+        off = status()  # the cache directory is not safe to use: parse without it, and say so
+        if off:
+            fragments.append(Fragment(notes=(off,)))
+    ran: set[str] = set()
+    taken: frozenset[str] = frozenset()
+    for frontend in frontends:
+        if not (_claimed(frontend, request) or (frontend.stdin and request.stdin is not None)
+                or ran.intersection(frontend.runs_with)):
+            continue
+        own = {claim.kind: request.of(claim.kind) for claim in frontend.claims}
+        loaded = frontend.load(replace(request, files=own, stdin=request.stdin if frontend.stdin else None,
+                                       earlier=tuple(fragments), taken=taken))
+        if loaded.revised is not None:
+            fragments = list(loaded.revised)
+        fragments.extend(loaded.fragments)
+        taken |= loaded.taken
+        if loaded.fragments or loaded.revised is not None:
+            ran.add(frontend.name)
+    return fragments
+
+
+def _claimed(frontend: Frontend, request: Request) -> bool:
+    return any(request.of(claim.kind) for claim in frontend.claims)
+

@@ -1,0 +1,44 @@
+"""The Kubernetes frontends as the scan sees them (``linter.frontend_contract``): manifest files
+(and standard input), then the Kubernetes objects declared in Terraform read again as Kubernetes
+objects once both have run."""
+from __future__ import annotations
+
+from linter import limits
+from linter.files import NotReadable, read_regular
+from linter.frontend_contract import Claim, Frontend, Loaded, Request
+from linter.model import Fragment, Location, Problem
+
+MANIFESTS = Claim(kind="manifest", suffixes=(".yaml", ".yml", ".json"))
+
+
+def _load(request: Request) -> Loaded:
+    manifests = []
+    unread = []
+    for path in request.of(MANIFESTS.kind):
+        try:
+            manifests.append((path, read_regular(request.cwd / path, limits.MANIFEST_BYTES)))
+        except NotReadable as why:
+            unread.append(Problem(location=Location(path, 1), message=str(why)))
+    if request.stdin is not None:
+        manifests.append(("-", request.stdin))
+    if not manifests:
+        return Loaded(fragments=(Fragment(problems=tuple(unread)),))
+    from linter.kubernetes.frontend import load_kubernetes
+
+    fragment = load_kubernetes(manifests, knowledge=request.knowledge, config=request.config.kubernetes,
+                               cwd=request.cwd, boundary=request.boundaries, config_file=request.config.path)
+    return Loaded(fragments=(Fragment(problems=tuple(unread)), fragment))
+
+
+def _link(request: Request) -> Loaded:
+    from linter.kubernetes.terraform_objects import link_terraform_objects
+
+    config = request.config
+    return Loaded(revised=tuple(link_terraform_objects(list(request.earlier), request.knowledge, config.kubernetes,
+                                                       config.path)))
+
+
+KUBERNETES = Frontend(name="kubernetes", claims=(MANIFESTS,), load=_load, stdin=True)
+# reads the nodes of the Terraform frontends and the manifests' Namespaces
+TERRAFORM_OBJECTS = Frontend(name="kubernetes-in-terraform", load=_link, runs_with=("terraform",),
+                             after=("terragrunt", "terraform", "kubernetes"))
