@@ -179,6 +179,16 @@ class Egress:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class HostAddress:
+    """The object a node runs on, named by its address in a root module (the config names the
+    Terraform resource that creates a cluster): the graph finds it among the nodes of root modules,
+    whichever frontend read them (HCL, a plan, a Terragrunt unit)."""
+
+    address: str
+    root: str | None = None  # the root module, when the address is in several
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class HostingClue:
     """What a frontend knows about where a node runs; ``graph.hosting`` resolves it.
 
@@ -194,6 +204,7 @@ class HostingClue:
     declared: Mapping[str, str] | None = None  # {"provider": …, "offer": …, "region": …}
     cluster: str | None = None
     signals: Mapping[str, str] = field(default_factory=dict)  # e.g. {"csi_driver": "ebs.csi.aws.com"}
+    host_address: HostAddress | None = None
     # the object stands for storage elsewhere (a Velero BackupStorageLocation, a Crossplane
     # bucket): hosted where that is, the cluster only when it is in the cluster
     destination: Destination | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Iterable, Mapping, TypeAlias
+from typing import Iterable, TypeAlias
 
 import networkx as nx
 
@@ -22,6 +22,7 @@ from linter.model import (
     Destination,
     Edge,
     Fragment,
+    HostAddress,
     Hosting,
     HostingClue,
     Location,
@@ -95,8 +96,8 @@ def _attach_hosting(graph: Graph, knowledge: Knowledge, problems: list[Problem],
                 _add_edge(graph, Edge(source=key, target=clue.cluster, relation=Relation.HOSTED_ON,
                                       location=node.location))
             continue
-        if "terraform" in clue.signals:
-            target = _terraform_cluster(graph, by_address, clue.signals, node, problems)
+        if clue.host_address is not None:
+            target = _addressed_host(graph, by_address, clue.host_address, node, problems)
             if target is not None:
                 _add_edge(graph, Edge(source=key, target=target, relation=Relation.HOSTED_ON,
                                       location=node.location))
@@ -189,13 +190,12 @@ def _add_hosting_node(graph: Graph, hosting: Hosting) -> None:
     graph.add_node(hosting.key, node=node, hosting=hosting)
 
 
-def _terraform_cluster(graph: Graph, by_address: dict[str, list[str]], signals: Mapping[str, str],
-                       node: Node, problems: list[Problem]) -> str | None:
-    """The Terraform node a config cluster names (``terraform: module.k8s.x.y``, ``root:``)."""
-    address = signals.get("terraform", "")
-    root = signals.get("root") or ""
+def _addressed_host(graph: Graph, by_address: dict[str, list[str]], host: HostAddress,
+                    node: Node, problems: list[Problem]) -> str | None:
+    """The node of a root module a config cluster names (``terraform: module.k8s.x.y``, ``root:``)."""
+    address, root = host.address, host.root or ""
     candidates = [k for k in by_address.get(address, ())
-                  if graph.nodes[k]["node"].origin in ("terraform", "plan")
+                  if graph.nodes[k]["node"].root is not None
                   and (not root or graph.nodes[k]["node"].scope.rstrip("/") == root.rstrip("/"))]
     if len(candidates) == 1:
         return candidates[0]

@@ -29,7 +29,19 @@ from linter.kubernetes.storage import (
     provisioner,
     volume_driver,
 )
-from linter.model import Destination, Edge, Egress, HostingClue, Location, Node, NodeKind, Reference, Relation, Tag
+from linter.model import (
+    Destination,
+    Edge,
+    Egress,
+    HostAddress,
+    HostingClue,
+    Location,
+    Node,
+    NodeKind,
+    Reference,
+    Relation,
+    Tag,
+)
 
 UNPLACED = "?"
 HOLDERS = frozenset({NodeKind.DATASTORE, NodeKind.COMPUTE})
@@ -342,7 +354,7 @@ def cluster_nodes(used: Mapping[str, Location], config: KubernetesConfig, config
         if spec is not None and spec.hosting:
             clue = HostingClue(declared=dict(spec.hosting), why=f"kubernetes.clusters.{name}.hosting")
         elif spec is not None and spec.terraform:
-            clue = HostingClue(signals={"terraform": spec.terraform, "root": spec.root or ""},
+            clue = HostingClue(host_address=HostAddress(address=spec.terraform, root=spec.root),
                                why=f"kubernetes.clusters.{name}.terraform")
         else:
             notes = (f"cluster {name} is named by a {annotation} annotation but is not in kubernetes.clusters "

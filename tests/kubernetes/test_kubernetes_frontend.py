@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from linter.config import ClusterSpec, KubernetesConfig
 from linter.knowledge import Knowledge
 from linter.kubernetes.frontend import load_kubernetes
-from linter.model import Edge, Fragment, HostingClue, Location, Node, NodeKind, Relation, Suppression, Tag
+from linter.model import Edge, Fragment, HostAddress, HostingClue, Location, Node, NodeKind, Relation, Suppression, Tag
 from linter.suppression_syntax import parse_suppression
 
 PROD = KubernetesConfig(clusters={"prod": ClusterSpec(name="prod", hosting={"provider": "aws", "region": "eu-west-3"})},
@@ -256,7 +256,7 @@ def test_placement_by_paths_annotations_and_namespaces(knowledge: Knowledge) -> 
     }
     nodes = by_key(fragment)
     assert nodes["cluster:tf"].hosting == HostingClue(
-        signals={"terraform": "module.k8s.ovh_cloud_project_kube.main", "root": "infra"},
+        host_address=HostAddress(address="module.k8s.ovh_cloud_project_kube.main", root="infra"),
         why="kubernetes.clusters.tf.terraform")
     assert nodes["cluster:edge"].location == Location("-", 1)
     assert nodes["cluster:edge"].notes == ("cluster edge is named by a snclint.io/cluster annotation but is not in "
