@@ -4,6 +4,7 @@
     python benchmarks/run.py CORPUS_DIR --profile          # in-process, under cProfile
     python benchmarks/run.py CORPUS_DIR --command "checkov -d . --quiet"   # another tool, same clock
     python benchmarks/run.py CORPUS_DIR --suite            # cold, warm and one-edit scans of a copy
+    python benchmarks/run.py --table CORPUS [CORPUS ...]   # every case of the speed goals, one markdown table
 
 Each run is a fresh process (``python -m linter scan .`` in CORPUS_DIR, so its ``.snclint.yaml`` is
 found), as a user or CI would run it; start-up and imports are part of the figure. File and resource
@@ -244,6 +245,10 @@ def profiled(args: argparse.Namespace, corpus: Path, work: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if "--table" in (argv[:argv.index("--")] if "--" in argv else argv):
+        import table  # its own options (see table.py)
+
+        return table.main(argv)
     # everything after "--" goes to `snclint scan` untouched (argparse would read it as ours)
     extra = argv[argv.index("--") + 1:] if "--" in argv else []
     argv = argv[:argv.index("--")] if "--" in argv else argv
