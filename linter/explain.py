@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
 from linter.model import DATA_FLOWS, NodeKind, RuleInfo
-from linter.rules.check_api import Context
-from linter.scan import Scan
+
+if TYPE_CHECKING:  # a rule's documentation needs no scan: the graph library is not imported for it
+    from linter.rules.check_api import Context
+    from linter.scan import Scan
 
 PLACEMENT = """\
 How a Kubernetes object is placed on a cluster, first match wins:
