@@ -153,6 +153,19 @@ def test_a_warm_scan_of_a_plain_terraform_root_reads_no_yaml_and_no_kubernetes_k
     assert not unneeded & warm
 
 
+def test_manifests_without_a_kustomization_do_not_load_kustomize(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "namespace.yaml").write_text("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: patients\n",
+                                            encoding="utf-8")
+    env = {"SNCLINT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    run = subprocess.run([sys.executable, "-c", PROBE, str(tmp_path / "report.txt")], cwd=project, env=env,
+                         capture_output=True, text=True, check=True, timeout=60)
+    modules = set(json.loads(run.stdout.splitlines()[-1]))
+    assert "linter.kubernetes.frontend" in modules
+    assert not {m for m in modules if m.startswith("linter.kubernetes.kustomize") or m == "jsonpatch"}
+
+
 def test_the_knowledge_digest_comes_from_what_the_knowledge_was_built_from(tmp_path: Path) -> None:
     """Incremental scans key their entries by it: the same inputs give the same digest, in a few
     milliseconds; another pack, another digest; a copy with a field replaced is digested whole."""

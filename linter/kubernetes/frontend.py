@@ -7,20 +7,21 @@ objects hosted on their cluster, workloads mounting claims, claims using classes
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from linter.config import KubernetesConfig
 from linter.errors import unexpected
 from linter.knowledge import Knowledge
 from linter.kubernetes.data import KubernetesData, kubernetes_data
-from linter.kubernetes.kustomize import render_kustomizations
-from linter.kubernetes.kustomize_data import kustomize_data
 from linter.kubernetes.nodes import Graphlet, Placed, cluster_nodes
 from linter.kubernetes.objects import K8sObject, to_object
 from linter.kubernetes.placement import Placement, Placer, nearest
 from linter.kubernetes.storage import NAMESPACE
 from linter.loaders.kubernetes import Manifest, ManifestFile, load_manifests
 from linter.model import Fragment, Location, Problem
+
+if TYPE_CHECKING:
+    from linter.kubernetes.kustomize import KustomizeOutcome
 
 
 def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge, config: KubernetesConfig,
@@ -34,15 +35,15 @@ def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge,
     """
     data = kubernetes_data(knowledge)
     here = (cwd or Path.cwd()).resolve()
-    outcome = render_kustomizations([p for p, _ in files], data.kustomization_files, cwd=here,
-                                    boundary=boundary or here, facts=kustomize_data(knowledge),
-                                    cluster_scoped=data.cluster_scoped, enabled=kustomize)
-    problems: list[Problem] = list(outcome.problems)
-    notes: list[str] = list(outcome.notes)
-    read: list[str] = [r.kustomization for r in outcome.rendered]
+    outcome = _kustomizations([p for p, _ in files], data, knowledge, here, boundary or here, kustomize)
+    problems: list[Problem] = list(outcome.problems) if outcome else []
+    notes: list[str] = list(outcome.notes) if outcome else []
+    rendered_all = outcome.rendered if outcome else ()
+    covered = outcome.covered if outcome else frozenset()
+    read: list[str] = [r.kustomization for r in rendered_all]
     objects: list[K8sObject] = []
     for path, content in files:
-        if path in outcome.covered or PurePosixPath(path).name in data.kustomization_files:
+        if path in covered or PurePosixPath(path).name in data.kustomization_files:
             continue
         try:
             loaded = load_manifests(path, content)
@@ -57,7 +58,7 @@ def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge,
         if found or loaded.problems:
             read.append(path)
         objects += found
-    for rendered in outcome.rendered:
+    for rendered in rendered_all:
         loaded = ManifestFile(rendered.kustomization, tuple(Manifest(o, 1) for o in rendered.objects))
         objects += _objects(loaded, data, rendered.kustomization, rendered=True)
     placed = [Placed(o, p) for o, p in zip(objects, place(objects, Placer(config), data), strict=True)]
@@ -71,6 +72,21 @@ def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge,
     return Fragment(nodes=tuple(clusters + graphlet.nodes), edges=tuple(graphlet.edges),
                     problems=tuple(problems), files=tuple(dict.fromkeys(read)),
                     notes=tuple(notes + graphlet.notes))
+
+
+
+def _kustomizations(paths: Sequence[str], data: KubernetesData, knowledge: Knowledge, cwd: Path,
+                    boundary: Path | Sequence[Path], enabled: bool) -> KustomizeOutcome | None:
+    """The kustomizations among ``paths`` rendered; None when there is none (most manifest folders):
+    kustomize's code and facts are then not even loaded."""
+    if not any(PurePosixPath(p).name in data.kustomization_files for p in paths):
+        return None
+    from linter.kubernetes.kustomize import render_kustomizations
+    from linter.kubernetes.kustomize_data import kustomize_data
+
+    return render_kustomizations(paths, data.kustomization_files, cwd=cwd, boundary=boundary,
+                                 facts=kustomize_data(knowledge), cluster_scoped=data.cluster_scoped,
+                                 enabled=enabled)
 
 
 def _objects(loaded: ManifestFile, data: KubernetesData, path: str, rendered: bool) -> list[K8sObject]:
