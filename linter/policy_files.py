@@ -298,7 +298,7 @@ def _load(dirs: tuple[str, ...], catalogs: tuple[str, ...], cwd: str) -> Knowled
     for kind, name, data in added:
         problems = build.reference_problems(data, knowledge.catalog, endpoints) if kind == "recognition" else []
         if problems:
-            raise PolicyError(f"{name}: {problems[0]}")
+            raise PolicyError(unquoted(f"{name}: {problems[0]}", name))
     return knowledge
 
 
