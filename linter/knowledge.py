@@ -9,9 +9,10 @@ from __future__ import annotations
 import fnmatch
 import functools
 import unicodedata
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, Mapping, TypeVar
 
 from linter.model import NodeKind, RuleInfo
 
@@ -149,6 +150,8 @@ class Knowledge:
     # user files of the kinds a stage reads on demand (``kubernetes``…), validated, in order:
     # ``policy_files.document`` merges them over the shipped file
     packs: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    # what ``derived`` computed from the fields above, once per object (a changed copy starts empty)
+    memo: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def module_info(self, key: str) -> TypeInfo | None:
         """What is known of a module by its source key (``linter.module_sources.module_key``):
@@ -176,3 +179,27 @@ def _literal_head(pattern: str) -> str:
     """What a glob's matches all start with: only patterns that can match a key are compiled to a
     regular expression (a small scan looks up a module or two against dozens of patterns)."""
     return pattern[:next((i for i, c in enumerate(pattern) if c in "*?["), len(pattern))]
+
+
+T = TypeVar("T")
+
+
+def derived(knowledge: Knowledge, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, once per knowledge object and ``key``: knowledge does not change during a
+    scan, and what the hot paths derive from it (a table, an index) must not be redone per call."""
+    try:
+        return knowledge.memo[key]  # type: ignore[no-any-return]
+    except KeyError:
+        value = knowledge.memo[key] = compute()
+        return value
+
+
+def per_knowledge(function: Callable[[Knowledge], T]) -> Callable[[Knowledge], T]:
+    """A function of the knowledge alone, memoised with ``derived``."""
+    key = f"{function.__module__}.{function.__qualname__}"
+
+    @functools.wraps(function)
+    def memoised(knowledge: Knowledge) -> T:
+        return derived(knowledge, key, lambda: function(knowledge))
+
+    return memoised

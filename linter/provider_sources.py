@@ -13,18 +13,20 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from linter.knowledge import Knowledge
+from linter.knowledge import Knowledge, per_knowledge
 from linter.policy_files import document, shipped_document
 
 CLUSTER_KIND = "terraform-kubernetes"
 
 
+@per_knowledge
 def terraform_recognition(knowledge: Knowledge) -> Mapping[str, Any]:
     """The ``terraform`` section of recognition knowledge (empty when absent)."""
     section = knowledge.recognition.get("terraform") if isinstance(knowledge.recognition, Mapping) else None
     return section if isinstance(section, Mapping) else {}
 
 
+@per_knowledge
 def registry_hosts(knowledge: Knowledge) -> tuple[str, ...]:
     """The hosts a provider source may start with and still mean the public registry's name."""
     hosts = terraform_recognition(knowledge).get("registry_hosts") or ()
@@ -52,6 +54,7 @@ def implicit_source(knowledge: Knowledge, name: str) -> str:
     return normalise_provider_source(found, knowledge) if isinstance(found, str) else f"hashicorp/{name}"
 
 
+@per_knowledge
 def cluster_clients(knowledge: Knowledge) -> Mapping[str, tuple[str, ...]]:
     """Provider source → attribute paths naming the cluster: the ``terraform-kubernetes`` files
     (shipped, then user packs'), merged by that kind's rule (``linter.policy_kinds``)."""

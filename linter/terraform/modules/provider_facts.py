@@ -9,10 +9,10 @@ kubernetes provider".
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from linter.knowledge import Knowledge
+from linter.knowledge import Knowledge, derived, per_knowledge
 from linter.loaders.ir import Body, Expr, ObjectExpr
 from linter.model import NodeKind, ProviderConfig
 from linter.provider_sources import cluster_clients, normalise_provider_source, terraform_recognition
@@ -33,7 +33,7 @@ def hosts_data(knowledge: Knowledge, source: str | None) -> bool:
     """Whether resources of this provider can hold data where it runs: a provider that hosting
     recognition knows, not a cluster client (``kubernetes``, ``helm``: their objects run on a
     cluster another provider hosts) and not a utility (``random``, ``null``, ``tls``…)."""
-    entry = next(_entries_of(knowledge, source), None)
+    entry = next(iter(_entries_of(knowledge, source)), None)
     return entry is not None and not entry.get("cluster_client")
 
 
@@ -48,24 +48,34 @@ def resource_region_paths(knowledge: Knowledge, source: str | None) -> tuple[str
 
 
 def _provider_paths(knowledge: Knowledge, source: str | None, key: str) -> tuple[str, ...]:
+    return derived(knowledge, (__name__, key, source), lambda: _paths_of(_entries_of(knowledge, source), key))
+
+
+def _paths_of(entries: Iterable[Mapping[str, Any]], key: str) -> tuple[str, ...]:
     paths: list[str] = []
-    for entry in _entries_of(knowledge, source):
+    for entry in entries:
         found = entry.get(key)
         if found:
             paths.extend([found] if isinstance(found, str) else [p for p in found if isinstance(p, str)])
     return tuple(dict.fromkeys(paths))
 
 
-def _entries_of(knowledge: Knowledge, source: str | None) -> Iterator[Mapping[str, Any]]:
+def _entries_of(knowledge: Knowledge, source: str | None) -> tuple[Mapping[str, Any], ...]:
     """The ``terraform.providers`` entries of recognition knowledge that list this source."""
-    if not source:
-        return
+    return _entries_by_source(knowledge).get(source, ()) if source else ()
+
+
+@per_knowledge
+def _entries_by_source(knowledge: Knowledge) -> dict[str, tuple[Mapping[str, Any], ...]]:
+    """Normalised source → the ``terraform.providers`` entries listing it, in their order."""
+    index: dict[str, list[Mapping[str, Any]]] = {}
     for entry in terraform_recognition(knowledge).get("providers") or ():
         if not isinstance(entry, Mapping):
             continue
         sources = {normalise_provider_source(s, knowledge) for s in entry.get("sources") or () if isinstance(s, str)}
-        if source in sources:
-            yield entry
+        for source in sources:
+            index.setdefault(source, []).append(entry)
+    return {source: tuple(entries) for source, entries in index.items()}
 
 
 def cluster_targets(config: ProviderConfig, ctx: RootContext) -> list[Target]:
