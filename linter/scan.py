@@ -17,6 +17,7 @@ from linter.discovery import discover, display, repository_root
 from linter.errors import ConfigError
 from linter.frontend_contract import Request
 from linter.frontends import claims, run_frontends
+from linter.gc_pacing import fewer_collections
 from linter.graph.anchoring import anchor_entries
 from linter.graph.build import build_graph
 from linter.graph.declared import declare
@@ -105,6 +106,12 @@ def _covers_config(paths: Sequence[str], config: Config, cwd: Path) -> bool:
 
 
 def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path | None = None) -> Scan:
+    """Scan with the cycle collector paced for many long-lived objects (``linter.gc_pacing``)."""
+    with fewer_collections():
+        return _run_scan(options, config, knowledge, cwd)
+
+
+def _run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path | None) -> Scan:
     whole = _covers_config(options.paths, config, cwd or Path.cwd())
     options, cwd = anchored(options, cwd or Path.cwd())
     started = _now()
