@@ -196,10 +196,8 @@ def derived(knowledge: Knowledge, key: Hashable, compute: Callable[[], T]) -> T:
 
 def per_knowledge(function: Callable[[Knowledge], T]) -> Callable[[Knowledge], T]:
     """A function of the knowledge alone, memoised with ``derived``."""
-    key = f"{function.__module__}.{function.__qualname__}"
-
     @functools.wraps(function)
     def memoised(knowledge: Knowledge) -> T:
-        return derived(knowledge, key, lambda: function(knowledge))
+        return derived(knowledge, function, lambda: function(knowledge))
 
     return memoised

@@ -3,7 +3,8 @@ every process: what an incremental cache entry depends on besides the files.
 
 ``repr`` would not do: a set's order changes with the process's hash seed (and so does the order of
 mappings built from one), and an object without its own ``repr`` shows its memory address.
-Dataclasses, mappings and sets (their items sorted), sequences, enums, dates, paths and compiled
+Dataclasses (less what is derived from their fields: a field neither given nor compared, such as
+``Knowledge.memo``), mappings and sets (their items sorted), sequences, enums, dates, paths and compiled
 patterns are walked; anything else raises ``TypeError``
 (the caller then keeps nothing rather than trusting a digest that may not say everything).
 """
@@ -34,7 +35,7 @@ def _canonical(value: Any, depth: int) -> str:
         return f"{type(value).__name__}:{value!r}"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         inner = ",".join(f"{f.name}={_canonical(getattr(value, f.name), depth + 1)}"
-                         for f in dataclasses.fields(value))
+                         for f in dataclasses.fields(value) if f.init or f.compare)  # not a memo
         return f"{type(value).__module__}.{type(value).__qualname__}({inner})"
     if isinstance(value, Mapping):  # sorted: some are built from sets, in the hash seed's order
         return "{" + ",".join(sorted(f"{_canonical(k, depth + 1)}:{_canonical(v, depth + 1)}"
