@@ -258,7 +258,7 @@ def _scan(args: ScanArgs) -> int:
     from linter.reporters.gitlab_sast import check_version
     from linter.reporters.text import summary_line
     from linter.rules.engine import check_rule_ids
-    from linter.scan import run_scan
+    from linter.scan_memo import scan_result
 
     extra = [_parse_report(r) for r in args.reports]
     check_version(args.sast_schema)
@@ -279,7 +279,7 @@ def _scan(args: ScanArgs) -> int:
     options = replace(given.scan_options(), select=select or config.select, ignore=ignore or config.ignore,
                       strict=args.strict or config.strict, jobs=args.jobs, cache=not args.no_cache,
                       progress=progress)
-    result = run_scan(options, config, knowledge).result
+    result = scan_result(options, config, knowledge)
     progress.done()
     if args.docs_url:
         result = _with_docs_url(result, args.docs_url)

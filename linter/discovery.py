@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from linter import limits
+from linter import limits, read_log
 from linter.errors import UsageError
 from linter.files import NotReadable, check_regular, read_regular
 from linter.frontend_contract import Claim
@@ -189,6 +189,7 @@ def discover(paths: Sequence[str], cwd: Path, claims: Sequence[Claim]) -> Inputs
     found_boundaries = [find_boundary(p) for p in real if os.path.lexists(p)] or [Path(os.path.realpath(cwd))]
     boundaries = tuple(b for b in dict.fromkeys(found_boundaries)
                        if not any(o in b.parents for o in found_boundaries))
+    read_log.bounded(boundaries)
     found: dict[str, str] = {}
     problems: list[Problem] = []
     for path in real:
@@ -232,6 +233,7 @@ def walk(root: Path, problems: list[Problem] | None = None, cwd: Path | None = N
     stack: list[tuple[Path, int]] = [(root, 0)]
     while stack:
         folder, depth = stack.pop()
+        read_log.folder_listed(folder)
         try:
             with os.scandir(folder) as entries:
                 listed = sorted((e.name, e.is_dir(follow_symlinks=False)) for e in entries)
@@ -249,6 +251,8 @@ def walk(root: Path, problems: list[Problem] | None = None, cwd: Path | None = N
                 names.append(name)
             elif name not in SKIPPED_DIRS and not (folder / name / "CACHEDIR.TAG").is_file():
                 below.append(folder / name)
+            elif name not in SKIPPED_DIRS:
+                read_log.folder_listed(folder / name)  # left out for its tag: unless the tag goes
         yield folder, names
         if below and depth + 1 > limits.DIRECTORY_DEPTH:
             if problems is not None:

@@ -12,6 +12,8 @@ import os
 import stat
 from pathlib import Path
 
+from linter import read_log
+
 
 class NotReadable(Exception):
     """Why a file was not read, in words fit for a finding."""
@@ -51,7 +53,19 @@ def read_regular(path: Path | str, limit: int, *, follow_links: bool = True) -> 
 
     ``follow_links=False`` refuses a final symbolic link too (``lstat``, ``O_NOFOLLOW``): for a
     caller that checked where the path itself leads, so a link swapped in afterwards is not followed.
+    What was read, or not, is told to the scan's read log (``linter.read_log``).
     """
+    try:
+        data = _read_regular(path, limit, follow_links)
+    except NotReadable:
+        if read_log.active():
+            read_log.file_read(path, None, missing=not os.path.lexists(path))
+        raise
+    read_log.file_read(path, data)
+    return data
+
+
+def _read_regular(path: Path | str, limit: int, follow_links: bool) -> bytes:
     size = check_regular(path, follow_links=follow_links)
     if size > limit:
         raise NotReadable(f"file of {size} bytes is over the {limit}-byte limit: not read")

@@ -114,7 +114,7 @@ def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Pa
 def _run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path | None) -> Scan:
     whole = _covers_config(options.paths, config, cwd or Path.cwd())
     options, cwd = anchored(options, cwd or Path.cwd())
-    started = _now()
+    started = now()
     tell = options.progress or (lambda stage: None)
     tell("reading and evaluating files")
     fragments = declare(load_fragments(options, config, knowledge, cwd),
@@ -167,12 +167,13 @@ def _run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: P
                         notes=tuple(scrub(n, known, listed) for f in fragments for n in f.notes),
                         declared_systems=tuple(SystemInfo(name=s.name, level=s.level, owner=s.owner)
                                                for s in config.systems),
-                        started_at=started, finished_at=_now(),
+                        started_at=started, finished_at=now(),
                         catalogue=CatalogueStamp(checked_on=knowledge.catalog.checked_on,
                                                  checked_against=knowledge.catalog.checked_against,
                                                  extra_files=knowledge.catalog.files - 1))
     return Scan(result=result, context=context)
 
 
-def _now() -> str:
+def now() -> str:
+    """The report's timestamps: UTC, to the second."""
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")

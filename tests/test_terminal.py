@@ -102,6 +102,9 @@ def test_progress_only_on_a_terminal(repo: Path, capsys: pytest.CaptureFixture[s
     _, err = _out(capsys, ["scan", "."])
     assert err == ""
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    _, err = _out(capsys, ["scan", "."])  # the same scan again: its kept result, once checked
+    assert "snclint: checking what changed since the same scan… " in err and "running the rules" not in err
+    (repo / "main.tf").write_text(TF + "\n")
     _, err = _out(capsys, ["scan", "."])
     assert "snclint: reading and evaluating files… " in err and "snclint: running the rules… " in err
     assert err.endswith("\r\x1b[2K"), "the progress line is cleared at the end"

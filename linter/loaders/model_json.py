@@ -9,6 +9,7 @@ with one-key objects whose key starts with a NUL character (never a field or cla
 - a tuple is ``{"\\u0000t": [...]}``, a list a plain array;
 - a dict with string keys is a plain object, unless it has exactly one key (which would read as a
   tag): then ``{"\\u0000d": [key, value]}``;
+- a read-only mapping (``MappingProxyType``) is ``{"\\u0000m": {...}}``;
 - an enum member is ``{"\\u0000e": ["NodeKind", "datastore"]}``, a date ``{"\\u0000D": "2026-12-07"}``.
 
 Anything else (a set, a custom mapping, a non-string key) is refused by ``encode`` (TypeError): the
@@ -22,6 +23,7 @@ import dataclasses
 import enum
 import json
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from linter import model
@@ -44,7 +46,7 @@ _ENUMS: dict[str, type[enum.Enum]] = {
     if isinstance(obj, type) and issubclass(obj, enum.Enum) and obj.__module__ == model.__name__
 }
 _SCALARS = frozenset({str, int, float, bool, type(None)})
-_TUPLE, _DICT, _ENUM, _DATE = "\0t", "\0d", "\0e", "\0D"
+_TUPLE, _DICT, _PROXY, _ENUM, _DATE = "\0t", "\0d", "\0m", "\0e", "\0D"
 
 
 def encode(value: Any) -> str:
@@ -68,6 +70,8 @@ def _plain(value: Any) -> Any:
             ((key, item),) = value.items()
             return {_DICT: [key, _plain(item)]}
         return {k: _plain(v) for k, v in value.items()}
+    if kind is MappingProxyType:  # read-only mappings of the knowledge (a rule's params)
+        return {_PROXY: _plain(dict(value))}
     fields = _FIELDS.get(kind)
     if fields is not None:
         return {kind.__name__: [_plain(getattr(value, f)) for f in fields]}
@@ -103,6 +107,8 @@ def _build(obj: dict[str, Any]) -> Any:
         return tuple(values)
     if name == _DICT and type(values) is list and len(values) == 2 and type(values[0]) is str:
         return {values[0]: values[1]}
+    if name == _PROXY and type(values) is dict:
+        return MappingProxyType(values)
     if name == _ENUM and type(values) is list and len(values) == 2 and values[0] in _ENUMS:
         return _ENUMS[values[0]](values[1])
     if name == _DATE and type(values) is str:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import hashlib
 import re
 from datetime import date, datetime
-from pathlib import PurePath
+from importlib import metadata
+from pathlib import Path, PurePath
 from typing import Any, Mapping
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -51,3 +53,22 @@ def _canonical(value: Any, depth: int) -> str:
     if isinstance(value, re.Pattern):
         return f"re:{value.flags}:{value.pattern!r}"
     raise TypeError(f"cannot digest a {type(value).__name__}")
+
+
+@functools.cache
+def code_digest() -> str:
+    """The tool's version, its parsers' versions and the sources of the whole package: an edited
+    install changes code without changing its version."""
+    from linter import __version__
+    from linter.loaders.cache import PARSERS
+
+    digest = hashlib.sha256(__version__.encode())
+    for parser in PARSERS:
+        try:
+            digest.update(f"|{parser}={metadata.version(parser)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"|{parser}=none".encode())
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts):
+        digest.update(f"\0{path.relative_to(package).as_posix()}\0".encode() + path.read_bytes())
+    return digest.hexdigest()

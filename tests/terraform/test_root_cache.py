@@ -23,6 +23,7 @@ REMOTE = PROVIDER + ('module "rds" {\n  source = "forge.example.org/socle/rds-in
                      '  tags   = { sensibilite = "particuliere" }\n}\n')
 PACK = ("kind: modules\nversion: 1\ngroups:\n  - name: socle\n    provider: aws\n    classification: [tags]\n"
         "    modules:\n      forge.example.org/socle/rds-instance: datastore\n")
+NAMESPACE = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: app\n  labels:\n    sensibilite: standard\n"
 EXCEPTION = ("version: 1\nexceptions:\n  - rule: SNC001\n    address: aws_s3_bucket.b\n"
              "    reason: archive\n    expires: 2099-06-30\n")
 
@@ -34,7 +35,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     root = tmp_path / "repo"
     files = {"modules/db/main.tf": DB, "envs/a/main.tf": CALLER, "envs/a/terraform.tfvars": 'level = "particuliere"\n',
              "envs/c/main.tf": CALLER, "envs/c/terraform.tfvars": 'level = "standard"\n', "envs/b/main.tf": BUCKET,
-             "envs/r/main.tf": REMOTE}
+             "envs/r/main.tf": REMOTE, "k8s/app/namespace.yaml": NAMESPACE}
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
@@ -73,7 +74,7 @@ def evaluated(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     return runs
 
 
-EDITS: dict[str, Callable[[Path], None]] = {
+EDITS: dict[str, Callable[[Path], object]] = {
     "nothing": lambda r: None,
     "shared module": lambda r: (r / "modules/db/main.tf").write_text(DB.replace("sensibilite", "data_sensitivity")),
     "tfvars": lambda r: (r / "envs/c/terraform.tfvars").write_text('level = "particuliere"\n'),
@@ -83,6 +84,9 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "new file in a module": lambda r: (r / "modules/db/more.tf").write_text(
         'resource "aws_s3_bucket" "more" {\n  tags = { sensibilite = var.level }\n}\n'),
     "config": lambda r: (r / ".snclint.yaml").write_text(EXCEPTION),
+    "manifest": lambda r: (r / "k8s/app/namespace.yaml").write_text(NAMESPACE + "  broken: [\n"),
+    "new manifest": lambda r: (r / "k8s/app/more.yaml").write_text(NAMESPACE.replace("app", "more")),
+    "git index": lambda r: (r / ".git" / "index").write_bytes(b"not an index"),
     "broken file": lambda r: (r / "modules/db/main.tf").write_text(DB + "resource {\n"),
 }
 
@@ -93,7 +97,7 @@ def test_a_warm_scan_reports_what_a_cold_one_does(repo: Path, edit: str) -> None
     assert report() == before  # all reused
     EDITS[edit](repo)
     after = same_as_cold()
-    assert (after == before) == (edit == "nothing")
+    assert (after == before) == (edit in ("nothing", "git index"))
     assert report() == after
 
 
@@ -120,13 +124,15 @@ def test_only_the_roots_that_read_an_edited_file_are_evaluated(repo: Path, evalu
     report()
     (repo / "modules/db/main.tf").write_text(DB + "\n# a comment\n")
     report()
-    assert evaluated == [["envs/a", "envs/b", "envs/c", "envs/r"], [], ["envs/b"], ["envs/a", "envs/c"]]
+    assert evaluated == [["envs/a", "envs/b", "envs/c", "envs/r"], ["envs/b"], ["envs/a", "envs/c"]]  # the second
+    # scan is the whole scan's memo: no frontend runs
 
 
 def test_a_planted_or_damaged_entry_is_ignored(repo: Path, evaluated: list[list[str]]) -> None:
     truth = report()
     entries = sorted((repo.parent / "cache" / "roots").glob("*.json"))
     assert len(entries) == 4
+    entries += (repo.parent / "cache" / "scans").glob("*.json")
     for entry in entries:
         mac, _, text = entry.read_bytes().partition(b"\n")
         lie = text.replace(b"particuliere", b"standard")

@@ -7,7 +7,7 @@ import pytest
 
 from linter.policy_files import load_knowledge
 from linter.terraform.modules.frontend import load_terraform
-from linter.terraform.modules.root_pool import MIN_ROOTS, RootResult, evaluate_roots
+from linter.terraform.modules.root_pool import MIN_ROOTS, evaluate_roots
 
 ROOT = ('provider "aws" {{\n  region = "eu-west-3"\n}}\n\n'
         'resource "aws_s3_bucket" "b{n}" {{\n  tags = {{ sensibilite = "{level}" }}\n}}\n')
@@ -37,8 +37,8 @@ def test_a_result_that_cannot_come_back_is_computed_here() -> None:
     roots = [f"r{n}" for n in range(MIN_ROOTS)]
     marker = lambda: None  # noqa: E731 - a lambda is what pickle refuses
 
-    def unsendable(root: str) -> RootResult:
-        return [], [], [root, marker]  # type: ignore[list-item]
+    def unsendable(root: str) -> tuple[list[object], list[object], list[object]]:
+        return [], [], [root, marker]
 
     results = evaluate_roots(roots, unsendable, workers=2)
     assert sorted(results) == roots

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Collection, Mapping, Sequence
 
@@ -28,7 +29,7 @@ from linter.terraform.modules.instances_to_nodes import Grouping
 from linter.terraform.modules.reader import Reader, join
 from linter.terraform.modules.resource_instances import walk
 from linter.terraform.modules.root_cache import Outcome, Reads, RootCache, salt_of, tracked
-from linter.terraform.modules.root_pool import RootResult, evaluate_roots
+from linter.terraform.modules.root_pool import evaluate_roots
 from linter.terraform.modules.tree import ModuleInstance, RootContext
 from linter.terraform.modules.variables import assignments, tfvars_order
 
@@ -88,7 +89,7 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
     called = {target for folder in candidates for target in kept[folder].calls}
     reader.preparse([p for root in missing for p in modules[root]], jobs=jobs)
 
-    def evaluate_root(root: str) -> RootResult:
+    def evaluate_root(root: str) -> Outcome:
         """One root module's nodes, and the problems and files its evaluation raised and read."""
         failed: list[str] = []
 
@@ -117,13 +118,14 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
         if root not in called:  # its syntax trees are of no further use: memory follows one root, not all
             cache.pop(root, None)
             reader.forget(root)
-        return outcome
+        return replace(outcome, reads=Reads(files=reads.files, folders=reads.folders, places=reads.places))
 
     evaluated = evaluate_roots(missing, evaluate_root, effective_jobs(jobs) if jobs != 1 else 1)
     nodes: list[Node] = []
     problems: dict[Problem, None] = dict.fromkeys(before.problems)
     read = dict(before.read)
     for outcome in [kept[f] for f in candidates] + [outcomes[r] or evaluated[r] for r in found]:
+        units.log(outcome.reads)
         nodes.extend(outcome.nodes)
         problems.update(dict.fromkeys(outcome.problems))
         read.update(dict.fromkeys(outcome.files))

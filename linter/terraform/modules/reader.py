@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Protocol, Sequence, TypeVar
 
-from linter import limits
+from linter import limits, read_log
 from linter.discovery import inside
 from linter.errors import unexpected
 from linter.files import NotReadable, read_regular
@@ -83,8 +83,9 @@ class Reader:
     def preparse(self, paths: Sequence[str], *, jobs: int) -> None:
         """Parse these module files up front, in worker processes when there are many; each is
         still read, checked and reported through ``parse`` when the module tree reaches it."""
-        inside = [p for p in paths if p not in self._parsed and self.inside(p)]  # parsed ones would stay twice
-        self._preparsed.update(parse_all(inside, jobs=jobs, cache=self.cache, cwd=self.cwd))
+        kept = [p for p in paths if p not in self._parsed  # parsed ones would stay twice
+                and inside(self.cwd / p, self.boundaries)]  # read and checked again when parsed
+        self._preparsed.update(parse_all(kept, jobs=jobs, cache=self.cache, cwd=self.cwd))
 
     def forget(self, folder: str) -> None:
         """Drop the parsed files of a folder no other module uses once its root module is evaluated:
@@ -108,6 +109,7 @@ class Reader:
     def inside(self, path: str) -> bool:
         """True when ``path`` (links resolved) is within the boundary, and not in ``.git``."""
         found = inside(self.cwd / path, self.boundaries)
+        read_log.place_checked(self.cwd / path, found)
         for tracker in self.trackers:
             tracker.place(path, found)
         return found
@@ -157,6 +159,7 @@ class Reader:
 
     def read_text(self, path: str, *, checked: bool = True) -> str | None:
         if checked and not inside(self.cwd / path, self.boundaries):
+            read_log.place_checked(self.cwd / path, False)
             self._noted(path, UNREAD, read=False)
             self.problem(path, 1, "leaves the scanned repository (a link or a path outside it): not read")
             return None
@@ -199,6 +202,7 @@ class Reader:
             tracker.file(path, digest, read=read)
 
     def _listing(self, folder: str) -> tuple[str, ...]:
+        read_log.folder_listed(self.cwd / folder)
         try:
             entries = sorted(os.listdir(self.cwd / folder))
         except OSError:

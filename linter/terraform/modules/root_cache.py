@@ -20,18 +20,17 @@ Entries are model JSON (``model_json``: never pickle) sealed with the cache's HM
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
-from importlib import metadata
-from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
-from linter import __version__, limits
+from linter import limits, read_log
 from linter.discovery import inside
 from linter.loaders import cache, model_json
 from linter.loaders.file_digests import Digests
+from linter.loaders.value_digest import code_digest
 from linter.model import Node, Problem
 from linter.terraform.modules.reader import Reader
 
@@ -73,6 +72,7 @@ class Outcome:
     problems: tuple[Problem, ...]
     files: tuple[str, ...]
     calls: tuple[str, ...] = ()  # a folder's local module folders
+    reads: Reads | None = None  # what a root's evaluation read (told to the scan's read log)
 
 
 def tracked(reader: Reader, evaluate: Callable[[], Any]) -> tuple[Any, Reads]:
@@ -123,7 +123,8 @@ class RootCache:
         nodes, problems, read = outcome
         if not all(isinstance(n, Node) for n in nodes) or not all(isinstance(p, Problem) for p in problems):
             return None
-        return Outcome(nodes=nodes, problems=problems, files=read)
+        return Outcome(nodes=nodes, problems=problems, files=read,
+                       reads=Reads(files=files, folders=folders, places=places))
 
     def keep_root(self, key: str, outcome: Outcome, reads: Reads) -> None:
         if not self.enabled:
@@ -150,6 +151,18 @@ class RootCache:
             self._places[path] = inside(self.reader.cwd / path, self.reader.boundaries)
         return self._places[path]
 
+    def log(self, reads: Reads | None) -> None:
+        """Tell the scan's read log what an outcome rests on (it may come from the cache or from
+        a worker process: neither read anything here)."""
+        if reads is None or not read_log.active():
+            return
+        cwd = self.reader.cwd
+        read_log.files_known({os.path.join(cwd, p): d for p, d in reads.files.items()})
+        for folder in reads.folders:
+            read_log.folder_listed(cwd / folder)
+        for path, where in reads.places.items():
+            read_log.place_checked(cwd / path, where)
+
     # --- folders -------------------------------------------------------------------------------
 
     def folder(self, folder: str, compute: Callable[[str], tuple[Outcome, Reads]]) -> Outcome:
@@ -158,6 +171,7 @@ class RootCache:
         names = self._listed(folder)
         kept = self._folders.get(folder)
         if kept is not None and kept[0] == self._fingerprint(folder, names, self.digests.of):
+            self.log(Reads(files={p: self.digests.of(p) for p in names}))
             return Outcome(nodes=(), problems=kept[2], files=kept[3], calls=kept[1])
         outcome, reads = compute(folder)
         if self.enabled:
@@ -197,27 +211,7 @@ class RootCache:
 
 def salt_of(*parts: str) -> str:
     """What every entry of a scan depends on besides its files: the code, and ``parts``."""
-    return _hash(code_digest(), *parts)
-
-
-@functools.cache
-def code_digest() -> str:
-    """The tool's version, its parsers' versions and the sources of the whole package: an edited
-    install changes code without changing its version."""
-    digest = hashlib.sha256(f"{FORMAT}|{__version__}".encode())
-    for parser in cache.PARSERS:
-        try:
-            digest.update(f"|{parser}={metadata.version(parser)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"|{parser}=none".encode())
-    package = Path(__file__).resolve().parents[1]
-    for path in sorted(_sources(package)):
-        digest.update(f"\0{path.relative_to(package).as_posix()}\0".encode() + path.read_bytes())
-    return digest.hexdigest()
-
-
-def _sources(package: Path) -> Iterator[Path]:
-    return (p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
+    return _hash(FORMAT, code_digest(), *parts)
 
 
 def _hash(*parts: str) -> str:

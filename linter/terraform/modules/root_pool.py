@@ -9,37 +9,19 @@ roots here, so the outcome never depends on the pool.
 from __future__ import annotations
 
 import sys
-from typing import Callable, Protocol, Sequence
-
-from linter.model import Node, Problem
+from typing import Any, Callable, Sequence, TypeVar
 
 MIN_ROOTS = 8  # below this the pool costs more than it saves
+Result = TypeVar("Result")  # what one root module gives (``root_cache.Outcome``)
+_EVALUATE: list[Callable[[str], Any]] = []  # set just before forking; read by the workers
 
 
-class RootResult(Protocol):
-    """What one root module gives (``root_cache.Outcome``)."""
-
-    @property
-    def nodes(self) -> tuple[Node, ...]: ...
-
-    @property
-    def problems(self) -> tuple[Problem, ...]: ...
-
-    @property
-    def files(self) -> tuple[str, ...]: ...
-
-
-Evaluate = Callable[[str], RootResult]
-
-_EVALUATE: list[Evaluate] = []  # set just before forking; read by the workers
-
-
-def evaluate_roots(roots: Sequence[str], evaluate: Evaluate, workers: int) -> dict[str, RootResult]:
-    """Each root's nodes, problems and files, by root."""
+def evaluate_roots(roots: Sequence[str], evaluate: Callable[[str], Result], workers: int) -> dict[str, Result]:
+    """``evaluate(root)`` for each root, by root."""
     if workers < 2 or len(roots) < MIN_ROOTS or sys.platform != "linux":
         return {root: evaluate(root) for root in roots}
     chunks = [list(roots[i::workers * 4]) for i in range(workers * 4)]
-    results: dict[str, RootResult] = {}
+    results: dict[str, Result] = {}
     _EVALUATE[:] = [evaluate]
     try:
         import multiprocessing
@@ -62,6 +44,6 @@ def evaluate_roots(roots: Sequence[str], evaluate: Evaluate, workers: int) -> di
     return results
 
 
-def _evaluate_chunk(roots: list[str]) -> dict[str, RootResult]:
+def _evaluate_chunk(roots: list[str]) -> dict[str, Any]:
     evaluate = _EVALUATE[0]
     return {root: evaluate(root) for root in roots}

@@ -1,0 +1,104 @@
+"""Every file and folder a scan reads, told by the few places that read them, for the whole-scan memo.
+
+A scan's report is a function of its options, its knowledge and config, and what it read: the
+files it opened (``files.read_regular``), the folders it listed (discovery's walk, the Terraform
+reader's module folders) and the module sources it checked against the boundary. While a
+``recording()`` is open those places tell it what they read, so that the memo
+(``linter.scan_memo``) can later tell, with a ``stat`` of each file and a listing of each folder,
+that nothing a scan depends on changed. Nothing is recorded (and nothing costs) outside a recording.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Iterator, Mapping, Sequence
+
+MISSING = "-"  # as ``loaders.file_digests``: a file that is not there
+UNREAD = "!"  # a file that was there but not read: no digest equals it
+
+
+@dataclass(slots=True)
+class ReadLog:
+    files: dict[str, str] = field(default_factory=dict)  # absolute path -> sha256 of its bytes, or a mark
+    folders: dict[str, str] = field(default_factory=dict)  # absolute path -> digest of its listing
+    places: dict[str, bool] = field(default_factory=dict)  # absolute path -> inside the boundary
+    boundaries: dict[str, None] = field(default_factory=dict)  # the scan's, as discovery found them
+
+
+_LOGS: list[ReadLog] = []
+
+
+@contextmanager
+def recording() -> Iterator[ReadLog]:
+    log = ReadLog()
+    _LOGS.append(log)
+    try:
+        yield log
+    finally:
+        _LOGS.remove(log)
+
+
+def active() -> bool:
+    return bool(_LOGS)
+
+
+def file_read(path: str | os.PathLike[str], data: bytes | None, *, missing: bool = False) -> None:
+    """``path`` was read (``data``), or could not be (None; ``missing`` when it is not there)."""
+    if _LOGS:
+        digest = hashlib.sha256(data).hexdigest() if data is not None else MISSING if missing else UNREAD
+        full = os.path.abspath(path)
+        for log in _LOGS:
+            log.files.setdefault(full, digest)
+
+
+def files_known(digests: Mapping[str, str]) -> None:
+    """Files read earlier and found unchanged (a kept root module's), by absolute path."""
+    for log in _LOGS:
+        for path, digest in digests.items():
+            log.files.setdefault(path, digest)
+
+
+def folder_listed(path: str | os.PathLike[str]) -> None:
+    """``path``'s entries were looked at: its listing now is recorded."""
+    if _LOGS:
+        full = os.path.abspath(path)
+        if any(full not in log.folders for log in _LOGS):
+            listed = listing_digest(full)
+            for log in _LOGS:
+                log.folders.setdefault(full, listed)
+
+
+def place_checked(path: str | os.PathLike[str], inside: bool) -> None:
+    if _LOGS:
+        full = os.path.abspath(path)
+        for log in _LOGS:
+            log.places.setdefault(full, inside)
+
+
+def bounded(boundaries: Sequence[str | os.PathLike[str]]) -> None:
+    """Discovery found these boundaries (what the places were checked against)."""
+    for log in _LOGS:
+        log.boundaries.update(dict.fromkeys(os.path.realpath(b) for b in boundaries))
+
+
+def listing_digest(folder: str) -> str:
+    """The digest of a folder's entries: names, which are folders, and where links point."""
+    digest = hashlib.sha256()
+    try:
+        with os.scandir(folder) as entries:
+            found = sorted((e.name, e.is_dir(follow_symlinks=False), e.is_symlink()) for e in entries)
+    except OSError as error:
+        return f"{UNREAD}{error.errno}"
+    for name, is_dir, is_link in found:
+        target = _link(os.path.join(folder, name)) if is_link else ""
+        digest.update(os.fsencode(name) + (b"/" if is_dir else b"") + b"\0" + os.fsencode(target) + b"\0")
+    return digest.hexdigest()
+
+
+def _link(path: str) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"

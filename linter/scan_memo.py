@@ -1,0 +1,94 @@
+"""A whole scan's result, kept with everything the scan read: scanning an unchanged estate again is a
+``stat`` of each file it read, a listing of each folder it walked and one cache entry.
+
+Kept root modules (``terraform.modules.root_cache``) spare the evaluation, but building the graph,
+the Kubernetes frontend and the rules still take seconds on a large estate. When the same scan
+(same options, config, knowledge and code) ran before, and nothing it read changed since, its
+result is the same: the memo gives it back with this run's timestamps. What a scan read is told by
+the reading places themselves (``linter.read_log``): every file opened with the digest of its
+bytes, every folder walked or listed with the digest of its entries, every module source checked
+against the boundary. A scan reading standard input, or without the cache, is never kept.
+
+Entries are model JSON (``loaders.model_json``, never pickle), sealed with the cache's HMAC: a
+planted or damaged entry is a miss, and a miss scans.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from linter import limits, read_log
+from linter.config import Config
+from linter.discovery import inside
+from linter.knowledge import Knowledge
+from linter.loaders import cache, model_json
+from linter.loaders.file_digests import Digests
+from linter.loaders.value_digest import code_digest, value_digest
+from linter.model import ScanResult
+from linter.policy_files import knowledge_digest
+from linter.scan import ScanOptions, anchored, now, run_scan
+
+FORMAT = "snclint-scan-1"
+SECTION = "scans"
+
+
+def scan_result(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path | None = None) -> ScanResult:
+    """``run_scan(…).result``, from the memo when nothing the same scan read before has changed."""
+    cwd = cwd or Path.cwd()
+    if not options.cache or options.stdin is not None:
+        return run_scan(options, config, knowledge, cwd).result
+    started = now()
+    key = _key(options, config, knowledge, cwd)
+    if key is not None:
+        if options.progress is not None:
+            options.progress("checking what changed since the same scan")
+        kept = _kept(key)
+        if kept is not None:
+            return replace(kept, started_at=started, finished_at=now())
+    with read_log.recording() as log:
+        result = run_scan(options, config, knowledge, cwd).result
+    if key is not None:
+        _keep(key, log, result)
+    return result
+
+
+def _key(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path) -> str | None:
+    """What the result depends on besides the files it read; None when one of them cannot be told."""
+    given, root = anchored(options, cwd)
+    try:
+        return value_digest([FORMAT, code_digest(), str(root), os.path.realpath(cwd), given.paths, given.var_files,
+                             sorted(given.variables.items()), given.select, given.ignore, given.strict,
+                             given.today, value_digest(config), knowledge_digest(knowledge)])
+    except TypeError:
+        return None
+
+
+def _kept(key: str) -> ScanResult | None:
+    text = cache.read_sealed(SECTION, key, limits.CACHE_ENTRY_BYTES)
+    try:
+        found = model_json.decode(text) if text is not None else None
+    except model_json.DecodeError:
+        return None
+    if not (isinstance(found, list) and len(found) == 7 and found[:2] == [FORMAT, key]
+            and isinstance(found[6], ScanResult)):
+        return None
+    _, _, boundaries, files, folders, places, result = found
+    if not (isinstance(boundaries, list) and isinstance(files, dict) and isinstance(folders, dict)
+            and isinstance(places, dict)):
+        return None
+    where = tuple(Path(b) for b in boundaries)
+    digests = Digests(Path("/"), lambda p: inside(p, where), enabled=True)
+    unchanged = (all(digests.of(path) == digest for path, digest in files.items())
+                 and all(read_log.listing_digest(folder) == listed for folder, listed in folders.items())
+                 and all(inside(Path(path), where) == side for path, side in places.items()))
+    digests.save()
+    return result if unchanged else None
+
+
+def _keep(key: str, log: read_log.ReadLog, result: ScanResult) -> None:
+    try:
+        text = model_json.encode([FORMAT, key, list(log.boundaries), log.files, log.folders, log.places, result])
+    except (TypeError, ValueError, RecursionError):
+        return  # a value the format cannot give back identically: scanned again next time
+    cache.write_sealed(SECTION, key, text.encode("ascii"))
