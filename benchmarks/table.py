@@ -187,17 +187,22 @@ def edit_manifest(path: Path, number: int) -> None:
 
 # --- the cases ------------------------------------------------------------------------------------
 
-def checkov(bench: Bench, cwd: Path, repeat: int, command: list[str] | None) -> list[Run] | None:
+def checkov(bench: Bench, cwd: Path, repeat: int, command: list[str] | None) -> list[Run] | str:
+    """Checkov's runs on the same copy, or why there are none (a Checkov failure is not the table's)."""
     if command is None:
-        return None
-    return [bench.run(command, cwd, bench.cache(), codes=(0, 1)) for _ in range(repeat)]
-
-
-def versus_checkov(runs: list[Run], theirs: list[Run] | None) -> str:
-    if theirs is None:
         return "not installed"
+    try:
+        return [bench.run(command, cwd, bench.cache(), codes=(0, 1)) for _ in range(repeat)]
+    except Failed as err:
+        sys.stderr.write(f"run.py --table: Checkov failed: {err}\n")
+        return "failed (its output on standard error)"
+
+
+def versus_checkov(runs: list[Run], theirs: list[Run] | str) -> str:
+    if isinstance(theirs, str):
+        return theirs
     return (f"{median(theirs, 'seconds'):.2f} s, {mib(median(theirs, 'largest_bytes'))}: "
-            f"**{ratio(theirs, runs):.1f}×**")
+            f"**{ratio(theirs, runs):.{1 if ratio(theirs, runs) >= 1 else 2}f}×**")
 
 
 def corpus_rows(bench: Bench, corpus: Path, repeat: int, checkov_command: list[str] | None) -> tuple[list[Row], bytes]:
