@@ -76,6 +76,13 @@ def _attach_hosting(graph: Graph, knowledge: Knowledge, problems: list[Problem],
     by_address: dict[str, list[str]] = {}
     for key, data in graph.nodes(data=True):
         by_address.setdefault(data["node"].address, []).append(key)
+    # the resources of one provider configuration resolve to equal hostings: one object for them
+    # all, not one (with its evidence sentence and catalogue fact) per resource
+    shared: dict[tuple[Hosting, object, object], Hosting] = {}
+
+    def one(hosting: Hosting) -> Hosting:
+        return shared.setdefault((hosting, hosting.fact, hosting.declared), hosting)
+
     for key, data in list(graph.nodes(data=True)):
         node: Node = data["node"]
         clue = node.hosting
@@ -84,7 +91,7 @@ def _attach_hosting(graph: Graph, knowledge: Knowledge, problems: list[Problem],
         if clue.destination is not None:
             hosting, why = _destination(graph, clue.destination, knowledge, today)
             if hosting is not None:
-                data["hosting"] = hosting
+                data["hosting"] = one(hosting)
                 _add_edge(graph, Edge(source=key, target=hosting.key, relation=Relation.HOSTED_ON,
                                       location=node.location))
                 continue
@@ -107,7 +114,7 @@ def _attach_hosting(graph: Graph, knowledge: Knowledge, problems: list[Problem],
             if undetermined:
                 data["hosting_why"] = undetermined
             continue
-        data["hosting"] = hosting
+        data["hosting"] = one(hosting)
         _add_hosting_node(graph, hosting)
         where = clue.provider.location if clue.provider and clue.provider.location else node.location
         _add_edge(graph, Edge(source=key, target=hosting.key, relation=Relation.HOSTED_ON, location=where))
