@@ -23,6 +23,7 @@ import dataclasses
 import enum
 import json
 from datetime import date
+from sys import intern
 from types import MappingProxyType
 from typing import Any
 
@@ -102,7 +103,10 @@ def _build(obj: dict[str, Any]) -> Any:
         cls, fields = found
         if type(values) is not list or len(values) != len(fields):
             raise DecodeError(f"{name}: wrong fields")
-        return cls(**dict(zip(fields, values, strict=True)))
+        # a str field is shared with every equal one (sys.intern: freed with its last user): the file,
+        # root and type of a cached root's nodes would otherwise be one copy per node, and a warm scan
+        # would take more memory than the cold one that built them
+        return cls(**{f: intern(v) if type(v) is str else v for f, v in zip(fields, values, strict=True)})
     if name == _TUPLE and type(values) is list:
         return tuple(values)
     if name == _DICT and type(values) is list and len(values) == 2 and type(values[0]) is str:
