@@ -140,7 +140,7 @@ def fingerprint(module: str) -> str:
     sources of ``module`` and of the ``linter`` modules it uses, directly or not."""
     from linter import __version__
 
-    digest = hashlib.sha256(f"{FORMAT}|{__version__}{_parser_versions()}".encode())
+    digest = hashlib.sha256(f"{FORMAT}|{__version__}{parser_versions()}".encode())
     used = _linter_modules({module, __name__, ir_json.__name__, ir.__name__})
     sources = {Path(getattr(sys.modules[name], "__file__", None) or name) for name in used}
     source = getattr(sys.modules.get(module), "__file__", None)
@@ -155,7 +155,7 @@ def fingerprint(module: str) -> str:
 
 
 @functools.cache
-def _parser_versions() -> str:
+def parser_versions() -> str:
     """The parsers' versions, read once per process (each read parses a package's metadata)."""
     out = ""
     for package in PARSERS:

@@ -16,7 +16,6 @@ import functools
 import hashlib
 import re
 from datetime import date, datetime
-from importlib import metadata
 from pathlib import Path, PurePath
 from typing import Any, Mapping
 
@@ -60,14 +59,10 @@ def code_digest() -> str:
     """The tool's version, its parsers' versions and the sources of the whole package: an edited
     install changes code without changing its version."""
     from linter import __version__
-    from linter.loaders.cache import PARSERS
+    from linter.loaders.cache import parser_versions
 
     digest = hashlib.sha256(__version__.encode())
-    for parser in PARSERS:
-        try:
-            digest.update(f"|{parser}={metadata.version(parser)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"|{parser}=none".encode())
+    digest.update(parser_versions().encode())
     package = Path(__file__).resolve().parents[1]
     for path in sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts):
         digest.update(f"\0{path.relative_to(package).as_posix()}\0".encode() + path.read_bytes())
