@@ -39,8 +39,17 @@ def compiled(kind: str, read: Callable[[str], Any], module: str) -> Any:
     """``read(text of policies/<kind>.yaml)`` (which parses and checks it, raising
     ``PolicyError``), from the cache when these bytes were read before by this code.
     ``module`` is the one ``read`` belongs to: its sources and those it uses key the entry."""
-    text = (files("linter.policies") / f"{kind}.yaml").read_bytes()
-    key = _key(kind, text, module) if _ENABLED[0] else None
+    return checked(kind, (files("linter.policies") / f"{kind}.yaml").read_bytes().decode("utf-8"), read, module)
+
+
+def checked(kind: str, text: str, read: Callable[[str], Any], module: str) -> Any:
+    """``read(text)`` for a document of ``kind`` (a shipped file, the config), from the cache when
+    this text was read and checked before by this code: a pre-commit run with a config file would
+    otherwise import a YAML parser and a JSON Schema validator at every start only to accept the
+    same file again. ``read`` raises on a bad document: nothing is kept then, so the error is
+    raised again on the next run."""
+    raw = text.encode("utf-8", "surrogatepass")
+    key = _key(kind, raw, module) if _ENABLED[0] else None
     if key is not None:
         stored = cache.read_sealed(SECTION, key, limits.COMPILED_ENTRY_BYTES)
         try:
@@ -49,7 +58,7 @@ def compiled(kind: str, read: Callable[[str], Any], module: str) -> Any:
             found = None
         if isinstance(found, list) and len(found) == 3 and found[:2] == [FORMAT, key]:
             return found[2]
-    value = read(text.decode("utf-8"))
+    value = read(text)
     if key is not None:
         encoded = _exact_json([FORMAT, key, value])
         if encoded is not None:

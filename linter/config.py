@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any, Mapping
 
+from linter.compiled import checked
 from linter.errors import ConfigError
 from linter.model import Location, Suppression
-from linter.policy_files import check, read_document, unquoted
+from linter.policy_files import check, parse_document, read_text, unquoted
 
 CONFIG_NAME = ".snclint.yaml"
 
@@ -128,15 +130,23 @@ def load_config(path: Path | None, display: str | None = None, *, confined: bool
     name = display or str(path)
     if confined and _outside(Path(os.path.realpath(path)), repository_of(path)):
         raise ConfigError(f"{name}: a link out of the repository: not read")
-    # read and checked as a policy file is (the same bounded reader, the same one-line problems):
-    # a config file arrives with the repository, so it is not trusted either
-    data = read_document(path, name, ConfigError, dates=True)
-    if data is None:
-        data = {}
-    check(data, "config", name, ConfigError)
+    data = _document(path, name)
     if confined:
         _confine(data, name, path.parent, repository_of(path))
     return _build(data, name, path.parent)
+
+
+def _document(path: Path, name: str) -> Any:
+    """The file's document, checked against the config schema; from the compiled copy when this
+    text was checked before (``linter.compiled``; a date, which JSON cannot say, is read again)."""
+    return checked("config", read_text(path, name, ConfigError), partial(_read, name), __name__)
+
+
+def _read(name: str, text: str) -> Any:
+    """Read and checked as a policy file is (the same bounded reader, the same one-line problems):
+    a config file arrives with the repository, so it is not trusted either."""
+    data = parse_document(text, name, ConfigError, dates=True)
+    return check({} if data is None else data, "config", name, ConfigError)
 
 
 def repository_of(config_file: Path) -> Path:

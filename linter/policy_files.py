@@ -49,6 +49,11 @@ Document = tuple[str, str, Any]  # (kind, file name for messages, validated data
 def read_document(path: Path, name: str, error: type[LinterError] = PolicyError, *, dates: bool = False) -> Any:
     """The one YAML document of a file a user gives (a policy file, a config). ``name`` is the
     file as messages show it; problems are ``error``s naming it, never quoting its content."""
+    return parse_document(read_text(path, name, error), name, error, dates=dates)
+
+
+def read_text(path: Path, name: str, error: type[LinterError] = PolicyError) -> str:
+    """The text of a file a user gives, within the size a document may have."""
     try:
         if path.stat().st_size > _MAX_BYTES:
             raise error(f"{name}: larger than {_MAX_BYTES} bytes")
@@ -57,7 +62,7 @@ def read_document(path: Path, name: str, error: type[LinterError] = PolicyError,
         raise error(f"{name}: cannot read: not UTF-8 text") from None
     except OSError as err:
         raise error(f"{name}: cannot read: {err.strerror or 'error'}") from None
-    return parse_document(text, name, error, dates=dates)
+    return text
 
 
 def parse_document(text: str, name: str, error: type[LinterError] = PolicyError, *, dates: bool = False) -> Any:

@@ -153,6 +153,28 @@ def test_a_warm_scan_of_a_plain_terraform_root_reads_no_yaml_and_no_kubernetes_k
     assert not unneeded & warm
 
 
+def test_a_config_file_is_checked_once_then_read_compiled(tmp_path: Path) -> None:
+    """The same ``.snclint.yaml`` again: no JSON Schema validator (the YAML parser still reads it as
+    a candidate manifest of the scanned folder); an edit that breaks it is refused as on the first run."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "main.tf").write_text(PLAIN_ROOT, encoding="utf-8")
+    config = project / ".snclint.yaml"
+    config.write_text("version: 1\nfail_on: warning\n", encoding="utf-8")
+    env = {"SNCLINT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    report = str(tmp_path / "report.txt")
+
+    def probe() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", PROBE, report], cwd=project, env=env, capture_output=True,
+                              text=True, timeout=60)
+
+    cold, warm = probe(), probe()
+    assert "jsonschema" in json.loads(cold.stdout.splitlines()[-1])
+    assert "jsonschema" not in json.loads(warm.stdout.splitlines()[-1])
+    config.write_text("version: 1\nfail_on: sometimes\n", encoding="utf-8")
+    assert ".snclint.yaml: fail_on:" in probe().stderr
+
+
 def test_manifests_without_a_kustomization_do_not_load_kustomize(tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
