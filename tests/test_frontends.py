@@ -3,6 +3,7 @@ registered frontends claim and the scan runs them, neither knowing a frontend by
 frontend is exercised by a fixture; a scan imports only the frontends it has files for."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from linter.model import Fragment, Location, Node, NodeKind
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
+DOC = REPO / "docs" / "architecture.md"
 
 
 def _tree(root: Path, files: dict[str, str]) -> None:
@@ -89,6 +91,30 @@ def test_the_scan_runs_a_registered_frontend_it_does_not_know(tmp_path: Path) ->
     assert [n.key for f in fragments for n in f.nodes] == ["a.ini::x", "b.ini::x"]
     assert [n for f in fragments for n in f.notes] == ["2 before"]
     assert seen[0].files == {"ini": ("a.ini", "b.ini")}
+
+
+def _worked_example() -> Frontend:
+    """The ``entry.py`` of docs/architecture.md#adding-an-input-format, run as written."""
+    text = DOC.read_text(encoding="utf-8")
+    section = text[text.index("### Adding an input format"):]
+    found = re.search(r"```python\n(.*?)```", section, re.S)
+    assert found is not None
+    namespace: dict[str, Any] = {"__name__": "worked_example"}
+    exec(compile(found.group(1), str(DOC), "exec"), namespace)  # the project's own doc, not a scanned file
+    frontend = namespace["CLOUDFORMATION"]
+    assert isinstance(frontend, Frontend)
+    return frontend
+
+
+def test_the_worked_example_takes_its_templates_and_leaves_the_manifests(tmp_path: Path) -> None:
+    _tree(tmp_path, {"stack.yaml": "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n",
+                     "k8s/app.yaml": "kind: Pod\n",
+                     "plan.json": '{"format_version": "1.2", "terraform_version": "1.9"}'})
+    example = _worked_example()
+    frontends = run_order((*FRONTENDS, example))
+    assert frontends[-1] is example
+    inputs = discover(["."], tmp_path, claims(frontends))
+    assert inputs.files == {"cloudformation": ("stack.yaml",), "manifest": ("k8s/app.yaml",), "plan": ("plan.json",)}
 
 
 def _fixture_kinds(folder: Path, expected: dict[str, Any]) -> set[str]:
