@@ -17,7 +17,7 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import Collection, Iterable, Iterator, Mapping, Sequence
 
 from linter import limits, read_log
 from linter.errors import UsageError
@@ -26,8 +26,8 @@ from linter.frontend_contract import Claim
 from linter.model import Location, Problem
 
 MAX_FILE_BYTES = limits.DISCOVERED_FILE_BYTES
-SKIPPED_DIRS = frozenset({".git", ".terraform", ".terragrunt-cache", "node_modules", ".venv", "__pycache__",
-                          ".snclint-cache"})
+# never walked, whatever the frontends (each adds the folders of its tools' state: ``Frontend.skips``)
+SKIPPED_DIRS = frozenset({".git", "node_modules", ".venv", "__pycache__", ".snclint-cache"})
 SNIFFED_BYTES = 4096  # a claim's sniff sees the first bytes of a file
 
 
@@ -183,8 +183,9 @@ def printable_name(name: str) -> str:
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
-def discover(paths: Sequence[str], cwd: Path, claims: Sequence[Claim]) -> Inputs:
-    """Sort the given paths (``-`` excluded) into the files each claim takes."""
+def discover(paths: Sequence[str], cwd: Path, claims: Sequence[Claim], skipped: Collection[str] = ()) -> Inputs:
+    """Sort the given paths (``-`` excluded) into the files each claim takes; folders named in
+    ``skipped`` are not walked."""
     real = [Path(p) if Path(p).is_absolute() else cwd / p for p in paths if p != "-"]
     found_boundaries = [find_boundary(p) for p in real if os.path.lexists(p)] or [Path(os.path.realpath(cwd))]
     boundaries = tuple(b for b in dict.fromkeys(found_boundaries)
@@ -198,7 +199,7 @@ def discover(paths: Sequence[str], cwd: Path, claims: Sequence[Claim]) -> Inputs
         own = find_boundary(path)  # each path confined to its own boundary (or the one holding it)
         confined = (next(b for b in boundaries if b == own or b in own.parents),)
         if path.is_dir():
-            _walk(path, confined, cwd, found, problems, claims)
+            _walk(path, confined, cwd, found, problems, claims, skipped)
         else:
             # a file name (pre-commit): take its whole folder, its module or manifest set
             claim = by_name(path.name, claims)
@@ -225,11 +226,11 @@ def _add(path: Path, cwd: Path, found: dict[str, str], claims: Sequence[Claim]) 
 
 
 def walk(root: Path, problems: list[Problem] | None = None, cwd: Path | None = None,
-         ) -> Iterator[tuple[Path, list[str]]]:
+         skipped: Collection[str] = ()) -> Iterator[tuple[Path, list[str]]]:
     """Each folder below ``root`` (itself included) with its sorted entry names that are not
     folders, top-down, iteratively: no recursion, links to folders not followed, skipped folders
-    (``.git``, ``.terraform``, caches) left out, folders deeper than ``limits.DIRECTORY_DEPTH``
-    and names that are not UTF-8 reported into ``problems``."""
+    (``.git``, caches, those named in ``skipped`` such as ``.terraform``) left out, folders deeper
+    than ``limits.DIRECTORY_DEPTH`` and names that are not UTF-8 reported into ``problems``."""
     stack: list[tuple[Path, int]] = [(root, 0)]
     while stack:
         folder, depth = stack.pop()
@@ -249,9 +250,10 @@ def walk(root: Path, problems: list[Problem] | None = None, cwd: Path | None = N
                 continue
             if not is_dir:
                 names.append(name)
-            elif name not in SKIPPED_DIRS and not (folder / name / "CACHEDIR.TAG").is_file():
+            elif (name not in SKIPPED_DIRS and name not in skipped
+                  and not (folder / name / "CACHEDIR.TAG").is_file()):
                 below.append(folder / name)
-            elif name not in SKIPPED_DIRS:
+            elif name not in SKIPPED_DIRS and name not in skipped:
                 read_log.folder_listed(folder / name)  # left out for its tag: unless the tag goes
         yield folder, names
         if below and depth + 1 > limits.DIRECTORY_DEPTH:
@@ -278,8 +280,8 @@ def _note(problems: list[Problem], path: Path, cwd: Path | None, message: str) -
 
 
 def _walk(root: Path, boundaries: Sequence[Path], cwd: Path, found: dict[str, str],
-          problems: list[Problem], claims: Sequence[Claim]) -> None:
-    for folder, names in walk(root, problems, cwd):
+          problems: list[Problem], claims: Sequence[Claim], skipped: Collection[str]) -> None:
+    for folder, names in walk(root, problems, cwd, skipped):
         # links to folders are listed among names (not followed): a link leaving is reported
         for path in _checked(folder, names, boundaries, cwd, problems, claims):
             _add(path, cwd, found, claims)

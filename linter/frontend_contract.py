@@ -54,6 +54,7 @@ class Request:
     parse_cache: bool = False
     earlier: tuple[Fragment, ...] = ()  # every fragment of the frontends that ran before, in order
     taken: frozenset[str] = frozenset()  # folders an earlier frontend evaluated whole
+    skipped: frozenset[str] = frozenset()  # folders no walk enters: every frontend's ``skips``
 
     def of(self, kind: str) -> tuple[str, ...]:
         return tuple(self.files.get(kind, ()))
@@ -83,5 +84,7 @@ class Frontend:
     runs_with: tuple[str, ...] = ()
     stdin: bool = False  # reads standard input (``-``)
     parse_cache: bool = False  # parses through the parse cache (its status is noted when unusable)
+    # folders of its tools' own state that no walk enters (Terraform's ``.terraform``: fetched modules)
+    skips: tuple[str, ...] = ()
     # checks its part of the config file on every scan, files or not (raises ConfigError)
     check_config: Callable[[Config, Path], None] | None = None

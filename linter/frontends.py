@@ -40,6 +40,11 @@ def claims(frontends: Sequence[Frontend] = FRONTENDS) -> tuple[Claim, ...]:
     return tuple(claim for frontend in frontends for claim in frontend.claims)
 
 
+def skipped(frontends: Sequence[Frontend] = FRONTENDS) -> frozenset[str]:
+    """The folders no walk enters: every frontend's tools' state."""
+    return frozenset(name for frontend in frontends for name in frontend.skips)
+
+
 def run_frontends(request: Request, problems: Sequence[Problem] = (),
                   frontends: Sequence[Frontend] = FRONTENDS) -> list[Fragment]:
     """Every fragment of the scan, the discovery's ``problems`` first. Each frontend's part of the

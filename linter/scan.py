@@ -16,7 +16,7 @@ from linter.config import Config, System
 from linter.discovery import discover, display, repository_root
 from linter.errors import ConfigError
 from linter.frontend_contract import Request
-from linter.frontends import claims, run_frontends
+from linter.frontends import claims, run_frontends, skipped
 from linter.gc_pacing import fewer_collections
 from linter.graph.anchoring import anchor_entries
 from linter.graph.build import build_graph
@@ -90,8 +90,9 @@ def _absolute(cwd: Path, path: str) -> Path:
 
 def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path) -> list[Fragment]:
     """``cwd``: the folder the options' paths are relative to (the repository root)."""
-    inputs = discover(options.paths, cwd, claims())
+    inputs = discover(options.paths, cwd, claims(), skipped())
     request = Request(files=inputs.files, knowledge=knowledge, config=config, cwd=cwd, boundaries=inputs.boundaries,
+                      skipped=skipped(),
                       file_names=inputs.file_names, stdin=options.stdin, var_files=options.var_files,
                       variables=options.variables, jobs=options.jobs, parse_cache=options.cache)
     return run_frontends(request, inputs.problems)

@@ -7,11 +7,11 @@ import pytest
 
 from linter.discovery import Inputs, discover
 from linter.errors import UsageError
-from linter.frontends import claims
+from linter.frontends import claims, skipped
 
 
 def _discover(paths: list[str], cwd: Path) -> Inputs:
-    return discover(paths, cwd, claims())
+    return discover(paths, cwd, claims(), skipped())
 
 
 def _tree(root: Path, files: dict[str, str]) -> None:

@@ -16,7 +16,7 @@ from helpers import knowledge
 from linter.config import Config
 from linter.discovery import discover
 from linter.frontend_contract import Claim, Frontend, Loaded, Request
-from linter.frontends import FRONTENDS, claims, run_frontends, run_order
+from linter.frontends import FRONTENDS, claims, run_frontends, run_order, skipped
 from linter.model import Fragment, Location, Node, NodeKind
 
 REPO = Path(__file__).resolve().parents[1]
@@ -66,6 +66,13 @@ def test_discovery_takes_the_files_the_claims_give(tmp_path: Path) -> None:
     assert inputs.files == {"compose": ("compose.yaml",), "manifest": ("k8s/app.yaml", "list.json"),
                             "stack": ("stack.json",), "terraform": ("main.tf",)}
     assert discover(["."], tmp_path, ()).files == {}
+
+
+def test_the_folders_of_the_tools_state_are_skipped_as_the_frontends_say(tmp_path: Path) -> None:
+    _tree(tmp_path, {"main.tf": "", ".terraform/modules/m/main.tf": "", ".terragrunt-cache/x/main.tf": ""})
+    assert {".terraform", ".terragrunt-cache"} <= skipped()
+    assert discover(["."], tmp_path, claims(), skipped()).of("terraform") == ("main.tf",)
+    assert len(discover(["."], tmp_path, claims()).of("terraform")) == 3
 
 
 def test_the_scan_runs_a_registered_frontend_it_does_not_know(tmp_path: Path) -> None:
@@ -127,7 +134,7 @@ def _fixture_kinds(folder: Path, expected: dict[str, Any]) -> set[str]:
             break
         paths.append(arg)
     kinds = {"-"} if "-" in paths else set()
-    return kinds | set(discover([p for p in paths if p != "-"] or ["."], folder, claims()).files)
+    return kinds | set(discover([p for p in paths if p != "-"] or ["."], folder, claims(), skipped()).files)
 
 
 def test_every_frontend_is_exercised_by_a_fixture() -> None:

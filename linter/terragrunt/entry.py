@@ -28,4 +28,5 @@ def _load(request: Request) -> Loaded:
     return Loaded(fragments=tuple(fragments), taken=frozenset(taken))
 
 
-TERRAGRUNT = Frontend(name="terragrunt", claims=(UNITS,), load=_load, parse_cache=True)
+# Terragrunt's copies of the modules it ran: not the project's files
+TERRAGRUNT = Frontend(name="terragrunt", claims=(UNITS,), load=_load, parse_cache=True, skips=(".terragrunt-cache",))

@@ -167,7 +167,7 @@ def test_loaders_and_text_entry_point() -> None:
 def test_frontend_with_jobs_and_cache_gives_the_same_fragment(monkeypatch: pytest.MonkeyPatch) -> None:
     """The Terraform frontend over the fixtures, workers forced on, cold then warm cache."""
     from linter.discovery import discover
-    from linter.frontends import claims
+    from linter.frontends import claims, skipped
     from linter.policy_files import load_knowledge
     from linter.terraform.modules.frontend import load_terraform
 
@@ -175,7 +175,7 @@ def test_frontend_with_jobs_and_cache_gives_the_same_fragment(monkeypatch: pytes
         pytest.skip("no Terraform fixtures")
     monkeypatch.chdir(REPO)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 0)
-    inputs = discover(("fixtures/terraform",), REPO, claims())
+    inputs = discover(("fixtures/terraform",), REPO, claims(), skipped())
     knowledge = load_knowledge()
 
     def load(**options: Any) -> Any:

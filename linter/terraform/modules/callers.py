@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Collection, Iterable, Sequence
 
 from linter import limits
 from linter.discovery import display, walk
@@ -17,16 +17,17 @@ from linter.files import NotReadable, read_regular
 from linter.loaders.hcl import load_hcl
 from linter.module_sources import is_local_source
 from linter.terraform.language.literals import literal_string
-from linter.terraform.modules.file_kinds import is_module_file
+from linter.terraform.modules.file_kinds import SKIPS, is_module_file
 from linter.terraform.modules.reader import join
 
 MAX_DEPTH = limits.CALLER_DEPTH
 
 
-def caller_files(folders: Iterable[str], boundary: Path | Sequence[Path], cwd: Path) -> list[str]:
+def caller_files(folders: Iterable[str], boundary: Path | Sequence[Path], cwd: Path,
+                 skipped: Collection[str] = SKIPS) -> list[str]:
     """The Terraform files (posix, relative to ``cwd``) of every folder inside ``boundary`` that
-    calls one of ``folders``, transitively."""
-    every = [f for b in ((boundary,) if isinstance(boundary, Path) else boundary) for f in _all_files(b, cwd)]
+    calls one of ``folders``, transitively; folders named in ``skipped`` are not walked."""
+    every = [f for b in ((boundary,) if isinstance(boundary, Path) else boundary) for f in _all_files(b, cwd, skipped)]
     candidates = [(f, p) for f, p in every if p.endswith(".tf")]
     wanted = set(folders)
     callers: set[str] = set()
@@ -39,9 +40,9 @@ def caller_files(folders: Iterable[str], boundary: Path | Sequence[Path], cwd: P
     return sorted(path for folder, path in every if folder in callers)
 
 
-def _all_files(boundary: Path, cwd: Path) -> list[tuple[str, str]]:
+def _all_files(boundary: Path, cwd: Path, skipped: Collection[str]) -> list[tuple[str, str]]:
     out = []
-    for folder, names in walk(boundary):
+    for folder, names in walk(boundary, skipped=skipped):
         for name in names:
             if is_module_file(name):
                 path = display(folder / name, cwd)

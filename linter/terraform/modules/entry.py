@@ -6,7 +6,7 @@ import posixpath
 
 from linter.config import Config
 from linter.frontend_contract import Frontend, Loaded, Request
-from linter.terraform.modules.file_kinds import MODULE_FILES, VAR_FILES
+from linter.terraform.modules.file_kinds import MODULE_FILES, SKIPS, VAR_FILES
 from linter.terraform.modules.var_files import check_config, mapped_var_files, with_named_var_files
 
 
@@ -21,7 +21,7 @@ def _load(request: Request) -> Loaded:
         return Loaded()
     if request.file_names:  # a module's file named (pre-commit): the modules calling it are evaluated
         folders = {posixpath.dirname(p) or "." for p in files}
-        files = sorted(set(files) | set(caller_files(folders, request.boundaries, request.cwd)))
+        files = sorted(set(files) | set(caller_files(folders, request.boundaries, request.cwd, request.skipped)))
     fragment = load_terraform(files, knowledge=request.knowledge, boundary=request.boundaries,
                               var_files=request.var_files, variables=request.variables,
                               root_var_files=root_var_files, cwd=request.cwd, jobs=request.jobs,
@@ -41,4 +41,4 @@ def _config_digest(config: Config) -> str | None:
 
 
 TERRAFORM = Frontend(name="terraform", claims=(MODULE_FILES, VAR_FILES), after=("terragrunt",), load=_load,
-                     parse_cache=True, check_config=check_config)
+                     parse_cache=True, check_config=check_config, skips=SKIPS)

@@ -11,6 +11,7 @@ TFVARS_NAMES = ("terraform.tfvars", "terraform.tfvars.json")
 TFVARS_SUFFIXES = (".auto.tfvars", ".auto.tfvars.json")
 MODULE_FILES = Claim(kind="terraform", names=TFVARS_NAMES, suffixes=MODULE_SUFFIXES + TFVARS_SUFFIXES)
 VAR_FILES = Claim(kind="var-file", suffixes=(".tfvars", ".tfvars.json"), named_only=True)
+SKIPS = (".terraform",)  # the modules and providers ``terraform init`` fetched: not the project's files
 
 
 def is_tfvars(path: str) -> bool:
