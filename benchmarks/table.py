@@ -299,14 +299,13 @@ def machine(checkov_command: list[str] | None) -> str:
         pass
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     cpus = f"{os.cpu_count()} CPUs ({usable} usable)" if usable != os.cpu_count() else f"{os.cpu_count()} CPUs"
-    kubectl = "installed: kustomizations rendered" if shutil.which("kubectl") else "absent: kustomizations not rendered"
     if checkov_command is None:
         tool = "not installed"
     else:
         version = subprocess.run([checkov_command[0], "--version"], capture_output=True, text=True).stdout.strip()
         tool = f"{version or 'installed'}, `{shlex.join(checkov_command)}`"
     return (f"Machine: {cpus}, {model}{memory}; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}; kubectl {kubectl}; Checkov {tool}.")
+            f"Python {platform.python_version()}; Checkov {tool}.")
 
 
 def commit() -> str:
