@@ -205,7 +205,7 @@ class _Context:
     def scan_options(self) -> ScanOptions:
         """The scan's options as the config sets them; ``scan`` overrides some from its command line.
         (Imported here: explaining a rule does not load the scan.)"""
-        from linter.scan import ScanOptions
+        from linter.scan_options import ScanOptions
 
         return ScanOptions(paths=self.args.paths, stdin=self.stdin, var_files=self.args.var_files,
                            variables=self.variables, select=self.config.select, ignore=self.config.ignore,
@@ -257,7 +257,7 @@ def _scan(args: ScanArgs) -> int:
     from linter.compiled import use_cache
     from linter.reporters.gitlab_sast import check_version
     from linter.reporters.text import summary_line
-    from linter.rules.engine import check_rule_ids
+    from linter.rules.selection import check_rule_ids
     from linter.scan_memo import scan_result
 
     extra = [_parse_report(r) for r in args.reports]
@@ -339,7 +339,7 @@ class _Progress:
 
 def _check_rule_ids(rules: Sequence[RuleInfo], config: Config, select: tuple[str, ...],
                     ignore: tuple[str, ...]) -> None:
-    from linter.rules.engine import check_rule_ids
+    from linter.rules.selection import check_rule_ids
 
     check_rule_ids(rules, select, "--select")
     check_rule_ids(rules, ignore, "--ignore")

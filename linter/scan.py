@@ -5,15 +5,13 @@ the files, so that tests, ``merge`` and the pre-commit hook run the same code.
 """
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Sequence
 
 from linter import __version__
 from linter.config import Config, System
-from linter.discovery import discover, display, repository_root
+from linter.discovery import discover
 from linter.errors import ConfigError
 from linter.frontend_contract import Request
 from linter.frontends import claims, run_frontends, skipped
@@ -27,24 +25,11 @@ from linter.inventory import inventory
 from linter.knowledge import Knowledge, Vocabulary
 from linter.model import CatalogueStamp, Fragment, NodeKind, Problem, ScanResult, SystemInfo
 from linter.rules.check_api import Context
-from linter.rules.engine import run_rules, selected
+from linter.rules.engine import run_rules
+from linter.rules.selection import selected
 from linter.rules.suppressions import unreadable_dates
+from linter.scan_options import ScanOptions, anchored, now
 from linter.secrets import listing, scrub, scrub_finding
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ScanOptions:
-    paths: tuple[str, ...] = (".",)
-    stdin: bytes | None = None
-    var_files: tuple[str, ...] = ()
-    variables: Mapping[str, str] = field(default_factory=dict)
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    strict: bool = False
-    today: date = field(default_factory=date.today)
-    jobs: int = 1  # parsing processes: 1 in this process, 0 one per CPU (many files only)
-    cache: bool = False  # the parse cache in the user's cache directory (the CLI turns it on)
-    progress: Callable[[str], None] | None = None  # told each stage as it starts (a terminal's stderr)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,21 +56,6 @@ def vocabulary_for(knowledge: Knowledge, config: Config) -> Vocabulary:
     return Vocabulary(keys=config.keys or base.keys, levels=levels, requires_secnumcloud=requires)
 
 
-def anchored(options: ScanOptions, cwd: Path) -> tuple[ScanOptions, Path]:
-    """The options with every path absolute or relative to the repository root, and that root:
-    report paths are then the same whatever the working directory (docs/architecture.md#report-paths)."""
-    given = [_absolute(cwd, p) for p in options.paths if p != "-"]
-    root = repository_root(given)
-    paths = tuple("-" if p == "-" else display(_absolute(cwd, p), root) for p in options.paths)
-    var_files = tuple(display(_absolute(cwd, p), root) for p in options.var_files)
-    return replace(options, paths=paths, var_files=var_files), root
-
-
-def _absolute(cwd: Path, path: str) -> Path:
-    """Absolute, with links resolved in the folders above but not in the path's own name (a
-    link given on the command line is still checked against the boundary)."""
-    full = Path(os.path.abspath(cwd / path))
-    return Path(os.path.realpath(full.parent)) / full.name if full.name else Path(os.path.realpath(full))
 
 
 def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path) -> list[Fragment]:
@@ -173,8 +143,3 @@ def _run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: P
                                                  checked_against=knowledge.catalog.checked_against,
                                                  extra_files=knowledge.catalog.files - 1))
     return Scan(result=result, context=context)
-
-
-def now() -> str:
-    """The report's timestamps: UTC, to the second."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")

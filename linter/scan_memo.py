@@ -27,7 +27,7 @@ from linter.loaders.file_digests import Digests
 from linter.loaders.value_digest import code_digest, value_digest
 from linter.model import ScanResult
 from linter.policy_files import knowledge_digest
-from linter.scan import ScanOptions, anchored, now, run_scan
+from linter.scan_options import ScanOptions, anchored, now
 
 FORMAT = "snclint-scan-1"
 SECTION = "scans"
@@ -37,7 +37,7 @@ def scan_result(options: ScanOptions, config: Config, knowledge: Knowledge, cwd:
     """``run_scan(…).result``, from the memo when nothing the same scan read before has changed."""
     cwd = cwd or Path.cwd()
     if not options.cache or options.stdin is not None:
-        return run_scan(options, config, knowledge, cwd).result
+        return _scan(options, config, knowledge, cwd)
     started = now()
     key = _key(options, config, knowledge, cwd)
     if key is not None:
@@ -47,10 +47,16 @@ def scan_result(options: ScanOptions, config: Config, knowledge: Knowledge, cwd:
         if kept is not None:
             return replace(kept, started_at=started, finished_at=now())
     with read_log.recording() as log:
-        result = run_scan(options, config, knowledge, cwd).result
+        result = _scan(options, config, knowledge, cwd)
     if key is not None:
         _keep(key, log, result)
     return result
+
+
+def _scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path) -> ScanResult:
+    from linter.scan import run_scan  # on a miss only: a kept scan loads neither graph nor rules
+
+    return run_scan(options, config, knowledge, cwd).result
 
 
 def _key(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path) -> str | None:

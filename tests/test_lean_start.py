@@ -135,9 +135,9 @@ resource "aws_db_instance" "patients" {
 
 
 def test_a_warm_scan_of_a_plain_terraform_root_reads_no_yaml_and_no_kubernetes_knowledge(tmp_path: Path) -> None:
-    """The pre-commit case outside Kubernetes: shipped knowledge compiled, files from the parse
-    cache, no config file. Neither YAML parser nor parser of HCL, nor the Kubernetes facts, nor
-    the git index reader (no repository here) is imported."""
+    """The pre-commit case outside Kubernetes, run again: shipped knowledge compiled, the scan kept
+    whole, no config file. Neither YAML parser nor parser of HCL, nor the Kubernetes facts, nor the
+    git index reader (no repository here), nor the graph library and the rules are imported."""
     project = tmp_path / "project"
     project.mkdir()
     (project / "main.tf").write_text(PLAIN_ROOT, encoding="utf-8")
@@ -147,7 +147,8 @@ def test_a_warm_scan_of_a_plain_terraform_root_reads_no_yaml_and_no_kubernetes_k
                            text=True, check=True, timeout=60) for _ in range(2)]
     warm = set(json.loads(runs[-1].stdout.splitlines()[-1]))
     assert "aws_db_instance.patients" in Path(report).read_text(encoding="utf-8")
-    unneeded = {"yaml", "jsonschema", "lark", "hcl2", "tree_sitter", "dulwich", "jsonpatch",
+    unneeded = {"yaml", "jsonschema", "lark", "hcl2", "tree_sitter", "dulwich", "jsonpatch", "networkx",
+                "linter.scan", "linter.graph.build", "linter.rules.engine",
                 "linter.kubernetes.data", "linter.kubernetes.terraform_object_reader", "linter.loaders.safe_yaml",
                 "linter.loaders.hcl_ts", "linter.loaders.hcl_reference"}
     assert not unneeded & warm

@@ -6,34 +6,12 @@ The engine decides policy: which rules run (``--select``/``--ignore``), at which
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable, Sequence
+from typing import Sequence
 
-from linter.errors import UsageError
 from linter.model import Finding, RuleInfo, Severity, Suppression
 from linter.rules.check_api import Context, Match
 from linter.rules.checks import CHECKS, UNSUPPRESSIBLE
 from linter.rules.suppressions import is_active, same_file
-
-
-def selected(rules: Iterable[RuleInfo], select: Sequence[str], ignore: Sequence[str]) -> list[RuleInfo]:
-    """``--select`` and ``--ignore`` take ids or prefixes (``SNC00``)."""
-    chosen = []
-    for rule in rules:
-        if select and not any(rule.id.startswith(s) for s in select):
-            continue
-        if any(rule.id.startswith(i) for i in ignore):
-            continue
-        chosen.append(rule)
-    return chosen
-
-
-def check_rule_ids(rules: Sequence[RuleInfo], ids: Sequence[str], where: str, *, prefixes: bool = True) -> None:
-    """A rule id that names no rule is an error, not an empty selection: ``--select SNC999`` would
-    otherwise turn every rule off and pass."""
-    known = [r.id for r in rules]
-    for given in ids:
-        if not any(k == given or (prefixes and k.startswith(given)) for k in known):
-            raise UsageError(f"{where}: {given} is not a rule id (the rules are {', '.join(known)})")
 
 
 def run_rules(ctx: Context, rules: Sequence[RuleInfo], *, strict: bool = False) -> list[Finding]:

@@ -6,7 +6,8 @@ from datetime import date
 from helpers import context, hosting, node, rules
 
 from linter.model import OPAQUE_MODULE, Edge, Location, NodeKind, Relation, Severity, Suppression, Tag, Unknown
-from linter.rules.engine import run_rules, selected
+from linter.rules.engine import run_rules
+from linter.rules.selection import selected
 
 
 def _run(ctx, strict: bool = False):  # type: ignore[no-untyped-def]
