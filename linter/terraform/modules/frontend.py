@@ -81,6 +81,8 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
                        calls=tuple(local_calls(folder, definition))), reads
 
     candidates = [f for f in sorted(modules) if ".terraform" not in f.split("/")]
+    # the folders no earlier scan kept: parsed up front, files of the same bytes once, in workers
+    reader.preparse([p for f in candidates if not units.knows(f) for p in modules[f]], jobs=jobs)
     kept = {folder: units.folder(folder, folder_facts) for folder in candidates}
     found = [r for r in roots(candidates, lambda f: kept[f].calls) if r not in not_roots]
     keys = {root: units.root_key(root, tfvars.get(root, ()), (root_var_files or {}).get(root, ())) for root in found}

@@ -165,6 +165,10 @@ class RootCache:
 
     # --- folders -------------------------------------------------------------------------------
 
+    def knows(self, folder: str) -> bool:
+        """Whether an earlier scan kept facts of this folder (they may be out of date)."""
+        return folder in self._folders
+
     def folder(self, folder: str, compute: Callable[[str], tuple[Outcome, Reads]]) -> Outcome:
         """A module folder's facts (its local calls, the problems and files parsing it gave), kept
         by the digests of its files."""
