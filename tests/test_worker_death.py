@@ -42,7 +42,8 @@ def test_files_of_a_dead_parse_worker_are_parsed_here(tmp_path: Path, monkeypatc
     for i in range(parallel.PARALLEL_MIN_FILES + 16):
         (tmp_path / f"f{i}.tf").write_text(f"locals {{\n  x{i} = {i}\n}}\n")
         paths.append(f"f{i}.tf")
-    assert sorted(parallel.parse_all(paths, jobs=2, cache=False, cwd=tmp_path)) == sorted(paths)
+    assert sorted(parallel.parse_all(paths, jobs=parallel.MIN_PARSE_WORKERS, cache=False, cwd=tmp_path)) \
+        == sorted(paths)
 
 
 def test_a_root_module_out_of_memory_is_one_snc000(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -93,7 +93,7 @@ def test_workers_give_the_sequential_result(tmp_path: Path, monkeypatch: pytest.
     paths = corpus(tmp_path)
     spy = Spy()
     monkeypatch.setattr(parallel, "_pool", spy)
-    assert parse_all(paths, jobs=2, cache=False, cwd=tmp_path) == sequential(tmp_path, paths)
+    assert parse_all(paths, jobs=parallel.MIN_PARSE_WORKERS, cache=False, cwd=tmp_path) == sequential(tmp_path, paths)
     assert spy.pools == 1
     broken = sum(1 for c in sequential(tmp_path, paths).values() if c.errors)
     assert broken == 15
@@ -107,19 +107,20 @@ def test_jobs_1_and_few_files_stay_in_process(tmp_path: Path, monkeypatch: pytes
     assert parse_all(paths, jobs=1, cache=False, cwd=tmp_path) == expected
     few = paths[:parallel.PARALLEL_MIN_FILES]
     assert parse_all(few, jobs=4, cache=False, cwd=tmp_path) == {p: expected[p] for p in few}
+    assert parse_all(paths, jobs=2, cache=False, cwd=tmp_path) == expected  # two workers would not pay
     assert spy.pools == 0
 
 
 def test_a_broken_pool_falls_back_to_this_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     paths = corpus(tmp_path)
     monkeypatch.setattr(parallel, "_pool", Spy(broken=True))
-    assert parse_all(paths, jobs=2, cache=False, cwd=tmp_path) == sequential(tmp_path, paths)
+    assert parse_all(paths, jobs=parallel.MIN_PARSE_WORKERS, cache=False, cwd=tmp_path) == sequential(tmp_path, paths)
 
 
 def test_warm_cache_needs_no_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_home: Path) -> None:
     paths = corpus(tmp_path)
     expected = sequential(tmp_path, paths)
-    assert parse_all(paths, jobs=2, cache=True, cwd=tmp_path) == expected
+    assert parse_all(paths, jobs=parallel.MIN_PARSE_WORKERS, cache=True, cwd=tmp_path) == expected
     assert len(list(cache_home.glob("ir/*/*/*.json"))) == len(paths)
     spy = Spy()
     monkeypatch.setattr(parallel, "_pool", spy)
