@@ -94,6 +94,7 @@ def test_dot_and_mermaid_hold_every_node_and_edge(scanned: Context) -> None:
     assert sum("-->|" in line for line in mermaid) == expected.number_of_edges()
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # pydot calls pyparsing's old names
 def test_dot_parses_as_graphviz(scanned: Context) -> None:
     pydot = pytest.importorskip("pydot")
     expected = _expected(scanned, False)
