@@ -152,12 +152,14 @@ def _git_dir(work_tree: Path) -> Path | None:
 
 def inside(path: Path, boundaries: Sequence[Path]) -> bool:
     """True when ``path`` (links resolved) is within one of ``boundaries`` and not in its ``.git``."""
-    real = Path(os.path.realpath(path))
+    real = os.path.normcase(os.path.realpath(path))  # strings: no Path built per call (hot)
     for boundary in boundaries:
-        if real == boundary:
+        base = os.path.normcase(str(boundary))
+        if real == base:
             return True
-        if boundary in real.parents:
-            return ".git" not in real.relative_to(boundary).parts
+        prefix = base if base.endswith(os.sep) else base + os.sep
+        if real.startswith(prefix):
+            return ".git" not in real[len(prefix):].split(os.sep)
     return False
 
 
