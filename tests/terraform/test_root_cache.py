@@ -66,9 +66,10 @@ def evaluated(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     runs: list[list[str]] = []
     real = frontend.evaluate_roots
 
-    def spy(roots: list[str], evaluate: Callable[[str], object], workers: int) -> object:
+    def spy(roots: list[str], evaluate: Callable[[str], object], workers: int,
+            forked: Callable[[], None] | None = None) -> object:
         runs.append(list(roots))
-        return real(roots, evaluate, workers)
+        return real(roots, evaluate, workers, forked)
 
     monkeypatch.setattr(frontend, "evaluate_roots", spy)
     return runs

@@ -122,7 +122,12 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
             reader.forget(root)
         return replace(outcome, reads=Reads(files=reads.files, folders=reads.folders, places=reads.places))
 
-    evaluated = evaluate_roots(missing, evaluate_root, effective_jobs(jobs) if jobs != 1 else 1)
+    def forked() -> None:
+        """The workers hold the parsed files: this process keeps none while their nodes come in."""
+        cache.clear()
+        reader.forget_all()
+
+    evaluated = evaluate_roots(missing, evaluate_root, effective_jobs(jobs) if jobs != 1 else 1, forked)
     nodes: list[Node] = []
     problems: dict[Problem, None] = dict.fromkeys(before.problems)
     read = dict(before.read)

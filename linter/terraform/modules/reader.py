@@ -96,6 +96,12 @@ class Reader:
             self._preparsed.pop(path, None)
         self._folders.pop(folder, None)
 
+    def forget_all(self) -> None:
+        """Drop every parsed file (worker processes evaluate with their own copies)."""
+        self._parsed.clear()
+        self._preparsed.clear()
+        self._folders.clear()
+
     def problem(self, path: str, line: int, message: str, kind: ProblemKind = ProblemKind.UNREADABLE) -> None:
         problem = Problem(location=Location(path, line), message=message, kind=kind)
         for tracker in self.trackers:

@@ -16,8 +16,11 @@ Result = TypeVar("Result")  # what one root module gives (``root_cache.Outcome``
 _EVALUATE: list[Callable[[str], Any]] = []  # set just before forking; read by the workers
 
 
-def evaluate_roots(roots: Sequence[str], evaluate: Callable[[str], Result], workers: int) -> dict[str, Result]:
-    """``evaluate(root)`` for each root, by root."""
+def evaluate_roots(roots: Sequence[str], evaluate: Callable[[str], Result], workers: int,
+                   forked: Callable[[], None] | None = None) -> dict[str, Result]:
+    """``evaluate(root)`` for each root, by root. ``forked()`` is called once the workers hold their
+    copy of this process: what only they need (the parsed files) can be let go here, while their
+    results come in (a root evaluated here after all reads its files again)."""
     if workers < 2 or len(roots) < MIN_ROOTS or sys.platform != "linux":
         return {root: evaluate(root) for root in roots}
     chunks = [list(roots[i::workers * 4]) for i in range(workers * 4)]
@@ -29,6 +32,8 @@ def evaluate_roots(roots: Sequence[str], evaluate: Callable[[str], Result], work
 
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = [pool.submit(_evaluate_chunk, chunk) for chunk in chunks if chunk]
+            if forked is not None:  # a fork pool starts all its workers at the first submit
+                forked()
             for future in futures:
                 try:
                     results.update(future.result())
