@@ -47,6 +47,7 @@ _ENTRY = tuple[str, str, Body, tuple[ParseError, ...]]  # format, key, body, err
 _KEY = re.compile(r"^[0-9a-f]{64}\.json$")
 _VERSION = re.compile(r"^[0-9a-f]{16}$")
 _SHARD = re.compile(r"^[0-9a-f]{2}$")
+_SECTION = re.compile(r"^[a-z]+$")
 _STATES: dict[str, bytes | str] = {}  # per cache root: its HMAC key, or why it is off
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# snclint parse cache: safe to delete at any time.\n"
 
@@ -303,9 +304,9 @@ def write_sealed(section: str, key: str, text: bytes) -> None:
 
 
 def prune(root: Path | None = None, *, max_bytes: int = limits.CACHE_BYTES, force: bool = False) -> int:
-    """Keep the cache under ``max_bytes`` by removing the oldest entries (all versions), and
-    leftover temporary files; at most once per ``PRUNE_EVERY`` unless ``force``. Only names this
-    module writes are ever removed. Returns how many files were removed."""
+    """Keep the cache under ``max_bytes`` by removing the oldest entries (all versions, and the
+    sealed sections' too), and leftover temporary files; at most once per ``PRUNE_EVERY`` unless
+    ``force``. Only names this module writes are ever removed. Returns how many files were removed."""
     root = root or cache_dir()
     if root is None or isinstance(_state(root), str):
         return 0
@@ -318,7 +319,7 @@ def prune(root: Path | None = None, *, max_bytes: int = limits.CACHE_BYTES, forc
         pass
     entries: list[tuple[float, int, str]] = []
     removed = 0
-    for path, stat in _cache_files(base):
+    for path, stat in _cache_files(base) + _sealed_files(root):
         if Path(path).name.startswith(".tmp-"):
             if time.time() - stat.st_mtime > PRUNE_EVERY:
                 removed += _unlink(path)
@@ -352,6 +353,22 @@ def _cache_files(base: Path) -> list[tuple[str, os.stat_result]]:
                     if (_KEY.match(entry.name) or entry.name.startswith(".tmp-")) \
                             and entry.is_file(follow_symlinks=False):
                         found.append((entry.path, entry.stat(follow_symlinks=False)))
+    except OSError:
+        pass
+    return found
+
+
+def _sealed_files(root: Path) -> list[tuple[str, os.stat_result]]:
+    """Entry and temporary files of the sections ``write_sealed`` keeps (``root/<section>/``): the
+    compiled knowledge, kept root modules and scans; one budget for the whole cache."""
+    found: list[tuple[str, os.stat_result]] = []
+    try:
+        for section in os.scandir(root):
+            if section.name == "ir" or not _SECTION.match(section.name) or not section.is_dir(follow_symlinks=False):
+                continue
+            for entry in os.scandir(section.path):
+                if (_KEY.match(entry.name) or entry.name.startswith(".tmp-")) and entry.is_file(follow_symlinks=False):
+                    found.append((entry.path, entry.stat(follow_symlinks=False)))
     except OSError:
         pass
     return found

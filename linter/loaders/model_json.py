@@ -41,12 +41,17 @@ _CLASSES: dict[str, type] = {
 _FIELDS: dict[type, tuple[str, ...]] = {
     cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _CLASSES.values()
 }
-_BY_NAME: dict[str, tuple[type, tuple[str, ...]]] = {name: (cls, _FIELDS[cls]) for name, cls in _CLASSES.items()}
+# each class's slots, set directly: the dataclasses are frozen and take keywords only, and calling
+# them with a dict of keywords is most of the time a warm scan spends reading kept root modules
+_BY_NAME: dict[str, tuple[type, tuple[Any, ...]]] = {
+    name: (cls, tuple(vars(cls)[f].__set__ for f in _FIELDS[cls])) for name, cls in _CLASSES.items()
+}
 _ENUMS: dict[str, type[enum.Enum]] = {
     name: obj for name, obj in vars(model).items()
     if isinstance(obj, type) and issubclass(obj, enum.Enum) and obj.__module__ == model.__name__
 }
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+_new = object.__new__
 _TUPLE, _DICT, _PROXY, _ENUM, _DATE = "\0t", "\0d", "\0m", "\0e", "\0D"
 
 
@@ -100,13 +105,16 @@ def _build(obj: dict[str, Any]) -> Any:
     ((name, values),) = obj.items()
     found = _BY_NAME.get(name)
     if found is not None:
-        cls, fields = found
-        if type(values) is not list or len(values) != len(fields):
+        cls, setters = found
+        if type(values) is not list or len(values) != len(setters):
             raise DecodeError(f"{name}: wrong fields")
         # a str field is shared with every equal one (sys.intern: freed with its last user): the file,
         # root and type of a cached root's nodes would otherwise be one copy per node, and a warm scan
         # would take more memory than the cold one that built them
-        return cls(**{f: intern(v) if type(v) is str else v for f, v in zip(fields, values, strict=True)})
+        built: Any = _new(cls)
+        for set_field, value in zip(setters, values, strict=True):
+            set_field(built, intern(value) if type(value) is str else value)
+        return built
     if name == _TUPLE and type(values) is list:
         return tuple(values)
     if name == _DICT and type(values) is list and len(values) == 2 and type(values[0]) is str:

@@ -296,3 +296,14 @@ def test_prune_removes_the_oldest_entries_and_only_cache_files(root: Path) -> No
     assert removed >= 5
     assert [f.exists() for f in oldest_first] == [False] * removed + [True] * (10 - removed)
     assert stray.exists()
+
+
+def test_prune_counts_the_sealed_sections_too(root: Path) -> None:
+    cache.write_sealed("roots", "a" * 64, b"x" * 1000)
+    cache.write_sealed("roots", "b" * 64, b"y" * 1000)
+    (root / "roots" / "notes.txt").write_text("kept")
+    old = root / "roots" / f"{'a' * 64}.json"
+    os.utime(old, (time.time() - 1000, time.time() - 1000))
+    assert prune(root, max_bytes=1500, force=True) == 1
+    assert not old.exists() and (root / "roots" / f"{'b' * 64}.json").exists()
+    assert (root / "roots" / "notes.txt").exists() and (root / "hmac.key").exists()

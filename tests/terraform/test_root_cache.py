@@ -141,3 +141,19 @@ def test_a_planted_or_damaged_entry_is_ignored(repo: Path, evaluated: list[list[
         entry.write_bytes(forged + b"\n" + lie if entry == entries[0] else mac + b"\n" + lie[:-5])
     assert report() == truth
     assert evaluated[-1] == ["envs/a", "envs/b", "envs/c", "envs/r"]
+
+
+def test_a_kept_scan_has_this_runs_timestamps(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                              evaluated: list[list[str]]) -> None:
+    """Timestamps are the only part of a report that depends on the run."""
+    from linter import scan, scan_memo
+
+    for clock, module in (("2026-12-07T10:00:00", scan), ("2026-12-07T10:00:00", scan_memo)):
+        monkeypatch.setattr(module, "now", lambda clock=clock: clock)
+    first = report(".", "--report", "junit:../first.xml")
+    monkeypatch.setattr(scan_memo, "now", lambda: "2026-12-08T11:00:00")
+    assert report(".", "--report", "junit:../second.xml") == first
+    assert len(evaluated) == 1  # the second is the kept scan
+    junit = (repo.parent / "first.xml").read_text(), (repo.parent / "second.xml").read_text()
+    assert "2026-12-07T10:00:00" in junit[0] and junit[1] == junit[0].replace("2026-12-07T10:00:00",
+                                                                              "2026-12-08T11:00:00")
