@@ -39,11 +39,12 @@ def scan_result(options: ScanOptions, config: Config, knowledge: Knowledge, cwd:
     if not options.cache or options.stdin is not None:
         return _scan(options, config, knowledge, cwd)
     started = now()
-    key = _key(options, config, knowledge, cwd)
+    given, root = anchored(options, cwd)
+    key = _key(given, root, config, knowledge, cwd)
     if key is not None:
         if options.progress is not None:
             options.progress("checking what changed since the same scan")
-        kept = _kept(key)
+        kept = _kept(key, root)
         if kept is not None:
             return replace(kept, started_at=started, finished_at=now())
     with read_log.recording() as log:
@@ -59,9 +60,9 @@ def _scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path)
     return run_scan(options, config, knowledge, cwd).result
 
 
-def _key(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path) -> str | None:
-    """What the result depends on besides the files it read; None when one of them cannot be told."""
-    given, root = anchored(options, cwd)
+def _key(given: ScanOptions, root: Path, config: Config, knowledge: Knowledge, cwd: Path) -> str | None:
+    """What the result depends on besides the files it read (``given``: the options anchored at the
+    repository ``root``); None when one of them cannot be told."""
     try:
         return value_digest([FORMAT, code_digest(), str(root), os.path.realpath(cwd), given.paths, given.var_files,
                              sorted(given.variables.items()), given.select, given.ignore, given.strict,
@@ -70,7 +71,9 @@ def _key(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path) 
         return None
 
 
-def _kept(key: str) -> ScanResult | None:
+def _kept(key: str, root: Path) -> ScanResult | None:
+    """The kept result when nothing it read changed; ``root``: the repository root, whose file
+    digests the kept root modules share (``file_digests`` memoises them by path below it)."""
     text = cache.read_sealed(SECTION, key, limits.CACHE_ENTRY_BYTES)
     try:
         found = model_json.decode(text) if text is not None else None
@@ -84,8 +87,9 @@ def _kept(key: str) -> ScanResult | None:
             and isinstance(places, dict)):
         return None
     where = tuple(Path(b) for b in boundaries)
-    digests = Digests(Path("/"), lambda p: inside(p, where), enabled=True)
-    unchanged = (all(digests.of(path) == digest for path, digest in files.items())
+    digests = Digests(root, lambda p: inside(p, where), enabled=True)
+    below = f"{root}{os.sep}"
+    unchanged = (all(digests.of(p.removeprefix(below)) == digest for p, digest in files.items())
                  and all(read_log.listing_digest(folder) == listed for folder, listed in folders.items())
                  and all(inside(Path(path), where) == side for path, side in places.items()))
     digests.save()
