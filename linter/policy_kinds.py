@@ -79,8 +79,7 @@ def rows(*fields: str) -> Merge:
 def deep(earlier: Any, later: Any) -> Any:
     """Mappings merged key by key, lists appended without repeats, any other value replaced."""
     if isinstance(earlier, Mapping) and isinstance(later, Mapping):
-        return {k: deep(earlier[k], later[k]) if k in earlier and k in later else later.get(k, earlier.get(k))
-                for k in {**earlier, **later}}
+        return by_key(deep)(earlier, later)
     if isinstance(earlier, list) and isinstance(later, list):
         return add_up(earlier, later)
     return later
