@@ -56,14 +56,12 @@ def vocabulary_for(knowledge: Knowledge, config: Config) -> Vocabulary:
     return Vocabulary(keys=config.keys or base.keys, levels=levels, requires_secnumcloud=requires)
 
 
-
-
 def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path) -> list[Fragment]:
     """``cwd``: the folder the options' paths are relative to (the repository root)."""
-    inputs = discover(options.paths, cwd, claims(), skipped())
+    skips = skipped()
+    inputs = discover(options.paths, cwd, claims(), skips)
     request = Request(files=inputs.files, knowledge=knowledge, config=config, cwd=cwd, boundaries=inputs.boundaries,
-                      skipped=skipped(),
-                      file_names=inputs.file_names, stdin=options.stdin, var_files=options.var_files,
+                      skipped=skips, file_names=inputs.file_names, stdin=options.stdin, var_files=options.var_files,
                       variables=options.variables, jobs=options.jobs, parse_cache=options.cache)
     return run_frontends(request, inputs.problems)
 
