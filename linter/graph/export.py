@@ -3,7 +3,8 @@
 Each writer reads the scan's own graph and writes one node or edge at a time: no second graph,
 no whole document in memory, so exporting costs about what the scan's graph already costs (an
 estate of 30,000 resources gives a 35 MB JSON document). The output is the same for the same
-scan: nodes and edges in the graph's order (JSON, GraphML) or sorted by key (DOT, Mermaid).
+scan: nodes in the graph's order (JSON, GraphML) or sorted by key (DOT, Mermaid), edges in the
+graph's order.
 """
 from __future__ import annotations
 
