@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
-from linter.knowledge import Knowledge
+from linter.knowledge import Knowledge, per_knowledge
 from linter.policy_files import document, shipped_document
 
 T = TypeVar("T")
@@ -136,8 +136,12 @@ class KubernetesData:
 
 def kubernetes_data(knowledge: Knowledge | None = None) -> KubernetesData:
     """The shipped facts, with the policy set's additions when it has any."""
-    if knowledge is None:
-        return shipped()
+    return shipped() if knowledge is None else _with_knowledge(knowledge)
+
+
+@per_knowledge
+def _with_knowledge(knowledge: Knowledge) -> KubernetesData:
+    """Once per knowledge: the manifests and the Kubernetes objects declared in Terraform both ask."""
     data = build(document(knowledge, "kubernetes")) if knowledge.packs.get("kubernetes") else shipped()
     return replace(data, ambiguous=ambiguous_kinds(knowledge.types))
 
