@@ -42,14 +42,15 @@ def compiled(kind: str, read: Callable[[str], Any], module: str) -> Any:
     return checked(kind, (files("linter.policies") / f"{kind}.yaml").read_bytes().decode("utf-8"), read, module)
 
 
-def checked(kind: str, text: str, read: Callable[[str], Any], module: str) -> Any:
+def checked(kind: str, text: str, read: Callable[[str], Any], module: str, also: tuple[str, ...] = ()) -> Any:
     """``read(text)`` for a document of ``kind`` (a shipped file, the config), from the cache when
     this text was read and checked before by this code: a pre-commit run with a config file would
     otherwise import a YAML parser and a JSON Schema validator at every start only to accept the
     same file again. ``read`` raises on a bad document: nothing is kept then, so the error is
-    raised again on the next run."""
+    raised again on the next run. ``also``: the other kinds whose schemas ``read`` checks parts of
+    the document against (they key the entry too)."""
     raw = text.encode("utf-8", "surrogatepass")
-    key = _key(kind, raw, module) if _ENABLED[0] else None
+    key = _key(kind, raw, module, also) if _ENABLED[0] else None
     if key is not None:
         stored = cache.read_sealed(SECTION, key, limits.COMPILED_ENTRY_BYTES)
         try:
@@ -66,11 +67,12 @@ def checked(kind: str, text: str, read: Callable[[str], Any], module: str) -> An
     return value
 
 
-def _key(kind: str, text: bytes, module: str) -> str:
-    schema = files("linter.schemas") / f"{kind}.schema.json"
+def _key(kind: str, text: bytes, module: str, also: tuple[str, ...] = ()) -> str:
     digest = hashlib.sha256(f"{FORMAT}|{__version__}|{_yaml_version()}|{kind}|".encode())
     digest.update(cache.fingerprint(module).encode() + b"\0" + text + b"\0")
-    digest.update(schema.read_bytes() if schema.is_file() else b"-")
+    for name in (kind, *also):
+        schema = files("linter.schemas") / f"{name}.schema.json"
+        digest.update(schema.read_bytes() if schema.is_file() else b"-")
     return digest.hexdigest()
 
 

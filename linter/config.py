@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from linter.compiled import checked
 from linter.errors import ConfigError
 from linter.model import Location, Suppression
-from linter.policy_files import check, parse_document, read_text, unquoted
+from linter.policy_files import check, document_problems, parse_document, read_text, unquoted
 
 CONFIG_NAME = ".snclint.yaml"
 
@@ -139,14 +139,19 @@ def load_config(path: Path | None, display: str | None = None, *, confined: bool
 def _document(path: Path, name: str) -> Any:
     """The file's document, checked against the config schema; from the compiled copy when this
     text was checked before (``linter.compiled``; a date, which JSON cannot say, is read again)."""
-    return checked("config", read_text(path, name, ConfigError), partial(_read, name), __name__)
+    return checked("config", read_text(path, name, ConfigError), partial(_read, name), __name__, also=("modules",))
 
 
 def _read(name: str, text: str) -> Any:
     """Read and checked as a policy file is (the same bounded reader, the same one-line problems):
     a config file arrives with the repository, so it is not trusted either."""
     data = parse_document(text, name, ConfigError, dates=True)
-    return check({} if data is None else data, "config", name, ConfigError)
+    data = check({} if data is None else data, "config", name, ConfigError)
+    document = _modules(data.get("modules"), name)
+    problems = document_problems(document, "modules", name) if document else []
+    if problems:  # checked here, with the rest of the file: a text checked before is not checked again
+        raise ConfigError(problems[0].replace("groups[0].modules", "modules", 1))
+    return data
 
 
 def repository_of(config_file: Path) -> Path:
@@ -263,16 +268,11 @@ def _build(data: Mapping[str, Any], name: str, base: Path) -> Config:
 
 
 def _modules(declared: Mapping[str, Any] | None, name: str) -> Mapping[str, Any] | None:
-    """``modules:`` as a policy document of kind modules, validated by that kind's schema."""
+    """``modules:`` as a policy document of kind modules (checked by that kind's schema when the
+    file is read, ``_read``)."""
     if not declared:
         return None
-    from linter.policy_files import document_problems
-
-    document = {"kind": "modules", "version": 1, "groups": [{"name": f"{name} modules", "modules": dict(declared)}]}
-    problems = document_problems(document, "modules", name)
-    if problems:
-        raise ConfigError(problems[0].replace("groups[0].modules", "modules", 1))
-    return document
+    return {"kind": "modules", "version": 1, "groups": [{"name": f"{name} modules", "modules": dict(declared)}]}
 
 
 def _absolute(base: Path, path: str) -> str:
