@@ -56,8 +56,11 @@ def _canonical(value: Any, depth: int) -> str:
 
 @functools.cache
 def code_digest() -> str:
-    """The tool's version, its parsers' versions and the sources of the whole package: an edited
-    install changes code without changing its version."""
+    """The tool's version, its parsers' versions, the sources of the whole package and its shipped
+    knowledge: an edited install changes code or a shipped policy file without changing its
+    version (in a checkout the policies are not inside the package's folder)."""
+    from importlib.resources import files
+
     from linter import __version__
     from linter.loaders.cache import parser_versions
 
@@ -66,4 +69,7 @@ def code_digest() -> str:
     package = Path(__file__).resolve().parents[1]
     for path in sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts):
         digest.update(f"\0{path.relative_to(package).as_posix()}\0".encode() + path.read_bytes())
+    shipped = files("linter.policies")
+    for name in sorted(entry.name for entry in shipped.iterdir() if entry.name.endswith(".yaml")):
+        digest.update(f"\0policies/{name}\0".encode() + (shipped / name).read_bytes())
     return digest.hexdigest()
