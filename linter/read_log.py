@@ -53,11 +53,17 @@ def file_read(path: str | os.PathLike[str], data: bytes | None, *, missing: bool
             log.files.setdefault(full, digest)
 
 
-def files_known(digests: Mapping[str, str]) -> None:
-    """Files read earlier and found unchanged (a kept root module's), by absolute path."""
+def replayed(files: Mapping[str, str], folders: Mapping[str, str] | None = None,
+             places: Mapping[str, bool] | None = None) -> None:
+    """What a kept result read, found unchanged (a kept root module's files, kept manifests' files
+    and folders), by absolute path: as if it had been read again."""
     for log in _LOGS:
-        for path, digest in digests.items():
+        for path, digest in files.items():
             log.files.setdefault(path, digest)
+        for folder, listed in (folders or {}).items():
+            log.folders.setdefault(folder, listed)
+        for place, side in (places or {}).items():
+            log.places.setdefault(place, side)
 
 
 def folder_listed(path: str | os.PathLike[str]) -> None:

@@ -9,8 +9,8 @@ the reading places themselves (``linter.read_log``): every file opened with the 
 bytes, every folder walked or listed with the digest of its entries, every module source checked
 against the boundary. A scan reading standard input, or without the cache, is never kept.
 
-Entries are model JSON (``loaders.model_json``, never pickle), sealed with the cache's HMAC: a
-planted or damaged entry is a miss, and a miss scans.
+Keeping and checking are ``linter.read_memo``'s (model JSON sealed with the cache's HMAC: a planted
+or damaged entry is a miss, and a miss scans).
 """
 from __future__ import annotations
 
@@ -18,12 +18,9 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from linter import limits, read_log
+from linter import read_log, read_memo
 from linter.config import Config
-from linter.discovery import inside
 from linter.knowledge import Knowledge
-from linter.loaders import cache, model_json
-from linter.loaders.file_digests import Digests
 from linter.loaders.value_digest import code_digest, value_digest
 from linter.model import ScanResult
 from linter.policy_files import knowledge_digest
@@ -44,13 +41,13 @@ def scan_result(options: ScanOptions, config: Config, knowledge: Knowledge, cwd:
     if key is not None:
         if options.progress is not None:
             options.progress("checking what changed since the same scan")
-        kept = _kept(key, root)
+        kept = read_memo.recall(SECTION, FORMAT, key, root, ScanResult)
         if kept is not None:
             return replace(kept, started_at=started, finished_at=now())
     with read_log.recording() as log:
         result = _scan(options, config, knowledge, cwd)
     if key is not None:
-        _keep(key, log, result)
+        read_memo.keep(SECTION, FORMAT, key, log, result)
     return result
 
 
@@ -69,36 +66,3 @@ def _key(given: ScanOptions, root: Path, config: Config, knowledge: Knowledge, c
                              given.today, value_digest(config), knowledge_digest(knowledge)])
     except TypeError:
         return None
-
-
-def _kept(key: str, root: Path) -> ScanResult | None:
-    """The kept result when nothing it read changed; ``root``: the repository root, whose file
-    digests the kept root modules share (``file_digests`` memoises them by path below it)."""
-    text = cache.read_sealed(SECTION, key, limits.CACHE_ENTRY_BYTES)
-    try:
-        found = model_json.decode(text) if text is not None else None
-    except model_json.DecodeError:
-        return None
-    if not (isinstance(found, list) and len(found) == 7 and found[:2] == [FORMAT, key]
-            and isinstance(found[6], ScanResult)):
-        return None
-    _, _, boundaries, files, folders, places, result = found
-    if not (isinstance(boundaries, list) and isinstance(files, dict) and isinstance(folders, dict)
-            and isinstance(places, dict)):
-        return None
-    where = tuple(Path(b) for b in boundaries)
-    digests = Digests(root, lambda p: inside(p, where), enabled=True)
-    below = f"{root}{os.sep}"
-    unchanged = (all(digests.of(p.removeprefix(below)) == digest for p, digest in files.items())
-                 and all(read_log.listing_digest(folder) == listed for folder, listed in folders.items())
-                 and all(inside(Path(path), where) == side for path, side in places.items()))
-    digests.save()
-    return result if unchanged else None
-
-
-def _keep(key: str, log: read_log.ReadLog, result: ScanResult) -> None:
-    try:
-        text = model_json.encode([FORMAT, key, list(log.boundaries), log.files, log.folders, log.places, result])
-    except (TypeError, ValueError, RecursionError):
-        return  # a value the format cannot give back identically: scanned again next time
-    cache.write_sealed(SECTION, key, text.encode("ascii"))

@@ -12,6 +12,12 @@ MANIFESTS = Claim(kind="manifest", suffixes=(".yaml", ".yml", ".json"))
 
 
 def _load(request: Request) -> Loaded:
+    from linter.kubernetes.kept import kept_fragments
+
+    return Loaded(fragments=kept_fragments(request, MANIFESTS.kind, _read))
+
+
+def _read(request: Request) -> tuple[Fragment, ...]:
     manifests = []
     unread = []
     for path in request.of(MANIFESTS.kind):
@@ -22,12 +28,12 @@ def _load(request: Request) -> Loaded:
     if request.stdin is not None:
         manifests.append(("-", request.stdin))
     if not manifests:
-        return Loaded(fragments=(Fragment(problems=tuple(unread)),))
+        return (Fragment(problems=tuple(unread)),)
     from linter.kubernetes.frontend import load_kubernetes
 
     fragment = load_kubernetes(manifests, knowledge=request.knowledge, config=request.config.kubernetes,
                                cwd=request.cwd, boundary=request.boundaries, config_file=request.config.path)
-    return Loaded(fragments=(Fragment(problems=tuple(unread)), fragment))
+    return Fragment(problems=tuple(unread)), fragment
 
 
 def _link(request: Request) -> Loaded:

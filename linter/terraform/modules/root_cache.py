@@ -157,7 +157,7 @@ class RootCache:
         if reads is None or not read_log.active():
             return
         cwd = self.reader.cwd
-        read_log.files_known({os.path.join(cwd, p): d for p, d in reads.files.items()})
+        read_log.replayed({os.path.join(cwd, p): d for p, d in reads.files.items()})
         for folder in reads.folders:
             read_log.folder_listed(cwd / folder)
         for path, where in reads.places.items():

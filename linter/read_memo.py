@@ -1,0 +1,64 @@
+"""A result kept with everything that made it: valid while every file it read has the same digest,
+every folder it listed the same entries and every place it checked the same side of the boundary.
+
+The whole-scan memo (``linter.scan_memo``) and the kept Kubernetes manifests (``linter.kubernetes.kept``)
+are the same idea at two sizes: run under a ``read_log.recording()``, keep the result with the log
+under a key that names everything else it depends on (code, knowledge, config, options), and on the
+next run give it back when a ``stat`` of each file (``loaders.file_digests``) and a listing of each
+folder say nothing changed. Entries are model JSON (``loaders.model_json``, never pickle), sealed
+with the cache's HMAC and pruned within its one budget: a planted or damaged entry is a miss.
+
+A kept result given back inside an outer recording tells it what it read, as reading it again would
+have: the whole-scan memo of a scan whose manifests were kept still sees every manifest.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Sequence, TypeVar
+
+from linter import limits, read_log
+from linter.discovery import inside
+from linter.loaders import cache, model_json
+from linter.loaders.file_digests import Digests
+
+T = TypeVar("T")
+
+
+def recall(section: str, form: str, key: str, root: Path, kind: type[T]) -> T | None:
+    """The ``kind`` value kept as ``section/key`` when nothing it read changed; ``root``: the
+    repository root, whose file digests are memoised by path below it."""
+    text = cache.read_sealed(section, key, limits.CACHE_ENTRY_BYTES)
+    try:
+        found = model_json.decode(text) if text is not None else None
+    except model_json.DecodeError:
+        return None
+    if not (isinstance(found, list) and len(found) == 7 and found[:2] == [form, key] and isinstance(found[6], kind)):
+        return None
+    _, _, boundaries, files, folders, places, value = found
+    if not (isinstance(boundaries, list) and isinstance(files, dict) and isinstance(folders, dict)
+            and isinstance(places, dict)):
+        return None
+    where = tuple(Path(b) for b in boundaries)
+    digests = Digests(root, lambda p: inside(p, where), enabled=True)
+    below = f"{root}{os.sep}"
+    unchanged = (all(digests.of(p.removeprefix(below)) == digest for p, digest in files.items())
+                 and all(read_log.listing_digest(folder) == listed for folder, listed in folders.items())
+                 and all(inside(Path(path), where) == side for path, side in places.items()))
+    digests.save()
+    if not unchanged:
+        return None
+    read_log.replayed(files, folders, places)
+    return value
+
+
+def keep(section: str, form: str, key: str, log: read_log.ReadLog, value: object,
+         boundaries: Sequence[str] = ()) -> None:
+    """Keep ``value`` with what ``log`` saw it read; ``boundaries``: those its places were checked
+    against, when the log was not there to see discovery find them."""
+    where = list(log.boundaries) or [os.path.realpath(b) for b in boundaries]
+    try:
+        text = model_json.encode([form, key, where, log.files, log.folders, log.places, value])
+    except (TypeError, ValueError, RecursionError):
+        return  # a value the format cannot give back identically: made again next time
+    cache.write_sealed(section, key, text.encode("ascii"))
