@@ -44,8 +44,9 @@ def check_systems(config: Config, vocabulary: Vocabulary) -> None:
     """A system's level must be a level of the vocabulary: a typo there would classify nothing."""
     for system in config.systems:
         if system.level not in vocabulary.levels:
-            raise ConfigError(f"{config.path}: systems: {system.name}: level {system.level!r} is not a level of "
-                              f"the vocabulary ({', '.join(sorted(vocabulary.levels))})")
+            raise ConfigError(scrub(f"{config.path}: systems: {system.name}: level {system.level!r} is not a level "
+                                    f"of the vocabulary ({', '.join(sorted(vocabulary.levels))})",
+                                    paths=str(config.path or "")))
 
 
 def vocabulary_for(knowledge: Knowledge, config: Config) -> Vocabulary:

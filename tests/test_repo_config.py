@@ -102,3 +102,15 @@ def test_terraform_roots_and_their_var_files_stay_inside(repo: Path, capsys: pyt
     assert one_error(capsys) == (
         "snclint: error: .snclint.yaml: terraform.roots...var_files[0]: a path out of the repository (or into .git) "
         "is refused in a repository's config; give it on the command line (--var-file) if you trust it")
+
+
+def test_a_system_level_outside_the_vocabulary_is_named_by_shape_when_it_looks_secret(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n')
+    (tmp_path / ".snclint.yaml").write_text(
+        "version: 1\nsystems:\n  - {name: payroll, level: AKIAIOSFODNN7EXAMPLE, members: {paths: ['**']}}\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["scan", "."]) == 2
+    err = capsys.readouterr().err
+    assert "systems: payroll: level" in err and "AKIAIOSFODNN7EXAMPLE" not in err
