@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Iterable
 
-from linter import limits
+from linter import limits, read_log
 from linter.loaders.ir import Block, Body
 from linter.model import Unknown
 from linter.terraform.language.deferred import Cell, LazyMap
@@ -78,7 +78,13 @@ class Loader:
         return posixpath.normpath(posixpath.join(folder, path))
 
     def is_file(self, path: str) -> bool:
-        return self.reader.inside(path) and (Path(self.base) / path).is_file()
+        """Whether ``path`` is a file of the repository; its folder's listing is told to the scan's
+        read log, so that a file looked for and not found counts when it appears."""
+        if not self.reader.inside(path):
+            return False
+        full = Path(self.base) / path
+        read_log.folder_listed(full.parent)
+        return full.is_file()
 
     def body(self, path: str) -> Body | None:
         config = self.reader.parse(path)

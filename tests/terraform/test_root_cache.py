@@ -157,3 +157,17 @@ def test_a_kept_scan_has_this_runs_timestamps(repo: Path, monkeypatch: pytest.Mo
     junit = (repo.parent / "first.xml").read_text(), (repo.parent / "second.xml").read_text()
     assert "2026-12-07T10:00:00" in junit[0] and junit[1] == junit[0].replace("2026-12-07T10:00:00",
                                                                               "2026-12-08T11:00:00")
+
+
+def test_a_file_terragrunt_looked_for_and_did_not_find_counts_when_it_appears(repo: Path) -> None:
+    """``find_in_parent_folders`` looks in folders the scan of ``live/app`` never walks: a nearer
+    ``root.hcl`` written there is the one Terragrunt takes next time."""
+    (repo / "root.hcl").write_text('inputs = {\n  level = "standard"\n}\n')
+    (repo / "live/app").mkdir(parents=True)
+    (repo / "live/app/terragrunt.hcl").write_text(
+        'include "root" {\n  path = find_in_parent_folders("root.hcl")\n}\n'
+        'terraform {\n  source = "../../modules/db"\n}\n')
+    (repo / "modules/db/main.tf").write_text(PROVIDER + DB)
+    before = same_as_cold("live/app")
+    (repo / "live/root.hcl").write_text('inputs = {\n  level = "particuliere"\n}\n')
+    assert same_as_cold("live/app") != before
