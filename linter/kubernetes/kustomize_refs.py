@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from linter import limits
+from linter import limits, read_log
 from linter.files import NotReadable, read_regular
 from linter.loaders.kubernetes import decode
 from linter.loaders.safe_yaml import load_documents
@@ -121,6 +121,7 @@ class Checked:
         return self._bytes[path]
 
     def _load(self, folder: Path) -> Kustomization | Issue:
+        read_log.folder_listed(folder)  # a kustomization file written here since counts
         spec = next((folder / n for n in self.names if (folder / n).is_file()), None)
         if spec is None:
             return Issue(folder, 1, f"{folder.name}/ has no kustomization file")
@@ -158,6 +159,7 @@ class Checked:
         if self._outside(target):
             found.refusals.append(Issue(found.file, line, f"{entry} leaves the scanned repository", True))
             return None
+        read_log.folder_listed(resolved.parent)  # a file or folder missing now counts when it appears
         if resolved.is_dir() and folder_ok:
             return resolved
         if resolved.is_file() and file_ok:
@@ -171,9 +173,10 @@ class Checked:
     def _outside(self, path: Path) -> bool:
         """Outside the boundary once links are resolved, or inside a ``.git`` folder."""
         resolved = Path(os.path.realpath(path))
-        if resolved != self.boundary and self.boundary not in resolved.parents:
-            return True
-        return ".git" in resolved.relative_to(self.boundary).parts
+        outside = (resolved != self.boundary and self.boundary not in resolved.parents
+                   or ".git" in resolved.relative_to(self.boundary).parts)
+        read_log.place_checked(path, not outside)
+        return outside
 
 
 class _Fields:

@@ -101,3 +101,27 @@ def test_a_forged_entry_is_ignored(repo: Path, parsed: list[int]) -> None:
     before = len(parsed)
     assert report() == report(cache=False) != truth.replace(b"particuliere", b"standard")
     assert len(parsed) > before
+
+
+def test_a_kustomization_looked_for_and_not_found_counts_when_it_appears(repo: Path) -> None:
+    """The overlay alone is scanned: ``base`` is never walked, so only the look for its
+    kustomization file can tell that one was written there since."""
+    overlay = repo / "k8s/overlays/prod"
+    overlay.mkdir(parents=True)
+    (overlay / "kustomization.yaml").write_text("resources:\n  - namespace.yaml\n  - ../../base\n")
+    (overlay / "namespace.yaml").write_text(NAMESPACE)
+    (repo / "k8s/base").mkdir()
+    (repo / "k8s/base/db.yaml").write_text(DB)
+    (repo / ".snclint.yaml").write_text(CONFIG)
+
+    def scanned(cache: bool = True) -> bytes:
+        out = Path("..") / "report.json"
+        assert main(["scan", "k8s/overlays/prod", "-f", "json", "-o", str(out), "--fail-on", "never",
+                     *([] if cache else ["--no-cache"])]) == 0
+        return out.read_bytes()
+
+    before = scanned()
+    assert before == scanned(cache=False)
+    (repo / "k8s/base/kustomization.yaml").write_text("resources:\n  - db.yaml\n")
+    after = scanned()
+    assert after == scanned(cache=False) != before
