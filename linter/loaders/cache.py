@@ -157,8 +157,11 @@ def fingerprint(module: str) -> str:
 
 @functools.cache
 def parser_versions() -> str:
-    """The parsers' versions, read once per process (each read parses a package's metadata)."""
-    out = ""
+    """The parsers' versions, read once per process (each read parses a package's metadata), and
+    which HCL parser is forced (``SNCLINT_HCL_PARSER``): a result of the other one never answers."""
+    from linter.loaders.hcl import PARSER_ENV
+
+    out = f"|{PARSER_ENV}={os.environ.get(PARSER_ENV, '')}"
     for package in PARSERS:
         try:
             out += f"|{package}={metadata.version(package)}"

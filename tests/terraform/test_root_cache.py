@@ -171,3 +171,27 @@ def test_a_file_terragrunt_looked_for_and_did_not_find_counts_when_it_appears(re
     before = same_as_cold("live/app")
     (repo / "live/root.hcl").write_text('inputs = {\n  level = "particuliere"\n}\n')
     assert same_as_cold("live/app") != before
+
+
+def test_forcing_the_reference_hcl_parser_is_a_miss(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``SNCLINT_HCL_PARSER=hcl2`` is there to tell a parser's difference from a bug: neither a
+    kept scan nor a kept parse of the other parser may answer for it."""
+    from linter.loaders import cache, hcl
+    from linter.loaders.value_digest import code_digest
+
+    def keys_again() -> None:
+        for cached in (cache.parser_versions, cache.fingerprint, code_digest):
+            cached.cache_clear()
+
+    report()
+    parsed: list[str] = []
+    real = hcl.load_hcl2
+    monkeypatch.setattr(hcl, "load_hcl2", lambda path, text: parsed.append(path) or real(path, text))
+    monkeypatch.setenv(hcl.PARSER_ENV, "hcl2")
+    keys_again()
+    try:
+        report()
+    finally:
+        monkeypatch.delenv(hcl.PARSER_ENV)
+        keys_again()
+    assert "envs/b/main.tf" in parsed
