@@ -314,9 +314,11 @@ def _checked(folder: Path, names: Iterable[str], boundaries: Sequence[Path], cwd
         except NotReadable as why:
             if path.is_dir():
                 continue  # a link to a folder inside the boundary: its own path is walked
+            read_log.file_read(path, None, missing=not os.path.lexists(path))  # left: as a failed read
             _note(problems, path, cwd, str(why))
             continue
         if size > MAX_FILE_BYTES:
+            read_log.file_read(path, None)  # left unread: no kept scan stands for it
             _note(problems, path, cwd, f"file of {size} bytes is over the {MAX_FILE_BYTES}-byte limit: not read")
             continue
         yield path

@@ -195,3 +195,14 @@ def test_forcing_the_reference_hcl_parser_is_a_miss(repo: Path, monkeypatch: pyt
         monkeypatch.delenv(hcl.PARSER_ENV)
         keys_again()
     assert "envs/b/main.tf" in parsed
+
+
+def test_a_file_discovery_left_for_its_size_counts_when_it_shrinks(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Discovery leaves a file over the size limit unread: its name alone does not say it came under."""
+    from linter import discovery
+
+    monkeypatch.setattr(discovery, "MAX_FILE_BYTES", 200)
+    (repo / "k8s/app/more.yaml").write_text(NAMESPACE.replace("app", "more") + "#" * 300 + "\n")
+    before = same_as_cold()
+    (repo / "k8s/app/more.yaml").write_text(NAMESPACE.replace("app", "more"))
+    assert same_as_cold() != before
