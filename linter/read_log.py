@@ -76,6 +76,13 @@ def folder_listed(path: str | os.PathLike[str]) -> None:
                 log.folders.setdefault(full, listed)
 
 
+def folder_changed(path: str | os.PathLike[str]) -> None:
+    """``path``'s entries changed while the scan ran: no listing will equal what it is recorded as."""
+    full = os.path.abspath(path)
+    for log in _LOGS:
+        log.folders[full] = UNREAD
+
+
 def place_checked(path: str | os.PathLike[str], inside: bool) -> None:
     if _LOGS:
         full = os.path.abspath(path)

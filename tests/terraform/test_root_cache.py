@@ -206,3 +206,20 @@ def test_a_file_discovery_left_for_its_size_counts_when_it_shrinks(repo: Path, m
     before = same_as_cold()
     (repo / "k8s/app/more.yaml").write_text(NAMESPACE.replace("app", "more"))
     assert same_as_cold() != before
+
+
+def test_a_module_folder_changed_since_a_worker_listed_it_is_not_trusted(tmp_path: Path) -> None:
+    """A worker's reads are told to the scan's log after every root is evaluated: a module file
+    written in between must not be taken as what the kept scan saw."""
+    from linter import read_log
+    from linter.terraform.modules.reader import Reader
+    from linter.terraform.modules.root_cache import Reads, RootCache
+
+    (tmp_path / "modules/db").mkdir(parents=True)
+    (tmp_path / "modules/db/main.tf").write_text(DB)
+    units = RootCache(Reader(tmp_path, tmp_path, {}), None, enabled=False)
+    seen = Reads(folders={"modules/db": ("modules/db/main.tf",)})
+    (tmp_path / "modules/db/more.tf").write_text(DB)  # after the worker listed the folder
+    with read_log.recording() as log:
+        units.log(seen)
+    assert log.folders[str(tmp_path / "modules/db")] == read_log.UNREAD  # no listing equals it

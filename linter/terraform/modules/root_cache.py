@@ -158,8 +158,10 @@ class RootCache:
             return
         cwd = self.reader.cwd
         read_log.replayed({os.path.join(cwd, p): d for p, d in reads.files.items()})
-        for folder in reads.folders:
+        for folder, names in reads.folders.items():
             read_log.folder_listed(cwd / folder)
+            if self._listed(folder) != tuple(names):  # changed since a worker listed it: never trusted
+                read_log.folder_changed(cwd / folder)
         for path, where in reads.places.items():
             read_log.place_checked(cwd / path, where)
 
