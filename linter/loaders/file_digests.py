@@ -2,16 +2,18 @@
 
 The incremental caches are keyed by the content of everything an evaluation read; hashing every
 file on every scan would read the whole estate again. So the digest of a file is kept with its
-``(device, inode, size, mtime_ns)`` in a memo (one sealed cache entry per scanned folder): when
-``stat`` gives the same four, the memo's digest is used; otherwise the file is read and hashed.
+``(device, inode, size, mtime_ns, ctime_ns)`` in a memo (one sealed cache entry per scanned folder):
+when ``stat`` gives the same five, the memo's digest is used; otherwise the file is read and hashed.
+The change time counts as git's index counts it: a same-size edit whose modification time is put
+back (``cp -p``, ``touch -d``, an archive extracted) still changes it, and no user can set it.
 
-As git does with its index, a file whose modification time is not safely older than the scan is
-never memoised ("racy"): it could be changed again within the file system's timestamp granularity
-without its ``stat`` changing. Only files modified ``RACY_NS`` before the scan started are kept, so
-a later change always shows in ``mtime_ns`` (or size, or inode). A file outside the boundary is
-never read (its digest says so), a file that is not there is ``MISSING``, and anything that is not
-a readable regular file gets a digest no read can record (``UNREADABLE``): what depends on it is
-evaluated again.
+As git does with its index, a file whose times are not safely older than the scan is never
+memoised ("racy"): it could be changed again within the file system's timestamp granularity without
+its ``stat`` changing. Only files modified and changed ``RACY_NS`` before the scan started are
+kept, so a later change always shows in ``mtime_ns`` or ``ctime_ns`` (or size, or inode). A file
+outside the boundary is never read (its digest says so), a file that is not there is ``MISSING``,
+and anything that is not a readable regular file gets a digest no read can record
+(``UNREADABLE``): what depends on it is evaluated again.
 """
 from __future__ import annotations
 
@@ -27,12 +29,12 @@ from linter import __version__, limits
 from linter.files import NotReadable, read_regular
 from linter.loaders import cache
 
-FORMAT = "snclint-stats-1"
+FORMAT = "snclint-stats-2"
 SECTION = "stats"
 RACY_NS = 2_000_000_000  # coarser than any file system's timestamps (FAT: 2 s)
 MISSING = "-"
 UNREADABLE = "?"  # never equal to a recorded digest: evaluated again
-_Memo = dict[str, list[object]]  # path -> [device, inode, size, mtime_ns, digest]
+_Memo = dict[str, list[object]]  # path -> [device, inode, size, mtime_ns, ctime_ns, digest]
 
 
 def digest_of(data: bytes) -> str:
@@ -71,17 +73,17 @@ class Digests:
             return UNREADABLE
         if not stat.S_ISREG(info.st_mode):
             return UNREADABLE
-        now = [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns]
+        now = [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
         memo = self._memo.get(path)
-        if memo is not None and memo[:4] == now and isinstance(memo[4], str):
-            return memo[4]
+        if memo is not None and memo[:5] == now and isinstance(memo[5], str):
+            return memo[5]
         if not self.inside(Path(full)):
             return UNREADABLE
         try:
             digest = digest_of(read_regular(full, limits.CACHE_HASHED_BYTES))
         except NotReadable:
             return UNREADABLE
-        if self.enabled and info.st_mtime_ns < self._started - RACY_NS:
+        if self.enabled and max(info.st_mtime_ns, info.st_ctime_ns) < self._started - RACY_NS:
             self._memo[path] = [*now, digest]
             self._changed = True
         elif path in self._memo:
@@ -105,4 +107,4 @@ class Digests:
         if not (isinstance(found, list) and len(found) == 3 and found[:2] == [FORMAT, self._key]
                 and isinstance(found[2], dict)):
             return {}
-        return {k: v for k, v in found[2].items() if isinstance(v, list) and len(v) == 5}
+        return {k: v for k, v in found[2].items() if isinstance(v, list) and len(v) == 6}

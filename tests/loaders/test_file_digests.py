@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 
+from linter.loaders import file_digests
 from linter.loaders.file_digests import MISSING, RACY_NS, UNREADABLE, Digests, digest_of
 
 
@@ -16,18 +18,16 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "repo"
 
 
-def digests(tree: Path) -> Digests:
-    return Digests(tree, lambda p: tree in Path(os.path.realpath(p)).parents, enabled=True)
-
-
-def old(path: Path, text: str, seconds: int = 3600) -> None:
-    path.write_text(text)
-    mtime = os.stat(path).st_mtime_ns - seconds * 10**9
-    os.utime(path, ns=(mtime, mtime))
+def digests(tree: Path, later: int = 3600) -> Digests:
+    """A scan starting ``later`` seconds from now: no test can age a file's change time, so the
+    scan is moved instead."""
+    found = Digests(tree, lambda p: tree in Path(os.path.realpath(p)).parents, enabled=True)
+    found._started += later * 10**9
+    return found
 
 
 def test_the_memo_answers_for_unchanged_files_only(tree: Path) -> None:
-    old(tree / "a.tf", "one")
+    (tree / "a.tf").write_text("one")
     first = digests(tree)
     assert first.of("a.tf") == digest_of(b"one")
     assert first.of("gone.tf") == MISSING
@@ -36,27 +36,40 @@ def test_the_memo_answers_for_unchanged_files_only(tree: Path) -> None:
     assert digests(tree).of("a.tf") == digest_of(b"two")
 
 
-def test_a_memoised_answer_is_not_read_again(tree: Path) -> None:
-    old(tree / "a.tf", "one")
+def test_a_memoised_answer_is_not_read_again(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tree / "a.tf").write_text("one")
     first = digests(tree)
     first.of("a.tf")
     first.save()
-    info = os.stat(tree / "a.tf")
-    with open(tree / "a.tf", "r+") as handle:  # same size, same times: only the memo can tell
-        handle.write("owt")
-    os.utime(tree / "a.tf", ns=(info.st_atime_ns, info.st_mtime_ns))
+
+    def unread(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("an unchanged file is not read again")
+
+    monkeypatch.setattr(file_digests, "read_regular", unread)
     assert digests(tree).of("a.tf") == digest_of(b"one")
 
 
-def test_a_file_too_recent_is_hashed_every_time(tree: Path) -> None:
-    old(tree / "a.tf", "one", seconds=RACY_NS // 10**9 - 1)  # within the racy window
+def test_a_same_size_edit_with_its_modification_time_put_back_is_seen(tree: Path) -> None:
+    (tree / "a.tf").write_text("one")
     first = digests(tree)
     first.of("a.tf")
     first.save()
     info = os.stat(tree / "a.tf")
-    (tree / "a.tf").write_text("owt")
+    time.sleep(0.01)  # the change time moves on, as it does for any write
+    with open(tree / "a.tf", "r+") as handle:  # same size, modification time put back (cp -p, touch -d)
+        handle.write("owt")
     os.utime(tree / "a.tf", ns=(info.st_atime_ns, info.st_mtime_ns))
     assert digests(tree).of("a.tf") == digest_of(b"owt")
+
+
+def test_a_file_too_recent_is_hashed_every_time(tree: Path) -> None:
+    (tree / "a.tf").write_text("one")
+    first = digests(tree, later=RACY_NS // 10**9 - 1)  # within the racy window
+    first.of("a.tf")
+    assert "a.tf" not in first._memo
+    first.save()
+    (tree / "a.tf").write_text("owt")
+    assert digests(tree, later=0).of("a.tf") == digest_of(b"owt")
 
 
 def test_what_is_not_a_readable_file_inside(tree: Path) -> None:
