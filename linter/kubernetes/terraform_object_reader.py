@@ -87,12 +87,14 @@ class _Reader:
         metadata = node.attributes.get("k8s_metadata") or self._metadata(node)
         name, namespace = _text(metadata.get("name")), _text(metadata.get("namespace"))
         kind = node.attributes.get("k8s_kind") or (NAMESPACE if node.type in tf.namespaces else None)
-        attributes = {**node.attributes, "k8s_name": name, "k8s_kind": kind,
-                      "k8s_namespace": namespace or (None if kind == NAMESPACE else DEFAULT_NAMESPACE)}
+        in_namespace = namespace or (None if kind == NAMESPACE else DEFAULT_NAMESPACE)
+        attributes = {**node.attributes, "k8s_name": name, "k8s_kind": kind, "k8s_namespace": in_namespace}
         if kind == NAMESPACE:  # a Namespace classifies its objects, not itself
             attributes["namespace_tags"] = tuple(node.tags)
             node = replace(node, tags=())
-        return self._place(replace(node, attributes=attributes), metadata)
+        # the namespace a config system claims it by, as a manifest's (a Namespace: its own name)
+        own = name if kind == NAMESPACE else in_namespace
+        return self._place(replace(node, attributes=attributes, namespace=own or node.namespace), metadata)
 
     def inherit(self, node: Node, terraform: Mapping[tuple[str, str], list[Tag]], yaml: list[Node]) -> Node:
         """A data store's or workload's Namespace classification, after its own tags: the Namespace
