@@ -45,6 +45,6 @@ def _link(request: Request) -> Loaded:
 
 
 KUBERNETES = Frontend(name="kubernetes", claims=(MANIFESTS,), load=_load, stdin=True)
-# reads the nodes of the Terraform frontends (a Terragrunt unit's module too) and the manifests' Namespaces
-TERRAFORM_OBJECTS = Frontend(name="kubernetes-in-terraform", load=_link, runs_with=("terraform", "terragrunt"),
-                             after=("terragrunt", "terraform", "kubernetes"))
+# reads the nodes of the Terraform frontends (a Terragrunt unit's module, a plan too) and the manifests' Namespaces
+TERRAFORM_OBJECTS = Frontend(name="kubernetes-in-terraform", load=_link, runs_with=("terraform", "terragrunt", "plan"),
+                             after=("terragrunt", "terraform", "plan", "kubernetes"))

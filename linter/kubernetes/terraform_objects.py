@@ -28,6 +28,8 @@ from linter.provider_sources import cluster_clients, implicit_source, normalise_
 if TYPE_CHECKING:
     from linter.config import KubernetesConfig
 
+TERRAFORM_ORIGINS = ("terraform", "plan")  # the frontends whose nodes are Terraform resources (HCL, plan JSON)
+
 
 def link_terraform_objects(fragments: list[Fragment], knowledge: Knowledge, config: KubernetesConfig,
                            config_file: str | None = None) -> list[Fragment]:
@@ -44,7 +46,7 @@ def link_terraform_objects(fragments: list[Fragment], knowledge: Knowledge, conf
 
 def _on_cluster(node: Node, clients: set[str], knowledge: Knowledge) -> bool:
     """A Terraform resource whose provider talks to a Kubernetes cluster."""
-    return node.origin == "terraform" and node.hosting is not None and node.hosting.provider is not None \
+    return node.origin in TERRAFORM_ORIGINS and node.hosting is not None and node.hosting.provider is not None \
         and _source(node.hosting.provider, knowledge) in clients
 
 

@@ -20,5 +20,4 @@ def _load(request: Request) -> Loaded:
                                         cwd=request.cwd),))
 
 
-PLAN = Frontend(name="plan", claims=(PLANS,), after=("terragrunt", "terraform", "kubernetes-in-terraform"),
-                load=_load)
+PLAN = Frontend(name="plan", claims=(PLANS,), after=("terragrunt", "terraform"), load=_load)
