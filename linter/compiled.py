@@ -63,7 +63,7 @@ def checked(kind: str, text: str, read: Callable[[str], Any], module: str, also:
     if key is not None:
         encoded = _exact_json([FORMAT, key, value])
         if encoded is not None:
-            cache.write_sealed(SECTION, key, encoded)
+            cache.write_sealed(SECTION, key, encoded, limits.COMPILED_ENTRY_BYTES)
     return value
 
 

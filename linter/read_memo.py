@@ -61,4 +61,4 @@ def keep(section: str, form: str, key: str, log: read_log.ReadLog, value: object
         text = model_json.encode([form, key, where, log.files, log.folders, log.places, value])
     except (TypeError, ValueError, RecursionError):
         return  # a value the format cannot give back identically: made again next time
-    cache.write_sealed(section, key, text.encode("ascii"))
+    cache.write_sealed(section, key, text.encode("ascii"), limits.CACHE_ENTRY_BYTES)

@@ -291,17 +291,22 @@ def read_sealed(section: str, key: str, limit: int) -> bytes | None:
     return text
 
 
-def write_sealed(section: str, key: str, text: bytes) -> None:
-    """Keep ``text`` as ``section/key``, sealed as parse cache entries are; failures are silent."""
+def write_sealed(section: str, key: str, text: bytes, limit: int) -> None:
+    """Keep ``text`` as ``section/key``, sealed as parse cache entries are; failures are silent.
+    ``limit``: the one its reader gives ``read_sealed``; a larger entry is not written, since it
+    would be refused when read and written again by every scan."""
     root = cache_dir()
     secret = _state(root) if root is not None else ""
     if root is None or isinstance(secret, str):
+        return
+    sealed = _mac(secret, f"{section}/{key}", text) + b"\n" + text
+    if len(sealed) > limit:
         return
     folder = _folder(root, (section,), create=True)
     if folder is None:
         return
     try:
-        write_file(folder, f"{key}.json", _mac(secret, f"{section}/{key}", text) + b"\n" + text)
+        write_file(folder, f"{key}.json", sealed)
     finally:
         os.close(folder)
 

@@ -95,7 +95,7 @@ class Digests:
         """Keep the memo for the next scan (only when something was learnt)."""
         if self.enabled and self._changed:
             text = json.dumps([FORMAT, self._key, self._memo], separators=(",", ":"))
-            cache.write_sealed(SECTION, self._key, text.encode("ascii"))
+            cache.write_sealed(SECTION, self._key, text.encode("ascii"), limits.CACHE_ENTRY_BYTES)
             self._changed = False
 
     def _load(self) -> _Memo:

@@ -299,11 +299,18 @@ def test_prune_removes_the_oldest_entries_and_only_cache_files(root: Path) -> No
 
 
 def test_prune_counts_the_sealed_sections_too(root: Path) -> None:
-    cache.write_sealed("roots", "a" * 64, b"x" * 1000)
-    cache.write_sealed("roots", "b" * 64, b"y" * 1000)
+    cache.write_sealed("roots", "a" * 64, b"x" * 1000, 4096)
+    cache.write_sealed("roots", "b" * 64, b"y" * 1000, 4096)
     (root / "roots" / "notes.txt").write_text("kept")
     old = root / "roots" / f"{'a' * 64}.json"
     os.utime(old, (time.time() - 1000, time.time() - 1000))
     assert prune(root, max_bytes=1500, force=True) == 1
     assert not old.exists() and (root / "roots" / f"{'b' * 64}.json").exists()
     assert (root / "roots" / "notes.txt").exists() and (root / "hmac.key").exists()
+
+
+def test_an_entry_its_reader_would_refuse_is_not_written(root: Path) -> None:
+    cache.write_sealed("scans", "c" * 64, b"z" * 1000, 1000)  # the seal makes it larger than its reader takes
+    assert not (root / "scans" / f"{'c' * 64}.json").exists()
+    cache.write_sealed("scans", "c" * 64, b"z" * 1000, 2000)
+    assert cache.read_sealed("scans", "c" * 64, 2000) == b"z" * 1000

@@ -134,7 +134,7 @@ class RootCache:
                                       outcome.nodes, outcome.problems, outcome.files])
         except (TypeError, ValueError, RecursionError):
             return  # a value the format cannot give back identically: evaluated again next time
-        cache.write_sealed(SECTION, key, text.encode("ascii"))
+        cache.write_sealed(SECTION, key, text.encode("ascii"), limits.CACHE_ENTRY_BYTES)
 
     def _unchanged(self, files: dict[str, Any], folders: dict[str, Any], places: dict[str, Any]) -> bool:
         return (all(self.digests.of(path) == digest for path, digest in files.items())
@@ -212,7 +212,7 @@ class RootCache:
                 text = model_json.encode([FORMAT, self._folders_key, self._folders])
             except (TypeError, ValueError, RecursionError):
                 return
-            cache.write_sealed(FOLDERS, self._folders_key, text.encode("ascii"))
+            cache.write_sealed(FOLDERS, self._folders_key, text.encode("ascii"), limits.CACHE_ENTRY_BYTES)
 
 
 def salt_of(*parts: str) -> str:
