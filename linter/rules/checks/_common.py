@@ -2,10 +2,10 @@
 for a hosting, the matches of the hosting checks and of the classification statuses."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from linter.graph.sensitivity import Step
-from linter.model import DATA_FLOWS, Evidence, Hosting, NodeKind
+from linter.model import DATA_FLOWS, Evidence, Hosting, Node, NodeKind
 from linter.rules.check_api import Context, Match
 
 
@@ -28,16 +28,23 @@ def path_evidence(ctx: Context, steps: list[Step], end: str) -> list[Evidence]:
     return out
 
 
-def sensitive_matches(ctx: Context, params: Mapping[str, Any], flows: bool) -> list[Match]:
+def sensitive_resources(ctx: Context, params: Mapping[str, Any]) -> Iterator[tuple[Node, str, list[Step]]]:
+    """Each resource holding data of the rule's levels, with its level and the path that made it
+    sensitive; a config cluster stands for its hosting, not for data."""
     levels = levels_of(ctx, params)
-    out = []
     for node in ctx.resources():
         if node.kind == NodeKind.CLUSTER and node.origin == "config":
             continue
         state = ctx.sensitive.get(node.key)
-        if state is None or state[0] not in levels or via_flow(state[1]) != flows:
+        if state is not None and state[0] in levels:
+            yield node, state[0], state[1]
+
+
+def sensitive_matches(ctx: Context, params: Mapping[str, Any], flows: bool) -> list[Match]:
+    out = []
+    for node, level, steps in sensitive_resources(ctx, params):
+        if via_flow(steps) != flows:
             continue
-        level, steps = state
         hosting_evidence, hosting = ctx.hosting_of(node.key)
         if hosting is None or hosting.qualified:
             continue

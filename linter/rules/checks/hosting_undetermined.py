@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from linter.model import NodeKind, ProblemKind
+from linter.model import ProblemKind
 from linter.rules.check_api import Context, Match
-from linter.rules.checks._common import levels_of, path_evidence
+from linter.rules.checks._common import levels_of, path_evidence, sensitive_resources
 
 HOSTING_VERDICT = True  # its findings are a verdict on where an object runs: the audit's inventory reads them
 
@@ -13,21 +13,18 @@ HOSTING_VERDICT = True  # its findings are a verdict on where an object runs: th
 def check(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
     levels = levels_of(ctx, params)
     out = []
-    for node in ctx.resources():
-        state = ctx.sensitive.get(node.key)
-        if state is None or state[0] not in levels or node.kind == NodeKind.CLUSTER and node.origin == "config":
-            continue
+    for node, level, steps in sensitive_resources(ctx, params):
         hops, hosting = ctx.hosting_of(node.key)
         if hosting is not None:
             continue
-        origin = state[1][0].source if state[1] else node.key
-        evidence = [*ctx.classification_evidence(origin), *path_evidence(ctx, state[1], node.key), *hops]
+        origin = steps[0].source if steps else node.key
+        evidence = [*ctx.classification_evidence(origin), *path_evidence(ctx, steps, node.key), *hops]
         why = ctx.graph.nodes[node.key].get("hosting_why") or (
             "it is not placed on any cluster (config kubernetes.clusters, snclint.io/cluster)"
             if node.origin == "kubernetes" and not hops else "its provider or cluster is not recognised")
         out.append(Match(node_key=node.key, address=node.address, location=node.location,
-                         message=f"{node.address} holds {state[0]} data but its hosting cannot be determined: {why}",
-                         cluster=node.cluster, sensitivity=state[0], evidence=tuple(evidence)))
+                         message=f"{node.address} holds {level} data but its hosting cannot be determined: {why}",
+                         cluster=node.cluster, sensitivity=level, evidence=tuple(evidence)))
     for flow in ctx.graph.graph.get("unresolved_flows", ()):
         state = ctx.sensitive.get(flow.source)
         if state is None or state[0] not in levels:

@@ -3,25 +3,19 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from linter.model import NodeKind
 from linter.rules.check_api import Context, Match
-from linter.rules.checks._common import hosting_words, levels_of, path_evidence
+from linter.rules.checks._common import hosting_words, path_evidence, sensitive_resources
 
 
 def check(ctx: Context, params: Mapping[str, Any]) -> list[Match]:
     """A sensitive resource on hosting the catalogue calls qualified, but on a row that is not
     verified or whose visa may have lapsed: the verdict is shown, with the row and its dates."""
-    levels = levels_of(ctx, params)
     out = []
-    for node in ctx.resources():
-        state = ctx.sensitive.get(node.key)
-        if state is None or state[0] not in levels or node.kind == NodeKind.CLUSTER and node.origin == "config":
-            continue
+    for node, level, steps in sensitive_resources(ctx, params):
         hosting_evidence, hosting = ctx.hosting_of(node.key)
         fact = hosting.fact if hosting is not None else None
         if hosting is None or not hosting.qualified or fact is None or not fact.caveats:
             continue
-        level, steps = state
         origin = steps[0].source if steps else node.key
         evidence = [*ctx.classification_evidence(origin), *path_evidence(ctx, steps, node.key), *hosting_evidence]
         out.append(Match(node_key=node.key, address=node.address, location=node.location, cluster=node.cluster,
