@@ -3,20 +3,12 @@ manifests: the namespace a ``kubernetes_manifest`` holds or a ``helm_release`` d
 not only a ``metadata`` block's."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from helpers import cnpg
 
-from linter.cli import main
-
-CONFIG = """version: 1
-kubernetes:
-  clusters:
-    snc:
-      hosting: {provider: outscale, offer: iaas, region: cloudgouv-eu-west-1}
-  default: snc
-systems:
+SYSTEMS = """systems:
   - name: dossiers
     level: particuliere
     members:
@@ -26,22 +18,7 @@ systems:
 MAIN = """provider "kubernetes" {}
 provider "helm" {}
 
-resource "kubernetes_manifest" "pg" {
-  manifest = {
-    apiVersion = "postgresql.cnpg.io/v1"
-    kind       = "Cluster"
-    metadata   = { name = "pg", namespace = "dossiers" }
-    spec = {
-      backup = {
-        barmanObjectStore = {
-          destinationPath = "s3://dossiers/pg"
-          endpointURL     = "https://s3.gra.io.cloud.ovh.net"
-        }
-      }
-    }
-  }
-}
-
+""" + cnpg.hcl('"dossiers"') + """
 resource "helm_release" "db" {
   name       = "db"
   namespace  = "dossiers"
@@ -60,12 +37,8 @@ resource "helm_release" "elsewhere" {
 
 def test_objects_managed_by_terraform_belong_to_the_system_of_their_namespace(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / ".git").mkdir()
-    (tmp_path / ".snclint.yaml").write_text(CONFIG)
-    (tmp_path / "main.tf").write_text(MAIN)
-    monkeypatch.chdir(tmp_path)
-    assert main(["scan", ".", "-f", "json", "--no-cache"]) == 1
-    report = json.loads(capsys.readouterr().out)
+    report = cnpg.scan(tmp_path, {".snclint.yaml": cnpg.CONFIG + SYSTEMS, "main.tf": MAIN}, ["."],
+                       monkeypatch, capsys)
     assert [(f["rule_id"], f["address"], f["line"], f["hosting"]["reason"]) for f in report["findings"]
             if f["severity"] == "error"] == [("SNC002", "kubernetes_manifest.pg", 4, "offer-not-qualified")]
     assert sorted((s["system"], s["address"]) for s in report["systems"]) == [

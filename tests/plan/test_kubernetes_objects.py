@@ -6,16 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-from linter.cli import main
-
-CONFIG = """version: 1
-kubernetes:
-  clusters:
-    snc:
-      hosting: {provider: outscale, offer: iaas, region: cloudgouv-eu-west-1}
-  default: snc
-"""
+from helpers import cnpg
 
 KUBERNETES = "registry.terraform.io/hashicorp/kubernetes"
 
@@ -31,11 +22,7 @@ PLAN = {
     "planned_values": {"root_module": {"resources": [
         _resource("kubernetes_namespace_v1.dossiers",
                   {"metadata": [{"name": "dossiers", "labels": {"sensibilite": "particuliere"}}]}),
-        _resource("kubernetes_manifest.pg", {"manifest": {
-            "apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster",
-            "metadata": {"name": "pg", "namespace": "dossiers"},
-            "spec": {"backup": {"barmanObjectStore": {"destinationPath": "s3://dossiers/pg",
-                                                      "endpointURL": "https://s3.gra.io.cloud.ovh.net"}}}}}),
+        _resource("kubernetes_manifest.pg", {"manifest": cnpg.manifest("dossiers")}),
     ]}},
     "configuration": {"provider_config": {"kubernetes": {"name": "kubernetes", "full_name": KUBERNETES}},
                       "root_module": {"resources": []}},
@@ -44,11 +31,7 @@ PLAN = {
 
 def test_a_planned_kubernetes_manifest_is_read_as_the_object_it_holds(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / ".git").mkdir()
-    (tmp_path / ".snclint.yaml").write_text(CONFIG)
-    (tmp_path / "plan.json").write_text(json.dumps(PLAN, indent=1))
-    monkeypatch.chdir(tmp_path)
-    assert main(["scan", "plan.json", "-f", "json", "--no-cache"]) == 1
-    findings = json.loads(capsys.readouterr().out)["findings"]
+    files = {".snclint.yaml": cnpg.CONFIG, "plan.json": json.dumps(PLAN, indent=1)}
+    findings = cnpg.scan(tmp_path, files, ["plan.json"], monkeypatch, capsys)["findings"]
     assert [(f["rule_id"], f["address"], f["file"], f["cluster"], f["hosting"]["reason"]) for f in findings] == [
         ("SNC002", "kubernetes_manifest.pg", "plan.json", "snc", "offer-not-qualified")]
