@@ -129,7 +129,7 @@ def _index_lists(index: str, version: tuple[int, int, int], prefix: bytes) -> bo
     from dulwich.index import read_index
 
     try:
-        data = read_regular(Path(index), limits.GIT_INDEX_BYTES)
+        data = read_regular(Path(index), limits.GIT_INDEX_BYTES, told=False)
         return any(entry.name.startswith(prefix) for entry in read_index(io.BytesIO(data)))
     except Exception:  # noqa: BLE001 - an unreadable or corrupt index tracks nothing
         return False
@@ -141,7 +141,7 @@ def _git_dir(work_tree: Path) -> Path | None:
     if dot_git.is_dir():
         return dot_git
     try:
-        text = read_regular(dot_git, 4096).decode("utf-8", "replace")
+        text = read_regular(dot_git, 4096, told=False).decode("utf-8", "replace")
     except NotReadable:
         return None
     if not text.startswith("gitdir:"):
@@ -185,13 +185,20 @@ def printable_name(name: str) -> str:
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
+def scan_boundaries(paths: Sequence[str], cwd: Path) -> tuple[Path, ...]:
+    """The boundaries of a scan of ``paths`` (``-`` excluded), none inside another. They depend on
+    git's files (``.git``, the index), which are not told to the read log: the whole-scan memo keys
+    its entries by these instead, so that a ``git add`` does not make every kept scan stale."""
+    real = [Path(p) if Path(p).is_absolute() else cwd / p for p in paths if p != "-"]
+    found = [find_boundary(p) for p in real if os.path.lexists(p)] or [Path(os.path.realpath(cwd))]
+    return tuple(b for b in dict.fromkeys(found) if not any(o in b.parents for o in found))
+
+
 def discover(paths: Sequence[str], cwd: Path, claims: Sequence[Claim], skipped: Collection[str] = ()) -> Inputs:
     """Sort the given paths (``-`` excluded) into the files each claim takes; folders named in
     ``skipped`` are not walked."""
     real = [Path(p) if Path(p).is_absolute() else cwd / p for p in paths if p != "-"]
-    found_boundaries = [find_boundary(p) for p in real if os.path.lexists(p)] or [Path(os.path.realpath(cwd))]
-    boundaries = tuple(b for b in dict.fromkeys(found_boundaries)
-                       if not any(o in b.parents for o in found_boundaries))
+    boundaries = scan_boundaries(paths, cwd)
     read_log.bounded(boundaries)
     found: dict[str, str] = {}
     problems: list[Problem] = []

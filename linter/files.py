@@ -48,20 +48,22 @@ def check_regular(path: Path | str, *, follow_links: bool = True) -> int:
     return info.st_size
 
 
-def read_regular(path: Path | str, limit: int, *, follow_links: bool = True) -> bytes:
+def read_regular(path: Path | str, limit: int, *, follow_links: bool = True, told: bool = True) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes; NotReadable otherwise.
 
     ``follow_links=False`` refuses a final symbolic link too (``lstat``, ``O_NOFOLLOW``): for a
     caller that checked where the path itself leads, so a link swapped in afterwards is not followed.
-    What was read, or not, is told to the scan's read log (``linter.read_log``).
+    What was read, or not, is told to the scan's read log (``linter.read_log``), unless ``told`` is
+    False: git's own files, read only to find the boundary, which the whole-scan memo keys instead.
     """
     try:
         data = _read_regular(path, limit, follow_links)
     except NotReadable:
-        if read_log.active():
+        if told and read_log.active():
             read_log.file_read(path, None, missing=not os.path.lexists(path))
         raise
-    read_log.file_read(path, data)
+    if told:
+        read_log.file_read(path, data)
     return data
 
 

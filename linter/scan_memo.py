@@ -20,6 +20,7 @@ from pathlib import Path
 
 from linter import read_log, read_memo
 from linter.config import Config
+from linter.discovery import scan_boundaries
 from linter.knowledge import Knowledge
 from linter.loaders.value_digest import code_digest, value_digest
 from linter.model import ScanResult
@@ -61,7 +62,8 @@ def _key(given: ScanOptions, root: Path, config: Config, knowledge: Knowledge, c
     """What the result depends on besides the files it read (``given``: the options anchored at the
     repository ``root``); None when one of them cannot be told."""
     try:
-        return value_digest([FORMAT, code_digest(), str(root), os.path.realpath(cwd), given.paths, given.var_files,
+        return value_digest([FORMAT, code_digest(), str(root), os.path.realpath(cwd),
+                             [str(b) for b in scan_boundaries(given.paths, root)], given.paths, given.var_files,
                              sorted(given.variables.items()), given.select, given.ignore, given.strict,
                              given.today, value_digest(config), knowledge_digest(knowledge)])
     except TypeError:

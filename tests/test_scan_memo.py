@@ -1,0 +1,81 @@
+"""The whole-scan memo (``linter.scan_memo``) in git repositories: git's own files decide the
+boundary, and only the boundary keys a kept scan, so a linked work tree (``.git`` is a file) is
+answered from memory like any repository, while a change of what git tracks is still seen."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from linter import compiled, scan_memo
+from linter.cli import main
+
+PROVIDER = 'provider "aws" {\n  region = "eu-west-3"\n}\n'
+DB = 'resource "aws_db_instance" "db" {\n  tags = { sensibilite = "particuliere" }\n}\n'
+CALLER = PROVIDER + 'module "db" {\n  source = "../../modules/db"\n}\n'
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def git(where: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(where), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                   check=True, capture_output=True)
+
+
+@pytest.fixture()
+def linked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A linked work tree of a repository whose root module ``envs/a`` calls ``modules/db``."""
+    monkeypatch.setenv("SNCLINT_CACHE_DIR", str(tmp_path / "cache"))
+    main_tree = tmp_path / "main"
+    for name, text in {"modules/db/main.tf": DB, "envs/a/main.tf": CALLER, "README.md": "x\n"}.items():
+        (main_tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (main_tree / name).write_text(text)
+    git(main_tree, "init", "-q")
+    git(main_tree, "add", "-A")
+    git(main_tree, "commit", "-q", "-m", "first")
+    git(main_tree, "worktree", "add", "-q", str(tmp_path / "linked"))
+    assert (tmp_path / "linked" / ".git").is_file()
+    monkeypatch.chdir(tmp_path / "linked")
+    yield tmp_path / "linked"
+    compiled.use_cache(True)
+
+
+@pytest.fixture()
+def scanned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """One entry per scan that ran (the others were answered from the memo)."""
+    runs: list[str] = []
+    real = scan_memo._scan
+    monkeypatch.setattr(scan_memo, "_scan", lambda *args: runs.append("scan") or real(*args))
+    return runs
+
+
+def report(*args: str, cache: bool = True) -> bytes:
+    out = Path("..") / "report.json"
+    assert main(["scan", *args, "-f", "json", "-o", str(out), "--fail-on", "never",
+                 *([] if cache else ["--no-cache"])]) == 0
+    return out.read_bytes()
+
+
+def test_a_linked_work_tree_is_answered_from_the_memo(linked: Path, scanned: list[str]) -> None:
+    first = report("envs/a")
+    assert report("envs/a") == first
+    assert len(scanned) == 1
+    assert report("envs/a", cache=False) == first
+    git(linked, "add", "-A")  # git rewrites its index: the folder is still tracked
+    (linked / "notes.md").write_text("y\n")
+    git(linked, "add", "notes.md")
+    assert report("envs/a") == first
+    assert len(scanned) == 2  # the scan without a cache, and none since
+
+
+def test_a_folder_git_no_longer_tracks_has_another_boundary(linked: Path, scanned: list[str]) -> None:
+    """Untracked, ``envs/a`` is its own boundary: the module it calls is outside, so not read."""
+    before = report("envs/a")
+    git(linked, "rm", "-q", "-r", "--cached", "envs/a")
+    after = report("envs/a")
+    assert len(scanned) == 2
+    assert after != before
+    assert after == report("envs/a", cache=False)
