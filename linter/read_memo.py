@@ -1,15 +1,14 @@
 """A result kept with everything that made it: valid while every file it read has the same digest,
 every folder it listed the same entries and every place it checked the same side of the boundary.
 
-The whole-scan memo (``linter.scan_memo``) and the kept Kubernetes manifests (``linter.kubernetes.kept``)
-are the same idea at two sizes: run under a ``read_log.recording()``, keep the result with the log
-under a key that names everything else it depends on (code, knowledge, config, options), and on the
-next run give it back when a ``stat`` of each file (``loaders.file_digests``) and a listing of each
-folder say nothing changed. Entries are model JSON (``loaders.model_json``, never pickle), sealed
+The whole-scan memo (``linter.scan_memo``) runs under a ``read_log.recording()``, keeps the result
+with the log under a key that names everything else it depends on (code, knowledge, config,
+options), and on the next run gives it back when a ``stat`` of each file (``loaders.file_digests``)
+and a listing of each folder say nothing changed. Entries are model JSON (``loaders.model_json``, never pickle), sealed
 with the cache's HMAC and pruned within its one budget: a planted or damaged entry is a miss.
 
 A kept result given back inside an outer recording tells it what it read, as reading it again would
-have: the whole-scan memo of a scan whose manifests were kept still sees every manifest.
+have.
 """
 from __future__ import annotations
 

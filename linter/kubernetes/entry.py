@@ -12,9 +12,7 @@ MANIFESTS = Claim(kind="manifest", suffixes=(".yaml", ".yml", ".json"))
 
 
 def _load(request: Request) -> Loaded:
-    from linter.kubernetes.kept import kept_fragments
-
-    return Loaded(fragments=kept_fragments(request, MANIFESTS.kind, _read))
+    return Loaded(fragments=_read(request))
 
 
 def _read(request: Request) -> tuple[Fragment, ...]:
@@ -30,9 +28,15 @@ def _read(request: Request) -> tuple[Fragment, ...]:
     if not manifests:
         return (Fragment(problems=tuple(unread)),)
     from linter.kubernetes.frontend import load_kubernetes
+    from linter.kubernetes.kept import KeptManifests
+    from linter.loaders.kubernetes import load_manifests
 
+    kept = KeptManifests(request.cwd) if request.parse_cache else None
     fragment = load_kubernetes(manifests, knowledge=request.knowledge, config=request.config.kubernetes,
-                               cwd=request.cwd, boundary=request.boundaries, config_file=request.config.path)
+                               cwd=request.cwd, boundary=request.boundaries, config_file=request.config.path,
+                               load=kept.load if kept is not None else load_manifests)
+    if kept is not None:
+        kept.save()
     return Fragment(problems=tuple(unread)), fragment
 
 

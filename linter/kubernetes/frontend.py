@@ -7,7 +7,7 @@ objects hosted on their cluster, workloads mounting claims, claims using classes
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from linter.config import KubernetesConfig
 from linter.errors import unexpected
@@ -26,12 +26,14 @@ if TYPE_CHECKING:
 
 def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge, config: KubernetesConfig,
                     kustomize: bool = True, cwd: Path | None = None, boundary: Path | Sequence[Path] | None = None,
-                    config_file: str | None = None) -> Fragment:
+                    config_file: str | None = None,
+                    load: Callable[[str, bytes], ManifestFile] = load_manifests) -> Fragment:
     """``files``: (path relative to ``cwd`` in posix form, or ``-`` for standard input; content).
 
     ``boundary`` is the folder a kustomization may not reach out of (the repository), or each scanned
     path's (a kustomization stays within the one of the path it came from);
-    ``config_file`` is where the clusters are declared, for the location of cluster nodes.
+    ``config_file`` is where the clusters are declared, for the location of cluster nodes;
+    ``load`` reads one file's documents (``load_manifests``, or the kept ones: ``kubernetes.kept``).
     """
     data = kubernetes_data(knowledge)
     here = (cwd or Path.cwd()).resolve()
@@ -46,7 +48,7 @@ def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge,
         if path in covered or PurePosixPath(path).name in data.kustomization_files:
             continue
         try:
-            loaded = load_manifests(path, content)
+            loaded = load(path, content)
             found = _objects(loaded, data, path, rendered=False)
         except Exception as error:  # noqa: BLE001 - the last resort: one file, one SNC000
             problems.append(Problem(location=Location(path, 1), message=unexpected(error)))

@@ -1,47 +1,104 @@
-"""The manifests frontend's fragments, kept with everything it read (``linter.read_memo``): a scan
-after a Terraform edit gives back the Kubernetes part whole instead of parsing every manifest again.
+"""Each manifest file's parsed documents, kept in the cache by the file's bytes: a scan after
+editing one manifest parses that one file again, not the whole estate.
 
-The key names what the fragments depend on besides the files read: the code, the knowledge, the
-config, the repository root and its boundaries, and the manifests discovery found (a manifest
-added or removed is another key). Any manifest, kustomization or folder it read that changed since
-makes the frontend run again. Standard input is never kept, nor anything under ``--no-cache``.
+What is kept is ``loaders.kubernetes.load_manifests`` of one file, a pure function of its path and
+bytes (and of the code): its key needs no knowledge, config nor other file. Everything that
+depends on several files, the knowledge or the config (kustomizations, which documents are
+objects, placement by Namespace annotations and config paths, the nodes and edges between objects,
+operators' back-ups, Kubernetes objects declared in Terraform) is computed again on every scan
+from the kept documents, so a report is the one a scan without the cache gives.
+
+One sealed entry per folder holds its files' documents, each with the sha256 of the bytes it was
+read from: the MoJ estate's 9,027 manifests are in 1,483 folders, and 9,000 entries of their own
+cost 9,000 opens and HMACs (measured: reading 0.34 s against 0.07 s for the folders' entries,
+writing 1.6 s against 0.23 s). Entries are JSON (``loaders.manifest_json``, never pickle) sealed
+with the cache's HMAC: a planted or damaged one is a miss. Standard input is never kept.
 """
 from __future__ import annotations
 
+import json
 import os
-from typing import Callable
+from pathlib import Path
+from typing import Any
 
-from linter import read_log, read_memo
-from linter.frontend_contract import Request
+from linter import limits
+from linter.loaders import cache, manifest_json
+from linter.loaders.file_digests import digest_of
+from linter.loaders.kubernetes import ManifestFile, load_manifests
 from linter.loaders.value_digest import code_digest, value_digest
-from linter.model import Fragment
-from linter.policy_files import knowledge_digest
 
-FORMAT = "snclint-manifests-1"
+FORMAT = "snclint-manifests-2"
 SECTION = "manifests"
+STDIN = "-"
+
+# file name -> (sha256 of its bytes, its documents; None when they cannot be kept: parsed each time)
+_Pack = dict[str, tuple[str, ManifestFile | None]]
 
 
-def kept_fragments(request: Request, kind: str, load: Callable[[Request], tuple[Fragment, ...]]
-                   ) -> tuple[Fragment, ...]:
-    """``load(request)``, or what it gave before when nothing it read has changed since."""
-    if not request.parse_cache or request.stdin is not None:
-        return load(request)
-    key = _key(request, kind)
-    if key is not None:
-        kept = read_memo.recall(SECTION, FORMAT, key, request.cwd, tuple)
-        if kept is not None and all(isinstance(f, Fragment) for f in kept):
-            return kept
-    with read_log.recording() as log:
-        fragments = load(request)
-    if key is not None:
-        read_memo.keep(SECTION, FORMAT, key, log, fragments, [str(b) for b in request.boundaries])
-    return fragments
+class KeptManifests:
+    """``load_manifests`` through the cache, for the files of one scan (paths relative to ``cwd``)."""
 
+    def __init__(self, cwd: Path) -> None:
+        self._base = value_digest([FORMAT, code_digest(), os.path.realpath(cwd)])
+        self._cwd = cwd
+        self._packs: dict[str, _Pack] = {}
+        self._changed: set[str] = set()
 
-def _key(request: Request, kind: str) -> str | None:
-    try:
-        return value_digest([FORMAT, code_digest(), os.path.realpath(request.cwd),
-                             sorted(os.path.realpath(b) for b in request.boundaries), request.of(kind),
-                             value_digest(request.config), knowledge_digest(request.knowledge)])
-    except TypeError:
-        return None
+    def load(self, path: str, data: bytes) -> ManifestFile:
+        """The documents of ``path``, whose bytes are ``data``: kept ones when the bytes are the same."""
+        if path == STDIN:
+            return load_manifests(path, data)
+        folder, _, name = path.rpartition("/")
+        pack = self._pack(folder)
+        digest = digest_of(data)
+        kept = pack.get(name)
+        if kept is not None and kept[0] == digest:
+            return kept[1] if kept[1] is not None else load_manifests(path, data)
+        loaded = load_manifests(path, data)
+        pack[name] = (digest, loaded)
+        self._changed.add(folder)
+        return loaded
+
+    def save(self) -> None:
+        """Write the entries of the folders where a file was parsed (files gone since are left out)."""
+        for folder in sorted(self._changed):
+            kept: dict[str, Any] = {}
+            for name, (digest, loaded) in sorted(self._packs[folder].items()):
+                if not os.path.lexists(os.path.join(self._cwd, folder, name)):
+                    continue
+                try:
+                    kept[name] = [digest, manifest_json.encode(loaded) if loaded is not None else None]
+                except (TypeError, RecursionError):
+                    kept[name] = [digest, None]
+            key = self._key(folder)
+            try:
+                text = json.dumps([FORMAT, key, kept], separators=(",", ":"), check_circular=False)
+            except (ValueError, RecursionError):
+                continue
+            cache.write_sealed(SECTION, key, text.encode("ascii"), limits.CACHE_ENTRY_BYTES)
+        self._changed.clear()
+
+    def _key(self, folder: str) -> str:
+        return value_digest([self._base, folder])
+
+    def _pack(self, folder: str) -> _Pack:
+        pack = self._packs.get(folder)
+        if pack is None:
+            pack = self._packs[folder] = self._read(folder)
+        return pack
+
+    def _read(self, folder: str) -> _Pack:
+        key = self._key(folder)
+        text = cache.read_sealed(SECTION, key, limits.CACHE_ENTRY_BYTES)
+        if text is None:
+            return {}
+        try:
+            found = json.loads(text, object_hook=manifest_json.object_hook)
+            if not (isinstance(found, list) and len(found) == 3 and found[:2] == [FORMAT, key]
+                    and isinstance(found[2], dict)):
+                return {}
+            prefix = f"{folder}/" if folder else ""
+            return {name: (digest, None if value is None else manifest_json.decode(prefix + name, value))
+                    for name, (digest, value) in found[2].items() if isinstance(digest, str)}
+        except (ValueError, TypeError, RecursionError):  # DecodeError and json's are ValueErrors
+            return {}

@@ -1,127 +1,199 @@
-"""Kept Kubernetes manifests (``linter.kubernetes.kept``): a scan after a Terraform edit reuses the
-manifests frontend's fragments without parsing a manifest, and reports exactly what a scan without
-any cache reports; any change to what the frontend read, or to its config, makes it run again."""
+"""Kept manifests (``linter.kubernetes.kept``): each manifest file's documents are kept by its
+bytes, so a scan after a change parses only the files whose bytes changed, and reports exactly
+what a scan without any cache reports, whatever the change (what depends on several files, the
+config or Terraform is computed again)."""
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import shutil
+from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
 
-from linter import compiled
+from linter import compiled, limits
 from linter.cli import main
-from linter.kubernetes import entry
+from linter.kubernetes import kept
+from linter.loaders import cache, manifest_json
+from linter.loaders.kubernetes import load_manifests
+from linter.loaders.safe_yaml import YamlMap
 
-TF = ('provider "aws" {\n  region = "eu-west-3"\n}\n\n'
-      'resource "aws_s3_bucket" "b" {\n  tags = { sensibilite = "standard" }\n}\n')
-NAMESPACE = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: app\n  labels:\n    sensibilite: standard\n"
-DB = ("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n  namespace: app\n"
-      "  labels:\n    sensibilite: particuliere\nspec:\n  template:\n    spec:\n      containers:\n"
-      "        - name: pg\n          image: postgres:16\n")
-CONFIG = ("version: 1\nkubernetes:\n  clusters:\n    prod:\n      hosting: {provider: outscale, offer: iaas, "
-          "region: cloudgouv-eu-west-1}\n  default: prod\n")
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "k8s"
 
 
 @pytest.fixture()
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The manifests parsed through the kept manifests (not found kept), in order."""
+    paths: list[str] = []
+
+    def spy(path: str, data: bytes) -> object:
+        paths.append(path)
+        return load_manifests(path, data)
+
+    monkeypatch.setattr(kept, "load_manifests", spy)
+    return paths
+
+
+def repo_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture: str) -> Path:
     monkeypatch.setenv("SNCLINT_CACHE_DIR", str(tmp_path / "cache"))
     root = tmp_path / "repo"
-    for name, text in {"infra/main.tf": TF, "k8s/namespace.yaml": NAMESPACE, "k8s/db.yaml": DB}.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
+    shutil.copytree(FIXTURES / fixture, root, ignore=shutil.ignore_patterns("expected.yaml"))
     (root / ".git").mkdir()
     monkeypatch.chdir(root)
-    yield root
+    return root
+
+
+@pytest.fixture(autouse=True)
+def _knowledge_cache() -> Iterator[None]:
+    yield
     compiled.use_cache(True)  # ``--no-cache`` turns it off for the rest of the process
 
 
-@pytest.fixture()
-def parsed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many manifests each run of the manifests frontend parsed (not kept)."""
-    runs: list[int] = []
-    real = entry._read
-
-    def spy(request: entry.Request) -> tuple[entry.Fragment, ...]:
-        runs.append(len(request.of(entry.MANIFESTS.kind)))
-        return real(request)
-
-    monkeypatch.setattr(entry, "_read", spy)
-    return runs
-
-
-def report(cache: bool = True) -> bytes:
+def report(cache_on: bool = True) -> bytes:
     out = Path("..") / "report.json"
-    code = main(["scan", ".", "-f", "json", "-o", str(out), "--fail-on", "never", *([] if cache else ["--no-cache"])])
+    code = main(["scan", ".", "-f", "json", "-o", str(out), "--fail-on", "never",
+                 *([] if cache_on else ["--no-cache"])])
     assert code == 0
     return out.read_bytes()
 
 
-def warm_is_cold(parsed: list[int]) -> bool:
-    """A scan with the cache reports what one without it does; whether the warm one parsed manifests."""
+def parsed_by_warm_scan(parsed: list[str]) -> list[str]:
+    """The files a scan with the cache parsed; its report is the one of a scan without it."""
     before = len(parsed)
     warm = report()
-    ran = len(parsed) > before
-    assert warm == report(cache=False)
-    return ran
+    assert warm == report(cache_on=False)
+    return sorted(parsed[before:])
 
 
-def test_a_terraform_edit_reuses_the_manifests(repo: Path, parsed: list[int]) -> None:
-    assert warm_is_cold(parsed)
-    (repo / "infra/main.tf").write_text(TF.replace('"standard"', '"particuliere"'))
-    assert not warm_is_cold(parsed)
-    assert b"particuliere" in report()
+def _edit(path: str, old: str, new: str) -> Callable[[Path], object]:
+    def edit(root: Path) -> None:
+        text = (root / path).read_text()
+        assert old in text
+        (root / path).write_text(text.replace(old, new, 1))
+    return edit
 
 
-EDITS: dict[str, Callable[[Path], object]] = {
-    "manifest edited": lambda r: (r / "k8s/db.yaml").write_text(DB.replace("particuliere", "standard")),
-    "manifest added": lambda r: (r / "k8s/cache.yaml").write_text(DB.replace("name: db", "name: cache")),
-    "manifest deleted": lambda r: (r / "k8s/db.yaml").unlink(),
-    "config": lambda r: (r / ".snclint.yaml").write_text(CONFIG),
+def _move(old: str, new: str) -> Callable[[Path], object]:
+    def move(root: Path) -> None:
+        (root / new).parent.mkdir(parents=True, exist_ok=True)
+        (root / old).rename(root / new)
+    return move
+
+
+EXTRA = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: dossiers\ndata:\n  a: b\n"
+# (fixture, change, the files a scan with the cache parses again after it)
+CHANGES: dict[str, tuple[str, Callable[[Path], object], list[str]]] = {
+    # the Namespace's label classifies the back-ups of other files, which are not parsed again
+    "a Namespace label": ("operator-backups", _edit("namespaces.yaml", "particuliere", "standard"),
+                          ["namespaces.yaml"]),
+    "a manifest added": ("operator-backups", lambda r: (r / "extra.yaml").write_text(EXTRA), ["extra.yaml"]),
+    "a manifest deleted": ("operator-backups", lambda r: (r / "cnpg.yaml").unlink(), []),
+    "a manifest moved to a new folder": ("operator-backups", _move("cnpg.yaml", "db/cnpg.yaml"), ["db/cnpg.yaml"]),
+    "a manifest renamed": ("namespace-annotations", _move("dossiers.yaml", "zz-dossiers.yaml"),
+                           ["zz-dossiers.yaml"]),
+    # the placement of the objects of other files changes with it
+    "a Namespace deleted": ("namespace-annotations", lambda r: (r / "namespaces.yaml").unlink(), []),
+    # (the config file is a YAML file too: read as one, it holds no object)
+    "the config": ("namespace-annotations", _edit(".snclint.yaml", "default: secnumcloud", "default: gke"),
+                   [".snclint.yaml"]),
+    "a kustomization": ("kustomize", _edit("overlays/production/kustomization.yaml", "namespace: courrier",
+                                           "namespace: lettres"), []),
+    "a kustomization's resource": ("kustomize", _edit("base/pvc.yaml", "name: courrier-documents", "name: pieces"),
+                                   []),
+    "a JSON manifest": ("json-list", _edit("export.json", '"registre"', '"greffe"'), ["export.json"]),
+    "Terraform declaring Kubernetes objects": ("terraform-objects",
+                                               _edit("infra/main.tf", '"particuliere"', '"standard"'), []),
+    "the Namespace Terraform objects are in": ("terraform-objects", _edit("apps/namespaces.yaml", "name:", "name: x-"),
+                                               ["apps/namespaces.yaml"]),
 }
 
 
-@pytest.mark.parametrize("edit", EDITS)
-def test_a_change_it_read_parses_again(repo: Path, parsed: list[int], edit: str) -> None:
-    assert warm_is_cold(parsed)
-    assert not warm_is_cold(parsed)  # nothing changed: kept
-    EDITS[edit](repo)
-    assert warm_is_cold(parsed)
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_change_parses_only_the_files_it_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   parsed: list[str], change: str) -> None:
+    fixture, apply, again = CHANGES[change]
+    root = repo_of(tmp_path, monkeypatch, fixture)
+    first = parsed_by_warm_scan(parsed)
+    assert first  # a first scan parses every manifest
+    before = report()
+    assert parsed_by_warm_scan(parsed) == []
+    apply(root)
+    assert parsed_by_warm_scan(parsed) == again
+    assert report() != before
+    assert parsed_by_warm_scan(parsed) == []  # and kept again
 
 
-def test_a_forged_entry_is_ignored(repo: Path, parsed: list[int]) -> None:
-    truth = report(cache=False)
+def test_a_forged_or_damaged_entry_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             parsed: list[str]) -> None:
+    root = repo_of(tmp_path, monkeypatch, "operator-backups")
+    truth = report(cache_on=False)
     report()
-    (entry_file,) = (repo.parent / "cache" / "manifests").glob("*.json")
-    _, _, text = entry_file.read_bytes().partition(b"\n")
+    (entry,) = (tmp_path / "cache" / kept.SECTION).glob("*.json")
+    _, _, text = entry.read_bytes().partition(b"\n")
     lie = text.replace(b"particuliere", b"standard")
-    entry_file.write_bytes(hmac.new(b"\0" * 32, lie, hashlib.sha256).hexdigest().encode() + b"\n" + lie)
-    (repo / "infra/main.tf").write_text(TF + "\n")  # the whole scan is not the one kept
+    assert lie != text
+    entry.write_bytes(hmac.new(b"\0" * 32, lie, hashlib.sha256).hexdigest().encode() + b"\n" + lie)
+    (root / "main.tf").write_text("# the whole scan is not the one kept\n")
     before = len(parsed)
-    assert report() == report(cache=False) != truth.replace(b"particuliere", b"standard")
-    assert len(parsed) > before
+    assert report() == report(cache_on=False) != truth.replace(b"particuliere", b"standard")
+    folder = len(list(root.glob("*.yaml")))
+    assert len(parsed) - before == folder  # every file of the folder parsed again
+    # sealed with the right key but not what the kept manifests write: a miss too
+    key = entry.stem
+    for damaged in ([kept.FORMAT, key, {"cnpg.yaml": [hashlib.sha256((root / "cnpg.yaml").read_bytes()).hexdigest(),
+                                                      [[["not a mapping", 1, []]], [], None]]}],
+                    [kept.FORMAT, key, {"cnpg.yaml": "x"}], {"not": "a list"}):
+        cache.write_sealed(kept.SECTION, key, json.dumps(damaged).encode(), limits.CACHE_ENTRY_BYTES)
+        (root / "main.tf").write_text(f"# {damaged!r}\n")
+        before = len(parsed)
+        assert report() == report(cache_on=False)
+        assert len(parsed) - before == folder
 
 
-def test_a_kustomization_looked_for_and_not_found_counts_when_it_appears(repo: Path) -> None:
-    """The overlay alone is scanned: ``base`` is never walked, so only the look for its
-    kustomization file can tell that one was written there since."""
-    overlay = repo / "k8s/overlays/prod"
-    overlay.mkdir(parents=True)
-    (overlay / "kustomization.yaml").write_text("resources:\n  - namespace.yaml\n  - ../../base\n")
-    (overlay / "namespace.yaml").write_text(NAMESPACE)
-    (repo / "k8s/base").mkdir()
-    (repo / "k8s/base/db.yaml").write_text(DB)
-    (repo / ".snclint.yaml").write_text(CONFIG)
+def test_standard_input_is_never_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed: list[str]) -> None:
+    repo_of(tmp_path, monkeypatch, "operator-backups")
+    memo = kept.KeptManifests(Path.cwd())
+    memo.load("-", EXTRA.encode())
+    memo.load("-", EXTRA.encode())
+    memo.save()
+    assert parsed == ["-", "-"]
+    assert not (tmp_path / "cache" / kept.SECTION).exists()
 
-    def scanned(cache: bool = True) -> bytes:
-        out = Path("..") / "report.json"
-        assert main(["scan", "k8s/overlays/prod", "-f", "json", "-o", str(out), "--fail-on", "never",
-                     *([] if cache else ["--no-cache"])]) == 0
-        return out.read_bytes()
 
-    before = scanned()
-    assert before == scanned(cache=False)
-    (repo / "k8s/base/kustomization.yaml").write_text("resources:\n  - db.yaml\n")
-    after = scanned()
-    assert after == scanned(cache=False) != before
+def test_documents_come_back_as_they_were_composed() -> None:
+    text = ("# snclint:ignore SNC001 reason=\"test\"\napiVersion: v1\nkind: List\nitems:\n"
+            "  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: a}\n"
+            "    data: {n: 1, f: 1.5, b: true, z: null}\n")
+    for path, data in (("a.yaml", text), ("b.json", json.dumps({"apiVersion": "v1", "kind": "Secret",
+                                                               "metadata": {"name": "s"}})),
+                       ("c.yaml", "apiVersion: v1\nkind: [\n"), ("d.yaml", "\0binary")):
+        loaded = load_manifests(path, data.encode())
+        again = manifest_json.decode(path, json.loads(json.dumps(manifest_json.encode(loaded)),
+                                                      object_hook=manifest_json.object_hook))
+        assert again == loaded
+        for before, after in zip(loaded.documents, again.documents, strict=True):
+            assert type(after.obj) is type(before.obj)
+            assert getattr(after.obj, "line", None) == getattr(before.obj, "line", None)
+    (item,) = load_manifests("a.yaml", text.encode()).documents
+    assert isinstance(item.obj, YamlMap) and item.obj.line == 5 and item.comments == ((1, text.splitlines()[0]),)
+
+
+@pytest.mark.parametrize("value", [{1: "a"}, {"\0x": "a"}, date(2026, 12, 7), b"bytes"])
+def test_what_json_would_not_give_back_is_refused(value: object) -> None:
+    loaded = load_manifests("a.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    loaded.documents[0].obj["data"] = value  # type: ignore[index]
+    with pytest.raises(TypeError):
+        manifest_json.encode(loaded)
+
+
+def test_a_file_that_cannot_be_kept_is_parsed_each_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       parsed: list[str]) -> None:
+    root = repo_of(tmp_path, monkeypatch, "operator-backups")
+    (root / "dated.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\n"
+                                     "data:\n  day: 2026-12-07\n")
+    parsed_by_warm_scan(parsed)
+    (root / "main.tf").write_text("# the whole scan is not the one kept\n")
+    assert parsed_by_warm_scan(parsed) == ["dated.yaml"]
