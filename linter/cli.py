@@ -20,8 +20,10 @@ from linter.reporters.common import one_line
 
 if TYPE_CHECKING:
     from linter.config import Config
+    from linter.graph.export import Context as GraphContext
     from linter.knowledge import Knowledge
     from linter.scan import Scan, ScanOptions
+    from linter.scan_memo import Sink
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = list(REPORTERS)
@@ -403,15 +405,20 @@ def graph(ctx: click.Context, paths: tuple[str, ...], **options: Any) -> None:
 @_guard
 def _graph(args: GraphArgs) -> int:
     from linter.compiled import use_cache
-    from linter.graph.export import WRITERS
-    from linter.scan import run_scan
+    from linter.scan_memo import graph_export
 
     use_cache(not args.no_cache)
     given = _context(args)
     options = replace(given.scan_options(), jobs=args.jobs, cache=not args.no_cache)
-    scanned = run_scan(options, given.config, given.knowledge)
-    _stream(lambda out: WRITERS[args.fmt](scanned.context, out, args.only_sensitive), args.output)
+    export = graph_export(options, given.config, given.knowledge, f"{args.fmt}:{args.only_sensitive}")
+    _stream(lambda out: export.write(lambda context, into: _write_graph(args, context, into), out), args.output)
     return EXIT_OK
+
+
+def _write_graph(args: GraphArgs, context: GraphContext, out: Sink) -> None:
+    from linter.graph.export import WRITERS  # not for a kept export: no graph library is loaded then
+
+    WRITERS[args.fmt](context, out, args.only_sensitive)
 
 
 def _stream(write: Callable[[TextIO], None], output: str | None) -> None:

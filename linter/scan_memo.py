@@ -11,24 +11,38 @@ against the boundary. A scan reading standard input, or without the cache, is ne
 
 Keeping and checking are ``linter.read_memo``'s (model JSON sealed with the cache's HMAC: a planted
 or damaged entry is a miss, and a miss scans).
+
+``snclint graph`` is kept alike (``graph_export``): the exported document, written to the cache as
+it is written out (never whole in memory), is given back for the same scan and format when nothing
+the scan read changed; its sealed entry holds the document's digest, which its bytes must match.
 """
 from __future__ import annotations
 
+import codecs
+import hashlib
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, Callable, Protocol
 
-from linter import read_log, read_memo
+from linter import limits, read_log, read_memo
 from linter.config import Config
 from linter.discovery import scan_boundaries
 from linter.knowledge import Knowledge
+from linter.loaders import cache
 from linter.loaders.value_digest import code_digest, value_digest
 from linter.model import ScanResult
 from linter.policy_files import knowledge_digest
 from linter.scan_options import ScanOptions, anchored, now
 
+if TYPE_CHECKING:
+    from linter.graph.export import Context
+
 FORMAT = "snclint-scan-1"
 SECTION = "scans"
+GRAPH_FORMAT = "snclint-graph-1"
+GRAPH_SECTION = "graphs"  # sealed entries, and the documents they name
+CHUNK = 1 << 20
 
 
 def scan_result(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path | None = None) -> ScanResult:
@@ -52,10 +66,120 @@ def scan_result(options: ScanOptions, config: Config, knowledge: Knowledge, cwd:
     return result
 
 
+class Sink(Protocol):
+    """Where a document is written (a text file, standard output)."""
+
+    def write(self, text: str, /) -> object: ...
+
+
+Writer = Callable[["Context", Sink], None]
+
+
+@dataclass(slots=True)
+class GraphExport:
+    """An export about to be written: a kept document (``kept``), or the scan to write it from
+    (``context``), then kept under ``key`` with what the scan read (``log``)."""
+
+    kept: BinaryIO | None = None
+    context: Context | None = None
+    key: str | None = None
+    log: read_log.ReadLog | None = None
+
+    def write(self, writer: Writer, out: Sink) -> None:
+        """The document into ``out``: the kept one, else ``writer`` on the scan (copied to the cache)."""
+        if self.kept is not None:
+            with self.kept:
+                _copy(self.kept, out)
+            return
+        assert self.context is not None
+        if self.key is None or self.log is None:
+            writer(self.context, out)
+            return
+        copy = cache.KeptFile(GRAPH_SECTION, limits.CACHE_ENTRY_BYTES)
+        try:
+            writer(self.context, _Tee(out, copy))
+        except BaseException:
+            copy.close(keep=False)
+            raise
+        name = copy.close()
+        if name is not None:
+            read_memo.keep(GRAPH_SECTION, GRAPH_FORMAT, self.key, self.log, [name, copy.size])
+
+
+def graph_export(options: ScanOptions, config: Config, knowledge: Knowledge, form: str,
+                 cwd: Path | None = None) -> GraphExport:
+    """The export of the scan's graph in ``form`` (its format and options), from the memo when the
+    same export of the same scan was written before and nothing the scan read has changed since."""
+    cwd = cwd or Path.cwd()
+    if not options.cache or options.stdin is not None:
+        return GraphExport(context=_graph(options, config, knowledge, cwd))
+    given, root = anchored(options, cwd)
+    scan_key = _key(given, root, config, knowledge, cwd)
+    key = value_digest([GRAPH_FORMAT, scan_key, form]) if scan_key is not None else None
+    if key is not None:
+        kept = read_memo.recall(GRAPH_SECTION, GRAPH_FORMAT, key, root, list)
+        document = _document(kept) if kept is not None else None
+        if document is not None:
+            return GraphExport(kept=document)
+    with read_log.recording() as log:
+        context = _graph(options, config, knowledge, cwd)
+    return GraphExport(context=context, key=key, log=log)
+
+
+def _document(kept: list[object]) -> BinaryIO | None:
+    """The kept document, opened at its start, when its bytes are those the sealed entry names."""
+    name, size = kept if len(kept) == 2 else (None, None)
+    if not (isinstance(name, str) and isinstance(size, int)):
+        return None
+    handle = cache.open_kept(GRAPH_SECTION, name)
+    if handle is None:
+        return None
+    digest = hashlib.sha256()
+    read = 0
+    try:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+            read += len(chunk)
+        if read == size and f"{digest.hexdigest()}.out" == name:
+            handle.seek(0)
+            return handle
+    except OSError:
+        pass
+    handle.close()
+    return None
+
+
+def _copy(kept: BinaryIO, out: Sink) -> None:
+    """The kept bytes, decoded as they were encoded, written as the writer wrote them."""
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
+    while chunk := kept.read(CHUNK):
+        out.write(decoder.decode(chunk))
+    out.write(decoder.decode(b"", final=True))
+
+
+class _Tee:
+    """Writes to ``out`` and to the cache's copy (UTF-8; any text ``out`` takes can be kept)."""
+
+    def __init__(self, out: Sink, copy: cache.KeptFile) -> None:
+        self.out = out
+        self.copy = copy
+
+    def write(self, text: str, /) -> object:
+        written = self.out.write(text)
+        self.copy.write(text.encode("utf-8", "surrogatepass"))
+        return written
+
+
 def _scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path) -> ScanResult:
     from linter.scan import run_scan  # on a miss only: a kept scan loads neither graph nor rules
 
     return run_scan(options, config, knowledge, cwd).result
+
+
+def _graph(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path) -> Context:
+    from linter.scan import run_scan  # on a miss only, as ``_scan``
+
+    return run_scan(options, config, knowledge, cwd).context
 
 
 def _key(given: ScanOptions, root: Path, config: Config, knowledge: Knowledge, cwd: Path) -> str | None:

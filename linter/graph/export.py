@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Callable, Iterator, Mapping, Protocol, TextIO
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Protocol
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
-import networkx as nx
-
 from linter.graph.chains import hosting_chain
-from linter.graph.sensitivity import Classification, Step
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from linter.graph.sensitivity import Classification, Step
 
 
 class Context(Protocol):
@@ -32,6 +34,12 @@ class Context(Protocol):
 
     @property
     def sensitive(self) -> Mapping[str, tuple[str, list[Step]]]: ...
+
+
+class Out(Protocol):
+    """Where a document is written, one piece at a time (a text file, standard output, a copy)."""
+
+    def write(self, text: str, /) -> object: ...
 
 
 Value = str | int
@@ -103,7 +111,7 @@ def _json_object(row: Row, indent: str) -> str:
     return f"{indent}{{\n{inner}\n{indent}}}"
 
 
-def _json_list(out: TextIO, name: str, rows: Iterator[Row], last: bool) -> None:
+def _json_list(out: Out, name: str, rows: Iterator[Row], last: bool) -> None:
     first = True
     for row in rows:
         out.write(f'  "{name}": [\n' if first else ",\n")
@@ -113,7 +121,7 @@ def _json_list(out: TextIO, name: str, rows: Iterator[Row], last: bool) -> None:
     out.write("\n" if last else ",\n")
 
 
-def write_json(ctx: Context, out: TextIO, only_sensitive: bool = False) -> None:
+def write_json(ctx: Context, out: Out, only_sensitive: bool = False) -> None:
     shown = _Selection(ctx, only_sensitive)
     out.write('{\n  "directed": true,\n  "multigraph": true,\n  "graph": {},\n')
     _json_list(out, "nodes", ({**shown.node(key), "id": key} for key in shown.keys()), last=False)
@@ -144,7 +152,7 @@ def _xml_attribute(value: str) -> str:
     return quoteattr(_NOT_XML.sub("\ufffd", value))
 
 
-def _graphml_keys(out: TextIO, kind: str, ids: dict[str, str]) -> None:
+def _graphml_keys(out: Out, kind: str, ids: dict[str, str]) -> None:
     for name, key in ids.items():
         kind_of = "long" if name == "line" else "string"
         out.write(f'  <key id="{key}" for="{kind}" attr.name="{name}" attr.type="{kind_of}"/>\n')
@@ -154,7 +162,7 @@ def _graphml_data(row: Row, ids: dict[str, str]) -> str:
     return "".join(f'    <data key="{ids[name]}">{_xml_text(value)}</data>\n' for name, value in row.items())
 
 
-def write_graphml(ctx: Context, out: TextIO, only_sensitive: bool = False) -> None:
+def write_graphml(ctx: Context, out: Out, only_sensitive: bool = False) -> None:
     """GraphML as networkx writes it (``nx.read_graphml`` reads it back): node ids are the graph's
     keys, an edge's id tells parallel edges of one pair apart."""
     shown = _Selection(ctx, only_sensitive)
@@ -208,7 +216,7 @@ def _dot_node(key: str, data: Row, indent: str) -> str:
             f'style="filled", fillcolor="{fill}", color="{colour}", penwidth={width}];\n')
 
 
-def write_dot(ctx: Context, out: TextIO, only_sensitive: bool = False) -> None:
+def write_dot(ctx: Context, out: Out, only_sensitive: bool = False) -> None:
     """Graphviz: a cluster box per root module and per Kubernetes cluster; hosting nodes apart."""
     shown = _Selection(ctx, only_sensitive)
     out.write('digraph snclint {\n  rankdir=LR;\n  node [fontname="Helvetica", fontsize=10];\n'
@@ -236,7 +244,7 @@ def write_dot(ctx: Context, out: TextIO, only_sensitive: bool = False) -> None:
 
 # --- Mermaid ------------------------------------------------------------------------------------
 
-def write_mermaid(ctx: Context, out: TextIO, only_sensitive: bool = False) -> None:
+def write_mermaid(ctx: Context, out: Out, only_sensitive: bool = False) -> None:
     shown = _Selection(ctx, only_sensitive)
     ids = {key: f"n{i}" for i, key in enumerate(sorted(shown.keys()))}
     out.write("flowchart LR\n")
@@ -247,6 +255,6 @@ def write_mermaid(ctx: Context, out: TextIO, only_sensitive: bool = False) -> No
         out.write(f"  {ids[u]} -->|{row['relation']}| {ids[v]}\n")
 
 
-WRITERS: dict[str, Callable[[Context, TextIO, bool], None]] = {
+WRITERS: dict[str, Callable[[Context, Out, bool], None]] = {
     "json": write_json, "dot": write_dot, "graphml": write_graphml, "mermaid": write_mermaid,
 }

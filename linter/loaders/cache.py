@@ -31,10 +31,10 @@ import time
 import types
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, BinaryIO, Callable
 
 from linter import limits
-from linter.loaders import ir, ir_json
+from linter.loaders import cache_store, ir, ir_json
 from linter.loaders.cache_store import Unsafe, hmac_key, open_folder, open_root, read_file, write_file
 from linter.loaders.ir import Body, ConfigFile, ParseError
 
@@ -44,7 +44,7 @@ FORMAT = "snclint-ir-2"
 PARSERS = ("python-hcl2", "lark", "tree-sitter", "tree-sitter-hcl")  # their versions key the cache
 PRUNE_EVERY = 24 * 3600  # seconds between two walks of the cache
 _ENTRY = tuple[str, str, Body, tuple[ParseError, ...]]  # format, key, body, errors
-_KEY = re.compile(r"^[0-9a-f]{64}\.json$")
+_KEY = re.compile(r"^[0-9a-f]{64}\.(json|out)$")  # sealed entries; documents (``KeptFile``)
 _VERSION = re.compile(r"^[0-9a-f]{16}$")
 _SHARD = re.compile(r"^[0-9a-f]{2}$")
 _SECTION = re.compile(r"^[a-z]+$")
@@ -309,6 +309,68 @@ def write_sealed(section: str, key: str, text: bytes, limit: int) -> None:
         write_file(folder, f"{key}.json", sealed)
     finally:
         os.close(folder)
+
+
+def open_kept(section: str, name: str) -> BinaryIO | None:
+    """The document ``KeptFile`` kept as ``section/name``, opened for reading (regular, ours,
+    reached without links); None when missing or the cache is off. It is not sealed: its reader
+    checks its bytes against the digest of a sealed entry."""
+    root = cache_dir()
+    if root is None or isinstance(_state(root), str) or not re.fullmatch(r"[0-9a-f]{64}\.out", name):
+        return None
+    folder = _folder(root, (section,), create=False)
+    if folder is None:
+        return None
+    try:
+        return cache_store.open_file(folder, name)
+    finally:
+        os.close(folder)
+
+
+class KeptFile:
+    """A document too large to hold in memory, written to ``section`` as it goes and kept whole as
+    ``<sha256 of its bytes>.out``, or not at all (over ``limit`` bytes, the cache off, a failed write)."""
+
+    def __init__(self, section: str, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.digest = hashlib.sha256()
+        self._folder: int | None = None
+        self._file: tuple[str, BinaryIO] | None = None
+        root = cache_dir()
+        if root is not None and not isinstance(_state(root), str):
+            self._folder = _folder(root, (section,), create=True)
+            self._file = cache_store.new_file(self._folder) if self._folder is not None else None
+
+    def write(self, data: bytes) -> None:
+        if self._file is None:
+            return
+        self.size += len(data)
+        self.digest.update(data)
+        try:
+            if self.size > self.limit:
+                raise OSError("over the limit")
+            self._file[1].write(data)
+        except OSError:
+            self.close(keep=False)
+
+    def close(self, *, keep: bool = True) -> str | None:
+        """The kept document's name, or None; the temporary file is removed when it is not kept."""
+        name = None
+        if self._file is not None and self._folder is not None:
+            tmp, handle = self._file
+            try:
+                handle.close()
+            except OSError:
+                keep = False
+            name = f"{self.digest.hexdigest()}.out"
+            if not (keep and cache_store.place(self._folder, tmp, name)):
+                cache_store.discard(self._folder, tmp)
+                name = None
+        if self._folder is not None:
+            os.close(self._folder)
+        self._file = self._folder = None
+        return name
 
 
 def prune(root: Path | None = None, *, max_bytes: int = limits.CACHE_BYTES, force: bool = False) -> int:

@@ -16,6 +16,7 @@ import os
 import secrets
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 KEY_NAME = "hmac.key"
 KEY_BYTES = 32
@@ -87,6 +88,48 @@ def read_file(folder: int, name: str, limit: int) -> bytes | None:
         return None
     finally:
         os.close(fd)
+
+
+def open_file(folder: int, name: str) -> BinaryIO | None:
+    """A regular file of ours (no link, no FIFO), opened for reading as it goes; None otherwise."""
+    try:
+        fd = os.open(name, _FILE, dir_fd=folder)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid():
+            return os.fdopen(fd, "rb")
+    except OSError:
+        pass
+    os.close(fd)
+    return None
+
+
+def new_file(folder: int) -> tuple[str, BinaryIO] | None:
+    """A temporary file to write as it goes, then ``place`` or ``discard``; None when it cannot be made."""
+    tmp = f".tmp-{os.getpid()}-{secrets.token_hex(8)}"
+    try:
+        return tmp, os.fdopen(os.open(tmp, _NEW, 0o600, dir_fd=folder), "wb")
+    except OSError:
+        return None
+
+
+def place(folder: int, tmp: str, name: str) -> bool:
+    """The written temporary file ``tmp`` becomes ``name`` (a reader sees the old file or the new one)."""
+    try:
+        os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
+        return True
+    except OSError:
+        discard(folder, tmp)
+        return False
+
+
+def discard(folder: int, tmp: str) -> None:
+    try:
+        os.unlink(tmp, dir_fd=folder)
+    except OSError:
+        pass
 
 
 def write_file(folder: int, name: str, data: bytes, *, exclusive: bool = False) -> bool:
