@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator, Mapping, Sequence
@@ -25,6 +26,7 @@ class ReadLog:
     folders: dict[str, str] = field(default_factory=dict)  # absolute path -> digest of its listing
     places: dict[str, bool] = field(default_factory=dict)  # absolute path -> inside the boundary
     boundaries: dict[str, None] = field(default_factory=dict)  # the scan's, as discovery found them
+    started: int = field(default_factory=time.time_ns)  # before anything recorded was read
 
 
 _LOGS: list[ReadLog] = []

@@ -18,7 +18,7 @@ from typing import Sequence, TypeVar
 
 from linter import limits, read_log
 from linter.discovery import inside
-from linter.loaders import cache, model_json
+from linter.loaders import cache, file_digests, model_json
 from linter.loaders.file_digests import Digests
 
 T = TypeVar("T")
@@ -55,6 +55,7 @@ def keep(section: str, form: str, key: str, log: read_log.ReadLog, value: object
          boundaries: Sequence[str] = ()) -> None:
     """Keep ``value`` with what ``log`` saw it read; ``boundaries``: those its places were checked
     against, when the log was not there to see discovery find them."""
+    file_digests.learn(log.files, log.started)
     where = list(log.boundaries) or [os.path.realpath(b) for b in boundaries]
     try:
         text = model_json.encode([form, key, where, log.files, log.folders, log.places, value])

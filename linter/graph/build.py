@@ -14,7 +14,7 @@ from typing import Iterable, TypeAlias
 import networkx as nx
 
 from linter.graph.flows import UnresolvedFlow, add_reference_edges, index_flows
-from linter.graph.hosting import UNDETERMINED, resolve_destination, resolve_hosting
+from linter.graph.hosting import UNDETERMINED, HostingMemo, resolve_destination, resolve_hosting
 from linter.graph.region_flows import region_flows
 from linter.graph.storage_signals import apply_storage_signals
 from linter.knowledge import Knowledge
@@ -83,6 +83,8 @@ def _attach_hosting(graph: Graph, knowledge: Knowledge, problems: list[Problem],
     def one(hosting: Hosting) -> Hosting:
         return shared.setdefault((hosting, hosting.fact, hosting.declared), hosting)
 
+    memo = HostingMemo(knowledge, today)
+
     for key, data in list(graph.nodes(data=True)):
         node: Node = data["node"]
         clue = node.hosting
@@ -109,7 +111,7 @@ def _attach_hosting(graph: Graph, knowledge: Knowledge, problems: list[Problem],
                 _add_edge(graph, Edge(source=key, target=target, relation=Relation.HOSTED_ON,
                                       location=node.location))
             continue
-        hosting, undetermined = _resolve(clue, node, knowledge, today)
+        hosting, undetermined = _resolve(clue, node, knowledge, today, memo)
         if hosting is None:
             if undetermined:
                 data["hosting_why"] = undetermined
@@ -152,20 +154,20 @@ def _destination(graph: Graph, destination: Destination, knowledge: Knowledge,
     return None, None if place.in_cluster else place.why
 
 
-def _resolve(clue: HostingClue, node: Node, knowledge: Knowledge,
-             today: date | None) -> tuple[Hosting | None, str]:
+def _resolve(clue: HostingClue, node: Node, knowledge: Knowledge, today: date | None,
+             memo: HostingMemo) -> tuple[Hosting | None, str]:
     """The hosting of a clue, or None and why it cannot be determined (for SNC006): a provider
     whose qualification depends on a region that is unknown, or a module whose candidate provider
     configurations do not resolve to the same hosting."""
     if clue.provider is None and clue.declared is None and clue.cluster is None and not clue.signals:
         return None, clue.why
-    hosting = resolve_hosting(clue, node.type, node.attributes, knowledge, today=today)
+    hosting = resolve_hosting(clue, node.type, node.attributes, knowledge, today=today, memo=memo)
     if hosting is not None and hosting.qualification == UNDETERMINED:
         return None, hosting.evidence
     if not clue.alternatives:
         return hosting, ""
     found = [hosting, *(resolve_hosting(replace(clue, provider=alt, alternatives=()), node.type, node.attributes,
-                                        knowledge, today=today) for alt in clue.alternatives)]
+                                        knowledge, today=today, memo=memo) for alt in clue.alternatives)]
     configs = [c for c in (clue.provider, *clue.alternatives) if c is not None]
     facts = {_facts(h) for h in found}
     if len(facts) == 1 and hosting is not None:

@@ -20,6 +20,8 @@ from linter.graph.recognise import (
     normalise_region,
     recognise,
     recognise_destination,
+    region_given,
+    resource_region_paths,
     signal_match,
     source_of,
 )
@@ -34,13 +36,46 @@ UNDETERMINED = "undetermined"
 Assessment = tuple[str, str | None, str, CatalogueFact | None]  # qualification, reason, words, fact
 
 
+class HostingMemo:
+    """The hostings one graph build resolved from provider configurations.
+
+    The resources of one configuration and type resolve alike unless the regions their own
+    attributes give differ: on an estate of thousands of resources and a few configurations per
+    root module, each distinct (configuration, type, regions given) is recognised once. The
+    configuration is told by identity (kept alive here): equal ones that are distinct objects are
+    only recognised again, never confused.
+    """
+
+    def __init__(self, knowledge: Knowledge, today: date | None) -> None:
+        self.knowledge = knowledge
+        self.today = today
+        self._paths: dict[tuple[int, str], tuple[ProviderConfig, tuple[str, ...]]] = {}
+        self._found: dict[tuple[int, str, tuple[Any, ...]], Hosting | None] = {}
+
+    def from_provider(self, config: ProviderConfig, type_: str, attributes: Mapping[str, Any]) -> Hosting | None:
+        head = (id(config), type_)
+        known = self._paths.get(head)
+        if known is None:
+            source, _ = source_of(config, self.knowledge)
+            entry = entry_for(source, self.knowledge) if source else None
+            paths = resource_region_paths(entry, type_, self.knowledge) if entry is not None else ()
+            known = self._paths[head] = (config, paths)
+        key = (*head, tuple(region_given(attributes, path) for path in known[1]))
+        if key not in self._found:
+            self._found[key] = _from_provider(config, type_, attributes, self.knowledge, self.today)
+        return self._found[key]
+
+
 def resolve_hosting(clue: HostingClue, type_: str, attributes: Mapping[str, Any], knowledge: Knowledge,
-                    today: date | None = None) -> Hosting | None:
+                    today: date | None = None, memo: HostingMemo | None = None) -> Hosting | None:
+    """``memo``: one of the same knowledge and day, shared by the resolutions of one graph build."""
     if clue.cluster is not None:
         return None
     if clue.declared is not None:
         return _declared(clue, knowledge, today)
     if clue.provider is not None:
+        if memo is not None:
+            return memo.from_provider(clue.provider, type_, attributes)
         return _from_provider(clue.provider, type_, attributes, knowledge, today)
     return _from_signals(clue.signals, knowledge, today)
 

@@ -163,14 +163,24 @@ def _apply_matchers(entry: Mapping[str, Any], config: ProviderConfig, type_: str
             return
 
 
+def resource_region_paths(entry: Mapping[str, Any], type_: str, knowledge: Knowledge) -> tuple[str, ...]:
+    """Where a resource of ``type_`` gives its own region, in order: its type's paths, else its provider's."""
+    info = knowledge.module_info(type_)  # a resource type, or a module known by its source key
+    return tuple((info.region_paths if info and info.region_paths else ()) or entry.get("resource_region_paths", ()))
+
+
+def region_given(attributes: Mapping[str, Any], path: str) -> str | Unknown | None:
+    """The region a resource gives at ``path`` as recognition reads it (an Unknown stays one)."""
+    value = _first(attributes, path)
+    return value if value is None or is_unknown(value) else str(value)
+
+
 def _resource_region(entry: Mapping[str, Any], type_: str, attributes: Mapping[str, Any],
                      knowledge: Knowledge, result: Recognised) -> None:
-    info = knowledge.module_info(type_)  # a resource type, or a module known by its source key
-    paths = (info.region_paths if info and info.region_paths else ()) or entry.get("resource_region_paths", ())
-    for path in paths:
-        value = _first(attributes, path)
+    for path in resource_region_paths(entry, type_, knowledge):
+        value = region_given(attributes, path)
         if value is not None:
-            result.region = value if is_unknown(value) else str(value)
+            result.region = value
             result.region_from = f"from {path}" + (f" = {value}" if not is_unknown(value) else "")
             return
 

@@ -14,6 +14,11 @@ kept, so a later change always shows in ``mtime_ns`` or ``ctime_ns`` (or size, o
 outside the boundary is never read (its digest says so), a file that is not there is ``MISSING``,
 and anything that is not a readable regular file gets a digest no read can record
 (``UNREADABLE``): what depends on it is evaluated again.
+
+A scan asks in several places (its whole-scan memo, the kept root modules, the kept manifests):
+they share one memo per repository and cache in the process, read once and written when it
+learnt something. A scan that read a file whole tells the memo its digest (``learn``): the next
+scan does not hash the estate again.
 """
 from __future__ import annotations
 
@@ -22,8 +27,9 @@ import json
 import os
 import stat
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from linter import __version__, limits
 from linter.files import NotReadable, read_regular
@@ -42,6 +48,19 @@ def digest_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@dataclass(slots=True)
+class _Shared:
+    """One repository's memo, as every ``Digests`` of it in this process sees it."""
+
+    key: str
+    below: str  # the repository's absolute path and a separator: what a learnt path starts with
+    memo: _Memo
+    changed: bool = False
+
+
+_SHARED: dict[tuple[str, str], _Shared] = {}  # (cache root, key) -> the memo
+
+
 class Digests:
     """Digests of files below ``cwd`` (paths relative to it), memoised across scans."""
 
@@ -51,10 +70,9 @@ class Digests:
         self.inside = inside
         self.enabled = enabled
         self._started = time.time_ns()
-        self._key = hashlib.sha256(f"{FORMAT}|{__version__}|{os.path.realpath(cwd)}".encode()).hexdigest()
-        self._memo: _Memo = self._load() if enabled else {}
+        self._shared = _shared(cwd) if enabled else None
+        self._memo: _Memo = self._shared.memo if self._shared is not None else {}
         self._known: dict[str, str] = {}  # this scan's answers
-        self._changed = False
 
     def of(self, path: str) -> str:
         """The sha256 of the file's bytes, ``MISSING`` or ``UNREADABLE``."""
@@ -83,28 +101,69 @@ class Digests:
             digest = digest_of(read_regular(full, limits.CACHE_HASHED_BYTES))
         except NotReadable:
             return UNREADABLE
-        if self.enabled and max(info.st_mtime_ns, info.st_ctime_ns) < self._started - RACY_NS:
-            self._memo[path] = [*now, digest]
-            self._changed = True
-        elif path in self._memo:
-            del self._memo[path]
-            self._changed = True
+        _remember(self._shared, path, now, digest, self._started)
         return digest
 
     def save(self) -> None:
         """Keep the memo for the next scan (only when something was learnt)."""
-        if self.enabled and self._changed:
-            text = json.dumps([FORMAT, self._key, self._memo], separators=(",", ":"))
-            cache.write_sealed(SECTION, self._key, text.encode("ascii"), limits.CACHE_ENTRY_BYTES)
-            self._changed = False
+        if self._shared is not None:
+            _save(self._shared)
 
-    def _load(self) -> _Memo:
-        text = cache.read_sealed(SECTION, self._key, limits.CACHE_ENTRY_BYTES)
-        try:
-            found = json.loads(text) if text is not None else None
-        except (ValueError, RecursionError):
-            return {}
-        if not (isinstance(found, list) and len(found) == 3 and found[:2] == [FORMAT, self._key]
-                and isinstance(found[2], dict)):
-            return {}
-        return {k: v for k, v in found[2].items() if isinstance(v, list) and len(v) == 6}
+
+def learn(files: Mapping[str, str], started: int) -> None:
+    """What a scan that started at ``started`` (``time.time_ns``) read whole: absolute path ->
+    the digest of the bytes it read. Each file below a repository whose memo this process holds is
+    memoised with its ``stat`` now, when it is older than the racy window before the scan started:
+    it has not changed since, so the bytes read are the bytes it holds."""
+    for shared in _SHARED.values():
+        for full, digest in files.items():
+            if not full.startswith(shared.below) or len(digest) != 64:  # a mark: missing, unread
+                continue
+            path = full[len(shared.below):]
+            memo = shared.memo.get(path)
+            if memo is not None and memo[5] == digest:
+                continue
+            try:
+                info = os.stat(full)
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode) and info.st_size <= limits.CACHE_HASHED_BYTES:
+                now = [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+                _remember(shared, path, now, digest, started)
+        _save(shared)
+
+
+def _remember(shared: _Shared | None, path: str, now: list[int], digest: str, started: int) -> None:
+    if shared is None:
+        return
+    if max(now[3], now[4]) < started - RACY_NS:  # a recent one: its entry, if
+        shared.memo[path] = [*now, digest]                               # any, can never match again
+        shared.changed = True
+
+
+def _shared(cwd: Path) -> _Shared:
+    key = hashlib.sha256(f"{FORMAT}|{__version__}|{os.path.realpath(cwd)}".encode()).hexdigest()
+    slot = (str(cache.cache_dir()), key)
+    found = _SHARED.get(slot)
+    if found is None:
+        found = _SHARED[slot] = _Shared(key=key, below=os.path.join(os.path.abspath(cwd), ""), memo=_load(key))
+    return found
+
+
+def _save(shared: _Shared) -> None:
+    if shared.changed:
+        text = json.dumps([FORMAT, shared.key, shared.memo], separators=(",", ":"))
+        cache.write_sealed(SECTION, shared.key, text.encode("ascii"), limits.CACHE_ENTRY_BYTES)
+        shared.changed = False
+
+
+def _load(key: str) -> _Memo:
+    text = cache.read_sealed(SECTION, key, limits.CACHE_ENTRY_BYTES)
+    try:
+        found = json.loads(text) if text is not None else None
+    except (ValueError, RecursionError):
+        return {}
+    if not (isinstance(found, list) and len(found) == 3 and found[:2] == [FORMAT, key]
+            and isinstance(found[2], dict)):
+        return {}
+    return {k: v for k, v in found[2].items() if isinstance(v, list) and len(v) == 6}

@@ -5,8 +5,13 @@ A cached root module's nodes or a whole scan's result must come back exactly as 
 from a cold one. JSON has only arrays and objects, so the shapes JSON cannot tell apart are tagged
 with one-key objects whose key starts with a NUL character (never a field or class name):
 
-- a dataclass of ``linter.model`` is ``{"ClassName": [field values in declaration order]}``;
-- a tuple is ``{"\\u0000t": [...]}``, a list a plain array;
+- a dataclass of ``linter.model`` is ``{"ClassName": [field values in declaration order]}``; a
+  field declared a tuple holds a plain array (the decoder knows it from the class);
+- a dataclass instance or enum member met again in the same value is ``{"\\u0000r": n}``: the
+  n-th one written, counted as the decoder builds them (inner ones first). A root module's
+  resources share their provider configuration, its locations and its unknowns: each is written
+  and built once, and the decoded value has the sharing the encoded one had;
+- a tuple anywhere else is ``{"\\u0000t": [...]}``, a list a plain array;
 - a dict with string keys is a plain object, unless it has exactly one key (which would read as a
   tag): then ``{"\\u0000d": [key, value]}``;
 - a read-only mapping (``MappingProxyType``) is ``{"\\u0000m": {...}}``;
@@ -21,11 +26,12 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import json
 from datetime import date
 from sys import intern
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Callable, cast
 
 from linter import model
 
@@ -41,80 +47,179 @@ _CLASSES: dict[str, type] = {
 _FIELDS: dict[type, tuple[str, ...]] = {
     cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _CLASSES.values()
 }
-# each class's slots, set directly: the dataclasses are frozen and take keywords only, and calling
-# them with a dict of keywords is most of the time a warm scan spends reading kept root modules
-_BY_NAME: dict[str, tuple[type, tuple[Any, ...]]] = {
-    name: (cls, tuple(vars(cls)[f].__set__ for f in _FIELDS[cls])) for name, cls in _CLASSES.items()
-}
 _ENUMS: dict[str, type[enum.Enum]] = {
     name: obj for name, obj in vars(model).items()
     if isinstance(obj, type) and issubclass(obj, enum.Enum) and obj.__module__ == model.__name__
 }
+
+
+def _declared(annotation: object) -> type | None:
+    """``tuple`` for a field declared a tuple (``tuple[...]``, maybe ``| None``), written as a plain
+    array; the enum of a field declared one, written as its member's value; None for the others."""
+    text = str(annotation)
+    return tuple if text.startswith("tuple[") else _ENUMS.get(text)
+
+
+_SHAPES: dict[type, tuple[type | None, ...]] = {
+    cls: tuple(_declared(f.type) for f in dataclasses.fields(cls)) for cls in _CLASSES.values()
+}
+
+
+def _builder(cls: type) -> Callable[[Any, list[Any]], Any]:
+    """A function building an instance of ``cls`` from its field values (a JSON array) and adding
+    it to ``built``. Its slots are set directly, one statement each: the dataclasses are frozen and
+    take keywords only, and calling them with keywords, or setting slots in a loop, is most of the
+    time a warm scan spends reading kept root modules. A str field is shared with every equal one
+    (``sys.intern``: freed with its last user): the file, root and type of a cached root's nodes
+    would otherwise be one copy per node, and a warm scan would take more memory than a cold one."""
+    lines = ["def build(values, built):",
+             f"    if type(values) is not list or len(values) != {len(_FIELDS[cls])}:",
+             f"        raise DecodeError('{cls.__name__}: wrong fields')",
+             "    made = new(cls)"]
+    scope: dict[str, Any] = {"DecodeError": DecodeError, "new": object.__new__, "cls": cls, "intern": intern}
+    for i, (name, shape) in enumerate(zip(_FIELDS[cls], _SHAPES[cls], strict=True)):
+        scope[f"set{i}"] = vars(cls)[name].__set__
+        if shape is tuple:
+            change = "tuple(v) if type(v) is list else v"
+        elif shape is not None and issubclass(shape, enum.Enum):
+            scope[f"members{i}"] = {member.value: member for member in shape}
+            change = f"members{i}[v]"  # KeyError or TypeError when not a member's value: a DecodeError
+        else:
+            change = "intern(v) if type(v) is str else v"
+        lines += [f"    v = values[{i}]", f"    set{i}(made, {change})"]
+    lines += ["    built.append(made)", "    return made"]
+    exec("\n".join(lines), scope)  # noqa: S102 - the code of a fixed model class, never of a file
+    return cast(Callable[[Any, list[Any]], Any], scope["build"])
+
+
+_BY_NAME: dict[str, Callable[[Any, list[Any]], Any]] = {name: _builder(cls) for name, cls in _CLASSES.items()}
 _SCALARS = frozenset({str, int, float, bool, type(None)})
-_new = object.__new__
-_TUPLE, _DICT, _PROXY, _ENUM, _DATE = "\0t", "\0d", "\0m", "\0e", "\0D"
+_TUPLE, _DICT, _PROXY, _ENUM, _DATE, _AGAIN = "\0t", "\0d", "\0m", "\0e", "\0D", "\0r"
 
 
 def encode(value: Any) -> str:
     """A value of the model (nodes, problems, a scan result…) → compact JSON text; TypeError when
     it holds something this format cannot give back identically."""
-    return json.dumps(_plain(value), separators=(",", ":"), check_circular=False)
+    return json.dumps(_Encoder().plain(value), separators=(",", ":"), check_circular=False)
 
 
-def _plain(value: Any) -> Any:
-    kind = type(value)
-    if kind in _SCALARS:
-        return value
-    if kind is tuple:
-        return {_TUPLE: [_plain(v) for v in value]}
-    if kind is list:
-        return [_plain(v) for v in value]
-    if kind is dict:
-        if not all(type(k) is str for k in value):
-            raise TypeError("a dict key that is not a string")
-        if len(value) == 1:
-            ((key, item),) = value.items()
-            return {_DICT: [key, _plain(item)]}
-        return {k: _plain(v) for k, v in value.items()}
-    if kind is MappingProxyType:  # read-only mappings of the knowledge (a rule's params)
-        return {_PROXY: _plain(dict(value))}
-    fields = _FIELDS.get(kind)
-    if fields is not None:
-        return {kind.__name__: [_plain(getattr(value, f)) for f in fields]}
-    if isinstance(value, enum.Enum) and _ENUMS.get(kind.__name__) is kind:
-        return {_ENUM: [kind.__name__, value.value]}
-    if kind is date:
-        return {_DATE: value.isoformat()}
-    raise TypeError(f"not a model value: {kind.__name__}")
+class _Encoder:
+    """One value's encoding: the dataclass instances and enum members written so far, numbered as
+    the decoder will build them, by identity (the value holds them all alive while it is encoded)
+    and, for those made only of scalars and such instances, by content: equal locations, unknowns
+    and tags of a root module's resources are written once."""
+
+    def __init__(self) -> None:
+        self.seen: dict[int, int] = {}  # id -> number
+        self.equal: dict[tuple[Any, ...], int] = {}  # content -> number
+        self.written = 0
+
+    def plain(self, value: Any) -> Any:
+        kind = type(value)
+        if kind in _SCALARS:
+            return value
+        if kind is list:
+            return [self.plain(v) for v in value]
+        if kind is tuple:
+            return {_TUPLE: [self.plain(v) for v in value]}
+        if kind is dict:
+            if not all(type(k) is str for k in value):
+                raise TypeError("a dict key that is not a string")
+            if len(value) == 1:
+                ((key, item),) = value.items()
+                return {_DICT: [key, self.plain(item)]}
+            return {k: self.plain(v) for k, v in value.items()}
+        again = self.seen.get(id(value))
+        if again is not None:
+            return {_AGAIN: again}
+        fields = _FIELDS.get(kind)
+        if fields is not None:
+            values = [getattr(value, f) for f in fields]
+            out = {kind.__name__: [self._field(v, shape) for v, shape in zip(values, _SHAPES[kind], strict=True)]}
+            content = self._content(values)
+        elif isinstance(value, enum.Enum) and _ENUMS.get(kind.__name__) is kind:
+            out, content = {_ENUM: [kind.__name__, value.value]}, None
+        elif kind is MappingProxyType:  # read-only mappings of the knowledge (a rule's params)
+            return {_PROXY: self.plain(dict(value))}
+        elif kind is date:
+            return {_DATE: value.isoformat()}
+        else:
+            raise TypeError(f"not a model value: {kind.__name__}")
+        if content is not None:
+            content = (kind, *content)
+            again = self.equal.get(content)
+            if again is not None:  # its fields are all written already: nothing new was numbered
+                self.seen[id(value)] = again
+                return {_AGAIN: again}
+            self.equal[content] = self.written
+        self.seen[id(value)] = self.written  # after its fields: numbered as it is built
+        self.written += 1
+        return out
+
+    def _field(self, value: Any, shape: type | None) -> Any:
+        if shape is None:
+            return self.plain(value)
+        if shape is tuple:
+            if type(value) is tuple:
+                return [self.plain(v) for v in value]
+            if type(value) is list:  # it would come back a tuple
+                raise TypeError("a list in a field declared a tuple")
+            return self.plain(value)
+        if not isinstance(value, enum.Enum) or type(value) is not shape or type(value.value) not in _SCALARS:
+            raise TypeError(f"not a {shape.__name__} in a field declared one")
+        return value.value
+
+    def _content(self, values: Any) -> tuple[Any, ...] | None:
+        """What tells an instance made of ``values`` (already written) from another, exactly: a
+        scalar with its type (``1``, ``True`` and ``1.0`` are equal in Python, not in a report),
+        an instance by its number; None when a value is mutable or a container of another kind."""
+        parts: list[Any] = []
+        for value in values:
+            kind = type(value)
+            if kind is str or value is None:
+                parts.append(value)
+            elif kind is int or kind is bool:
+                parts.append((kind, value))
+            elif kind is float:
+                parts.append((kind, repr(value)))  # -0.0 == 0.0
+            elif kind is tuple:
+                inner = self._content(value)
+                if inner is None:
+                    return None
+                parts.append((tuple, *inner))
+            elif isinstance(value, enum.Enum):
+                parts.append((kind, value))
+            elif kind in _FIELDS and id(value) in self.seen:
+                parts.append((_AGAIN, self.seen[id(value)]))
+            else:
+                return None
+        return tuple(parts)
 
 
 def decode(text: str | bytes) -> Any:
     """JSON text written by ``encode`` → the value; DecodeError on anything else."""
+    built: list[Any] = []
     try:
-        return json.loads(text, object_hook=_build)
+        return json.loads(text, object_hook=functools.partial(_build, built))
     except DecodeError:
         raise
     except (ValueError, TypeError, KeyError, RecursionError) as error:  # syntax, a bad enum value or date
         raise DecodeError(str(error)[:80]) from None
 
 
-def _build(obj: dict[str, Any]) -> Any:
-    """json's object hook: a one-key object is a tag (inner ones are already built)."""
+def _build(built: list[Any], obj: dict[str, Any]) -> Any:
+    """json's object hook: a one-key object is a tag (inner ones are already built); ``built``:
+    the dataclass instances and enum members built so far, in order."""
     if len(obj) != 1:
         return obj
     ((name, values),) = obj.items()
-    found = _BY_NAME.get(name)
-    if found is not None:
-        cls, setters = found
-        if type(values) is not list or len(values) != len(setters):
-            raise DecodeError(f"{name}: wrong fields")
-        # a str field is shared with every equal one (sys.intern: freed with its last user): the file,
-        # root and type of a cached root's nodes would otherwise be one copy per node, and a warm scan
-        # would take more memory than the cold one that built them
-        built: Any = _new(cls)
-        for set_field, value in zip(setters, values, strict=True):
-            set_field(built, intern(value) if type(value) is str else value)
-        return built
+    build = _BY_NAME.get(name)
+    if build is not None:
+        return build(values, built)
+    if name == _AGAIN:
+        if type(values) is int and 0 <= values < len(built):
+            return built[values]
+        raise DecodeError("a reference to nothing built")
     if name == _TUPLE and type(values) is list:
         return tuple(values)
     if name == _DICT and type(values) is list and len(values) == 2 and type(values[0]) is str:
@@ -122,7 +227,9 @@ def _build(obj: dict[str, Any]) -> Any:
     if name == _PROXY and type(values) is dict:
         return MappingProxyType(values)
     if name == _ENUM and type(values) is list and len(values) == 2 and values[0] in _ENUMS:
-        return _ENUMS[values[0]](values[1])
+        member = _ENUMS[values[0]](values[1])
+        built.append(member)
+        return member
     if name == _DATE and type(values) is str:
         return date.fromisoformat(values)
     raise DecodeError(f"unknown tag {name[:40]!r}")

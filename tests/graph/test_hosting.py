@@ -338,3 +338,22 @@ def test_cloudtemple_object_storage_is_unknown(knowledge: Knowledge) -> None:
     assert found is not None
     assert (found.provider, found.offer, found.qualification, found.reason) == (
         "cloudtemple", "cloudtemple/object-storage", "unknown", "qualification-unknown")
+
+
+def test_a_memo_answers_as_resolving_each_resource_does(knowledge: Knowledge) -> None:
+    """One graph build recognises each (configuration, type, region given) once: the resources of a
+    configuration that give another region, or none, or an unknown one, still get their own hosting."""
+    from linter.graph.hosting import HostingMemo
+
+    memo = HostingMemo(knowledge, None)
+    shared = clue("outscale", {"api": {"region": "cloudgouv-eu-west-1"}}, "outscale/outscale")
+    other = clue("outscale", {"api": {"region": "cloudgouv-eu-west-1"}}, "outscale/outscale", line=9)
+    cases = [(shared, "outscale_volume", {}), (shared, "outscale_volume", {"subregion_name": "eu-west-2a"}),
+             (shared, "outscale_volume", {"subregion_name": Unknown("var.zone")}), (shared, "outscale_vm", {}),
+             (other, "outscale_volume", {}), (shared, "outscale_volume", {"subregion_name": "eu-west-2a"})]
+    for given, type_, attributes in cases:
+        assert (resolve_hosting(given, type_, attributes, knowledge, memo=memo)
+                == resolve_hosting(given, type_, attributes, knowledge))
+    assert memo.from_provider(shared.provider, "outscale_volume", {}) is not memo.from_provider(
+        other.provider, "outscale_volume", {})  # equal configurations at two places: two evidences
+    assert len(memo._found) == 5

@@ -80,3 +80,34 @@ def test_what_is_not_a_readable_file_inside(tree: Path) -> None:
     found = digests(tree)
     assert found.of("folder.tf") == UNREADABLE
     assert found.of("link.tf") == UNREADABLE  # never read past the boundary
+
+
+def test_every_digests_of_a_repository_shares_one_memo_written_once(tree: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    (tree / "a.tf").write_text("one")
+    writes: list[str] = []
+    write = file_digests.cache.write_sealed
+    monkeypatch.setattr(file_digests.cache, "write_sealed", lambda *a: (writes.append(a[0]), write(*a)))
+    first, second = digests(tree), digests(tree)
+    first.of("a.tf")
+    first.save()
+    second.save()  # nothing new since: not written again
+    assert writes == ["stats"] and second._memo is first._memo
+
+
+def test_what_a_scan_read_is_learnt_without_hashing_again(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cold scan read every file: the next one finds their digests by ``stat`` alone."""
+    (tree / "a.tf").write_text("one")
+    (tree / "new.tf").write_text("two")
+    found = digests(tree)  # makes the repository's memo known to the process
+    file_digests.learn({str(tree / "a.tf"): digest_of(b"one"), str(tree / "gone.tf"): MISSING,
+                        str(tree.parent / "outside.tf"): digest_of(b"x")}, time.time_ns() + 3600 * 10**9)
+    file_digests.learn({str(tree / "new.tf"): digest_of(b"two")}, time.time_ns())  # too recent to keep
+    assert set(found._memo) == {"a.tf"}
+
+    def unread(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("a learnt file is not read again")
+
+    monkeypatch.setattr(file_digests, "read_regular", unread)
+    file_digests._SHARED.clear()  # as the next process: from the cache
+    assert digests(tree).of("a.tf") == digest_of(b"one")

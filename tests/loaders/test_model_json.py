@@ -1,6 +1,7 @@
 """Model values through JSON come back exactly: tuples stay tuples, enums and dates their own."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -51,3 +52,43 @@ def test_every_model_class_is_plain_slots() -> None:
     else: frozen slotted dataclasses without ``__post_init__``."""
     for cls in model_json._FIELDS:
         assert "__slots__" in vars(cls) and not hasattr(cls, "__post_init__"), cls.__name__
+
+
+def test_instances_met_again_are_written_once_and_shared_when_read() -> None:
+    """A root module's resources share their provider configuration: one object written once,
+    and one object again when read back (as the evaluation built them)."""
+    first = sample()
+    second = replace(first, key="envs/a::aws_db_instance.other", location=Location("envs/a/main.tf", 4),
+                     hosting=replace(first.hosting))
+    text = model_json.encode((first, second))
+    assert text.count('"ProviderConfig"') == 1 and text.count('"Location"') == 1
+    back = model_json.decode(text)
+    assert back == (first, second)
+    assert back[0].hosting is not back[1].hosting  # equal, but holding a dict: never merged
+    assert back[0].hosting.provider is back[1].hosting.provider
+    assert back[0].location is back[1].location is back[0].tags[0].location
+
+
+def test_only_exactly_equal_instances_are_merged() -> None:
+    """``1``, ``True`` and ``1.0`` are equal in Python but not in a report; nor are 0.0 and -0.0."""
+    where = Location("a.tf", 1)
+    tags = tuple(Tag(key="k", value=v, location=where) for v in (1, True, 1.0, 0.0, -0.0, "1", Unknown("1")))
+    back = model_json.decode(model_json.encode(tags))
+    assert [(type(t.value), repr(t.value)) for t in back] == [(type(t.value), repr(t.value)) for t in tags]
+    assert back[0].location is back[6].location
+
+
+def test_a_list_in_a_field_declared_a_tuple_is_refused() -> None:
+    """It would come back a tuple: nothing is kept rather than something else."""
+    node = replace(sample(), notes=["a list"])  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        model_json.encode(node)
+
+
+@pytest.mark.parametrize("text", ['{"\\u0000r": 0}', '[{"Location": ["a", 1]}, {"\\u0000r": 1}]',
+                                  '[{"Location": ["a", 1]}, {"\\u0000r": true}]',
+                                  '{"Problem": [{"Location": ["a", 1]}, "m", "nope", ""]}',
+                                  '{"Problem": [{"Location": ["a", 1]}, "m", [], ""]}'])
+def test_a_reference_to_nothing_or_a_wrong_member_is_a_decode_error(text: str) -> None:
+    with pytest.raises(model_json.DecodeError):
+        model_json.decode(text)
