@@ -24,6 +24,12 @@ from linter import limits
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_DEPTH = limits.YAML_DEPTH
+# plain scalars' values by their text (most repeat: keys, `true`, small numbers); values built by
+# the safe constructors are immutable, so one can be shared. Bounded: cleared when full.
+_PLAIN: dict[str, Any] = {}
+_PLAIN_TEXT = 64
+_PLAIN_ENTRIES = 50_000
+_UNSEEN = object()
 MAX_ALIAS_NODES = limits.YAML_ALIAS_NODES
 
 _T = "tag:yaml.org,2002:"
@@ -126,29 +132,43 @@ class _Composer:
         self.root: list[tuple[Any, int, int]] = []  # (value, size, line)
 
     def run(self) -> None:
-        loader = self.loader
-        while loader.check_event():
-            event = loader.get_event()
+        get = self.loader.get_event  # None after the stream's end
+        stack, anchors, plain = self.stack, self.anchors, _PLAIN
+        scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+        while (event := get()) is not None:
             kind = type(event)
             line = event.start_mark.line + 1 if event.start_mark else 1
-            if kind is yaml.ScalarEvent:
-                self._add(self._scalar(event), 1, event.anchor, line)
-            elif kind is yaml.AliasEvent:
+            if kind is scalar_event:
+                tag, value = event.tag, event.value
+                if tag is not None and tag != "!":
+                    value = self._tagged(tag, event)
+                elif event.implicit[0]:  # a plain scalar: what it resolves to depends on its text alone
+                    built = plain.get(value, _UNSEEN)
+                    value = self._plain(value) if built is _UNSEEN else built
+                if event.anchor is not None:
+                    anchors[event.anchor] = (value, 1)
+                if stack:
+                    frame = stack[-1]
+                    frame.items.append((value, 1, line))
+                    frame.size += 1
+                else:
+                    self.root.append((value, 1, line))
+            elif kind is alias_event:
                 self._alias(event.anchor, line)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                if len(self.stack) >= self.max_depth:
+                if len(stack) >= self.max_depth:
                     raise _Stop(f"nesting deeper than {self.max_depth} levels", line, limit=True)
-                self.stack.append(_Frame(kind is yaml.MappingStartEvent, event.anchor, line, []))
+                stack.append(_Frame(kind is yaml.MappingStartEvent, event.anchor, line, []))
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                frame = self.stack.pop()
-                value = self._mapping(frame) if frame.is_map else [item[0] for item in frame.items]
-                self._add(value, frame.size, frame.anchor, frame.line)
+                frame = stack.pop()
+                built = self._mapping(frame) if frame.is_map else [item[0] for item in frame.items]
+                self._add(built, frame.size, frame.anchor, frame.line)
             elif kind is yaml.DocumentStartEvent:
-                self.anchors = {}
+                self.anchors = anchors = {}
                 self.root = []
             elif kind is yaml.DocumentEndEvent and self.root:
-                value, _, first = self.root[0]
-                self.out.append(YamlDocument(value, first))
+                built, _, first = self.root[0]
+                self.out.append(YamlDocument(built, first))
 
     def _add(self, value: Any, size: int, anchor: str | None, line: int) -> None:
         if anchor is not None:
@@ -173,20 +193,30 @@ class _Composer:
             raise _Stop(f"too many aliases (YAML bomb?): they expand to more than {self.budget} "
                         "nodes", line, limit=True)
 
-    def _scalar(self, event: Any) -> Any:
-        tag = event.tag
-        if tag is None or tag == "!":
-            tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
+    def _plain(self, text: str) -> Any:
+        """A plain scalar's value, kept for the next one of the same text (short texts only)."""
+        value = self._build(self.resolver.resolve(ScalarNode, text, (True, False)), text, None)
+        if len(text) <= _PLAIN_TEXT:
+            if len(_PLAIN) >= _PLAIN_ENTRIES:
+                _PLAIN.clear()
+            _PLAIN[text] = value
+        return value
+
+    def _tagged(self, tag: str, event: Any) -> Any:
+        return self._build(tag, event.value, event)
+
+    def _build(self, tag: str, text: str, event: Any) -> Any:
         if tag == _STR or tag == _VALUE or tag == _MERGE:
-            return _Merge if tag == _MERGE else event.value  # `=` (YAML 1.1 value) stays "="
+            return _Merge if tag == _MERGE else text  # `=` (YAML 1.1 value) stays "="
         build = _SCALARS.get(tag)
         if build is None:  # unknown or application tag (!Ref, !!python/…): the plain text
-            return event.value
-        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+            return text
+        node = ScalarNode(tag, text, event.start_mark if event else None, event.end_mark if event else None,
+                          event.style if event else None)
         try:
             return build(self.constructor, node)
         except (ValueError, TypeError, OverflowError, binascii.Error, yaml.YAMLError):
-            return event.value  # 2024-13-45, a 5,000-digit integer, bad base64: keep the text
+            return text  # 2024-13-45, a 5,000-digit integer, bad base64: keep the text
 
     def _mapping(self, frame: _Frame) -> YamlMap:
         """Pairs → YamlMap, with ``<<`` merges applied as PyYAML does (own keys win)."""
