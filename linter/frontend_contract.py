@@ -88,3 +88,7 @@ class Frontend:
     skips: tuple[str, ...] = ()
     # checks its part of the config file on every scan, files or not (raises ConfigError)
     check_config: Callable[[Config, Path], None] | None = None
+    # ``load`` in two halves, for work that runs in other processes: starts it and gives what ends
+    # it; the scan runs the frontends that read no other one (no ``after``, no ``runs_with``) in
+    # between. What it ends with may not revise earlier fragments.
+    start: Callable[[Request], Callable[[], Loaded]] | None = None

@@ -7,9 +7,9 @@ fragments. Neither knows a frontend by name: a new input format is one more decl
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Sequence
+from typing import Callable, Sequence
 
-from linter.frontend_contract import Claim, Frontend, Request
+from linter.frontend_contract import Claim, Frontend, Loaded, Request
 from linter.kubernetes.entry import KUBERNETES, TERRAFORM_OBJECTS
 from linter.model import Fragment, Problem
 from linter.terraform.modules.entry import TERRAFORM
@@ -61,19 +61,42 @@ def run_frontends(request: Request, problems: Sequence[Problem] = (),
             fragments.append(Fragment(notes=(off,)))
     ran: set[str] = set()
     taken: frozenset[str] = frozenset()
+    # frontends started (``Frontend.start``) and not yet ended: their place among the fragments
+    started: list[tuple[Frontend, int, Callable[[], Loaded]]] = []
+
+    def end(frontend: Frontend, at: int, finish: Callable[[], Loaded]) -> None:
+        nonlocal taken
+        loaded = finish()
+        fragments[at:at] = loaded.fragments
+        for index, (other, place, rest) in enumerate(started):
+            if place >= at:
+                started[index] = (other, place + len(loaded.fragments), rest)
+        taken |= loaded.taken
+        if loaded.fragments:
+            ran.add(frontend.name)
+
     for frontend in frontends:
+        if frontend.after or frontend.runs_with:  # it may read a started one: that one ends first
+            while started:
+                end(*started.pop(0))
         if not (_claimed(frontend, request) or (frontend.stdin and request.stdin is not None)
                 or ran.intersection(frontend.runs_with)):
             continue
         own = {claim.kind: request.of(claim.kind) for claim in frontend.claims}
-        loaded = frontend.load(replace(request, files=own, stdin=request.stdin if frontend.stdin else None,
-                                       earlier=tuple(fragments), taken=taken))
+        given = replace(request, files=own, stdin=request.stdin if frontend.stdin else None,
+                        earlier=tuple(fragments), taken=taken)
+        if frontend.start is not None:
+            started.append((frontend, len(fragments), frontend.start(given)))
+            continue
+        loaded = frontend.load(given)
         if loaded.revised is not None:
             fragments = list(loaded.revised)
         fragments.extend(loaded.fragments)
         taken |= loaded.taken
         if loaded.fragments or loaded.revised is not None:
             ran.add(frontend.name)
+    while started:
+        end(*started.pop(0))
     return fragments
 
 

@@ -100,6 +100,36 @@ def test_the_scan_runs_a_registered_frontend_it_does_not_know(tmp_path: Path) ->
     assert seen[0].files == {"ini": ("a.ini", "b.ini")}
 
 
+def test_a_started_frontend_ends_before_those_that_read_it_and_keeps_its_place(tmp_path: Path) -> None:
+    """``Frontend.start``: the frontends that read no other one run while it works; one that reads
+    it (``after``) runs once it has ended; the fragments are in the order of a run one by one."""
+    _tree(tmp_path, {"a.one": "", "b.two": "", "c.three": ""})
+    events: list[str] = []
+
+    def fragment(note: str) -> Loaded:
+        return Loaded(fragments=(Fragment(notes=(note,)),))
+
+    def start(request: Request) -> Any:
+        events.append("one started")
+        return lambda: (events.append("one ended"), fragment("one"))[1]
+
+    def loaded(name: str) -> Any:
+        return lambda request: (events.append(f"{name} ran, {len(request.earlier)} before"), fragment(name))[1]
+
+    one = Frontend(name="one", claims=(Claim(kind="one", suffixes=(".one",)),), load=loaded("never"), start=start)
+    two = Frontend(name="two", claims=(Claim(kind="two", suffixes=(".two",)),), load=loaded("two"))
+    three = Frontend(name="three", claims=(Claim(kind="three", suffixes=(".three",)),), after=("one",),
+                     load=loaded("three"))
+    frontends = (one, two, three)
+    inputs = discover(["."], tmp_path, claims(frontends))
+    request = Request(files=inputs.files, knowledge=knowledge(), config=Config(), cwd=tmp_path,
+                      boundaries=inputs.boundaries)
+    fragments = run_frontends(request, inputs.problems, frontends)
+    assert [n for f in fragments for n in f.notes] == ["one", "two", "three"]
+    assert events == ["one started", "two ran, 1 before", "one ended", "three ran, 3 before"]
+    assert [n for f in run_frontends(request, inputs.problems, (one, two)) for n in f.notes] == ["one", "two"]
+
+
 def _worked_example() -> Frontend:
     """The ``entry.py`` of docs/architecture.md#adding-an-input-format, run as written."""
     text = DOC.read_text(encoding="utf-8")

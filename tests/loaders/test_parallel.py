@@ -2,10 +2,7 @@
 from __future__ import annotations
 
 import json
-from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -59,80 +56,26 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "cache"
 
 
-class Spy:
-    """Stands for ``parallel._pool``: counts pools, optionally breaks every submitted chunk."""
-
-    def __init__(self, broken: bool = False) -> None:
-        self.pools = 0
-        self.broken = broken
-
-    def __call__(self, workers: int) -> Any:
-        self.pools += 1
-        if not self.broken:
-            return REAL_POOL(workers)
-        return BrokenExecutor()
-
-
-class BrokenExecutor:
-    def __enter__(self) -> BrokenExecutor:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def submit(self, *args: object) -> Future[Any]:
-        future: Future[Any] = Future()
-        future.set_exception(BrokenProcessPool("a worker died"))
-        return future
-
-
-REAL_POOL = parallel._pool
-
-
-def test_workers_give_the_sequential_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    paths = corpus(tmp_path)
-    spy = Spy()
-    monkeypatch.setattr(parallel, "_pool", spy)
-    assert parse_all(paths, jobs=parallel.MIN_PARSE_WORKERS, cache=False, cwd=tmp_path) == sequential(tmp_path, paths)
-    assert spy.pools == 1
-    broken = sum(1 for c in sequential(tmp_path, paths).values() if c.errors)
-    assert broken == 15
-
-
-def test_jobs_1_and_few_files_stay_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    paths = corpus(tmp_path)
-    spy = Spy()
-    monkeypatch.setattr(parallel, "_pool", spy)
-    expected = sequential(tmp_path, paths)
-    assert parse_all(paths, jobs=1, cache=False, cwd=tmp_path) == expected
-    few = paths[:parallel.PARALLEL_MIN_FILES]
-    assert parse_all(few, jobs=4, cache=False, cwd=tmp_path) == {p: expected[p] for p in few}
-    assert parse_all(paths, jobs=2, cache=False, cwd=tmp_path) == expected  # two workers would not pay
-    assert spy.pools == 0
-
-
-def test_a_broken_pool_falls_back_to_this_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    paths = corpus(tmp_path)
-    monkeypatch.setattr(parallel, "_pool", Spy(broken=True))
-    assert parse_all(paths, jobs=parallel.MIN_PARSE_WORKERS, cache=False, cwd=tmp_path) == sequential(tmp_path, paths)
-
-
-def test_warm_cache_needs_no_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_home: Path) -> None:
+def test_parse_all_gives_the_sequential_result(tmp_path: Path) -> None:
     paths = corpus(tmp_path)
     expected = sequential(tmp_path, paths)
-    assert parse_all(paths, jobs=parallel.MIN_PARSE_WORKERS, cache=True, cwd=tmp_path) == expected
+    assert parse_all(paths, cache=False, cwd=tmp_path) == expected
+    assert sum(1 for c in expected.values() if c.errors) == 15
+
+
+def test_warm_cache_gives_the_same_result(tmp_path: Path, cache_home: Path) -> None:
+    paths = corpus(tmp_path)
+    expected = sequential(tmp_path, paths)
+    assert parse_all(paths, cache=True, cwd=tmp_path) == expected
     assert len(list(cache_home.glob("ir/*/*/*.json"))) == len(paths)
-    spy = Spy()
-    monkeypatch.setattr(parallel, "_pool", spy)
-    assert parse_all(paths, jobs=2, cache=True, cwd=tmp_path) == expected
-    assert spy.pools == 0
+    assert parse_all(paths, cache=True, cwd=tmp_path) == expected
 
 
 def test_unreadable_and_oversized_files_are_left_to_the_reader(tmp_path: Path) -> None:
     (tmp_path / "ok.tf").write_text("a = 1\n")
     (tmp_path / "dir.tf").mkdir()
     (tmp_path / "big.tf").write_bytes(b"#" * (parallel.MAX_FILE_BYTES + 1))
-    found = parse_all(["ok.tf", "missing.tf", "dir.tf", "big.tf", "ok.tf"], jobs=1, cache=False, cwd=tmp_path)
+    found = parse_all(["ok.tf", "missing.tf", "dir.tf", "big.tf", "ok.tf"], cache=False, cwd=tmp_path)
     assert found == {"ok.tf": load_hcl("ok.tf", "a = 1\n")}
 
 
@@ -148,8 +91,8 @@ def test_identical_files_are_parsed_once(tmp_path: Path, monkeypatch: pytest.Mon
         return load_hcl(path, source)
 
     monkeypatch.setattr(parallel, "loader_for", lambda path, tfvars=False: counting)
-    found = parse_all(["a/versions.tf", "b/versions.tf", "c/other.tf", "d/terraform.tfvars"], jobs=1,
-                      cache=False, cwd=tmp_path)
+    found = parse_all(["a/versions.tf", "b/versions.tf", "c/other.tf", "d/terraform.tfvars"], cache=False,
+                      cwd=tmp_path)
     assert calls == ["a/versions.tf", "d/terraform.tfvars"]  # same suffix and bytes: once
     assert found == {p: load_hcl(p, text) for p in found} and len(found) == 4
 
@@ -163,27 +106,3 @@ def test_loaders_and_text_entry_point() -> None:
     assert as_vars == load_tf_json("vars.json", text, tfvars=True)
     assert parse_text("x.tf", "a = 1\nb = \ud800\n", cache=True) == load_hcl("x.tf", "a = 1\nb = \ud800\n")
     assert effective_jobs(3) == 3 and effective_jobs(0) >= 1
-
-
-def test_frontend_with_jobs_and_cache_gives_the_same_fragment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The Terraform frontend over the fixtures, workers forced on, cold then warm cache."""
-    from linter.discovery import discover
-    from linter.frontends import claims, skipped
-    from linter.policy_files import load_knowledge
-    from linter.terraform.modules.frontend import load_terraform
-
-    if not (REPO / "fixtures" / "terraform").is_dir():
-        pytest.skip("no Terraform fixtures")
-    monkeypatch.chdir(REPO)
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_FILES", 0)
-    inputs = discover(("fixtures/terraform",), REPO, claims(), skipped())
-    knowledge = load_knowledge()
-
-    def load(**options: Any) -> Any:
-        return load_terraform(inputs.files["terraform"], knowledge=knowledge, boundary=inputs.boundaries, **options)
-
-    plain = load()
-    assert len(plain.nodes) > 20
-    assert load(jobs=2, parse_cache=True) == plain
-    assert load(jobs=2, parse_cache=True) == plain  # warm
-    assert load(jobs=1, parse_cache=True) == plain

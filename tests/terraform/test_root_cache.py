@@ -66,10 +66,9 @@ def evaluated(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     runs: list[list[str]] = []
     real = frontend.evaluate_roots
 
-    def spy(roots: list[str], evaluate: Callable[[str], object], workers: int,
-            forked: Callable[[], None] | None = None) -> object:
+    def spy(roots: list[str], *args: Callable[..., object]) -> object:
         runs.append(list(roots))
-        return real(roots, evaluate, workers, forked)
+        return real(roots, *args)
 
     monkeypatch.setattr(frontend, "evaluate_roots", spy)
     return runs

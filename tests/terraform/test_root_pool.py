@@ -1,45 +1,153 @@
-"""Root modules evaluated by forked workers give exactly what evaluating them here gives."""
+"""Folders parsed and root modules evaluated by forked workers give exactly what doing it all in
+this process gives, whatever happens to the workers."""
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
+from typing import Any, Iterator, Sequence
 
 import pytest
 
 from linter.policy_files import load_knowledge
+from linter.terraform.modules import root_pool
 from linter.terraform.modules.frontend import load_terraform
-from linter.terraform.modules.root_pool import MIN_ROOTS, evaluate_roots
+from linter.terraform.modules.root_pool import Pool, shares
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="forked workers are Linux-only")
 
 ROOT = ('provider "aws" {{\n  region = "eu-west-3"\n}}\n\n'
-        'resource "aws_s3_bucket" "b{n}" {{\n  tags = {{ sensibilite = "{level}" }}\n}}\n')
+        'module "db" {{\n  source = "./modules/db"\n  level  = "{level}"\n}}\n')
+DB = ('variable "level" {}\n\nresource "aws_s3_bucket" "b" {\n  tags = { sensibilite = var.level }\n}\n')
+ROOTS = 20
 
 
-def test_workers_and_in_process_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture()
+def estate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """``ROOTS`` roots, each calling a module folder beside it; one root with a broken file."""
     files = []
-    for n in range(MIN_ROOTS + 2):
-        folder = tmp_path / f"env{n}"
-        folder.mkdir()
-        (folder / "main.tf").write_text(ROOT.format(n=n, level="particuliere" if n % 2 else "standard"))
-        files.append(f"env{n}/main.tf")
-    (tmp_path / "env0" / "broken.tf").write_text('resource "x" "y" {\n')
-    files.append("env0/broken.tf")
+    for n in range(ROOTS):
+        folder = tmp_path / f"env{n:02}"
+        (folder / "modules" / "db").mkdir(parents=True)
+        (folder / "main.tf").write_text(ROOT.format(level="particuliere" if n % 2 else "standard"))
+        (folder / "modules" / "db" / "main.tf").write_text(DB)
+        files += [f"env{n:02}/main.tf", f"env{n:02}/modules/db/main.tf"]
+    (tmp_path / "env00" / "broken.tf").write_text('resource "x" "y" {\n')
+    files.append("env00/broken.tf")
     monkeypatch.chdir(tmp_path)
-    knowledge = load_knowledge()
-    alone = load_terraform(files, knowledge=knowledge, boundary=tmp_path, jobs=1)
-    pooled = load_terraform(files, knowledge=knowledge, boundary=tmp_path, jobs=2)
-    assert pooled == alone
-    assert [n.address for n in pooled.nodes][:2] == ["aws_s3_bucket.b0", "aws_s3_bucket.b1"]
-    assert [(p.location.file, p.location.line) for p in pooled.problems] == [("env0/broken.tf", 1)]
+    monkeypatch.setenv("SNCLINT_CACHE_DIR", str(tmp_path / ".cache"))
+    return sorted(files)
+
+
+def load(files: list[str], tmp_path: Path, **options: Any) -> Any:
+    return load_terraform(files, knowledge=load_knowledge(), boundary=tmp_path, **options)
+
+
+def expected_shape(fragment: Any) -> None:
+    assert [n.address for n in fragment.nodes][:2] == ["module.db.aws_s3_bucket.b"] * 2
+    assert [n.scope for n in fragment.nodes] == [f"env{n:02}" for n in range(ROOTS)]
+    assert [(p.location.file, p.location.line) for p in fragment.problems] == [("env00/broken.tf", 1)]
+
+
+def test_workers_and_in_process_agree(estate: list[str], tmp_path: Path) -> None:
+    alone = load(estate, tmp_path, jobs=1)
+    expected_shape(alone)
+    assert load(estate, tmp_path, jobs=2) == alone
+    assert load(estate, tmp_path, jobs=2, parse_cache=True, incremental="") == alone  # cold: workers keep roots
+    assert load(estate, tmp_path, jobs=2, parse_cache=True, incremental="") == alone  # warm: all kept
+
+
+def test_roots_of_a_worker_that_dies_are_evaluated_here(estate: list[str], tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    alone = load(estate, tmp_path, jobs=1)
+    parent = os.getpid()
+    real = root_pool._serve
+
+    def dying(connection: Any, serve: Any) -> None:
+        def serve_then_die(phase: str, items: Sequence[Any]) -> Iterator[tuple[str, Any]]:
+            for n, item in enumerate(serve(phase, items)):
+                if phase == "roots" and n == 1 and os.getpid() != parent:
+                    os._exit(137)  # as the kernel's OOM killer would end it
+                yield item
+        real(connection, serve_then_die)
+
+    monkeypatch.setattr(root_pool, "_serve", dying)
+    assert load(estate, tmp_path, jobs=2) == alone
+
+
+def test_folders_of_a_worker_that_dies_are_read_here(estate: list[str], tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    alone = load(estate, tmp_path, jobs=1)
+    real = root_pool._serve
+    monkeypatch.setattr(root_pool, "_serve", lambda connection, serve: os._exit(137))
+    assert load(estate, tmp_path, jobs=2) == alone
+    monkeypatch.setattr(root_pool, "_serve", real)
+
+
+def test_without_fork_everything_is_done_here(estate: list[str], tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    alone = load(estate, tmp_path, jobs=1)
+    import multiprocessing
+
+    def no_fork(method: str | None = None) -> Any:
+        raise ValueError(f"cannot find context for {method!r}")
+
+    monkeypatch.setattr(multiprocessing, "get_context", no_fork)
+    assert load(estate, tmp_path, jobs=2) == alone
 
 
 def test_a_result_that_cannot_come_back_is_computed_here() -> None:
-    """A worker's result is pickled; one that cannot be (here a function) is evaluated again in
-    this process, so no root is lost."""
-    roots = [f"r{n}" for n in range(MIN_ROOTS)]
+    """A worker's result is pickled; one that cannot be (here a function) is left to the caller,
+    and the worker goes on with the next item."""
     marker = lambda: None  # noqa: E731 - a lambda is what pickle refuses
 
-    def unsendable(root: str) -> tuple[list[object], list[object], list[object]]:
-        return [], [], [root, marker]
+    def serve(phase: str, items: Sequence[Any]) -> Iterator[tuple[str, Any]]:
+        for item in items:
+            yield item, (marker if item == "r1" else f"{phase}:{item}")
 
-    results = evaluate_roots(roots, unsendable, workers=2)
-    assert sorted(results) == roots
-    assert all(results[r][2] == [r, marker] for r in roots)
+    pool = Pool.start(2, serve)
+    assert pool is not None
+    try:
+        got = {name: result for _, name, result in pool.run("p", [["r0", "r1", "r2"], ["r3"]], chunk=1)}
+    finally:
+        pool.close()
+    assert got == {"r0": "p:r0", "r2": "p:r2", "r3": "p:r3"}
+
+
+def test_a_worker_done_with_its_share_takes_from_another() -> None:
+    def serve(phase: str, items: Sequence[Any]) -> Iterator[tuple[str, Any]]:
+        for item in items:
+            yield item, os.getpid()
+
+    pool = Pool.start(2, serve)
+    assert pool is not None
+    try:
+        got = list(pool.run("p", [[f"a{n}" for n in range(40)], []], chunk=2))
+    finally:
+        pool.close()
+    assert sorted(name for _, name, _ in got) == sorted(f"a{n}" for n in range(40))
+    assert {worker for worker, _, _ in got} == {0, 1}
+
+
+def test_shares_are_contiguous_and_balanced() -> None:
+    items = [f"f{n:02}" for n in range(10)]
+    weights = {item: 9 if item == "f00" else 1 for item in items}
+    assert shares(items, weights.__getitem__, 2) == [["f00"], items[1:]]
+    assert shares(items, lambda _: 1, 3) == [items[:4], items[4:7], items[7:]]
+    assert shares([], lambda _: 1, 2) == [[], []]
+
+
+def test_small_scans_start_no_worker() -> None:
+    """The pre-commit case: no process is forked, ``multiprocessing`` is not imported."""
+    import subprocess
+
+    code = ("import sys, pathlib\n"
+            "from linter.policy_files import load_knowledge\n"
+            "from linter.terraform.modules.frontend import load_terraform\n"
+            "root = pathlib.Path('fixtures/terraform/aws-paris')\n"
+            "files = sorted(str(p) for p in root.glob('*.tf'))\n"
+            "load_terraform(files, knowledge=load_knowledge(), boundary=pathlib.Path('.'), jobs=0)\n"
+            "print('multiprocessing' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

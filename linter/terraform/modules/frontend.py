@@ -12,7 +12,7 @@ import json
 import posixpath
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Collection, Mapping, Sequence
+from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
 from linter.errors import UsageError, unexpected
 from linter.knowledge import Knowledge
@@ -23,26 +23,33 @@ from linter.module_sources import is_local_source, module_key, module_type
 from linter.policy_files import knowledge_digest
 from linter.secrets import is_secret_name
 from linter.terraform.language.literals import literal_string
+from linter.terraform.modules import root_pool
 from linter.terraform.modules.definitions import ModuleDef, build_module
 from linter.terraform.modules.file_kinds import is_tfvars
 from linter.terraform.modules.instances_to_nodes import Grouping
 from linter.terraform.modules.reader import Reader, join
 from linter.terraform.modules.resource_instances import walk
 from linter.terraform.modules.root_cache import Outcome, Reads, RootCache, salt_of, tracked
-from linter.terraform.modules.root_pool import evaluate_roots
 from linter.terraform.modules.tree import ModuleInstance, RootContext
 from linter.terraform.modules.variables import assignments, tfvars_order
 
 
-def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path | Sequence[Path],
-                   var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None,
-                   root_var_files: Mapping[str, Sequence[str]] | None = None,
-                   cwd: Path | None = None, jobs: int = 1, parse_cache: bool = False,
-                   not_roots: Collection[str] = (), incremental: str | None = None) -> Fragment:
-    """Evaluate the root modules among ``files`` (posix paths relative to ``cwd``); ``root_var_files``
-    are each root's own var files (config ``terraform.roots``, or the one committed), applied before
-    ``var_files`` (``--var-file``, every root); ``jobs`` and ``parse_cache`` only change how fast files
-    are parsed (``linter.loaders.parallel``). ``not_roots`` are folders evaluated elsewhere
+def load_terraform(files: Sequence[str], **options: Any) -> Fragment:
+    """Evaluate the root modules among ``files`` (``start_terraform``, then its end at once)."""
+    return start_terraform(files, **options)()
+
+
+def start_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path | Sequence[Path],
+                    var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None,
+                    root_var_files: Mapping[str, Sequence[str]] | None = None,
+                    cwd: Path | None = None, jobs: int = 1, parse_cache: bool = False,
+                    not_roots: Collection[str] = (), incremental: str | None = None) -> Callable[[], Fragment]:
+    """Start evaluating the root modules among ``files`` (posix paths relative to ``cwd``), and
+    give what finishes it: on a large estate the worker processes (``root_pool``, ``jobs``) read
+    the folders while the scan goes on with frontends that do not read this one's fragment.
+    ``root_var_files`` are each root's own var files (config ``terraform.roots``, or the one
+    committed), applied before ``var_files`` (``--var-file``, every root); ``jobs`` and
+    ``parse_cache`` only change how fast it runs. ``not_roots`` are folders evaluated elsewhere
     (Terragrunt units and their modules). ``incremental``: what the scan's outcome depends on
     besides the files and the knowledge (the config's digest), to reuse the roots and folders
     evaluated by an earlier scan that read the same files (``root_cache``); None: evaluate all."""
@@ -80,19 +87,9 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
         return Outcome(nodes=(), problems=tuple(reads.problems), files=tuple(reads.read),
                        calls=tuple(local_calls(folder, definition))), reads
 
-    candidates = [f for f in sorted(modules) if ".terraform" not in f.split("/")]
-    # the folders no earlier scan kept: parsed up front, files of the same bytes once, in workers
-    reader.preparse([p for f in candidates if not units.knows(f) for p in modules[f]], jobs=jobs)
-    kept = {folder: units.folder(folder, folder_facts) for folder in candidates}
-    found = [r for r in roots(candidates, lambda f: kept[f].calls) if r not in not_roots]
-    keys = {root: units.root_key(root, tfvars.get(root, ()), (root_var_files or {}).get(root, ())) for root in found}
-    outcomes = {root: units.root(keys[root]) for root in found}
-    missing = [root for root in found if outcomes[root] is None]
-    called = {target for folder in candidates for target in kept[folder].calls}
-    reader.preparse([p for root in missing for p in modules[root]], jobs=jobs)
-
-    def evaluate_root(root: str) -> Outcome:
-        """One root module's nodes, and the problems and files its evaluation raised and read."""
+    def evaluate_root(root: str, key: str, is_called: bool) -> Outcome:
+        """One root module's nodes, and the problems and files its evaluation raised and read
+        (``key``: its slot in the cache; ``is_called``: another folder calls it as a module)."""
         failed: list[str] = []
 
         def evaluate() -> list[Node]:
@@ -116,32 +113,97 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
         nodes, reads = tracked(reader, evaluate)
         outcome = Outcome(nodes=tuple(nodes), problems=tuple(reads.problems), files=tuple(reads.read))
         if not failed:  # an unexpected error (memory…) may not happen again: never kept
-            units.keep_root(keys[root], outcome, reads)
-        if root not in called:  # its syntax trees are of no further use: memory follows one root, not all
+            units.keep_root(key, outcome, reads)
+        if not is_called:  # its syntax trees are of no further use: memory follows one root, not all
             cache.pop(root, None)
             reader.forget(root)
         return replace(outcome, reads=Reads(files=reads.files, folders=reads.folders, places=reads.places))
 
-    def forked() -> None:
-        """The workers hold the parsed files: this process keeps none while their nodes come in."""
-        cache.clear()
-        reader.forget_all()
+    def serve(phase: str, items: Sequence[Any]) -> Iterator[tuple[str, Any]]:
+        """A worker's part (``root_pool``): the facts of its folders, sent together once all are
+        read (the scan may be busy with other frontends meanwhile), then the roots among them,
+        each sent when evaluated."""
+        if phase == "folders":
+            reader.preparse([p for folder in items for p in modules[folder]], cache=not units.enabled)
+            facts = {}
+            for folder in items:
+                outcome, reads = folder_facts(folder)  # read there: the scan's read log is told here
+                facts[folder] = (replace(outcome, reads=Reads(files=reads.files, folders=reads.folders,
+                                                              places=reads.places)), reads)
+            yield "", facts
+        else:
+            for root, key, is_called in items:
+                yield root, evaluate_root(root, key, is_called)
 
-    evaluated = evaluate_roots(missing, evaluate_root, effective_jobs(jobs) if jobs != 1 else 1, forked)
-    nodes: list[Node] = []
-    problems: dict[Problem, None] = dict.fromkeys(before.problems)
-    read = dict(before.read)
-    for outcome in [kept[f] for f in candidates] + [outcomes[r] or evaluated[r] for r in found]:
-        units.log(outcome.reads)
-        nodes.extend(outcome.nodes)
-        problems.update(dict.fromkeys(outcome.problems))
-        read.update(dict.fromkeys(outcome.files))
-    units.save()
-    kept_problems, notes = notes_apart(list(problems))
-    given = [reader.parse(p, tfvars=True) for paths in tfvars.values() for p in paths]
-    secrets = secret_values([c for c in given if c is not None] + extra, variables or {})
-    return Fragment(nodes=tuple(nodes), problems=kept_problems, files=tuple(sorted(read)),
-                    notes=(*notes, *unknown_sources(nodes, knowledge)), secrets=secrets)
+    candidates = [f for f in sorted(modules) if ".terraform" not in f.split("/")]
+    fresh = [f for f in candidates if not units.knows(f)]  # the folders no earlier scan kept
+    workers = root_pool.pool_size(jobs, effective_jobs(jobs))
+    pool = root_pool.Pool.start(workers, serve) if workers and len(fresh) >= root_pool.MIN_FOLDERS else None
+    reading = pool.run("folders", root_pool.shares(fresh, lambda f: len(modules[f]), workers)) if pool else None
+
+    def finish() -> Fragment:
+        try:
+            return end(reading)
+        finally:
+            if pool is not None:
+                pool.close()
+
+    def end(reading: Iterator[tuple[int, str, Any]] | None) -> Fragment:
+        nonlocal pool
+        facts: dict[str, tuple[Outcome, Reads]] = {}
+        owner: dict[str, int] = {}
+        for worker, _, share in reading or ():
+            facts.update(share)
+            owner.update(dict.fromkeys(share, worker))
+        if reading is None:  # parsed up front, files of the same bytes once
+            reader.preparse([p for f in fresh for p in modules[f]], cache=not units.enabled)
+        kept = {folder: units.folder(folder, lambda f: facts.pop(f, None) or folder_facts(f)) for folder in candidates}
+        found = [r for r in roots(candidates, lambda f: kept[f].calls) if r not in not_roots]
+        keys = {root: units.root_key(root, tfvars.get(root, ()), (root_var_files or {}).get(root, ()))
+                for root in found}
+        outcomes = {root: units.root(keys[root]) for root in found}
+        missing = [root for root in found if outcomes[root] is None]
+        called = {target for folder in candidates for target in kept[folder].calls}
+        if pool is None and workers and len(missing) >= root_pool.MIN_ROOTS:  # the workers parse what they evaluate
+            pool = root_pool.Pool.start(workers, serve)
+        if pool is None:
+            reader.preparse([p for root in missing for p in modules[root]])
+
+        def pooled() -> Iterator[tuple[str, Outcome]]:
+            if pool is None:
+                return
+            assigned: list[list[tuple[str, str, bool]]] = [[] for _ in range(workers)]
+            for index, root in enumerate(missing):  # a root goes to the worker holding its trees
+                assigned[owner.get(root, index % workers)].append((root, keys[root], root in called))
+            for _, root, outcome in pool.run("roots", assigned, root_pool.CHUNK):
+                yield root, outcome
+            pool.close()
+
+        evaluated = evaluate_roots(missing, pooled, lambda root: evaluate_root(root, keys[root], root in called))
+        nodes: list[Node] = []
+        problems: dict[Problem, None] = dict.fromkeys(before.problems)
+        read = dict(before.read)
+        for outcome in [kept[f] for f in candidates] + [outcomes[r] or evaluated[r] for r in found]:
+            units.log(outcome.reads)
+            nodes.extend(outcome.nodes)
+            problems.update(dict.fromkeys(outcome.problems))
+            read.update(dict.fromkeys(outcome.files))
+        units.save()
+        kept_problems, notes = notes_apart(list(problems))
+        given = [reader.parse(p, tfvars=True) for paths in tfvars.values() for p in paths]
+        secrets = secret_values([c for c in given if c is not None] + extra, variables or {})
+        return Fragment(nodes=tuple(nodes), problems=kept_problems, files=tuple(sorted(read)),
+                        notes=(*notes, *unknown_sources(nodes, knowledge)), secrets=secrets)
+
+    return finish
+
+
+def evaluate_roots(roots: Sequence[str], pooled: Callable[[], Iterable[tuple[str, Outcome]]],
+                   here: Callable[[str], Outcome]) -> dict[str, Outcome]:
+    """Each root's outcome: what the pool gives (``pooled``), then ``here`` in this process for the
+    others, so the outcome never depends on the pool."""
+    evaluated = dict(pooled())
+    return {root: evaluated[root] if root in evaluated else here(root) for root in roots}
 
 
 def _salt(knowledge: Knowledge, incremental: str | None, *, extra: Mapping[str, str],

@@ -80,12 +80,13 @@ class Reader:
         self._collecting: list[list[Problem]] = []
         self._names: dict[str, tuple[str, ...]] = {}
 
-    def preparse(self, paths: Sequence[str], *, jobs: int) -> None:
-        """Parse these module files up front, in worker processes when there are many; each is
-        still read, checked and reported through ``parse`` when the module tree reaches it."""
+    def preparse(self, paths: Sequence[str], *, cache: bool = True) -> None:
+        """Parse these module files up front, files of the same bytes once; each is still read,
+        checked and reported through ``parse`` when the module tree reaches it. ``cache=False``:
+        without the parse cache, even when the reader uses it."""
         kept = [p for p in paths if p not in self._parsed  # parsed ones would stay twice
                 and inside(self.cwd / p, self.boundaries)]  # read and checked again when parsed
-        self._preparsed.update(parse_all(kept, jobs=jobs, cache=self.cache, cwd=self.cwd))
+        self._preparsed.update(parse_all(kept, cache=self.cache and cache, cwd=self.cwd))
 
     def forget(self, folder: str) -> None:
         """Drop the parsed files of a folder no other module uses once its root module is evaluated:
