@@ -23,6 +23,7 @@ the pre-commit case) never starts it, nor imports ``multiprocessing``.
 """
 from __future__ import annotations
 
+import gc
 import pickle
 import sys
 from collections import deque
@@ -160,7 +161,10 @@ class Pool:
 
 
 def _serve(connection: Connection, serve: Serve) -> None:
-    """A worker: runs the phases it is sent until told to stop (or the scan is gone)."""
+    """A worker: runs the phases it is sent until told to stop (or the scan is gone). What it
+    inherited is never collected here: the cycle collector would walk it again and again (and
+    copy the pages it touches) for nothing."""
+    gc.freeze()
     while True:
         try:
             message = connection.recv()
