@@ -9,6 +9,7 @@ only has to be right on what it accepts.
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Callable
 
 from linter.loaders.hcl_text import SPLAT_ITEM
@@ -45,6 +46,10 @@ _BINARY = frozenset({"*", "/", "%", "+", "-", ">", ">=", "<", "<=", "==", "!=", 
 _POSTFIX = frozenset({"get_attr", "index", "splat"})
 _KEYWORDS = frozenset({"for", "in", "if", "else", "endif", "endfor"})
 _NAME_CHARS = frozenset(bytes([c]) for c in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+# the two shapes most expressions have: a string without escapes nor interpolation, and a
+# dotted name (``var.name``, ``module.db.arn``); read from the source without walking their nodes
+_PLAIN = re.compile(rb'"([^"\\$%\n]*)"|([a-zA-Z_][a-zA-Z0-9_-]*(?:\.[a-zA-Z_][a-zA-Z0-9_-]*)*)')
+_NOT_NAMES = KEYWORDS | {"true", "false", "null"}  # literals, or refused (``primary``)
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -96,10 +101,31 @@ class TsExprs:
         """An ``expression`` node (a conditional or a term)."""
         if depth > DEPTH_LIMIT:
             raise Unsupported
+        plain = self.plain(node)
+        if plain is not None:
+            return plain
         parts = self.kids(node)
         if len(parts) == 1 and parts[0].type == "conditional":
             return self.conditional(parts[0], depth + 1)
         return self.term(parts, depth)
+
+    def plain(self, node: Node) -> Expr | None:
+        """A plain string or dotted name read from its bytes, as ``term`` would build it (its
+        child nodes are most of the conversion's work); None for any other expression."""
+        match = _PLAIN.fullmatch(self.src, node.start_byte, node.end_byte)
+        if match is None:
+            return None
+        line = self.line(node)
+        text, dotted = match.groups()
+        if text is not None:
+            return Literal(text.decode("utf-8"), line)
+        first, *attrs = (name(part) for part in dotted.split(b"."))
+        if first in _NOT_NAMES:
+            return None
+        expr: Expr = Variable(first, line)
+        for attr in attrs:
+            expr = GetAttr(expr, attr, line)
+        return expr
 
     def term(self, parts: list[Node], depth: int) -> Expr:
         """A base (or ``( expr )``) followed by attribute, index and splat trailers."""

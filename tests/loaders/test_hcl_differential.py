@@ -108,6 +108,16 @@ def test_layouts_the_reference_reads_are_converted(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
+    'x = "plain"\ny = ""\nz = "ünï {b} 50% $"\n', "x = module.my-db.arn\ny = var.for\nz = a-b\nw = self\n",
+    'x = { a.b = "c", "d" = e, f = g.h }\ny = [var.x, "y", z]\nv = f(a.b, "c")\n',
+    'x = a.b ? "c" : d\ny = "${a.b}-c"\nz = true\nw = null\n',
+], ids=["strings", "names", "nested", "around"])
+def test_plain_strings_and_names_read_from_their_bytes_agree(text: str) -> None:
+    """``TsExprs.plain`` reads the commonest expressions without their nodes."""
+    assert load_hcl_ts("t.tf", text) == load_hcl2("t.tf", text)
+
+
+@pytest.mark.parametrize("text", [
     "x = a\n  - b\n",  # python-hcl2 does not merge a newline into a following minus
     "x = /* c */ 1\n",  # nor take a comment after "="
     "x = a\n\n  || b\n",  # nor two newlines before an operator
