@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 # whitespace tree-sitter skips but python-hcl2 does not (form feed, no-break space…)
 _ODD_SPACE = re.compile(r"[^\S \t\r\n]")
+_COMMENT_START = re.compile(rb"#|//|/\*")
 
 
 def load_hcl_ts(path: str, text: str) -> ConfigFile | None:
@@ -85,6 +86,8 @@ def _parse(src: bytes) -> tuple[Node, set[int]]:
     root = parser.parse(src).root_node
     if root.has_error:
         raise Unsupported
+    if _COMMENT_START.search(src) is None:
+        return root, set()  # two files in five: no comment, no query
     holders = QueryCursor(query).captures(root).get("holder", [])  # not Node.parent: linear each
     return root, {node.id for node in holders}
 
@@ -119,6 +122,9 @@ class _Loader:
         return Body(tuple(attributes), tuple(blocks))
 
     def attribute(self, node: Node, depth: int) -> Attribute:
+        pair = self.exprs.plain_pair(node)
+        if pair is not None and pair[1]:
+            return Attribute(pair[0], pair[2], self.exprs.line(node))
         ident, equals, value = self.exprs.kids(node)
         self.exprs.gap(ident, equals, NONE)
         self.exprs.gap(equals, value, NONE)
@@ -147,7 +153,7 @@ class _Loader:
             return name(self.exprs.text(node))
         if node.type != "string_lit":
             raise Unsupported
-        value = self.exprs.templates.template(node, 0)
+        value = self.exprs.plain(node) or self.exprs.templates.template(node, 0)
         if not isinstance(value, Literal) or not isinstance(value.value, str):
             raise Unsupported
         return value.value

@@ -48,8 +48,11 @@ _KEYWORDS = frozenset({"for", "in", "if", "else", "endif", "endfor"})
 _NAME_CHARS = frozenset(bytes([c]) for c in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 # the two shapes most expressions have: a string without escapes nor interpolation, and a
 # dotted name (``var.name``, ``module.db.arn``); read from the source without walking their nodes
-_PLAIN = re.compile(rb'"([^"\\$%\n]*)"|([a-zA-Z_][a-zA-Z0-9_-]*(?:\.[a-zA-Z_][a-zA-Z0-9_-]*)*)')
-_NOT_NAMES = KEYWORDS | {"true", "false", "null"}  # literals, or refused (``primary``)
+_PLAIN_VALUE = rb'"([^"\\$%\n]*)"|([a-zA-Z_][a-zA-Z0-9_-]*(?:\.[a-zA-Z_][a-zA-Z0-9_-]*)*)'
+_PLAIN = re.compile(_PLAIN_VALUE)
+# ``key = value`` (an attribute, an object element; or ``key: value``) on one line, spaces only
+_PLAIN_PAIR = re.compile(rb'(?:([a-zA-Z_][a-zA-Z0-9_-]*)|"([^"\\$%\n]*)")[ \t]*[=:][ \t]*(?:' + _PLAIN_VALUE + rb")")
+_NOT_NAMES = frozenset(n.encode() for n in KEYWORDS | {"true", "false", "null"})  # literals, or refused
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -113,19 +116,19 @@ class TsExprs:
         """A plain string or dotted name read from its bytes, as ``term`` would build it (its
         child nodes are most of the conversion's work); None for any other expression."""
         match = _PLAIN.fullmatch(self.src, node.start_byte, node.end_byte)
+        return None if match is None else _plain_value(match[1], match[2], self.line(node))
+
+    def plain_pair(self, node: Node) -> tuple[str, bool, Expr] | None:
+        """An attribute or object element on one line whose value is plain (see ``plain``):
+        its key, whether the key is a bare name (not a quoted string), and its value."""
+        match = _PLAIN_PAIR.fullmatch(self.src, node.start_byte, node.end_byte)
         if match is None:
             return None
-        line = self.line(node)
-        text, dotted = match.groups()
-        if text is not None:
-            return Literal(text.decode("utf-8"), line)
-        first, *attrs = (name(part) for part in dotted.split(b"."))
-        if first in _NOT_NAMES:
+        bare, quoted, text, dotted = match.groups()
+        value = _plain_value(text, dotted, self.line(node))
+        if value is None or bare in _NOT_NAMES:
             return None
-        expr: Expr = Variable(first, line)
-        for attr in attrs:
-            expr = GetAttr(expr, attr, line)
-        return expr
+        return (name(bare), True, value) if bare is not None else (quoted.decode("utf-8"), False, value)
 
     def term(self, parts: list[Node], depth: int) -> Expr:
         """A base (or ``( expr )``) followed by attribute, index and splat trailers."""
@@ -236,9 +239,13 @@ class TsExprs:
         return TupleExpr(items, self.line(node))
 
     def _object(self, node: Node, depth: int) -> Expr:
-        items = []
+        items: list[tuple[Expr, Expr]] = []
         for elem in self.kids(node):
             if elem.type != "object_elem":
+                continue
+            pair = self.plain_pair(elem)
+            if pair is not None:
+                items.append((Literal(pair[0], self.line(elem)), pair[2]))
                 continue
             key, sep, value = self.kids(elem)
             self.gap(key, sep, NONE)
@@ -393,3 +400,19 @@ class TsExprs:
     def sub(self, source: bytes, commented: set[int], base: int) -> TsExprs:
         """Expressions of a heredoc body re-read as a quoted string (see ``parse_template``)."""
         return TsExprs(source, commented, self.parse, base=base, unescape_source=True)
+
+
+def _plain_value(text: bytes | None, dotted: bytes | None, line: int) -> Expr | None:
+    """The IR of a match of ``_PLAIN_VALUE``: a string, or a name and its attributes; None for
+    a name that is a literal or a keyword there (``primary`` decides)."""
+    if text is not None:
+        return Literal(text.decode("utf-8"), line)
+    if dotted is None:
+        return None
+    first, *attrs = dotted.split(b".")
+    if first in _NOT_NAMES:
+        return None
+    expr: Expr = Variable(name(first), line)
+    for attr in attrs:
+        expr = GetAttr(expr, name(attr), line)
+    return expr

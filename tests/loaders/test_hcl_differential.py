@@ -109,9 +109,10 @@ def test_layouts_the_reference_reads_are_converted(text: str) -> None:
 
 @pytest.mark.parametrize("text", [
     'x = "plain"\ny = ""\nz = "ünï {b} 50% $"\n', "x = module.my-db.arn\ny = var.for\nz = a-b\nw = self\n",
-    'x = { a.b = "c", "d" = e, f = g.h }\ny = [var.x, "y", z]\nv = f(a.b, "c")\n',
+    'x = { a.b = "c", "d" = e, f = g.h, i: "j", true = k, for = "l" }\ny = [var.x, "y", z]\nv = f(a.b, "c")\n',
+    'resource "aws_s3_bucket" "b" {\n  bucket\t= "x"\n  tags = {\n    "k" : var.k # c\n    in = "v"\n  }\n}\n',
     'x = a.b ? "c" : d\ny = "${a.b}-c"\nz = true\nw = null\n',
-], ids=["strings", "names", "nested", "around"])
+], ids=["strings", "names", "nested", "block", "around"])
 def test_plain_strings_and_names_read_from_their_bytes_agree(text: str) -> None:
     """``TsExprs.plain`` reads the commonest expressions without their nodes."""
     assert load_hcl_ts("t.tf", text) == load_hcl2("t.tf", text)
