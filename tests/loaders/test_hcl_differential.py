@@ -119,6 +119,15 @@ def test_plain_strings_and_names_read_from_their_bytes_agree(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
+    "# a\u00a0b\nx = 1 #\u00a0c\n", "/* \u00a0\n\u2003 */\nx = \"é\"\n", '// \u00a0\nb "l" {\n  # \u00a0\n  y = 2\n}\n',
+])
+def test_odd_spaces_in_comments_are_read_by_the_fast_front_end(text: str) -> None:
+    """A no-break space after ``#`` is common in real files; in a comment both parsers take it."""
+    fast = load_hcl_ts("t.tf", text)
+    assert fast is not None and fast == load_hcl2("t.tf", text)
+
+
+@pytest.mark.parametrize("text", [
     "x = a\n  - b\n",  # python-hcl2 does not merge a newline into a following minus
     "x = /* c */ 1\n",  # nor take a comment after "="
     "x = a\n\n  || b\n",  # nor two newlines before an operator
@@ -129,6 +138,8 @@ def test_plain_strings_and_names_read_from_their_bytes_agree(text: str) -> None:
     "x = <<EOT \nfoo\nEOT\n",  # its heredoc token wants the newline right after the marker
     "x = a.b\n  .c\n", "x = a\n[0]\n", "x = f\n(1)\n",
     "é = 1\n", "x = 0x1F\n", "x = 1e3\n", "x = 1\u00a0\n", "x = -1-2.5\n",
+    "x\u00a0= 1\n", 'x = "${a\u00a0}"\n', "#\u00a0c\nx = 1\u00a0\n",  # odd spaces between tokens
+    "# " + "\u00a0" * 101 + "\nx = 1\n",  # more odd spaces than are looked up one by one
     'x = "${\n a}"\n', "x = {for k, v in m : k\n => v}\n", "x = { in.x = 1 }\n",
 ])
 def test_what_the_reference_may_read_otherwise_falls_back(text: str) -> None:

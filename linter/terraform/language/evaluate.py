@@ -83,9 +83,12 @@ class DictScope:
 
 def evaluate(expr: Expr, scope: Scope) -> Any:
     """The value of ``expr`` in ``scope``; Unknown (with a reason) where it cannot be known."""
-    token = use_budget(Budget())
+    if type(expr) is Literal:  # two evaluations in five: no budget, no evaluator needed
+        return materialize(expr.value)
+    budget = Budget()
+    token = use_budget(budget)
     try:
-        return _Evaluator(scope).value(expr, 0)
+        return _Evaluator(scope, budget).value(expr, 0)
     except BudgetExceeded:
         return Unknown("the expression needs too much work to evaluate")
     except RecursionError:
@@ -126,10 +129,14 @@ class _Bound:
 
 
 class _Evaluator:
-    __slots__ = ("scope",)
+    """Evaluates within one ``Budget``: the one ``charge`` finds in the context (functions
+    charge it there), held here too as every node charges it."""
 
-    def __init__(self, scope: Scope) -> None:
+    __slots__ = ("scope", "budget")
+
+    def __init__(self, scope: Scope, budget: Budget) -> None:
         self.scope = scope
+        self.budget = budget
 
     def value(self, expr: Expr, depth: int) -> Any:
         """A fully converted value (lazy Mappings of the scope become dicts)."""
@@ -144,7 +151,9 @@ class _Evaluator:
         """Like ``value``, but a reference may stay a lazy Mapping: ``a.b.c`` reads only ``c``."""
         if depth > MAX_DEPTH:
             return Unknown(f"expression nested deeper than {MAX_DEPTH} levels")
-        charge(1)
+        self.budget.left -= 1
+        if self.budget.left < 0:
+            raise BudgetExceeded
         handler = _HANDLERS.get(type(expr))
         if handler is None:
             return Invalid(f"not an expression: {type(expr).__name__}")
@@ -310,7 +319,7 @@ class _Evaluator:
             charge(2)
             names = {expr.value_var: item} if expr.key_var is None else {
                 expr.key_var: key, expr.value_var: item}
-            inner = _Evaluator(_Bound(self.scope, names))
+            inner = _Evaluator(_Bound(self.scope, names), self.budget)
             keep = True if expr.cond is None else _condition(inner.value(expr.cond, depth))
             if keep is not True:
                 if keep is False:
