@@ -16,9 +16,17 @@ def _load(request: Request) -> Loaded:
 
 
 def _read(request: Request) -> tuple[Fragment, ...]:
-    manifests = []
+    from linter.kubernetes.kept import KeptManifests
+    from linter.loaders.kubernetes import ManifestFile, load_manifests
+
+    kept = KeptManifests(request.cwd, request.boundaries) if request.parse_cache else None
+    manifests: list[tuple[str, bytes | ManifestFile]] = []
     unread = []
     for path in request.of(MANIFESTS.kind):
+        found = kept.recall(path) if kept is not None else None
+        if found is not None:
+            manifests.append((path, found))
+            continue
         try:
             manifests.append((path, read_regular(request.cwd / path, limits.MANIFEST_BYTES)))
         except NotReadable as why:
@@ -28,10 +36,7 @@ def _read(request: Request) -> tuple[Fragment, ...]:
     if not manifests:
         return (Fragment(problems=tuple(unread)),)
     from linter.kubernetes.frontend import load_kubernetes
-    from linter.kubernetes.kept import KeptManifests
-    from linter.loaders.kubernetes import load_manifests
 
-    kept = KeptManifests(request.cwd) if request.parse_cache else None
     fragment = load_kubernetes(manifests, knowledge=request.knowledge, config=request.config.kubernetes,
                                cwd=request.cwd, boundary=request.boundaries, config_file=request.config.path,
                                load=kept.load if kept is not None else load_manifests)

@@ -24,11 +24,12 @@ if TYPE_CHECKING:
     from linter.kubernetes.kustomize import KustomizeOutcome
 
 
-def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge, config: KubernetesConfig,
-                    kustomize: bool = True, cwd: Path | None = None, boundary: Path | Sequence[Path] | None = None,
-                    config_file: str | None = None,
+def load_kubernetes(files: Sequence[tuple[str, bytes | ManifestFile]], *, knowledge: Knowledge,
+                    config: KubernetesConfig, kustomize: bool = True, cwd: Path | None = None,
+                    boundary: Path | Sequence[Path] | None = None, config_file: str | None = None,
                     load: Callable[[str, bytes], ManifestFile] = load_manifests) -> Fragment:
-    """``files``: (path relative to ``cwd`` in posix form, or ``-`` for standard input; content).
+    """``files``: (path relative to ``cwd`` in posix form, or ``-`` for standard input; content,
+    or its documents when they were kept: ``kubernetes.kept``).
 
     ``boundary`` is the folder a kustomization may not reach out of (the repository), or each scanned
     path's (a kustomization stays within the one of the path it came from);
@@ -48,7 +49,7 @@ def load_kubernetes(files: Sequence[tuple[str, bytes]], *, knowledge: Knowledge,
         if path in covered or PurePosixPath(path).name in data.kustomization_files:
             continue
         try:
-            loaded = load(path, content)
+            loaded = content if isinstance(content, ManifestFile) else load(path, content)
             found = _objects(loaded, data, path, rendered=False)
         except Exception as error:  # noqa: BLE001 - the last resort: one file, one SNC000
             problems.append(Problem(location=Location(path, 1), message=unexpected(error)))

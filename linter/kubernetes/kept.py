@@ -19,11 +19,12 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
-from linter import limits
+from linter import limits, read_log
+from linter.discovery import inside
 from linter.loaders import cache, manifest_json
-from linter.loaders.file_digests import digest_of
+from linter.loaders.file_digests import Digests, digest_of
 from linter.loaders.kubernetes import ManifestFile, load_manifests
 from linter.loaders.value_digest import code_digest, value_digest
 
@@ -38,11 +39,24 @@ _Pack = dict[str, tuple[str, ManifestFile | None]]
 class KeptManifests:
     """``load_manifests`` through the cache, for the files of one scan (paths relative to ``cwd``)."""
 
-    def __init__(self, cwd: Path) -> None:
+    def __init__(self, cwd: Path, boundaries: Sequence[Path]) -> None:
         self._base = value_digest([FORMAT, code_digest(), os.path.realpath(cwd)])
         self._cwd = cwd
+        self._digests = Digests(cwd, lambda p: inside(p, boundaries), enabled=True)
         self._packs: dict[str, _Pack] = {}
         self._changed: set[str] = set()
+
+    def recall(self, path: str) -> ManifestFile | None:
+        """The kept documents of ``path`` when the file holds the bytes they were parsed from, as
+        its ``stat`` tells (``loaders.file_digests``): the file is then not even read, and the
+        scan's read log counts it as read. None otherwise: the caller reads the file."""
+        folder, _, name = path.rpartition("/")
+        kept = self._pack(folder).get(name)
+        if kept is None or kept[1] is None or self._digests.of(path) != kept[0]:
+            return None
+        if read_log.active():
+            read_log.replayed({os.path.abspath(os.path.join(self._cwd, path)): kept[0]})
+        return kept[1]
 
     def load(self, path: str, data: bytes) -> ManifestFile:
         """The documents of ``path``, whose bytes are ``data``: kept ones when the bytes are the same."""
@@ -77,6 +91,7 @@ class KeptManifests:
                 continue
             cache.write_sealed(SECTION, key, text.encode("ascii"), limits.CACHE_ENTRY_BYTES)
         self._changed.clear()
+        self._digests.save()
 
     def _key(self, folder: str) -> str:
         return value_digest([self._base, folder])

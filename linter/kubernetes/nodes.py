@@ -7,7 +7,7 @@ other end is on no cluster or another one, the only object of that name in the s
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from linter.config import KubernetesConfig
@@ -164,13 +164,14 @@ class Graphlet:
             else:
                 egress.append(Egress(relation=Relation(spec.relation), attribute=plain_path(spec.at),
                                      location=Location(item.location.file, line), destination=destination))
-        node = self._node(p, item.address, item.kind, item.location, [*tags, *inherited], signals, notes,
-                          attributes, hosted or cloud_destination(item, data, self.knowledge))
-        self.nodes.append(replace(node, references=tuple(references), egress=tuple(egress)))
+        self.nodes.append(self._node(p, item.address, item.kind, item.location, [*tags, *inherited], signals, notes,
+                                     attributes, hosted or cloud_destination(item, data, self.knowledge),
+                                     tuple(references), tuple(egress)))
 
     def _node(self, p: Placed, address: str, type_: str, location: Location, tags: list[Tag],
               signals: Mapping[str, str], notes: list[str], attributes: Mapping[str, Any],
-              destination: Destination | None = None) -> Node:
+              destination: Destination | None = None, references: tuple[Reference, ...] = (),
+              egress: tuple[Egress, ...] = ()) -> Node:
         cluster = p.placement.cluster
         clue = None
         if cluster is not None or signals or destination is not None:
@@ -185,7 +186,7 @@ class Graphlet:
                     origin="kubernetes", location=location, scope=p.scope, cluster=cluster,
                     namespace=p.item.name if p.item.kind == NAMESPACE else p.item.namespace, tags=tuple(tags),
                     attributes=attributes, hosting=clue, suppressions=suppressions_of(p.item, self.data),
-                    notes=tuple(notes))
+                    notes=tuple(notes), references=references, egress=egress)
 
     def _namespace_tags(self, p: Placed) -> list[Tag]:
         """The labels and annotations of the object's Namespace: on its cluster, else every

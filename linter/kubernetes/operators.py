@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator, Mapping
 
-from linter.knowledge import Knowledge
+from linter.knowledge import Knowledge, derived
 from linter.kubernetes.data import DestinationSpec, KubernetesData, api_group, dig
 from linter.kubernetes.objects import K8sObject
 from linter.loaders.safe_yaml import line_of
@@ -111,9 +111,19 @@ def cloud_destination(item: K8sObject, data: KubernetesData, knowledge: Knowledg
     lives on: its API group, which recognition.yaml ``kubernetes.api_groups`` names, with the
     region it declares. None for every other object."""
     group = api_group(item.api_version)
-    patterns = knowledge.recognition.get("kubernetes", {}).get("api_groups", ()) if group else ()
-    if not any(re.fullmatch(spec["pattern"], group, re.IGNORECASE) for spec in patterns):
+    if not group or not _cloud_group(knowledge, group):
         return None
     region = next((r for path in data.region_paths for r in texts_at(item.obj, path)), None)
     region = region or next((item.annotations[a] for a in data.region_annotations if item.annotations.get(a)), None)
     return Destination(api_group=group, region=region, what=f"apiVersion {item.api_version}")
+
+
+def _cloud_group(knowledge: Knowledge, group: str) -> bool:
+    """Whether recognition.yaml's ``kubernetes.api_groups`` names ``group``: once per group and
+    knowledge, since an estate's objects share a few groups."""
+    known: dict[str, bool] = derived(knowledge, _cloud_group, dict)
+    found = known.get(group)
+    if found is None:
+        patterns = knowledge.recognition.get("kubernetes", {}).get("api_groups", ())
+        found = known[group] = any(re.fullmatch(spec["pattern"], group, re.IGNORECASE) for spec in patterns)
+    return found

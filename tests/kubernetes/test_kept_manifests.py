@@ -16,8 +16,8 @@ import pytest
 
 from linter import compiled, limits
 from linter.cli import main
-from linter.kubernetes import kept
-from linter.loaders import cache, manifest_json
+from linter.kubernetes import entry, kept
+from linter.loaders import cache, file_digests, manifest_json
 from linter.loaders.kubernetes import load_manifests
 from linter.loaders.safe_yaml import YamlMap
 
@@ -126,6 +126,27 @@ def test_a_change_parses_only_the_files_it_changed(tmp_path: Path, monkeypatch: 
     assert parsed_by_warm_scan(parsed) == []  # and kept again
 
 
+def test_an_unchanged_manifest_is_not_even_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                parsed: list[str]) -> None:
+    """Its ``stat`` tells its bytes did not change (``loaders.file_digests``)."""
+    monkeypatch.setattr(file_digests, "RACY_NS", -3600 * 10**9)  # no test can age a file: every one is old
+    root = repo_of(tmp_path, monkeypatch, "operator-backups")
+    parsed_by_warm_scan(parsed)
+    reads: list[str] = []
+    real = entry.read_regular
+
+    def spy(path: Path, limit: int) -> bytes:
+        reads.append(Path(path).name)
+        return real(path, limit)
+
+    monkeypatch.setattr(entry, "read_regular", spy)
+    (root / "main.tf").write_text("# the whole scan is not the one kept\n")
+    (root / "cnpg.yaml").write_text((root / "cnpg.yaml").read_text() + "# edited\n")
+    warm = report()
+    assert reads == ["cnpg.yaml"] and parsed[-1] == "cnpg.yaml"
+    assert warm == report(cache_on=False)
+
+
 def test_a_forged_or_damaged_entry_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              parsed: list[str]) -> None:
     root = repo_of(tmp_path, monkeypatch, "operator-backups")
@@ -155,7 +176,7 @@ def test_a_forged_or_damaged_entry_is_a_miss(tmp_path: Path, monkeypatch: pytest
 
 def test_standard_input_is_never_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed: list[str]) -> None:
     repo_of(tmp_path, monkeypatch, "operator-backups")
-    memo = kept.KeptManifests(Path.cwd())
+    memo = kept.KeptManifests(Path.cwd(), (Path.cwd(),))
     memo.load("-", EXTRA.encode())
     memo.load("-", EXTRA.encode())
     memo.save()
