@@ -50,16 +50,12 @@ def by_name(name: str, claims: Sequence[Claim]) -> Claim | None:
     return max(fitting, key=lambda r: r[:3])[3] if fitting else None
 
 
-def claim_of(path: Path, claims: Sequence[Claim]) -> Claim | None:
+def claim_of(path: Path | str, claims: Sequence[Claim], fitting: tuple[Claim, ...] | None = None) -> Claim | None:
     """The most specific claim on ``path``; at equal specificity a claim whose sniff says yes on
-    the file's first bytes (read once, only when a sniff is asked) comes before one without."""
-    name = path.name
-    ranked = sorted(((claim.specificity(name), claim.sniff is not None, -index, claim)
-                     for index, claim in enumerate(claims)), key=lambda r: r[:3], reverse=True)
+    the file's first bytes (read once, only when a sniff is asked) comes before one without.
+    ``fitting``: ``ranked(name, claims)``, when the caller has it."""
     head: bytes | None = None
-    for fit, _, _, claim in ranked:
-        if not fit:
-            break
+    for claim in ranked(os.path.basename(path), claims) if fitting is None else fitting:
         if claim.sniff is None:
             return claim
         head = _head(path) if head is None else head
@@ -68,7 +64,27 @@ def claim_of(path: Path, claims: Sequence[Claim]) -> Claim | None:
     return None
 
 
-def _head(path: Path) -> bytes:
+def ranked(name: str, claims: Sequence[Claim]) -> tuple[Claim, ...]:
+    """The claims fitting a file name, in the order ``claim_of`` tries them: most specific first,
+    at equal specificity one with a sniff first, then in their order."""
+    fits = sorted(((claim.specificity(name), claim.sniff is not None, -index, claim)
+                   for index, claim in enumerate(claims)), key=lambda r: r[:3], reverse=True)
+    return tuple(claim for fit, _, _, claim in fits if fit)
+
+
+class _Ranks(dict[str, tuple[Claim, ...]]):
+    """``ranked`` of one walk's claims, once per file name (an estate has many a ``main.tf``)."""
+
+    def __init__(self, claims: Sequence[Claim]) -> None:
+        super().__init__()
+        self.claims = claims
+
+    def __missing__(self, name: str) -> tuple[Claim, ...]:
+        found = self[name] = ranked(name, self.claims)
+        return found
+
+
+def _head(path: Path | str) -> bytes:
     """The first bytes of a file (nothing for one that cannot be opened: it is reported later)."""
     try:
         with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
@@ -240,18 +256,29 @@ def walk(root: Path, problems: list[Problem] | None = None, cwd: Path | None = N
     folders, top-down, iteratively: no recursion, links to folders not followed, skipped folders
     (``.git``, caches, those named in ``skipped`` such as ``.terraform``) left out, folders deeper
     than ``limits.DIRECTORY_DEPTH`` and names that are not UTF-8 reported into ``problems``."""
+    for folder, names, _ in _listings(root, problems, cwd, skipped):
+        yield folder, names
+
+
+def _listings(root: Path, problems: list[Problem] | None, cwd: Path | None,
+              skipped: Collection[str] = ()) -> Iterator[tuple[Path, list[str], set[str]]]:
+    """``walk``, with the names among each folder's that are symbolic links (as its listing said:
+    no ``lstat`` per file)."""
     stack: list[tuple[Path, int]] = [(root, 0)]
     while stack:
         folder, depth = stack.pop()
-        read_log.folder_listed(folder)
+        base = str(folder)
         try:
-            with os.scandir(folder) as entries:
-                listed = sorted((e.name, e.is_dir(follow_symlinks=False)) for e in entries)
+            with os.scandir(base) as entries:
+                listed = sorted((e.name, e.is_dir(follow_symlinks=False), e.is_symlink()) for e in entries)
         except OSError:
+            read_log.folder_listed(folder)
             continue
+        read_log.folder_entries(folder, listed)
         names: list[str] = []
+        links: set[str] = set()
         below: list[Path] = []
-        for name, is_dir in listed:
+        for name, is_dir, is_link in listed:
             if not _decodable(name):
                 if problems is not None:
                     _note(problems, folder / printable_name(name), cwd,
@@ -259,12 +286,14 @@ def walk(root: Path, problems: list[Problem] | None = None, cwd: Path | None = N
                 continue
             if not is_dir:
                 names.append(name)
+                if is_link:
+                    links.add(name)
             elif (name not in SKIPPED_DIRS and name not in skipped
-                  and not (folder / name / "CACHEDIR.TAG").is_file()):
+                  and not os.path.isfile(os.path.join(base, name, "CACHEDIR.TAG"))):
                 below.append(folder / name)
             elif name not in SKIPPED_DIRS and name not in skipped:
                 read_log.folder_listed(folder / name)  # left out for its tag: unless the tag goes
-        yield folder, names
+        yield folder, names, links
         if below and depth + 1 > limits.DIRECTORY_DEPTH:
             if problems is not None:
                 _note(problems, folder, cwd, f"folders nested deeper than {limits.DIRECTORY_DEPTH} "
@@ -290,45 +319,52 @@ def _note(problems: list[Problem], path: Path, cwd: Path | None, message: str) -
 
 def _walk(root: Path, boundaries: Sequence[Path], cwd: Path, found: dict[str, str],
           problems: list[Problem], claims: Sequence[Claim], skipped: Collection[str]) -> None:
-    for folder, names in walk(root, problems, cwd, skipped):
+    ranks = _Ranks(claims)
+    for folder, names, links in _listings(root, problems, cwd, skipped):
+        shown = display(folder, cwd)  # a file's is its folder's and its name: no path parsed per file
         # links to folders are listed among names (not followed): a link leaving is reported
-        for path in _checked(folder, names, boundaries, cwd, problems, claims):
-            _add(path, cwd, found, claims)
+        for name, full in _checked(folder, names, boundaries, cwd, problems, ranks, links):
+            claim = claim_of(full, claims, ranks[name])
+            if claim is not None and not claim.named_only:  # a walk leaves those: read only when named
+                found[name if shown == "." else f"{shown}/{name}"] = claim.kind
 
 
 def folder_files(folder: Path, boundaries: Sequence[Path], cwd: Path, problems: list[Problem],
                  claims: Sequence[Claim]) -> Iterable[Path]:
     """The files of one folder (not below) that one of ``claims`` takes by name and that may be
     read: regular, within the boundaries, under the size limit (the others reported)."""
-    for listed, names in walk(folder, problems, cwd):
-        return _checked(listed, names, boundaries, cwd, problems, claims)
+    for listed, names, links in _listings(folder, problems, cwd):
+        return (Path(full) for _, full in _checked(listed, names, boundaries, cwd, problems, _Ranks(claims), links))
     return []
 
 
 def _checked(folder: Path, names: Iterable[str], boundaries: Sequence[Path], cwd: Path,
-             problems: list[Problem], claims: Sequence[Claim]) -> Iterable[Path]:
+             problems: list[Problem], ranks: _Ranks, links: Collection[str]) -> Iterator[tuple[str, str]]:
+    """(name, path) of each file that a claim takes by name and that may be read; ``links``: the
+    names that are symbolic links."""
+    base = str(folder)
     for name in names:
-        path = folder / name
-        link = path.is_symlink()
-        if not any(claim.specificity(name) for claim in claims):
-            if link and os.path.isdir(path):
-                _refused(path, boundaries, cwd, problems)  # a folder link leaving is reported
+        full = os.path.join(base, name)
+        link = name in links
+        if not ranks[name]:
+            if link and os.path.isdir(full):
+                _refused(Path(full), boundaries, cwd, problems)  # a folder link leaving is reported
             continue
-        if link and _refused(path, boundaries, cwd, problems):
+        if link and _refused(Path(full), boundaries, cwd, problems):
             continue
         try:
-            size = check_regular(path)
+            size = check_regular(full)
         except NotReadable as why:
-            if path.is_dir():
+            if os.path.isdir(full):
                 continue  # a link to a folder inside the boundary: its own path is walked
-            read_log.file_read(path, None, missing=not os.path.lexists(path))  # left: as a failed read
-            _note(problems, path, cwd, str(why))
+            read_log.file_read(full, None, missing=not os.path.lexists(full))  # left: as a failed read
+            _note(problems, Path(full), cwd, str(why))
             continue
         if size > MAX_FILE_BYTES:
-            read_log.file_read(path, None)  # left unread: no kept scan stands for it
-            _note(problems, path, cwd, f"file of {size} bytes is over the {MAX_FILE_BYTES}-byte limit: not read")
+            read_log.file_read(full, None)  # left unread: no kept scan stands for it
+            _note(problems, Path(full), cwd, f"file of {size} bytes is over the {MAX_FILE_BYTES}-byte limit: not read")
             continue
-        yield path
+        yield name, full
 
 
 def _refused(path: Path, boundaries: Sequence[Path], cwd: Path, problems: list[Problem]) -> bool:

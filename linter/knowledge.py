@@ -159,8 +159,14 @@ class Knowledge:
         info = self.types.get(key)
         if info is not None:
             return info
-        return next((i for pattern, i in self.module_patterns
-                     if key.startswith(_literal_head(pattern)) and fnmatch.fnmatchcase(key, pattern)), None)
+        # asked once per resource by hosting recognition: a type that no entry names (most of an
+        # estate's) would be matched against every pattern each time
+        matched: dict[str, TypeInfo | None] = self.memo.setdefault("module_info", {})
+        if key not in matched:
+            matched[key] = next((i for pattern, i in self.module_patterns
+                                 if key.startswith(_literal_head(pattern)) and fnmatch.fnmatchcase(key, pattern)),
+                                None)
+        return matched[key]
 
     def kind_of(self, type_: str) -> NodeKind:
         info = self.types.get(type_)

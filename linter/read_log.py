@@ -78,6 +78,16 @@ def folder_listed(path: str | os.PathLike[str]) -> None:
                 log.folders.setdefault(full, listed)
 
 
+def folder_entries(path: str | os.PathLike[str], entries: Sequence[tuple[str, bool, bool]]) -> None:
+    """``folder_listed``, from a listing the caller just took: (name, is a folder, is a link), sorted."""
+    if _LOGS:
+        full = os.path.abspath(path)
+        if any(full not in log.folders for log in _LOGS):
+            listed = _listing(full, entries)
+            for log in _LOGS:
+                log.folders.setdefault(full, listed)
+
+
 def folder_changed(path: str | os.PathLike[str]) -> None:
     """``path``'s entries changed while the scan ran: no listing will equal what it is recorded as."""
     full = os.path.abspath(path)
@@ -100,12 +110,16 @@ def bounded(boundaries: Sequence[str | os.PathLike[str]]) -> None:
 
 def listing_digest(folder: str) -> str:
     """The digest of a folder's entries: names, which are folders, and where links point."""
-    digest = hashlib.sha256()
     try:
         with os.scandir(folder) as entries:
             found = sorted((e.name, e.is_dir(follow_symlinks=False), e.is_symlink()) for e in entries)
     except OSError as error:
         return f"{UNREAD}{error.errno}"
+    return _listing(folder, found)
+
+
+def _listing(folder: str, found: Sequence[tuple[str, bool, bool]]) -> str:
+    digest = hashlib.sha256()
     for name, is_dir, is_link in found:
         target = _link(os.path.join(folder, name)) if is_link else ""
         digest.update(os.fsencode(name) + (b"/" if is_dir else b"") + b"\0" + os.fsencode(target) + b"\0")

@@ -106,3 +106,37 @@ def test_a_thousand_levels_of_folders_are_walked_without_recursion(tmp_path: Pat
     assert inputs.of("terraform") == ()
     assert [p.message for p in inputs.problems] == [
         f"folders nested deeper than {limits.DIRECTORY_DEPTH} levels below the scanned path: not read"]
+
+
+def test_a_walk_names_files_as_display_does_and_ranks_each_name_once(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files are named from their folder's display path (no path parsed per file), and a name met in
+    many folders is ranked against the claims once."""
+    from linter import discovery
+
+    for folder in ("a", "a/b", "c"):
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+        (tmp_path / folder / "main.tf").write_text('resource "x" "y" {}\n')
+    (tmp_path / "top.tf").write_text("")
+    ranked: list[str] = []
+    original = discovery.ranked
+    monkeypatch.setattr(discovery, "ranked", lambda name, given: (ranked.append(name), original(name, given))[1])
+    inputs = discover(["."], tmp_path, claims())
+    assert [f for files in inputs.files.values() for f in files] == ["a/b/main.tf", "a/main.tf", "c/main.tf", "top.tf"]
+    assert sorted(ranked) == ["main.tf", "top.tf"]
+    nested = discover([str(tmp_path / "a")], tmp_path / "c", claims())  # a folder outside the working directory
+    assert [f for files in nested.files.values() for f in files] == ["../a/b/main.tf", "../a/main.tf"]
+
+
+def test_the_walk_tells_the_read_log_the_listing_it_took(tmp_path: Path) -> None:
+    """The digest of each folder walked is taken from the walk's own listing: the same as listing it again."""
+    from linter import read_log
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "main.tf").write_text("")
+    (tmp_path / "link.tf").symlink_to("sub/main.tf")
+    (tmp_path / "gone.tf").symlink_to("nowhere.tf")
+    with read_log.recording() as log:
+        discover(["."], tmp_path, claims())
+    assert log.folders == {str(tmp_path): read_log.listing_digest(str(tmp_path)),
+                           str(tmp_path / "sub"): read_log.listing_digest(str(tmp_path / "sub"))}

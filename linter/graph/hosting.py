@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, Hashable, Mapping
 
 from linter.graph.recognise import (
     Place,
@@ -24,6 +24,7 @@ from linter.graph.recognise import (
     resource_region_paths,
     signal_match,
     source_of,
+    values_at,
 )
 from linter.graph.standing import VISA_YEARS, fact_of, plus_years
 from linter.knowledge import Knowledge, Offer, Provider
@@ -37,33 +38,74 @@ Assessment = tuple[str, str | None, str, CatalogueFact | None]  # qualification,
 
 
 class HostingMemo:
-    """The hostings one graph build resolved from provider configurations.
+    """What one graph build recognised from provider configurations.
 
     The resources of one configuration and type resolve alike unless the regions their own
-    attributes give differ: on an estate of thousands of resources and a few configurations per
-    root module, each distinct (configuration, type, regions given) is recognised once. The
-    configuration is told by identity (kept alive here): equal ones that are distinct objects are
-    only recognised again, never confused.
+    attributes give differ: each distinct (configuration, type, regions given) is resolved once,
+    the configuration told by identity (kept alive here). Across configurations, what recognition
+    reads of one (its address and the values at the attributes the provider's entry names, each
+    with its type) decides what it recognises: the root modules of an estate, whose
+    configurations differ in their tags, share it; only the evidence (where each configuration
+    is written) is theirs. And a verdict depends on provider, offer and region alone.
     """
 
     def __init__(self, knowledge: Knowledge, today: date | None) -> None:
         self.knowledge = knowledge
         self.today = today
-        self._paths: dict[tuple[int, str], tuple[ProviderConfig, tuple[str, ...]]] = {}
+        self._heads: dict[tuple[int, str], tuple[ProviderConfig, tuple[str, ...]]] = {}
         self._found: dict[tuple[int, str, tuple[Any, ...]], Hosting | None] = {}
+        self._views: dict[int, tuple[ProviderConfig, Hashable]] = {}
+        self._recognised: dict[Hashable, Recognised] = {}
+        self._assessed: dict[tuple[str | None, str | None, str | Unknown | None], Assessment] = {}
 
     def from_provider(self, config: ProviderConfig, type_: str, attributes: Mapping[str, Any]) -> Hosting | None:
         head = (id(config), type_)
-        known = self._paths.get(head)
+        known = self._heads.get(head)
         if known is None:
             source, _ = source_of(config, self.knowledge)
             entry = entry_for(source, self.knowledge) if source else None
             paths = resource_region_paths(entry, type_, self.knowledge) if entry is not None else ()
-            known = self._paths[head] = (config, paths)
+            known = self._heads[head] = (config, paths)
         key = (*head, tuple(region_given(attributes, path) for path in known[1]))
         if key not in self._found:
-            self._found[key] = _from_provider(config, type_, attributes, self.knowledge, self.today)
+            self._found[key] = _from_provider(config, type_, attributes, self.knowledge, self.today, self)
         return self._found[key]
+
+    def recognise(self, entry: Mapping[str, Any], config: ProviderConfig, type_: str,
+                  attributes: Mapping[str, Any]) -> Recognised:
+        """``recognise``, shared by the configurations recognition reads alike."""
+        view = self._views.get(id(config))
+        if view is None:
+            view = self._views[id(config)] = (config, _view(entry, config))
+        if view[1] is None:
+            return recognise(entry, config, type_, attributes, self.knowledge)
+        paths = resource_region_paths(entry, type_, self.knowledge)
+        key = (id(entry), view[1], type_, tuple(region_given(attributes, path) for path in paths))
+        found = self._recognised.get(key)
+        if found is None:
+            found = self._recognised[key] = recognise(entry, config, type_, attributes, self.knowledge)
+        return found
+
+    def assess(self, provider: str | None, offer: str | None, region: str | Unknown | None) -> Assessment:
+        key = (provider, offer, region)
+        if key not in self._assessed:
+            self._assessed[key] = assess(provider, offer, region, self.knowledge, self.today)
+        return self._assessed[key]
+
+
+def _view(entry: Mapping[str, Any], config: ProviderConfig) -> Hashable:
+    """What ``recognise`` reads of a configuration besides the resource: its address and the values
+    at the attributes the entry's matchers and region attributes name, each with its type (``1``
+    and ``True`` are equal, but not read alike); None when one of them is not hashable (a map, a list)."""
+    paths = [m["attribute"] for m in entry.get("matchers", ())]
+    paths += [spec if isinstance(spec, str) else spec["attribute"] for spec in entry.get("region_attributes", ())]
+    view = (config.address, *(tuple((type(v), repr(v) if type(v) is float else v)  # -0.0 == 0.0
+                                    for v in values_at(config.attributes, path)) for path in paths))
+    try:
+        hash(view)
+    except TypeError:
+        return None
+    return view
 
 
 def resolve_hosting(clue: HostingClue, type_: str, attributes: Mapping[str, Any], knowledge: Knowledge,
@@ -186,12 +228,13 @@ def _offer_id(provider: str, offer: str | None) -> str | None:
 
 
 def _hosting(provider: str | None, offer: str | None, region: str | Unknown | None, evidence: str,
-             knowledge: Knowledge, today: date | None) -> Hosting:
+             knowledge: Knowledge, today: date | None, memo: HostingMemo | None = None) -> Hosting:
     """The Hosting, its offer being the provider's default one when none was recognised."""
     entry = knowledge.catalog.providers.get(provider or "")
     if offer is None and entry is not None and entry.default_offer:
         offer, evidence = entry.default_offer, f"{evidence}, offer {entry.default_offer} (the provider's default)"
-    qualification, reason, words, fact = assess(provider, offer, region, knowledge, today)
+    qualification, reason, words, fact = (memo.assess(provider, offer, region) if memo is not None
+                                          else assess(provider, offer, region, knowledge, today))
     return Hosting(provider=provider, offer=offer, region=region if isinstance(region, str) else None,
                    qualification=qualification, reason=reason, evidence=f"{evidence}; {words}", fact=fact)
 
@@ -231,7 +274,7 @@ def _attested(declaration: Declaration, today: date) -> bool:
 
 
 def _from_provider(config: ProviderConfig, type_: str, attributes: Mapping[str, Any], knowledge: Knowledge,
-                   today: date | None) -> Hosting | None:
+                   today: date | None, memo: HostingMemo | None = None) -> Hosting | None:
     source, implicit = source_of(config, knowledge)
     entry = entry_for(source, knowledge) if source else None
     if entry is None and source:
@@ -242,7 +285,8 @@ def _from_provider(config: ProviderConfig, type_: str, attributes: Mapping[str, 
                        evidence=f"provider {source} ({config.address}) is not in the provider catalogue")
     if entry is None or entry.get("cluster_client"):
         return None
-    found = recognise(entry, config, type_, attributes, knowledge)
+    found = (memo.recognise(entry, config, type_, attributes) if memo is not None
+             else recognise(entry, config, type_, attributes, knowledge))
     where = f"{config.address} at {config.location.file}:{config.location.line}" if config.location else \
         f"{config.address}, implicit empty configuration"
     words = [f"provider {source} ({'implied by the name ' + repr(config.name) + '; ' if implicit else ''}{where})",
@@ -254,7 +298,7 @@ def _from_provider(config: ProviderConfig, type_: str, attributes: Mapping[str, 
         return Hosting(provider=None, offer=None, region=found.region if isinstance(found.region, str) else None,
                        qualification="unknown", reason="qualification-unknown",
                        evidence=", ".join([*words, found.unknown]))
-    return _hosting(found.provider, found.offer, found.region, ", ".join(words), knowledge, today)
+    return _hosting(found.provider, found.offer, found.region, ", ".join(words), knowledge, today, memo)
 
 
 def _region_words(found: Recognised) -> list[str]:

@@ -7,6 +7,7 @@ A value that could not be evaluated (``Unknown``) is carried as such, never take
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -19,6 +20,13 @@ from linter.provider_sources import normalise_provider_source
 def _rx(pattern: str) -> Any:
     """A pack's pattern, run by RE2 (linear time: ``linter.policy_regex``)."""
     return compiled(pattern)
+
+
+@functools.lru_cache(maxsize=8192)
+def _type_fits(pattern: str, type_: str) -> bool:
+    """Whether a pack's ``types`` pattern takes a resource type (asked for every resource of an
+    estate, of a few hundred types)."""
+    return _rx(pattern).search(type_) is not None
 
 
 def values_at(obj: Any, path: str) -> list[Any]:
@@ -89,7 +97,7 @@ def recognise(entry: Mapping[str, Any], config: ProviderConfig, type_: str,
         return result
     if result.provider == entry.get("provider") and result.offer is None and not result.unknown:
         for rule in entry.get("offers_by_type", ()):
-            if _rx(rule["types"]).search(type_):
+            if _type_fits(rule["types"], type_):
                 result.offer = rule["offer"]
                 result.steps.append(rule.get("why") or f"offer {rule['offer']} for {type_}")
                 break
@@ -138,7 +146,7 @@ def _matcher_hit(matcher: Mapping[str, Any], value: str,
 def _apply_matchers(entry: Mapping[str, Any], config: ProviderConfig, type_: str, result: Recognised,
                     knowledge: Knowledge) -> None:
     for matcher in entry.get("matchers", ()):
-        if "types" in matcher and not _rx(matcher["types"]).search(type_):
+        if "types" in matcher and not _type_fits(matcher["types"], type_):
             continue
         for value in values_at(config.attributes, matcher["attribute"]):
             if is_unknown(value):

@@ -357,3 +357,23 @@ def test_a_memo_answers_as_resolving_each_resource_does(knowledge: Knowledge) ->
     assert memo.from_provider(shared.provider, "outscale_volume", {}) is not memo.from_provider(
         other.provider, "outscale_volume", {})  # equal configurations at two places: two evidences
     assert len(memo._found) == 5
+
+
+def test_configurations_read_alike_share_what_is_recognised_not_their_evidence(knowledge: Knowledge) -> None:
+    """Two root modules' configurations that differ only in what recognition does not read (their
+    tags) are recognised once; each hosting still names its own configuration's place. Values equal
+    in Python but written differently (``1`` and ``True``) are not taken for one another."""
+    from linter.graph.hosting import HostingMemo
+
+    memo = HostingMemo(knowledge, None)
+    one = clue("aws", {"region": "eu-west-3", "default_tags": [{"tags": {"team": "a"}}]}, "hashicorp/aws")
+    two = clue("aws", {"region": "eu-west-3", "default_tags": [{"tags": {"team": "b"}}]}, "hashicorp/aws", line=5)
+    odd = clue("aws", {"region": True}, "hashicorp/aws")
+    other = clue("aws", {"region": 1}, "hashicorp/aws")
+    for given in (one, two, odd, other):
+        assert (resolve_hosting(given, "aws_s3_bucket", {}, knowledge, memo=memo)
+                == resolve_hosting(given, "aws_s3_bucket", {}, knowledge))
+    assert len(memo._recognised) == 3
+    found = [resolve_hosting(c, "aws_s3_bucket", {}, knowledge, memo=memo) for c in (one, two)]
+    assert found[0] is not None and found[1] is not None
+    assert "main.tf:1" in found[0].evidence and "main.tf:5" in found[1].evidence
