@@ -151,3 +151,16 @@ def test_small_scans_start_no_worker() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
                          capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_cold_scan_keeping_roots_writes_no_parse_cache_entry(estate: list[str], tmp_path: Path) -> None:
+    """With kept roots, the files of folders no scan kept are parsed without the parse cache
+    (docs/architecture.md#parallel-work); the files an edit makes read again go through it."""
+    entries = tmp_path / ".cache" / "ir"
+    cold = load(estate, tmp_path, jobs=2, parse_cache=True, incremental="")
+    assert sorted(entries.glob("*/*/*.json")) == []
+    (tmp_path / "env03" / "main.tf").write_text(ROOT.format(level="particuliere") + "\n")
+    assert load(estate, tmp_path, jobs=2, parse_cache=True, incremental="") == cold
+    assert len(sorted(entries.glob("*/*/*.json"))) == 2  # the edited file, and the module it calls
+    load(estate, tmp_path, jobs=1, parse_cache=True)  # no kept roots: every distinct file is kept
+    assert len(sorted(entries.glob("*/*/*.json"))) == 5

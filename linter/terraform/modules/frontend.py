@@ -124,7 +124,7 @@ def start_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Pat
         read (the scan may be busy with other frontends meanwhile), then the roots among them,
         each sent when evaluated."""
         if phase == "folders":
-            reader.preparse([p for folder in items for p in modules[folder]], cache=not units.enabled)
+            reader.preparse([p for folder in items for p in modules[folder]])
             facts = {}
             for folder in items:
                 outcome, reads = folder_facts(folder)  # read there: the scan's read log is told here
@@ -137,6 +137,8 @@ def start_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Pat
 
     candidates = [f for f in sorted(modules) if ".terraform" not in f.split("/")]
     fresh = [f for f in candidates if not units.knows(f)]  # the folders no earlier scan kept
+    if units.enabled:  # their roots are kept: a later scan parses them again only when they change
+        reader.uncached = frozenset(fresh)
     workers = root_pool.pool_size(jobs, effective_jobs(jobs))
     pool = root_pool.Pool.start(workers, serve) if workers and len(fresh) >= root_pool.MIN_FOLDERS else None
     reading = pool.run("folders", root_pool.shares(fresh, lambda f: len(modules[f]), workers)) if pool else None
@@ -156,7 +158,7 @@ def start_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Pat
             facts.update(share)
             owner.update(dict.fromkeys(share, worker))
         if reading is None:  # parsed up front, files of the same bytes once
-            reader.preparse([p for f in fresh for p in modules[f]], cache=not units.enabled)
+            reader.preparse([p for f in fresh for p in modules[f]])
         kept = {folder: units.folder(folder, lambda f: facts.pop(f, None) or folder_facts(f)) for folder in candidates}
         found = [r for r in roots(candidates, lambda f: kept[f].calls) if r not in not_roots]
         keys = {root: units.root_key(root, tfvars.get(root, ()), (root_var_files or {}).get(root, ()))

@@ -72,6 +72,9 @@ class Reader:
         self._folders: dict[str, tuple[ConfigFile, ...] | None] = {}
         self._manifests: dict[str, dict[str, ManifestEntry]] = {}
         self.cache = cache  # the parse cache (linter.loaders.cache)
+        # folders whose module files are parsed without the parse cache all the same: those no
+        # earlier scan kept, when root modules are kept (docs/architecture.md#parallel-work)
+        self.uncached: frozenset[str] = frozenset()
         self._preparsed: dict[str, ConfigFile] = {}
         # what each read gave, told again to the trackers when it is answered from memory
         self.trackers: list[Tracker] = []  # the root modules being evaluated (linter.terraform.modules.root_cache)
@@ -80,13 +83,19 @@ class Reader:
         self._collecting: list[list[Problem]] = []
         self._names: dict[str, tuple[str, ...]] = {}
 
-    def preparse(self, paths: Sequence[str], *, cache: bool = True) -> None:
+    def preparse(self, paths: Sequence[str]) -> None:
         """Parse these module files up front, files of the same bytes once; each is still read,
-        checked and reported through ``parse`` when the module tree reaches it. ``cache=False``:
-        without the parse cache, even when the reader uses it."""
+        checked and reported through ``parse`` when the module tree reaches it."""
         kept = [p for p in paths if p not in self._parsed  # parsed ones would stay twice
                 and inside(self.cwd / p, self.boundaries)]  # read and checked again when parsed
-        self._preparsed.update(parse_all(kept, cache=self.cache and cache, cwd=self.cwd))
+        cached = [p for p in kept if self._cached(p, tfvars=False)]
+        self._preparsed.update(parse_all(cached, cache=True, cwd=self.cwd))
+        self._preparsed.update(parse_all([p for p in kept if not self._cached(p, tfvars=False)], cache=False,
+                                         cwd=self.cwd))
+
+    def _cached(self, path: str, *, tfvars: bool) -> bool:
+        """Whether ``path`` is parsed through the parse cache."""
+        return self.cache and (tfvars or (posixpath.dirname(path) or ".") not in self.uncached)
 
     def forget(self, folder: str) -> None:
         """Drop the parsed files of a folder no other module uses once its root module is evaluated:
@@ -156,7 +165,7 @@ class Reader:
         try:
             config = self._preparsed.pop(path, None) if not tfvars else None
             if config is None:
-                config = parse_text(path, text, cache=self.cache, tfvars=tfvars)
+                config = parse_text(path, text, cache=self._cached(path, tfvars=tfvars), tfvars=tfvars)
         except Exception as error:  # noqa: BLE001 - the last resort: one file, one SNC000
             self.problem(path, 1, unexpected(error))
             return None
