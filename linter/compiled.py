@@ -15,10 +15,8 @@ writes nothing.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
-from importlib import metadata
 from importlib.resources import files
 from typing import Any, Callable
 
@@ -68,21 +66,13 @@ def checked(kind: str, text: str, read: Callable[[str], Any], module: str, also:
 
 
 def _key(kind: str, text: bytes, module: str, also: tuple[str, ...] = ()) -> str:
-    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{_yaml_version()}|{kind}|".encode())
+    yaml = cache.installed_versions(_ENABLED[0])["PyYAML"]
+    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{yaml}|{kind}|".encode())
     digest.update(cache.fingerprint(module).encode() + b"\0" + text + b"\0")
     for name in (kind, *also):
         schema = files("linter.schemas") / f"{name}.schema.json"
         digest.update(schema.read_bytes() if schema.is_file() else b"-")
     return digest.hexdigest()
-
-
-@functools.cache
-def _yaml_version() -> str:
-    """PyYAML's version, from its metadata: a hit needs no YAML parser, so it is not imported."""
-    try:
-        return metadata.version("PyYAML")
-    except metadata.PackageNotFoundError:
-        return "none"
 
 
 def _exact_json(value: Any) -> bytes | None:

@@ -4,6 +4,7 @@ imported (the reference HCL parser, jsonschema, other reporters)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -150,8 +151,45 @@ def test_a_warm_scan_of_a_plain_terraform_root_reads_no_yaml_and_no_kubernetes_k
     unneeded = {"yaml", "jsonschema", "lark", "hcl2", "tree_sitter", "dulwich", "jsonpatch", "networkx",
                 "linter.scan", "linter.graph.build", "linter.rules.engine",
                 "linter.kubernetes.data", "linter.kubernetes.terraform_object_reader", "linter.loaders.safe_yaml",
-                "linter.loaders.hcl_ts", "linter.loaders.hcl_reference"}
+                "linter.loaders.hcl_ts", "linter.loaders.hcl_reference",
+                # nor the parse cache's IR and codec, nor the installed libraries' metadata (and ``email``)
+                "linter.loaders.ir", "linter.loaders.ir_json", "linter.loaders.hcl", "importlib.metadata", "email"}
     assert not unneeded & warm
+
+
+COUNTING = """
+import dataclasses, json, sys
+from linter.cli import main
+main(sys.argv[2:])
+defined = [value for name in list(sys.modules) for value in list(vars(sys.modules[name]).values())
+           if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == name]
+print(json.dumps([sorted(sys.modules), len(defined)]))
+"""
+
+
+def test_an_unchanged_small_root_and_its_graph_stay_within_their_import_budget(tmp_path: Path) -> None:
+    """Counts, not times (a busy machine changes times): each module imported and each dataclass
+    defined costs a pre-commit run's start-up (a frozen dataclass about half a millisecond, its
+    methods compiled). The kept scan and the kept graph export need the report's model, the
+    knowledge and the config, not the graph library, the IR or the frontends."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "main.tf").write_text(PLAIN_ROOT, encoding="utf-8")
+    env = {"SNCLINT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+
+    def probe(*args: str) -> tuple[set[str], int]:
+        run = subprocess.run([sys.executable, "-c", COUNTING, "-", *args], cwd=project, env=env, capture_output=True,
+                             text=True, check=True, timeout=60)
+        modules, dataclasses = json.loads(run.stdout.splitlines()[-1])
+        return set(modules), dataclasses
+
+    for command in (["scan", ".", "--fail-on", "never", "-o", str(tmp_path / "report.txt")],
+                    ["graph", ".", "-o", str(tmp_path / "graph.json")]):
+        probe(*command)
+        modules, dataclasses = probe(*command)
+        assert not {"networkx", "linter.scan", "linter.graph.export", "linter.loaders.ir"} & modules
+        assert len([m for m in modules if m.startswith("linter")]) <= 40
+        assert dataclasses <= 56
 
 
 def test_a_config_file_is_checked_once_then_read_compiled(tmp_path: Path) -> None:
@@ -202,3 +240,28 @@ def test_the_knowledge_digest_comes_from_what_the_knowledge_was_built_from(tmp_p
     assert knowledge_digest(packed) not in (knowledge_digest(shipped), value_digest(packed))
     changed = replace(shipped, default_tag_paths=("elsewhere",))
     assert knowledge_digest(changed) == value_digest(changed) != value_digest(shipped)
+
+
+def test_installed_versions_are_read_once_per_install(root: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parsers' and PyYAML's versions key the caches; their metadata is read again only when a
+    folder of the import path changes (a distribution installed or removed)."""
+    import importlib.metadata
+
+    from linter.loaders import cache as versions_module
+
+    site = tmp_path / "site"
+    site.mkdir()
+    os.utime(site, ns=(1_000_000_000, 1_000_000_000))
+    monkeypatch.setattr(sys, "path", [str(site), *sys.path])
+    monkeypatch.setattr(versions_module, "RACY_NS", 0)  # the folders of this test are all new
+    read: list[str] = []
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: read.append(name) or real(name))
+    versions = versions_module.installed_versions.__wrapped__
+    first = versions()
+    assert versions() == first and len(read) == len(versions_module.KEYING)
+    (site / "another-1.0.dist-info").mkdir()
+    assert versions() == first and len(read) == 2 * len(versions_module.KEYING)
+    versions(enabled=False)  # --no-cache
+    assert len(read) == 3 * len(versions_module.KEYING)

@@ -24,26 +24,31 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import json
 import os
 import re
 import sys
 import time
 import types
-from importlib import metadata
 from pathlib import Path
-from typing import Any, BinaryIO, Callable
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
-from linter import limits
-from linter.loaders import cache_store, ir, ir_json
+from linter import __version__, limits
+from linter.loaders import cache_store
 from linter.loaders.cache_store import Unsafe, hmac_key, open_folder, open_root, read_file, write_file
-from linter.loaders.ir import Body, ConfigFile, ParseError
 
-Loader = Callable[[str, str], ConfigFile]
+if TYPE_CHECKING:  # the IR and its codec: imported when a file is parsed, not by a scan kept whole
+    from linter.loaders.ir import ConfigFile
+
+Loader = Callable[[str, str], "ConfigFile"]
 
 FORMAT = "snclint-ir-2"
 PARSERS = ("python-hcl2", "lark", "tree-sitter", "tree-sitter-hcl")  # their versions key the cache
 PRUNE_EVERY = 24 * 3600  # seconds between two walks of the cache
-_ENTRY = tuple[str, str, Body, tuple[ParseError, ...]]  # format, key, body, errors
+VERSIONS_FORMAT = "snclint-versions-1"
+VERSIONS_SECTION = "versions"  # the cache folder of ``installed_versions``
+KEYING = (*PARSERS, "PyYAML")  # what parses: keys the caches (PyYAML, the compiled knowledge's)
+RACY_NS = 2_000_000_000  # as ``loaders.file_digests``: a folder changed this recently may change again unseen
 _KEY = re.compile(r"^[0-9a-f]{64}\.(json|out)$")  # sealed entries; documents (``KeptFile``)
 _VERSION = re.compile(r"^[0-9a-f]{16}$")
 _SHARD = re.compile(r"^[0-9a-f]{2}$")
@@ -76,6 +81,8 @@ def decode_text(data: bytes) -> str:
 def load_cached(path: str, data: bytes, loader: Loader, *, directory: Path | None = None) -> ConfigFile:
     """``loader(path, decode_text(data))``, read from the cache when this exact input was parsed
     before, written to it otherwise. ``directory`` defaults to ``cache_dir()``."""
+    from linter.loaders.ir import ConfigFile
+
     slot = _slot(path, data, loader, directory)
     found = _read(*slot) if slot is not None else None
     if found is not None:
@@ -88,6 +95,8 @@ def load_cached(path: str, data: bytes, loader: Loader, *, directory: Path | Non
 
 def lookup(path: str, data: bytes, loader: Loader, *, directory: Path | None = None) -> ConfigFile | None:
     """The cached IR of this input, None on a miss (nothing is parsed or written)."""
+    from linter.loaders.ir import ConfigFile
+
     slot = _slot(path, data, loader, directory)
     found = _read(*slot) if slot is not None else None
     return ConfigFile(path, found.body, found.errors) if found is not None else None
@@ -142,8 +151,10 @@ def fingerprint(module: str) -> str:
     from linter import __version__
 
     digest = hashlib.sha256(f"{FORMAT}|{__version__}{parser_versions()}".encode())
-    used = _linter_modules({module, __name__, ir_json.__name__, ir.__name__})
+    used = _linter_modules({module, __name__})
     sources = {Path(getattr(sys.modules[name], "__file__", None) or name) for name in used}
+    here = Path(__file__).parent  # the IR and its codec, which entries are written in (imported when used)
+    sources.update((here / "ir.py", here / "ir_json.py"))
     source = getattr(sys.modules.get(module), "__file__", None)
     if source:  # siblings named alike: hcl_ts*.py beside hcl.py, imported lazily
         sources.update(Path(source).parent.glob(Path(source).stem + "*.py"))
@@ -157,17 +168,72 @@ def fingerprint(module: str) -> str:
 
 @functools.cache
 def parser_versions() -> str:
-    """The parsers' versions, read once per process (each read parses a package's metadata), and
+    """The parsers' versions (``compiled.installed_versions``: their metadata read once per install), and
     which HCL parser is forced (``SNCLINT_HCL_PARSER``): a result of the other one never answers."""
-    from linter.loaders.hcl import PARSER_ENV
+    from linter.loaders import PARSER_ENV
 
     out = f"|{PARSER_ENV}={os.environ.get(PARSER_ENV, '')}"
+    versions = installed_versions()
     for package in PARSERS:
-        try:
-            out += f"|{package}={metadata.version(package)}"
-        except metadata.PackageNotFoundError:
-            out += f"|{package}=none"
+        out += f"|{package}={versions[package]}"
     return out
+
+
+@functools.cache
+def installed_versions(enabled: bool = True) -> dict[str, str]:
+    """The versions of the libraries that parse (``KEYING``; "none" for one not installed), which
+    key the caches. Reading them (``importlib.metadata``) costs a small scan about 30 ms (a fifth
+    of a pre-commit run whose scan was kept whole): the
+    ``email`` package it imports, a search of the import path per name. They change only when a
+    distribution is installed or removed, which adds or removes a ``*.dist-info`` folder in a
+    folder of the import path and so changes that folder's times: they are kept in the cache
+    under a key made of every import path entry's inode and times, and read again on any change.
+    ``enabled``: False with ``--no-cache`` (nothing read from the cache nor written to it)."""
+    key = _versions_key() if enabled else None
+    stored = read_sealed(VERSIONS_SECTION, key, limits.COMPILED_ENTRY_BYTES) if key is not None else None
+    try:
+        found = json.loads(stored) if stored is not None else None
+    except (ValueError, RecursionError):
+        found = None
+    if isinstance(found, list) and len(found) == 3 and found[:2] == [VERSIONS_FORMAT, key] \
+            and isinstance(found[2], dict) and sorted(found[2]) == sorted(KEYING) \
+            and all(isinstance(v, str) for v in found[2].values()):
+        return found[2]
+    from importlib import metadata
+
+    versions = {}
+    for name in KEYING:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "none"
+    if key is not None:
+        text = json.dumps([VERSIONS_FORMAT, key, versions], ensure_ascii=True).encode("ascii")
+        write_sealed(VERSIONS_SECTION, key, text, limits.COMPILED_ENTRY_BYTES)
+    return versions
+
+
+def _versions_key() -> str | None:
+    """None when a folder of the import path changed within ``RACY_NS``
+    (an install still going on could change it again within its timestamps' granularity). The
+    working directory is left out: it is the scanned repository (``python -m``'s first import
+    path entry), edited all the time, where no library snclint parses with is installed."""
+    digest = hashlib.sha256(f"{VERSIONS_FORMAT}|{__version__}|{sys.version}|{','.join(KEYING)}".encode())
+    recent = time.time_ns() - RACY_NS
+    here = os.path.realpath(".")
+    for entry in sys.path:
+        if os.path.realpath(entry or ".") == here:
+            continue
+        try:
+            info = os.stat(entry or ".")
+        except OSError:
+            state = "-"
+        else:
+            if max(info.st_mtime_ns, info.st_ctime_ns) > recent:
+                return None
+            state = f"{info.st_dev}:{info.st_ino}:{info.st_mtime_ns}:{info.st_ctime_ns}"
+        digest.update(f"\0{entry}\0{state}".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def _linter_modules(start: set[str]) -> set[str]:
@@ -237,6 +303,9 @@ def _folder(root: Path, parts: tuple[str, ...], *, create: bool) -> int | None:
 
 
 def _read(root: Path, version: str, key: str, secret: bytes) -> ConfigFile | None:
+    from linter.loaders import ir_json
+    from linter.loaders.ir import Body, ConfigFile, ParseError
+
     folder = _folder(root, ("ir", version, key[:2]), create=False)
     if folder is None:
         return None
@@ -248,7 +317,7 @@ def _read(root: Path, version: str, key: str, secret: bytes) -> ConfigFile | Non
     if not newline or not hmac.compare_digest(mac, _mac(secret, key, text)):
         return None  # missing, truncated, or not written by this user's snclint
     try:
-        fmt, stored_key, body, errors = ir_json.decode(text, _ENTRY)
+        fmt, stored_key, body, errors = ir_json.decode(text, tuple[str, str, Body, tuple[ParseError, ...]])
     except ValueError:
         return None
     if fmt != FORMAT or stored_key != key:
@@ -258,6 +327,8 @@ def _read(root: Path, version: str, key: str, secret: bytes) -> ConfigFile | Non
 
 def _write(root: Path, version: str, key: str, secret: bytes, config: ConfigFile) -> None:
     """Atomically (temp file + rename in the same directory); failures are silent misses."""
+    from linter.loaders import ir_json
+
     try:
         text = ir_json.encode((FORMAT, key, config.body, config.errors)).encode("ascii")
     except (TypeError, ValueError, RecursionError, UnicodeError):

@@ -12,11 +12,9 @@ from __future__ import annotations
 import os
 
 from linter import limits
-from linter.loaders import size
+from linter.loaders import PARSER_ENV, size
 from linter.loaders.hcl_text import too_large
 from linter.loaders.ir import ConfigFile, ParseError
-
-PARSER_ENV = "SNCLINT_HCL_PARSER"
 
 
 def load_hcl(path: str, text: str) -> ConfigFile:
