@@ -9,21 +9,23 @@ that does not pass its schema is an error (``PolicyError``), as before.
 
 Entries are kept as the parse cache's are (``cache.write_sealed``: a ``0700`` directory of the
 user's reached without following links, whole writes, an HMAC under the user's key): a planted,
-damaged or foreign entry is a miss, never trusted. Values JSON would not give back identically
-(a non-string key, a tuple) are never written. ``--no-cache`` (``use_cache(False)``) reads and
-writes nothing.
+damaged or foreign entry is a miss, never trusted. Dates (a config's ``expires: 2027-06-30``)
+are kept as their ISO text with where they were, and given back as dates; other values JSON would
+not give back identically (a non-string key, a tuple, a timestamp) are never written.
+``--no-cache`` (``use_cache(False)``) reads and writes nothing.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from importlib.resources import files
 from typing import Any, Callable
 
 from linter import __version__, limits
 from linter.loaders import cache
 
-FORMAT = "snclint-knowledge-1"
+FORMAT = "snclint-knowledge-2"
 SECTION = "knowledge"  # the cache folder
 _ENABLED = [True]
 
@@ -55,12 +57,15 @@ def checked(kind: str, text: str, read: Callable[[str], Any], module: str, also:
             found = json.loads(stored) if stored is not None else None
         except (ValueError, RecursionError):
             found = None
-        if isinstance(found, list) and len(found) == 3 and found[:2] == [FORMAT, key]:
-            return found[2]
+        if isinstance(found, list) and len(found) == 4 and found[:2] == [FORMAT, key]:
+            kept = _with_dates(found[2], found[3])
+            if kept is not None:
+                return kept
     value = read(text)
     if key is not None:
-        encoded = _exact_json([FORMAT, key, value])
-        if encoded is not None:
+        plain, dates = _dates_apart(value)
+        encoded = _exact_json([FORMAT, key, plain, dates])
+        if encoded is not None and _with_dates(json.loads(encoded)[2], dates) == value:
             cache.write_sealed(SECTION, key, encoded, limits.COMPILED_ENTRY_BYTES)
     return value
 
@@ -73,6 +78,43 @@ def _key(kind: str, text: bytes, module: str, also: tuple[str, ...] = ()) -> str
         schema = files("linter.schemas") / f"{name}.schema.json"
         digest.update(schema.read_bytes() if schema.is_file() else b"-")
     return digest.hexdigest()
+
+
+Path = list[str | int]  # keys and indexes from a document's top to one of its values
+
+
+def _dates_apart(value: Any, where: Path | None = None, dates: list[Path] | None = None) -> tuple[Any, list[Path]]:
+    """``value`` with each date (a YAML date in a config: ``expires: 2027-06-30``) as its ISO text,
+    and where they were: JSON has no dates, and a config that holds one would otherwise be read and
+    checked again at every start. Only plain dates; a timestamp is left as it is (not kept)."""
+    where = where or []
+    dates = [] if dates is None else dates
+    if isinstance(value, dict):
+        return {k: _dates_apart(v, [*where, k], dates)[0] for k, v in value.items()}, dates
+    if isinstance(value, list):
+        return [_dates_apart(v, [*where, i], dates)[0] for i, v in enumerate(value)], dates
+    if type(value) is date:
+        dates.append(where)
+        return value.isoformat(), dates
+    return value, dates
+
+
+def _with_dates(value: Any, dates: Any) -> Any:
+    """``value`` with the texts at ``dates`` (paths of ``_dates_apart``) as dates; None when a path
+    does not lead to a date's text (an entry this code did not write)."""
+    if not isinstance(dates, list):
+        return None
+    for path in dates:
+        if not (isinstance(path, list) and path):
+            return None
+        try:
+            parent = value
+            for step in path[:-1]:
+                parent = parent[step]
+            parent[path[-1]] = date.fromisoformat(parent[path[-1]])
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None
+    return value
 
 
 def _exact_json(value: Any) -> bytes | None:

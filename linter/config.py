@@ -138,7 +138,7 @@ def load_config(path: Path | None, display: str | None = None, *, confined: bool
 
 def _document(path: Path, name: str) -> Any:
     """The file's document, checked against the config schema; from the compiled copy when this
-    text was checked before (``linter.compiled``; a date, which JSON cannot say, is read again)."""
+    text was checked before (``linter.compiled``, which keeps its dates as dates)."""
     return checked("config", read_text(path, name, ConfigError), partial(_read, name), __name__, also=("modules",))
 
 

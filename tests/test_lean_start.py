@@ -76,6 +76,23 @@ def test_a_changed_reader_module_or_file_is_another_entry(root: Path) -> None:
     assert read.calls == 3
 
 
+def test_dates_are_kept_as_dates(root: Path) -> None:
+    """A config's YAML dates (``expires: 2027-06-30``) come back as dates; a timestamp is not kept."""
+    from datetime import date, datetime
+
+    dated = {"exceptions": [{"expires": date(2027, 6, 30), "reason": "2027-06-30"}], "on": [date(2026, 1, 2)]}
+    read = Counting(dated)
+    for _ in range(2):
+        again = compiled.compiled("classification", read, __name__)
+        assert again == dated and type(again["exceptions"][0]["expires"]) is date
+        assert again["exceptions"][0]["reason"] == "2027-06-30"
+    assert read.calls == 1
+    stamped = Counting({"at": datetime(2027, 6, 30, 10, 0)})
+    compiled.compiled("rules", stamped, __name__)
+    assert compiled.compiled("rules", stamped, __name__) == {"at": datetime(2027, 6, 30, 10, 0)}
+    assert stamped.calls == 2
+
+
 def test_values_json_would_change_are_not_kept(root: Path) -> None:
     read = Counting({1: ("a", "b")})
     assert compiled.compiled("classification", read, __name__) == {1: ("a", "b")}
@@ -192,14 +209,20 @@ def test_an_unchanged_small_root_and_its_graph_stay_within_their_import_budget(t
         assert dataclasses <= 56
 
 
-def test_a_config_file_is_checked_once_then_read_compiled(tmp_path: Path) -> None:
-    """The same ``.snclint.yaml`` again: no JSON Schema validator (the YAML parser still reads it as
-    a candidate manifest of the scanned folder); an edit that breaks it is refused as on the first run."""
+DATED = ("version: 1\nexceptions:\n  - rule: SNC001\n    address: aws_db_instance.patients\n"
+         "    reason: archived\n    expires: 2099-06-30\n")
+
+
+@pytest.mark.parametrize("text", ["version: 1\nfail_on: warning\n", DATED])
+def test_a_config_file_is_checked_once_then_read_compiled(tmp_path: Path, text: str) -> None:
+    """The same ``.snclint.yaml`` again, a YAML date in it or not: no JSON Schema validator (the
+    YAML parser still reads it as a candidate manifest of the scanned folder), the same report; an
+    edit that breaks it is refused as on the first run."""
     project = tmp_path / "project"
     project.mkdir()
     (project / "main.tf").write_text(PLAIN_ROOT, encoding="utf-8")
     config = project / ".snclint.yaml"
-    config.write_text("version: 1\nfail_on: warning\n", encoding="utf-8")
+    config.write_text(text, encoding="utf-8")
     env = {"SNCLINT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
     report = str(tmp_path / "report.txt")
 
@@ -207,9 +230,14 @@ def test_a_config_file_is_checked_once_then_read_compiled(tmp_path: Path) -> Non
         return subprocess.run([sys.executable, "-c", PROBE, report], cwd=project, env=env, capture_output=True,
                               text=True, timeout=60)
 
-    cold, warm = probe(), probe()
+    cold = probe()
+    shown = Path(report).read_text(encoding="utf-8")
+    (project / "main.tf").write_text(PLAIN_ROOT + "\n", encoding="utf-8")  # not the scan kept whole
+    warm = probe()
     assert "jsonschema" in json.loads(cold.stdout.splitlines()[-1])
     assert "jsonschema" not in json.loads(warm.stdout.splitlines()[-1])
+    assert Path(report).read_text(encoding="utf-8") == shown
+    assert ("1 suppressed" in shown) == (text == DATED)
     config.write_text("version: 1\nfail_on: sometimes\n", encoding="utf-8")
     assert ".snclint.yaml: fail_on:" in probe().stderr
 
