@@ -96,8 +96,10 @@ class GraphExport:
             writer(self.context, out)
             return
         copy = cache.KeptFile(GRAPH_SECTION, limits.CACHE_ENTRY_BYTES)
+        tee = _Tee(out, copy)
         try:
-            writer(self.context, _Tee(out, copy))
+            writer(self.context, tee)
+            tee.flush()
         except BaseException:
             copy.close(keep=False)
             raise
@@ -158,16 +160,28 @@ def _copy(kept: BinaryIO, out: Sink) -> None:
 
 
 class _Tee:
-    """Writes to ``out`` and to the cache's copy (UTF-8; any text ``out`` takes can be kept)."""
+    """Writes to ``out`` and to the cache's copy (UTF-8; any text ``out`` takes can be kept), the
+    copy a few pages at a time: the writers write a node as a dozen small pieces."""
 
     def __init__(self, out: Sink, copy: cache.KeptFile) -> None:
         self.out = out
         self.copy = copy
+        self.pending: list[str] = []
+        self.size = 0
 
     def write(self, text: str, /) -> object:
         written = self.out.write(text)
-        self.copy.write(text.encode("utf-8", "surrogatepass"))
+        self.pending.append(text)
+        self.size += len(text)
+        if self.size >= CHUNK // 16:
+            self.flush()
         return written
+
+    def flush(self) -> None:
+        """The copy of what was written so far (the output is the writer's to flush)."""
+        self.copy.write("".join(self.pending).encode("utf-8", "surrogatepass"))
+        self.pending.clear()
+        self.size = 0
 
 
 def _scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path) -> ScanResult:
