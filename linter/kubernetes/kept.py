@@ -8,16 +8,19 @@ objects, placement by Namespace annotations and config paths, the nodes and edge
 operators' back-ups, Kubernetes objects declared in Terraform) is computed again on every scan
 from the kept documents, so a report is the one a scan without the cache gives.
 
-One sealed entry per folder holds its files' documents, each with the sha256 of the bytes it was
-read from: the MoJ estate's 9,027 manifests are in 1,483 folders, and 9,000 entries of their own
-cost 9,000 opens and HMACs (measured: reading 0.34 s against 0.07 s for the folders' entries,
-writing 1.6 s against 0.23 s). Entries are JSON (``loaders.manifest_json``, never pickle) sealed
-with the cache's HMAC: a planted or damaged one is a miss. Standard input is never kept.
+The documents are kept in ``PACKS`` sealed entries, a folder's files in the same one (chosen by a
+checksum of the folder's path), each file's with the sha256 of the bytes it was read from: 9,000
+entries of their own cost 9,000 opens and HMACs (measured on the MoJ estate's 9,027 manifests:
+reading 0.34 s, writing 1.6 s of CPU time; one entry per folder, 1,483 of them, 0.07 s and 0.23 s),
+while an edit writes again only its file's entry (a 64th of the estate's documents). Entries are
+JSON (``loaders.manifest_json``, never pickle) sealed with the cache's HMAC: a planted or damaged
+one is a miss. Standard input is never kept.
 """
 from __future__ import annotations
 
 import json
 import os
+import zlib
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -28,11 +31,12 @@ from linter.loaders.file_digests import Digests, digest_of
 from linter.loaders.kubernetes import ManifestFile, load_manifests
 from linter.loaders.value_digest import code_digest, value_digest
 
-FORMAT = "snclint-manifests-2"
+FORMAT = "snclint-manifests-3"
 SECTION = "manifests"
+PACKS = 64
 STDIN = "-"
 
-# file name -> (sha256 of its bytes, its documents; None when they cannot be kept: parsed each time)
+# path -> (sha256 of its bytes, its documents; None when they cannot be kept: parsed each time)
 _Pack = dict[str, tuple[str, ManifestFile | None]]
 
 
@@ -43,15 +47,14 @@ class KeptManifests:
         self._base = value_digest([FORMAT, code_digest(), os.path.realpath(cwd)])
         self._cwd = cwd
         self._digests = Digests(cwd, lambda p: inside(p, boundaries), enabled=True)
-        self._packs: dict[str, _Pack] = {}
-        self._changed: set[str] = set()
+        self._packs: dict[int, _Pack] = {}
+        self._changed: set[int] = set()
 
     def recall(self, path: str) -> ManifestFile | None:
         """The kept documents of ``path`` when the file holds the bytes they were parsed from, as
         its ``stat`` tells (``loaders.file_digests``): the file is then not even read, and the
         scan's read log counts it as read. None otherwise: the caller reads the file."""
-        folder, _, name = path.rpartition("/")
-        kept = self._pack(folder).get(name)
+        kept = self._pack(_pack_of(path)).get(path)
         if kept is None or kept[1] is None or self._digests.of(path) != kept[0]:
             return None
         if read_log.active():
@@ -62,29 +65,29 @@ class KeptManifests:
         """The documents of ``path``, whose bytes are ``data``: kept ones when the bytes are the same."""
         if path == STDIN:
             return load_manifests(path, data)
-        folder, _, name = path.rpartition("/")
-        pack = self._pack(folder)
+        number = _pack_of(path)
+        pack = self._pack(number)
         digest = digest_of(data)
-        kept = pack.get(name)
+        kept = pack.get(path)
         if kept is not None and kept[0] == digest:
             return kept[1] if kept[1] is not None else load_manifests(path, data)
         loaded = load_manifests(path, data)
-        pack[name] = (digest, loaded)
-        self._changed.add(folder)
+        pack[path] = (digest, loaded)
+        self._changed.add(number)
         return loaded
 
     def save(self) -> None:
-        """Write the entries of the folders where a file was parsed (files gone since are left out)."""
-        for folder in sorted(self._changed):
+        """Write the entries where a file was parsed (files gone since are left out)."""
+        for number in sorted(self._changed):
             kept: dict[str, Any] = {}
-            for name, (digest, loaded) in sorted(self._packs[folder].items()):
-                if not os.path.lexists(os.path.join(self._cwd, folder, name)):
+            for path, (digest, loaded) in sorted(self._packs[number].items()):
+                if not os.path.lexists(os.path.join(self._cwd, path)):
                     continue
                 try:
-                    kept[name] = [digest, manifest_json.encode(loaded) if loaded is not None else None]
+                    kept[path] = [digest, manifest_json.encode(loaded) if loaded is not None else None]
                 except (TypeError, RecursionError):
-                    kept[name] = [digest, None]
-            key = self._key(folder)
+                    kept[path] = [digest, None]
+            key = self._key(number)
             try:
                 text = json.dumps([FORMAT, key, kept], separators=(",", ":"), check_circular=False)
             except (ValueError, RecursionError):
@@ -93,17 +96,17 @@ class KeptManifests:
         self._changed.clear()
         self._digests.save()
 
-    def _key(self, folder: str) -> str:
-        return value_digest([self._base, folder])
+    def _key(self, number: int) -> str:
+        return value_digest([self._base, number])
 
-    def _pack(self, folder: str) -> _Pack:
-        pack = self._packs.get(folder)
+    def _pack(self, number: int) -> _Pack:
+        pack = self._packs.get(number)
         if pack is None:
-            pack = self._packs[folder] = self._read(folder)
+            pack = self._packs[number] = self._read(number)
         return pack
 
-    def _read(self, folder: str) -> _Pack:
-        key = self._key(folder)
+    def _read(self, number: int) -> _Pack:
+        key = self._key(number)
         text = cache.read_sealed(SECTION, key, limits.CACHE_ENTRY_BYTES)
         if text is None:
             return {}
@@ -112,8 +115,12 @@ class KeptManifests:
             if not (isinstance(found, list) and len(found) == 3 and found[:2] == [FORMAT, key]
                     and isinstance(found[2], dict)):
                 return {}
-            prefix = f"{folder}/" if folder else ""
-            return {name: (digest, None if value is None else manifest_json.decode(prefix + name, value))
-                    for name, (digest, value) in found[2].items() if isinstance(digest, str)}
+            return {path: (digest, None if value is None else manifest_json.decode(path, value))
+                    for path, (digest, value) in found[2].items() if isinstance(digest, str)}
         except (ValueError, TypeError, RecursionError):  # DecodeError and json's are ValueErrors
             return {}
+
+
+def _pack_of(path: str) -> int:
+    """The entry a file's documents are kept in: its folder's (a checksum, the same in every process)."""
+    return zlib.crc32(path.rpartition("/")[0].encode("utf-8", "surrogatepass")) % PACKS
