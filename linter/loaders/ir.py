@@ -253,6 +253,8 @@ def traversals(expr: Expr) -> Iterator[tuple[str, ...]]:
     stack: list[Expr] = [expr]
     while stack:
         node = stack.pop()
+        if type(node) is Literal:  # most leaves: neither a reference nor holding one
+            continue
         path = _traversal_path(node)
         if path is not None:
             yield path

@@ -12,7 +12,9 @@ from typing import Any, Callable
 
 from linter.loaders.ir import Expr, GetAttr, Index, Literal, Splat, Variable
 from linter.model import Unknown
-from linter.terraform.language.values import BudgetExceeded, Invalid, kind, materialize, to_number
+from linter.terraform.language.values import BudgetExceeded, Invalid, OpenDict, kind, materialize, to_number
+
+_PLAIN = (dict, OpenDict)
 
 
 def read(get: Callable[[], Any], what: Callable[[], str], missing: type[Unknown]) -> Any:
@@ -34,6 +36,8 @@ def attribute(obj: Any, name: str, where: Callable[[], str]) -> Any:
     """``obj.name``; ``where`` describes ``obj`` for reasons."""
     if isinstance(obj, Unknown):
         return obj
+    if type(obj) in _PLAIN and name in obj:  # an evaluated object's attribute: reading cannot fail
+        return obj[name]
     if isinstance(obj, Mapping):
         closed = type(obj) is dict
         return read(lambda: obj[name], lambda: f"{where()}.{name}", Invalid if closed else Unknown)

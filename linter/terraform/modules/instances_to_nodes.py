@@ -52,13 +52,11 @@ class Grouping:
 
     def _node(self, address: str, members: list[Draft]) -> Node:
         first = members[0]
-        references: list[Reference] = []
+        references: dict[Reference, None] = {}  # in order, once each
         for member in members:
             for attribute, target, location in member.references:
                 for key in self.keys_of(target):
-                    reference = Reference(attribute=attribute, target=key, location=location)
-                    if reference not in references:
-                        references.append(reference)
+                    references[Reference(attribute=attribute, target=key, location=location)] = None
         cluster = next((k for t in first.clusters for k in self.keys_of(t)), None)
         notes = list(first.notes)
         if len(members) > 1:

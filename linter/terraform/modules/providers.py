@@ -66,24 +66,28 @@ class ProviderTable:
                 self._own.setdefault(block_key(decl), decl)
         self._passed: dict[str, str] = providers_map(inst.call)
         self._cache: dict[str, ProviderConfig] = {}
+        self._visible: frozenset[str] | None = None
 
     def config(self, key: str, source_hint: str | None = None) -> ProviderConfig:
-        name = key.split(".", 1)[0]
-        hint = self.inst.definition.provider_source(name, self.inst.ctx.knowledge) or source_hint
         if key not in self._cache:
+            name = key.split(".", 1)[0]
+            hint = self.inst.definition.provider_source(name, self.inst.ctx.knowledge) or source_hint
             self._cache[key] = self._find(key, hint)
         return self._cache[key]
 
     def for_resource(self, decl: Decl, type_: str) -> ProviderConfig:
         return self.config(resource_provider_key(decl, type_))
 
-    def visible_names(self) -> set[str]:
-        """Provider names configured here or passed/inherited from above (for opaque modules)."""
-        names = {k.split(".", 1)[0] for k in self._own}
-        names.update(k.split(".", 1)[0] for k in self._passed)
-        if self.inst.parent is not None:
-            names.update(self.inst.parent.providers.visible_names())
-        return names
+    def visible_names(self) -> frozenset[str]:
+        """Provider names configured here or passed/inherited from above (for opaque modules);
+        asked once per opaque module call, the same for all the calls of a module instance."""
+        if self._visible is None:
+            names = {k.split(".", 1)[0] for k in self._own}
+            names.update(k.split(".", 1)[0] for k in self._passed)
+            if self.inst.parent is not None:
+                names.update(self.inst.parent.providers.visible_names())
+            self._visible = frozenset(names)
+        return self._visible
 
     def _find(self, key: str, hint: str | None) -> ProviderConfig:
         inst = self.inst

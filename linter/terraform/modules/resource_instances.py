@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from linter.classification_tags import tags_of, values_at
-from linter.knowledge import Knowledge
+from linter.knowledge import Knowledge, TypeInfo, derived
 from linter.loaders.ir import Body, Expr
 from linter.model import HOLDS_DATA, HostingClue, Location, NodeKind, ProviderConfig, Suppression, Tag
 from linter.module_sources import module_key, module_type, named_provider
@@ -120,8 +120,7 @@ def opaque_drafts(inst: ModuleInstance, call: CallResult) -> Iterator[Draft]:
     knowledge = inst.ctx.knowledge
     decl = call.decl
     body, file, line = decl.block.body, decl.file, decl.block.line
-    type_ = module_key(call.source)
-    info = knowledge.module_info(type_) or knowledge.types.get(module_type(call.source))
+    type_, info, _ = opaque_type(knowledge, call.source)
     configs, why = opaque_providers(inst, call, info.uses_provider if info else None)
     # inherited tags classify an opaque module unless it is known to hold no data (IAM, DNS…)
     holds_data = info is None or info.kind in HOLDS_DATA
@@ -146,6 +145,16 @@ def opaque_drafts(inst: ModuleInstance, call: CallResult) -> Iterator[Draft]:
         )
 
 
+def opaque_type(knowledge: Knowledge, source: str) -> tuple[str, TypeInfo | None, str | None]:
+    """An opaque module's type (its source key), what knowledge knows of it, and the provider
+    type its address names: once per source, as an estate calls the same few remote modules
+    thousands of times."""
+    def compute() -> tuple[str, TypeInfo | None, str | None]:
+        key = module_key(source)
+        return key, knowledge.module_info(key) or knowledge.types.get(module_type(source)), named_provider(source)
+    return derived(knowledge, (__name__, source), compute)
+
+
 def opaque_providers(inst: ModuleInstance, call: CallResult,
                      declared: str | None) -> tuple[tuple[ProviderConfig, ...], str]:
     """The configurations an opaque module's resources may use, as Terraform decides: without a
@@ -155,7 +164,7 @@ def opaque_providers(inst: ModuleInstance, call: CallResult,
     configuration that could host data (the graph checks that they agree); why, when none."""
     knowledge = inst.ctx.knowledge
     passed = providers_map(call.decl)
-    named = named_provider(call.source)
+    named = opaque_type(knowledge, call.source)[2]
     visible = inst.providers.visible_names()
     name = declared or (named if named is not None and (named in visible or known_name(knowledge, named)) else None)
     if name:
