@@ -55,6 +55,7 @@ class HostingMemo:
         self._heads: dict[tuple[int, str], tuple[ProviderConfig, tuple[str, ...]]] = {}
         self._found: dict[tuple[int, str, tuple[Any, ...]], Hosting | None] = {}
         self._views: dict[int, tuple[ProviderConfig, Hashable]] = {}
+        self._sources: dict[int, tuple[ProviderConfig, tuple[str | None, bool, Mapping[str, Any] | None]]] = {}
         self._recognised: dict[Hashable, Recognised] = {}
         self._assessed: dict[tuple[str | None, str | None, str | Unknown | None], Assessment] = {}
 
@@ -62,14 +63,22 @@ class HostingMemo:
         head = (id(config), type_)
         known = self._heads.get(head)
         if known is None:
-            source, _ = source_of(config, self.knowledge)
-            entry = entry_for(source, self.knowledge) if source else None
+            entry = self.source(config)[2]
             paths = resource_region_paths(entry, type_, self.knowledge) if entry is not None else ()
             known = self._heads[head] = (config, paths)
         key = (*head, tuple(region_given(attributes, path) for path in known[1]))
         if key not in self._found:
             self._found[key] = _from_provider(config, type_, attributes, self.knowledge, self.today, self)
         return self._found[key]
+
+    def source(self, config: ProviderConfig) -> tuple[str | None, bool, Mapping[str, Any] | None]:
+        """``source_of`` the configuration, and the recognition entry of that source."""
+        found = self._sources.get(id(config))
+        if found is None:
+            source, implicit = source_of(config, self.knowledge)
+            entry = entry_for(source, self.knowledge) if source else None
+            found = self._sources[id(config)] = (config, (source, implicit, entry))
+        return found[1]
 
     def recognise(self, entry: Mapping[str, Any], config: ProviderConfig, type_: str,
                   attributes: Mapping[str, Any]) -> Recognised:
@@ -275,8 +284,7 @@ def _attested(declaration: Declaration, today: date) -> bool:
 
 def _from_provider(config: ProviderConfig, type_: str, attributes: Mapping[str, Any], knowledge: Knowledge,
                    today: date | None, memo: HostingMemo | None = None) -> Hosting | None:
-    source, implicit = source_of(config, knowledge)
-    entry = entry_for(source, knowledge) if source else None
+    source, implicit, entry = memo.source(config) if memo is not None else _source(config, knowledge)
     if entry is None and source:
         # a provider we know by name but not in the recognition data or the catalogue: the
         # hosting is determined, its qualification is not (fail closed: docs/architecture.md#qualification-reasons)
@@ -299,6 +307,11 @@ def _from_provider(config: ProviderConfig, type_: str, attributes: Mapping[str, 
                        qualification="unknown", reason="qualification-unknown",
                        evidence=", ".join([*words, found.unknown]))
     return _hosting(found.provider, found.offer, found.region, ", ".join(words), knowledge, today, memo)
+
+
+def _source(config: ProviderConfig, knowledge: Knowledge) -> tuple[str | None, bool, Mapping[str, Any] | None]:
+    source, implicit = source_of(config, knowledge)
+    return source, implicit, entry_for(source, knowledge) if source else None
 
 
 def _region_words(found: Recognised) -> list[str]:

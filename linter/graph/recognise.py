@@ -38,7 +38,7 @@ def values_at(obj: Any, path: str) -> list[Any]:
         for item in current:
             if is_unknown(item):
                 found.append(item)
-            elif isinstance(item, Mapping) and item.get(part) is not None:
+            elif (type(item) is dict or isinstance(item, Mapping)) and item.get(part) is not None:  # dict: no ABC check
                 value = item[part]
                 found.extend(v for v in (value if isinstance(value, (list, tuple)) else [value]) if v is not None)
         current = found
