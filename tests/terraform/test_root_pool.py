@@ -164,3 +164,13 @@ def test_a_cold_scan_keeping_roots_writes_no_parse_cache_entry(estate: list[str]
     assert len(sorted(entries.glob("*/*/*.json"))) == 2  # the edited file, and the module it calls
     load(estate, tmp_path, jobs=1, parse_cache=True)  # no kept roots: every distinct file is kept
     assert len(sorted(entries.glob("*/*/*.json"))) == 5
+
+
+def test_model_values_come_back_equal_through_the_pipe(estate: list[str], tmp_path: Path) -> None:
+    import pickle
+
+    fragment = load(estate, tmp_path, jobs=1)
+    value = (fragment.nodes, fragment.problems, fragment)
+    again = pickle.loads(root_pool.dumps(value))
+    assert again == value
+    assert len(root_pool.dumps(value)) < len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) * 1.1

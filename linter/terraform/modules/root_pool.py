@@ -12,9 +12,10 @@ each worker keeps what it parsed from one phase to the next and sends back only 
 2. the scan finds the root modules from those facts, and each worker evaluates the roots of its
    share with the trees it already holds (a module folder of another share is parsed again
    locally), keeps each root in the cache itself, and returns nodes, problems and reads, pickled
-   one root at a time (0.4 s to pickle and 0.7 s to unpickle the estate's 19,000 Terraform nodes,
-   against 1.0 and 1.5 s through the cache's model JSON). A worker that runs out of its own roots
-   takes chunks from the end of another's queue.
+   one root at a time (``dumps``: the estate's 19,000 Terraform nodes take 0.24 s to pickle and
+   0.31 s to unpickle, against 0.46 and 0.44 s with dataclasses' own pickling, and 1.0 and 1.5 s
+   through the cache's model JSON). A worker that runs out of its own roots takes chunks from the
+   end of another's queue.
 
 Whatever goes wrong with the pool (no ``fork`` on this platform, a worker that dies, a result that
 cannot be pickled, an error inside a worker) leaves those items without a result, and the caller
@@ -23,11 +24,17 @@ the pre-commit case) never starts it, nor imports ``multiprocessing``.
 """
 from __future__ import annotations
 
+import dataclasses
+import functools
 import gc
+import io
+import operator
 import pickle
 import sys
 from collections import deque
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
+
+from linter import model
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -176,7 +183,7 @@ def _serve(connection: Connection, serve: Serve) -> None:
         try:
             for name, result in serve(phase, items):
                 try:
-                    data = pickle.dumps((name, result), protocol=pickle.HIGHEST_PROTOCOL)
+                    data = dumps((name, result))
                 except Exception:  # noqa: BLE001 - too deep, or not picklable: computed by the scan
                     data = pickle.dumps((name, _FAILED))
                 connection.send_bytes(data)
@@ -195,3 +202,42 @@ def shares(items: Sequence[str], weight: Callable[[str], int], count: int) -> li
         out[index].append(item)
         done += weight(item)
     return out
+
+
+def dumps(value: Any) -> bytes:
+    """``value`` pickled, the model's dataclasses as a tuple of their fields (``_rebuilt``): their
+    own ``__getstate__`` and ``__setstate__`` walk the fields one by one in Python."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _reducers()  # type: ignore[misc]
+    pickler.dump(value)
+    return out.getvalue()
+
+
+@functools.cache
+def _reducers() -> dict[type, Callable[[Any], tuple[Any, ...]]]:
+    """A reducer for each frozen dataclass of ``linter.model``."""
+    table: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+    for cls in vars(model).values():
+        if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == model.__name__:
+            names = _fields(cls)
+            values = operator.attrgetter(*names) if len(names) > 1 else (lambda o, n=names[0]: (getattr(o, n),))
+            table[cls] = functools.partial(_reduce, cls, values)
+    return table
+
+
+@functools.cache
+def _fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _reduce(cls: type, values: Callable[[Any], tuple[Any, ...]], instance: Any) -> tuple[Any, ...]:
+    return _rebuilt, (cls, values(instance))
+
+
+def _rebuilt(cls: type, values: tuple[Any, ...]) -> Any:
+    """An instance of a frozen dataclass from its fields' values, as pickled by ``dumps``."""
+    instance: Any = object.__new__(cls)
+    for name, value in zip(_fields(cls), values, strict=True):
+        object.__setattr__(instance, name, value)
+    return instance
