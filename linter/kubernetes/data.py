@@ -125,13 +125,20 @@ class KubernetesData:
         return (self.workloads.get(f"{group}/{kind}") if group else None) or self.workloads.get(kind)
 
     def is_cluster_scoped(self, api_version: str, kind: str) -> bool:
+        if kind in self.cluster_scoped:
+            return True
         group = api_group(api_version)
-        return kind in self.cluster_scoped or bool(group) and any(
-            re.fullmatch(p, group) for p in self.cluster_scoped_groups)
+        return bool(group) and _matches_any(self.cluster_scoped_groups, group)
 
     def is_object(self, api_version: str, kind: str) -> bool:
         """False for tool configuration that looks like an object (kustomizations, kubeconfigs)."""
         return api_group(api_version) not in self.not_object_groups and kind not in self.not_object_kinds
+
+
+@lru_cache(maxsize=4096)
+def _matches_any(patterns: tuple[str, ...], text: str) -> bool:
+    """Whether one of the anchored ``patterns`` matches: once per API group (an estate has a few)."""
+    return any(re.fullmatch(p, text) for p in patterns)
 
 
 def kubernetes_data(knowledge: Knowledge | None = None) -> KubernetesData:

@@ -6,7 +6,7 @@ objects hosted on their cluster, workloads mounting claims, claims using classes
 """
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from linter.config import KubernetesConfig
@@ -46,7 +46,7 @@ def load_kubernetes(files: Sequence[tuple[str, bytes | ManifestFile]], *, knowle
     read: list[str] = [r.kustomization for r in rendered_all]
     objects: list[K8sObject] = []
     for path, content in files:
-        if path in covered or PurePosixPath(path).name in data.kustomization_files:
+        if path in covered or path.rpartition("/")[2] in data.kustomization_files:
             continue
         try:
             loaded = content if isinstance(content, ManifestFile) else load(path, content)
@@ -82,7 +82,7 @@ def _kustomizations(paths: Sequence[str], data: KubernetesData, knowledge: Knowl
                     boundary: Path | Sequence[Path], enabled: bool) -> KustomizeOutcome | None:
     """The kustomizations among ``paths`` rendered; None when there is none (most manifest folders):
     kustomize's code and facts are then not even loaded."""
-    if not any(PurePosixPath(p).name in data.kustomization_files for p in paths):
+    if not any(p.rpartition("/")[2] in data.kustomization_files for p in paths):
         return None
     from linter.kubernetes.kustomize import render_kustomizations
     from linter.kubernetes.kustomize_data import kustomize_data
