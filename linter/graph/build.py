@@ -79,9 +79,15 @@ def _attach_hosting(graph: Graph, knowledge: Knowledge, problems: list[Problem],
     # the resources of one provider configuration resolve to equal hostings: one object for them
     # all, not one (with its evidence sentence and catalogue fact) per resource
     shared: dict[tuple[Hosting, object, object], Hosting] = {}
+    # the memo gives one object to the resources resolving alike: hashed once (each kept alive here,
+    # so that no other takes its id)
+    seen: dict[int, tuple[Hosting, Hosting]] = {}
 
     def one(hosting: Hosting) -> Hosting:
-        return shared.setdefault((hosting, hosting.fact, hosting.declared), hosting)
+        found = seen.get(id(hosting))
+        if found is None:
+            found = seen[id(hosting)] = (hosting, shared.setdefault((hosting, hosting.fact, hosting.declared), hosting))
+        return found[1]
 
     memo = HostingMemo(knowledge, today)
 

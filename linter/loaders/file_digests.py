@@ -67,6 +67,7 @@ class Digests:
     def __init__(self, cwd: Path, inside: Callable[[Path], bool], *, enabled: bool) -> None:
         """``inside``: whether a path (links resolved) is within the scanned repository."""
         self.cwd = cwd
+        self._root = os.fspath(cwd)  # joined to each path asked: no Path converted per call
         self.inside = inside
         self.enabled = enabled
         self._started = time.time_ns()
@@ -82,7 +83,7 @@ class Digests:
         return found
 
     def _digest(self, path: str) -> str:
-        full = os.path.join(self.cwd, path)
+        full = os.path.join(self._root, path)
         try:
             info = os.stat(full)
         except FileNotFoundError:
