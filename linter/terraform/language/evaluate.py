@@ -162,7 +162,7 @@ class _Evaluator:
     # ---- references -------------------------------------------------------------------------
 
     def _variable(self, expr: Variable, depth: int) -> Any:
-        return read(lambda: self.scope.lookup(expr.name), lambda: expr.name, _Undefined)
+        return read(self.scope.lookup, expr.name, None, _Undefined)
 
     def _getattr(self, expr: GetAttr, depth: int) -> Any:
         obj = self.raw(expr.obj, depth)

@@ -17,19 +17,24 @@ from linter.terraform.language.values import BudgetExceeded, Invalid, OpenDict, 
 _PLAIN = (dict, OpenDict)
 
 
-def read(get: Callable[[], Any], what: Callable[[], str], missing: type[Unknown]) -> Any:
-    """Calls into the scope (or a lazy Mapping of it): its failures become Unknown. ``what``
-    describes the reference, computed only for a reason."""
+def read(get: Callable[[str], Any], key: str, where: Callable[[], str] | None, missing: type[Unknown]) -> Any:
+    """``get(key)`` from the scope (or a lazy Mapping of it): its failures become Unknown.
+    ``where`` describes what holds ``key`` (None: a root name), computed only for a reason."""
     try:
-        return get()
+        return get(key)
     except KeyError:
-        return missing(f"{what()} does not exist" if missing is Invalid else f"{what()} is not known")
+        what = _described(key, where)
+        return missing(f"{what} does not exist" if missing is Invalid else f"{what} is not known")
     except RecursionError:
-        return Unknown(f"{what()} refers to itself or is nested too deeply")
+        return Unknown(f"{_described(key, where)} refers to itself or is nested too deeply")
     except BudgetExceeded:
         raise
     except Exception as exc:  # the scope is another stage's code fed by the same hostile files
-        return Unknown(f"{what()} could not be evaluated: {type(exc).__name__}")
+        return Unknown(f"{_described(key, where)} could not be evaluated: {type(exc).__name__}")
+
+
+def _described(key: str, where: Callable[[], str] | None) -> str:
+    return key if where is None else f"{where()}.{key}"
 
 
 def attribute(obj: Any, name: str, where: Callable[[], str]) -> Any:
@@ -40,7 +45,7 @@ def attribute(obj: Any, name: str, where: Callable[[], str]) -> Any:
         return obj[name]
     if isinstance(obj, Mapping):
         closed = type(obj) is dict
-        return read(lambda: obj[name], lambda: f"{where()}.{name}", Invalid if closed else Unknown)
+        return read(obj.__getitem__, name, where, Invalid if closed else Unknown)
     return Invalid(f"{where()} is a {kind(materialize(obj))}, it has no attribute {name!r}")
 
 
