@@ -4,10 +4,12 @@ from __future__ import annotations
 import time
 from datetime import date
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from linter.loaders import safe_yaml
 from linter.loaders.safe_yaml import YamlDocument, YamlIssue, line_of, load_documents
 
 BOMB = """a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
@@ -123,3 +125,16 @@ YAMLISH = st.lists(st.sampled_from(["a", ":", " ", "\n", "- ", "&x ", "*x", "<<"
 def test_never_raises_on_yaml_like_text(text: str) -> None:
     docs, issue = load_documents(text)
     assert isinstance(docs, list) and (issue is None or isinstance(issue.message, str))
+
+
+def test_plain_scalars_resolved_once_give_the_same_values_and_the_memo_stays_bounded(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "a: [yes, '1', 1, 1.5, ~, 2024-01-31, <<, plain, !!str 1]\n"
+    first = load_documents(text)
+    assert first == load_documents(text)  # the second time from the memo of plain scalars
+    assert first[0][0].value == {"a": [True, "1", 1, 1.5, None, date(2024, 1, 31), safe_yaml._Merge, "plain", "1"]}
+    monkeypatch.setattr(safe_yaml, "_PLAIN_ENTRIES", 10)
+    load_documents("[" + ", ".join(f"v{n}" for n in range(100)) + "]\n")
+    assert len(safe_yaml._PLAIN) <= 10
+    long = "x" * (safe_yaml._PLAIN_TEXT + 1)
+    assert load_documents(f"k: {long}\n")[0][0].value == {"k": long} and long not in safe_yaml._PLAIN
