@@ -29,7 +29,7 @@ from linter import limits, read_log, read_memo
 from linter.config import Config
 from linter.discovery import scan_boundaries
 from linter.knowledge import Knowledge
-from linter.loaders import cache
+from linter.loaders import cache, file_digests
 from linter.loaders.value_digest import code_digest, value_digest
 from linter.model import ScanResult
 from linter.policy_files import knowledge_digest
@@ -53,14 +53,15 @@ def scan_result(options: ScanOptions, config: Config, knowledge: Knowledge, cwd:
     started = now()
     given, root = anchored(options, cwd)
     key = _key(given, root, config, knowledge, cwd)
-    if key is not None:
-        if options.progress is not None:
-            options.progress("checking what changed since the same scan")
-        kept = read_memo.recall(SECTION, FORMAT, key, root, ScanResult)
-        if kept is not None:
-            return replace(kept, started_at=started, finished_at=now())
-    with read_log.recording() as log:
-        result = _scan(options, config, knowledge, cwd)
+    with file_digests.one_scan():  # the check and the scan after a miss ask each file once
+        if key is not None:
+            if options.progress is not None:
+                options.progress("checking what changed since the same scan")
+            kept = read_memo.recall(SECTION, FORMAT, key, root, ScanResult)
+            if kept is not None:
+                return replace(kept, started_at=started, finished_at=now())
+        with read_log.recording() as log:
+            result = _scan(options, config, knowledge, cwd)
     if key is not None:
         read_memo.keep(SECTION, FORMAT, key, log, result)
     return result
@@ -118,13 +119,14 @@ def graph_export(options: ScanOptions, config: Config, knowledge: Knowledge, for
     given, root = anchored(options, cwd)
     scan_key = _key(given, root, config, knowledge, cwd)
     key = value_digest([GRAPH_FORMAT, scan_key, form]) if scan_key is not None else None
-    if key is not None:
-        kept = read_memo.recall(GRAPH_SECTION, GRAPH_FORMAT, key, root, list)
-        document = _document(kept) if kept is not None else None
-        if document is not None:
-            return GraphExport(kept=document)
-    with read_log.recording() as log:
-        context = _graph(options, config, knowledge, cwd)
+    with file_digests.one_scan():  # as ``scan_result``
+        if key is not None:
+            kept = read_memo.recall(GRAPH_SECTION, GRAPH_FORMAT, key, root, list)
+            document = _document(kept) if kept is not None else None
+            if document is not None:
+                return GraphExport(kept=document)
+        with read_log.recording() as log:
+            context = _graph(options, config, knowledge, cwd)
     return GraphExport(context=context, key=key, log=log)
 
 

@@ -17,8 +17,10 @@ and anything that is not a readable regular file gets a digest no read can recor
 
 A scan asks in several places (its whole-scan memo, the kept root modules, the kept manifests):
 they share one memo per repository and cache in the process, read once and written when it
-learnt something. A scan that read a file whole tells the memo its digest (``learn``): the next
-scan does not hash the estate again.
+learnt something. Within one scan (``one_scan``) each file is asked of the file system once: the
+later places are given the answer the first one got, as if they had all asked at the same moment
+(an answer that hashed the file, which depends on the asker's boundary, is not shared). A scan that
+read a file whole tells the memo its digest (``learn``): the next scan does not hash the estate again.
 """
 from __future__ import annotations
 
@@ -27,9 +29,11 @@ import json
 import os
 import stat
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Iterator, Mapping
 
 from linter import __version__, limits
 from linter.files import NotReadable, read_regular
@@ -59,6 +63,21 @@ class _Shared:
 
 
 _SHARED: dict[tuple[str, str], _Shared] = {}  # (cache root, key) -> the memo
+_SCAN: ContextVar[dict[str, str] | None] = ContextVar("snclint_scan_digests", default=None)  # absolute path -> digest
+
+
+@contextmanager
+def one_scan() -> Iterator[None]:
+    """Within: each file's digest is told once, whichever ``Digests`` asks (the whole-scan memo's
+    check, the kept root modules, the kept manifests), not once per place that asks."""
+    if _SCAN.get() is not None:  # already within one: the outer one holds the answers
+        yield
+        return
+    token = _SCAN.set({})
+    try:
+        yield
+    finally:
+        _SCAN.reset(token)
 
 
 class Digests:
@@ -79,14 +98,22 @@ class Digests:
         """The sha256 of the file's bytes, ``MISSING`` or ``UNREADABLE``."""
         found = self._known.get(path)
         if found is None:
-            found = self._known[path] = self._digest(path)
+            full = os.path.join(self._root, path)
+            scan = _SCAN.get()
+            found = scan.get(full) if scan is not None else None
+            if found is None:
+                found = self._digest(path, full, scan)
+            self._known[path] = found
         return found
 
-    def _digest(self, path: str) -> str:
-        full = os.path.join(self._root, path)
+    def _digest(self, path: str, full: str, scan: dict[str, str] | None) -> str:
+        """``scan``: where this scan's other places find the answers that do not depend on this
+        instance's boundary (a missing file, one unchanged since the memo)."""
         try:
             info = os.stat(full)
         except FileNotFoundError:
+            if scan is not None:
+                scan[full] = MISSING
             return MISSING
         except OSError:
             return UNREADABLE
@@ -95,6 +122,8 @@ class Digests:
         now = [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
         memo = self._memo.get(path)
         if memo is not None and memo[:5] == now and isinstance(memo[5], str):
+            if scan is not None:
+                scan[full] = memo[5]
             return memo[5]
         if not self.inside(Path(full)):
             return UNREADABLE

@@ -111,3 +111,41 @@ def test_what_a_scan_read_is_learnt_without_hashing_again(tree: Path, monkeypatc
     monkeypatch.setattr(file_digests, "read_regular", unread)
     file_digests._SHARED.clear()  # as the next process: from the cache
     assert digests(tree).of("a.tf") == digest_of(b"one")
+
+
+def test_within_one_scan_each_file_is_asked_once(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tree / "a.tf").write_text("one")
+    (tree / "b.tf").write_text("two")
+    first = digests(tree)
+    first.of("a.tf")
+    first.of("b.tf")
+    first.save()  # both memoised
+    asked: list[str] = []
+    real = os.stat
+
+    def counted(path: str, *args: object, **kwargs: object) -> os.stat_result:
+        asked.append(os.path.basename(path))
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(file_digests.os, "stat", counted)
+    with file_digests.one_scan():
+        assert [digests(tree).of(n) for n in ("a.tf", "b.tf", "gone.tf")] == \
+            [digest_of(b"one"), digest_of(b"two"), MISSING]
+        (tree / "b.tf").write_text("owt")  # within the scan: its first answer stands
+        assert [digests(tree).of(n) for n in ("a.tf", "b.tf", "gone.tf")] == \
+            [digest_of(b"one"), digest_of(b"two"), MISSING]
+    assert sorted(asked) == ["a.tf", "b.tf", "gone.tf"]
+    assert digests(tree).of("b.tf") == digest_of(b"owt")  # the next scan asks again
+
+
+def test_a_file_hashed_within_one_scan_is_hashed_again_for_another_boundary(tree: Path) -> None:
+    outside = tree.parent / "outside.tf"
+    outside.write_text("secret")
+    (tree / "link.tf").symlink_to(outside)
+    (tree / "new.tf").write_text("fresh")
+    with file_digests.one_scan():
+        wide = Digests(tree, lambda p: True, enabled=True)
+        assert wide.of("link.tf") == digest_of(b"secret")
+        assert wide.of("new.tf") == digest_of(b"fresh")
+        assert digests(tree).of("link.tf") == UNREADABLE  # not the wider one's answer
+        assert digests(tree).of("new.tf") == digest_of(b"fresh")
