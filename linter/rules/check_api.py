@@ -44,14 +44,18 @@ class Context:
     # the scan covered the config file's whole folder, so an exception that matches nothing is stale
     # (a pre-commit run on a few files, or a scan of one subfolder, cannot tell)
     whole_config_scope: bool = False
+    # ``resources()`` sorted once: every check asks for it, the graph is complete when a context is made
+    _resources: list[Node] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def node(self, key: str) -> Node:
         return self.graph.nodes[key]["node"]  # type: ignore[no-any-return]
 
     def resources(self) -> list[Node]:
         """Every node a rule may speak of (not hosting nodes), in a stable order."""
-        nodes = (d["node"] for _, d in self.graph.nodes(data=True))
-        return sorted((n for n in nodes if n.kind != NodeKind.HOSTING), key=lambda n: n.key)
+        if not self._resources:
+            nodes = (d["node"] for _, d in self.graph.nodes(data=True))
+            self._resources.extend(sorted((n for n in nodes if n.kind != NodeKind.HOSTING), key=lambda n: n.key))
+        return list(self._resources)  # the caller's own list
 
     def hosting_of(self, key: str) -> tuple[list[Evidence], Hosting | None]:
         hops, hosting = hosting_chain(self.graph, key)
