@@ -86,10 +86,6 @@ class Pool:
             return None
         return cls(processes, connections)
 
-    @property
-    def alive(self) -> int:
-        return sum(1 for c in self.connections if c is not None)
-
     def run(self, phase: str, shares: Sequence[Sequence[Any]], chunk: int | None = None) -> Iterator[
             tuple[int, str, Any]]:
         """Sends each worker its first work now, and gives ``(worker, name, result)`` as results
