@@ -117,7 +117,7 @@ def start_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Pat
         if not is_called:  # its syntax trees are of no further use: memory follows one root, not all
             cache.pop(root, None)
             reader.forget(root)
-        return replace(outcome, reads=Reads(files=reads.files, folders=reads.folders, places=reads.places))
+        return replace(outcome, reads=reads.logged())
 
     def serve(phase: str, items: Sequence[Any]) -> Iterator[tuple[str, Any]]:
         """A worker's part (``root_pool``): the facts of its folders, sent together once all are
@@ -128,8 +128,7 @@ def start_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Pat
             facts = {}
             for folder in items:
                 outcome, reads = folder_facts(folder)  # read there: the scan's read log is told here
-                facts[folder] = (replace(outcome, reads=Reads(files=reads.files, folders=reads.folders,
-                                                              places=reads.places)), reads)
+                facts[folder] = (replace(outcome, reads=reads.logged()), reads)
             yield "", facts
         else:
             for root, key, is_called in items:

@@ -63,6 +63,11 @@ class Reads:
     def problem(self, problem: Problem) -> None:
         self.problems[problem] = None
 
+    def logged(self) -> Reads:
+        """What ``RootCache.log`` tells the scan's read log (an outcome carries its problems and
+        the files read whole itself)."""
+        return Reads(files=self.files, folders=self.folders, places=self.places)
+
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
