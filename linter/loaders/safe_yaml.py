@@ -141,7 +141,7 @@ class _Composer:
             if kind is scalar_event:
                 tag, value = event.tag, event.value
                 if tag is not None and tag != "!":
-                    value = self._tagged(tag, event)
+                    value = self._build(tag, value, event)
                 elif event.implicit[0]:  # a plain scalar: what it resolves to depends on its text alone
                     built = plain.get(value, _UNSEEN)
                     value = self._plain(value) if built is _UNSEEN else built
@@ -202,10 +202,8 @@ class _Composer:
             _PLAIN[text] = value
         return value
 
-    def _tagged(self, tag: str, event: Any) -> Any:
-        return self._build(tag, event.value, event)
-
     def _build(self, tag: str, text: str, event: Any) -> Any:
+        """A scalar's value by its tag (``event``: None for a plain scalar, built once per text)."""
         if tag == _STR or tag == _VALUE or tag == _MERGE:
             return _Merge if tag == _MERGE else text  # `=` (YAML 1.1 value) stays "="
         build = _SCALARS.get(tag)
