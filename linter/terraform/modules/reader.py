@@ -88,10 +88,11 @@ class Reader:
         checked and reported through ``parse`` when the module tree reaches it."""
         kept = [p for p in paths if p not in self._parsed  # parsed ones would stay twice
                 and inside(self.cwd / p, self.boundaries)]  # read and checked again when parsed
-        cached = [p for p in kept if self._cached(p, tfvars=False)]
-        self._preparsed.update(parse_all(cached, cache=True, cwd=self.cwd))
-        self._preparsed.update(parse_all([p for p in kept if not self._cached(p, tfvars=False)], cache=False,
-                                         cwd=self.cwd))
+        through: dict[bool, list[str]] = {True: [], False: []}  # through the parse cache or not
+        for path in kept:
+            through[self._cached(path, tfvars=False)].append(path)
+        for cache, group in through.items():
+            self._preparsed.update(parse_all(group, cache=cache, cwd=self.cwd))
 
     def _cached(self, path: str, *, tfvars: bool) -> bool:
         """Whether ``path`` is parsed through the parse cache."""
