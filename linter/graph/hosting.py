@@ -75,9 +75,7 @@ class HostingMemo:
         """``source_of`` the configuration, and the recognition entry of that source."""
         found = self._sources.get(id(config))
         if found is None:
-            source, implicit = source_of(config, self.knowledge)
-            entry = entry_for(source, self.knowledge) if source else None
-            found = self._sources[id(config)] = (config, (source, implicit, entry))
+            found = self._sources[id(config)] = (config, _source(config, self.knowledge))
         return found[1]
 
     def recognise(self, entry: Mapping[str, Any], config: ProviderConfig, type_: str,
