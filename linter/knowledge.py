@@ -161,7 +161,7 @@ class Knowledge:
             return info
         # asked once per resource by hosting recognition: a type that no entry names (most of an
         # estate's) would be matched against every pattern each time
-        matched: dict[str, TypeInfo | None] = self.memo.setdefault("module_info", {})
+        matched: dict[str, TypeInfo | None] = derived(self, "module_info", dict)
         if key not in matched:
             matched[key] = next((i for pattern, i in self.module_patterns
                                  if key.startswith(_literal_head(pattern)) and fnmatch.fnmatchcase(key, pattern)),
