@@ -21,9 +21,9 @@ from linter.reporters.common import one_line
 if TYPE_CHECKING:
     from linter.config import Config
     from linter.graph.export import Context as GraphContext
+    from linter.graph.export import Out
     from linter.knowledge import Knowledge
     from linter.scan import Scan, ScanOptions
-    from linter.scan_memo import Sink
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMATS = list(REPORTERS)
@@ -415,7 +415,7 @@ def _graph(args: GraphArgs) -> int:
     return EXIT_OK
 
 
-def _write_graph(args: GraphArgs, context: GraphContext, out: Sink) -> None:
+def _write_graph(args: GraphArgs, context: GraphContext, out: Out) -> None:
     from linter.graph.export import WRITERS  # not for a kept export: no graph library is loaded then
 
     WRITERS[args.fmt](context, out, args.only_sensitive)

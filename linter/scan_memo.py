@@ -23,7 +23,7 @@ import hashlib
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Callable, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Callable
 
 from linter import limits, read_log, read_memo
 from linter.config import Config
@@ -36,7 +36,7 @@ from linter.policy_files import knowledge_digest
 from linter.scan_options import ScanOptions, anchored, now
 
 if TYPE_CHECKING:
-    from linter.graph.export import Context
+    from linter.graph.export import Context, Out
 
 FORMAT = "snclint-scan-1"
 SECTION = "scans"
@@ -67,13 +67,7 @@ def scan_result(options: ScanOptions, config: Config, knowledge: Knowledge, cwd:
     return result
 
 
-class Sink(Protocol):
-    """Where a document is written (a text file, standard output)."""
-
-    def write(self, text: str, /) -> object: ...
-
-
-Writer = Callable[["Context", Sink], None]
+Writer = Callable[["Context", "Out"], None]
 
 
 @dataclass(slots=True)
@@ -86,7 +80,7 @@ class GraphExport:
     key: str | None = None
     log: read_log.ReadLog | None = None
 
-    def write(self, writer: Writer, out: Sink) -> None:
+    def write(self, writer: Writer, out: Out) -> None:
         """The document into ``out``: the kept one, else ``writer`` on the scan (copied to the cache)."""
         if self.kept is not None:
             with self.kept:
@@ -153,7 +147,7 @@ def _document(kept: list[object]) -> BinaryIO | None:
     return None
 
 
-def _copy(kept: BinaryIO, out: Sink) -> None:
+def _copy(kept: BinaryIO, out: Out) -> None:
     """The kept bytes, decoded as they were encoded, written as the writer wrote them."""
     decoder = codecs.getincrementaldecoder("utf-8")("surrogatepass")
     while chunk := kept.read(CHUNK):
@@ -165,7 +159,7 @@ class _Tee:
     """Writes to ``out`` and to the cache's copy (UTF-8; any text ``out`` takes can be kept), the
     copy a few pages at a time: the writers write a node as a dozen small pieces."""
 
-    def __init__(self, out: Sink, copy: cache.KeptFile) -> None:
+    def __init__(self, out: Out, copy: cache.KeptFile) -> None:
         self.out = out
         self.copy = copy
         self.pending: list[str] = []
