@@ -32,6 +32,11 @@ def _type_fits(pattern: str, type_: str) -> bool:
 def values_at(obj: Any, path: str) -> list[Any]:
     """Values at a dotted path; a list (a repeated block) contributes each element's value.
     An Unknown on the way is the value: what lies below it is not known."""
+    if type(obj) is dict and "." not in path:  # one key of a plain dict: asked for every resource's region
+        value = obj.get(path)
+        if value is None:
+            return []
+        return [v for v in value if v is not None] if isinstance(value, (list, tuple)) else [value]
     current = [obj]
     for part in path.split("."):
         found: list[Any] = []

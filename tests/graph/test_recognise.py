@@ -105,3 +105,30 @@ def test_unknown_endpoints_are_undetermined_never_the_default_cloud(destination:
                                                                      knowledge: Knowledge) -> None:
     place = recognise_destination(destination, knowledge)
     assert place.undetermined and place.provider is None and not place.in_cluster
+
+
+def _walked(obj: Any, path: str) -> list[Any]:
+    """``values_at`` as the general walk gives it, one part of the path at a time."""
+    current = [obj]
+    for part in path.split("."):
+        found: list[Any] = []
+        for item in current:
+            if isinstance(item, Unknown):
+                found.append(item)
+            elif isinstance(item, dict) and item.get(part) is not None:
+                value = item[part]
+                found.extend(v for v in (value if isinstance(value, (list, tuple)) else [value]) if v is not None)
+        current = found
+    return current
+
+
+def test_values_at_one_key_of_a_dict() -> None:
+    unknown = Unknown("var.region")
+    attributes = {"region": "eu-west-3", "zones": ["a", None, "b"], "none": None, "u": unknown, "t": ("x",)}
+    assert [values_at(attributes, k) for k in ("region", "zones", "none", "gone", "u", "t")] == \
+        [["eu-west-3"], ["a", "b"], [], [], [unknown], ["x"]]
+
+
+@given(json_like, st.sampled_from(["a", "b", "a.b", "a.b.c"]))
+def test_values_at_one_key_reads_as_the_walk_does(obj: Any, path: str) -> None:
+    assert values_at(obj, path) == _walked(obj, path)
