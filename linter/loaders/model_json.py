@@ -44,7 +44,8 @@ _CLASSES: dict[str, type] = {
     name: obj for name, obj in vars(model).items()
     if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == model.__name__
 }
-_FIELDS: dict[type, tuple[str, ...]] = {
+# each dataclass of ``linter.model`` and its field names, in declaration order
+FIELDS: dict[type, tuple[str, ...]] = {
     cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _CLASSES.values()
 }
 _ENUMS: dict[str, type[enum.Enum]] = {
@@ -73,11 +74,11 @@ def _builder(cls: type) -> Callable[[Any, list[Any]], Any]:
     (``sys.intern``: freed with its last user): the file, root and type of a cached root's nodes
     would otherwise be one copy per node, and a warm scan would take more memory than a cold one."""
     lines = ["def build(values, built):",
-             f"    if type(values) is not list or len(values) != {len(_FIELDS[cls])}:",
+             f"    if type(values) is not list or len(values) != {len(FIELDS[cls])}:",
              f"        raise DecodeError('{cls.__name__}: wrong fields')",
              "    made = new(cls)"]
     scope: dict[str, Any] = {"DecodeError": DecodeError, "new": object.__new__, "cls": cls, "intern": intern}
-    for i, (name, shape) in enumerate(zip(_FIELDS[cls], _SHAPES[cls], strict=True)):
+    for i, (name, shape) in enumerate(zip(FIELDS[cls], _SHAPES[cls], strict=True)):
         scope[f"set{i}"] = vars(cls)[name].__set__
         if shape is tuple:
             change = "tuple(v) if type(v) is list else v"
@@ -132,7 +133,7 @@ class _Encoder:
         again = self.seen.get(id(value))
         if again is not None:
             return {_AGAIN: again}
-        fields = _FIELDS.get(kind)
+        fields = FIELDS.get(kind)
         if fields is not None:
             values = [getattr(value, f) for f in fields]
             out = {kind.__name__: [self._field(v, shape) for v, shape in zip(values, _SHAPES[kind], strict=True)]}
@@ -189,7 +190,7 @@ class _Encoder:
                 parts.append((tuple, *inner))
             elif isinstance(value, enum.Enum):
                 parts.append((kind, value))
-            elif kind in _FIELDS and id(value) in self.seen:
+            elif kind in FIELDS and id(value) in self.seen:
                 parts.append((_AGAIN, self.seen[id(value)]))
             else:
                 return None

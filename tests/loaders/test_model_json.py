@@ -50,7 +50,7 @@ def test_anything_else_is_a_decode_error(text: str) -> None:
 def test_every_model_class_is_plain_slots() -> None:
     """Decoding sets slots directly, which is only right for classes whose ``__init__`` does nothing
     else: frozen slotted dataclasses without ``__post_init__``."""
-    for cls in model_json._FIELDS:
+    for cls in model_json.FIELDS:
         assert "__slots__" in vars(cls) and not hasattr(cls, "__post_init__"), cls.__name__
 
 

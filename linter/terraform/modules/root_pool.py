@@ -24,7 +24,6 @@ the pre-commit case) never starts it, nor imports ``multiprocessing``.
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 import gc
 import io
@@ -34,7 +33,7 @@ import sys
 from collections import deque
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
-from linter import model
+from linter.loaders.model_json import FIELDS
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -214,17 +213,10 @@ def dumps(value: Any) -> bytes:
 def _reducers() -> dict[type, Callable[[Any], tuple[Any, ...]]]:
     """A reducer for each frozen dataclass of ``linter.model``."""
     table: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
-    for cls in vars(model).values():
-        if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == model.__name__:
-            names = _fields(cls)
-            values = operator.attrgetter(*names) if len(names) > 1 else (lambda o, n=names[0]: (getattr(o, n),))
-            table[cls] = functools.partial(_reduce, cls, values)
+    for cls, names in FIELDS.items():
+        values = operator.attrgetter(*names) if len(names) > 1 else (lambda o, n=names[0]: (getattr(o, n),))
+        table[cls] = functools.partial(_reduce, cls, values)
     return table
-
-
-@functools.cache
-def _fields(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def _reduce(cls: type, values: Callable[[Any], tuple[Any, ...]], instance: Any) -> tuple[Any, ...]:
@@ -234,6 +226,6 @@ def _reduce(cls: type, values: Callable[[Any], tuple[Any, ...]], instance: Any) 
 def _rebuilt(cls: type, values: tuple[Any, ...]) -> Any:
     """An instance of a frozen dataclass from its fields' values, as pickled by ``dumps``."""
     instance: Any = object.__new__(cls)
-    for name, value in zip(_fields(cls), values, strict=True):
+    for name, value in zip(FIELDS[cls], values, strict=True):
         object.__setattr__(instance, name, value)
     return instance
