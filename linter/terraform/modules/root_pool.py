@@ -43,7 +43,6 @@ MIN_FOLDERS = 16  # fewer new folders than this: the scan parses and evaluates t
 MIN_ROOTS = 8  # fewer roots to evaluate than this: likewise
 CHUNK = 8  # roots sent to a worker at a time (small enough to balance, large enough to amortise)
 _END = b"end"  # a worker's last message for a chunk (results are pickles, never these bytes)
-_FAILED = "\0failed"  # a result that could not be pickled: computed by the caller
 
 # One phase's work for a worker: ``serve(phase, items)`` yields ``(name, result)`` per item.
 Serve = Callable[[str, Sequence[Any]], Iterable[tuple[str, Any]]]
@@ -137,8 +136,7 @@ class Pool:
                     name, result = pickle.loads(data)
                 except Exception:  # noqa: BLE001 - an item without a result is computed by the caller
                     continue
-                if not (isinstance(result, str) and result == _FAILED):
-                    yield worker, name, result
+                yield worker, name, result
 
     def _lost(self, worker: int) -> None:
         connection = self.connections[worker]
@@ -179,8 +177,8 @@ def _serve(connection: Connection, serve: Serve) -> None:
             for name, result in serve(phase, items):
                 try:
                     data = dumps((name, result))
-                except Exception:  # noqa: BLE001 - too deep, or not picklable: computed by the scan
-                    data = pickle.dumps((name, _FAILED))
+                except Exception:  # noqa: BLE001 - too deep, or not picklable: not sent, computed by the scan
+                    continue
                 connection.send_bytes(data)
         except Exception:  # noqa: BLE001 - the items left without a result are computed by the scan
             pass
