@@ -78,10 +78,8 @@ def test_roots_of_a_worker_that_dies_are_evaluated_here(estate: list[str], tmp_p
 def test_folders_of_a_worker_that_dies_are_read_here(estate: list[str], tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     alone = load(estate, tmp_path, jobs=1)
-    real = root_pool._serve
     monkeypatch.setattr(root_pool, "_serve", lambda connection, serve: os._exit(137))
     assert load(estate, tmp_path, jobs=2) == alone
-    monkeypatch.setattr(root_pool, "_serve", real)
 
 
 def test_without_fork_everything_is_done_here(estate: list[str], tmp_path: Path,
