@@ -282,7 +282,7 @@ def _listings(root: Path, problems: list[Problem] | None, cwd: Path | None,
         except OSError:
             read_log.folder_listed(folder)
             continue
-        read_log.folder_entries(folder, listed)
+        read_log.folder_listed(folder, listed)
         names: list[str] = []
         links: set[str] = set()
         below: list[Path] = []

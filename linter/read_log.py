@@ -68,22 +68,13 @@ def replayed(files: Mapping[str, str], folders: Mapping[str, str] | None = None,
             log.places.setdefault(place, side)
 
 
-def folder_listed(path: str | os.PathLike[str]) -> None:
-    """``path``'s entries were looked at: its listing now is recorded."""
+def folder_listed(path: str | os.PathLike[str], entries: Sequence[tuple[str, bool, bool]] | None = None) -> None:
+    """``path``'s entries were looked at: its listing now is recorded. ``entries``: a listing the
+    caller just took ((name, is a folder, is a link), sorted), not taken again."""
     if _LOGS:
         full = os.path.abspath(path)
         if any(full not in log.folders for log in _LOGS):
-            listed = listing_digest(full)
-            for log in _LOGS:
-                log.folders.setdefault(full, listed)
-
-
-def folder_entries(path: str | os.PathLike[str], entries: Sequence[tuple[str, bool, bool]]) -> None:
-    """``folder_listed``, from a listing the caller just took: (name, is a folder, is a link), sorted."""
-    if _LOGS:
-        full = os.path.abspath(path)
-        if any(full not in log.folders for log in _LOGS):
-            listed = _listing(full, entries)
+            listed = listing_digest(full) if entries is None else _listing(full, entries)
             for log in _LOGS:
                 log.folders.setdefault(full, listed)
 
