@@ -12,10 +12,6 @@ MANIFESTS = Claim(kind="manifest", suffixes=(".yaml", ".yml", ".json"))
 
 
 def _load(request: Request) -> Loaded:
-    return Loaded(fragments=_read(request))
-
-
-def _read(request: Request) -> tuple[Fragment, ...]:
     from linter.kubernetes.kept import KeptManifests
     from linter.loaders.kubernetes import ManifestFile, load_manifests
 
@@ -34,7 +30,7 @@ def _read(request: Request) -> tuple[Fragment, ...]:
     if request.stdin is not None:
         manifests.append(("-", request.stdin))
     if not manifests:
-        return (Fragment(problems=tuple(unread)),)
+        return Loaded(fragments=(Fragment(problems=tuple(unread)),))
     from linter.kubernetes.frontend import load_kubernetes
 
     fragment = load_kubernetes(manifests, knowledge=request.knowledge, config=request.config.kubernetes,
@@ -42,7 +38,7 @@ def _read(request: Request) -> tuple[Fragment, ...]:
                                load=kept.load if kept is not None else load_manifests)
     if kept is not None:
         kept.save()
-    return Fragment(problems=tuple(unread)), fragment
+    return Loaded(fragments=(Fragment(problems=tuple(unread)), fragment))
 
 
 def _link(request: Request) -> Loaded:
