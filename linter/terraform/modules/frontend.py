@@ -138,7 +138,7 @@ def start_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Pat
     fresh = [f for f in candidates if not units.knows(f)]  # the folders no earlier scan kept
     if units.enabled:  # their roots are kept: a later scan parses them again only when they change
         reader.uncached = frozenset(fresh)
-    workers = root_pool.pool_size(jobs, effective_jobs(jobs))
+    workers = root_pool.pool_size(effective_jobs(jobs))
     pool = root_pool.Pool.start(workers, serve) if workers and len(fresh) >= root_pool.MIN_FOLDERS else None
     reading = pool.run("folders", root_pool.shares(fresh, lambda f: len(modules[f]), workers)) if pool else None
 

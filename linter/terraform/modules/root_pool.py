@@ -48,9 +48,9 @@ _END = b"end"  # a worker's last message for a chunk (results are pickles, never
 Serve = Callable[[str, Sequence[Any]], Iterable[tuple[str, Any]]]
 
 
-def pool_size(jobs: int, cpus: int) -> int:
+def pool_size(cpus: int) -> int:
     """Workers for ``--jobs`` (``cpus``: its effective value): none for ``--jobs 1`` or off Linux."""
-    if jobs == 1 or cpus < 2 or sys.platform != "linux":
+    if cpus < 2 or sys.platform != "linux":
         return 0
     return cpus
 
