@@ -213,15 +213,19 @@ def scan_boundaries(paths: Sequence[str], cwd: Path) -> tuple[Path, ...]:
     """The boundaries of a scan of ``paths`` (``-`` excluded), none inside another. They depend on
     git's files (``.git``, the index), which are not told to the read log: the whole-scan memo keys
     its entries by these instead, so that a ``git add`` does not make every kept scan stale."""
-    real = [Path(p) if Path(p).is_absolute() else cwd / p for p in paths if p != "-"]
-    found = [find_boundary(p) for p in real if os.path.lexists(p)] or [Path(os.path.realpath(cwd))]
+    found = [find_boundary(p) for p in _given(paths, cwd) if os.path.lexists(p)] or [Path(os.path.realpath(cwd))]
     return tuple(b for b in dict.fromkeys(found) if not any(o in b.parents for o in found))
+
+
+def _given(paths: Sequence[str], cwd: Path) -> list[Path]:
+    """The scanned paths (``-`` excluded), relative ones taken from ``cwd``."""
+    return [Path(p) if Path(p).is_absolute() else cwd / p for p in paths if p != "-"]
 
 
 def discover(paths: Sequence[str], cwd: Path, claims: Sequence[Claim], skipped: Collection[str] = ()) -> Inputs:
     """Sort the given paths (``-`` excluded) into the files each claim takes; folders named in
     ``skipped`` are not walked."""
-    real = [Path(p) if Path(p).is_absolute() else cwd / p for p in paths if p != "-"]
+    real = _given(paths, cwd)
     boundaries = scan_boundaries(paths, cwd)
     read_log.bounded(boundaries)
     found: dict[str, str] = {}
