@@ -74,20 +74,16 @@ def open_folder(parent: int, name: str, *, create: bool) -> int:
 
 def read_file(folder: int, name: str, limit: int) -> bytes | None:
     """A regular file of ours (no link, no FIFO) of at most ``limit`` bytes; None otherwise."""
-    try:
-        fd = os.open(name, _FILE, dir_fd=folder)
-    except OSError:
+    handle = open_file(folder, name)
+    if handle is None:
         return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() or info.st_size > limit:
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
+    with handle:
+        try:
+            if os.fstat(handle.fileno()).st_size > limit:
+                return None
             return handle.read(limit + 1)[:limit]
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
+        except OSError:
+            return None
 
 
 def open_file(folder: int, name: str) -> BinaryIO | None:
