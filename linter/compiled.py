@@ -13,6 +13,9 @@ damaged or foreign entry is a miss, never trusted. Dates (a config's ``expires: 
 are kept as their ISO text with where they were, and given back as dates; other values JSON would
 not give back identically (a non-string key, a tuple, a timestamp) are never written.
 ``--no-cache`` (``use_cache(False)``) reads and writes nothing.
+
+The package ships the shipped files compiled (``linter.shipped_knowledge``): this is the path of
+a shipped file only when that copy is stale (an edited checkout), and of the config.
 """
 from __future__ import annotations
 

@@ -32,6 +32,7 @@ from linter.loaders.cache import fingerprint
 from linter.loaders.value_digest import value_digest
 from linter.policy_kinds import KINDS, merged
 from linter.secrets import scrub
+from linter.shipped_knowledge import shipped
 
 if TYPE_CHECKING:  # jsonschema is imported on use: a scan with only the shipped knowledge never needs it
     import jsonschema
@@ -248,7 +249,11 @@ def _dir_documents(directory: str) -> list[Document]:
 @lru_cache(maxsize=None)
 def shipped_document(kind: str) -> Any:
     """The file of a kind in the wheel, checked against its schema once per version of it (a
-    compiled copy in the cache, ``linter.compiled``), not on every start."""
+    compiled copy shipped in the package, ``linter.shipped_knowledge``, else one in the cache,
+    ``linter.compiled``), not on every start."""
+    found, document = shipped(kind)
+    if found:
+        return document
     return compiled(kind, partial(_read_shipped, kind), __name__)
 
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from linter import compiled
+from linter import compiled, shipped_build, shipped_knowledge
 from linter.loaders.value_digest import value_digest
-from linter.policy_files import SHIPPED, _load, _read_shipped, knowledge_digest, load_knowledge
+from linter.policy_files import SHIPPED, _load, _read_shipped, knowledge_digest, load_knowledge, shipped_document
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "fixtures" / "terraform" / "aws-paris"
@@ -134,8 +134,8 @@ def test_a_small_scan_imports_only_what_it_needs(tmp_path: Path) -> None:
         assert not {m for m in modules if m.startswith("linter.reporters.")} - {
             "linter.reporters.common", "linter.reporters.codec", "linter.reporters.text",
             "linter.reporters.json_report", "linter.reporters.gitlab_sast"}
-    assert "jsonschema" not in warm  # the shipped knowledge is checked once, then read compiled
-    assert (tmp_path / "cache" / "knowledge").is_dir()
+    assert "jsonschema" not in cold | warm  # the shipped knowledge comes compiled in the package
+    assert not (tmp_path / "cache" / "knowledge").exists()  # so nothing of it is kept in the cache
 
 
 PLAIN_ROOT = """
@@ -293,3 +293,26 @@ def test_installed_versions_are_read_once_per_install(root: Path, tmp_path: Path
     assert versions() == first and len(read) == 2 * len(versions_module.KEYING)
     versions(enabled=False)  # --no-cache
     assert len(read) == 3 * len(versions_module.KEYING)
+
+
+def test_the_compiled_copy_shipped_in_the_package_is_current() -> None:
+    """``policies/compiled.json`` is what reading and checking the shipped files gives now."""
+    shipped = (files("linter.policies") / shipped_knowledge.FILE).read_bytes()
+    assert shipped == shipped_build.build(), \
+        "policies/compiled.json is stale: regenerate it with `python -m linter.shipped_build`"
+
+
+def test_a_stale_shipped_copy_is_not_used(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edited checkout (a policy file or schema changed since the copy was built) reads the files."""
+    shipped_knowledge._documents.cache_clear()
+    assert shipped_knowledge.shipped("rules")[0]
+    monkeypatch.setattr(shipped_knowledge, "key", lambda kinds: "0" * 64)
+    shipped_knowledge._documents.cache_clear()
+    try:
+        assert shipped_knowledge.shipped("rules") == (False, None)
+        text = (files("linter.policies") / "rules.yaml").read_text(encoding="utf-8")
+        assert shipped_document.__wrapped__("rules") == _read_shipped("rules", text)
+        assert len(list((root / "knowledge").glob("*.json"))) == 1  # through the cache, as before
+    finally:
+        monkeypatch.undo()
+        shipped_knowledge._documents.cache_clear()
