@@ -81,10 +81,18 @@ def run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Pa
         return _run_scan(options, config, knowledge, cwd)
 
 
-def _run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path | None) -> Scan:
+def graph_context(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path | None = None) -> Context:
+    """``run_scan(…).context`` without running the rules: what ``snclint graph`` shows of a scan."""
+    with fewer_collections():
+        return _judged(options, config, knowledge, cwd)[0]
+
+
+def _judged(options: ScanOptions, config: Config, knowledge: Knowledge,
+            cwd: Path | None) -> tuple[Context, list[Fragment], ScanOptions]:
+    """The scan up to the rules: its graph, classified (the context), the fragments it came from
+    and the options anchored at the repository root."""
     whole = _covers_config(options.paths, config, cwd or Path.cwd())
     options, cwd = anchored(options, cwd or Path.cwd())
-    started = now()
     tell = options.progress or (lambda stage: None)
     tell("reading and evaluating files")
     fragments = declare(load_fragments(options, config, knowledge, cwd),
@@ -123,6 +131,14 @@ def _run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: P
         today=options.today,
         whole_config_scope=whole,
     )
+    return context, fragments, options
+
+
+def _run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path | None) -> Scan:
+    started = now()
+    context, fragments, options = _judged(options, config, knowledge, cwd)
+    graph = context.graph
+    tell = options.progress or (lambda stage: None)
     rules = selected(knowledge.rules, options.select, options.ignore)
     tell("running the rules")
     known = sorted({s for f in fragments for s in f.secrets}, key=len, reverse=True)

@@ -187,9 +187,9 @@ def _scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path)
 
 
 def _graph(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path) -> Context:
-    from linter.scan import run_scan  # on a miss only, as ``_scan``
+    from linter.scan import graph_context  # on a miss only, as ``_scan``
 
-    return run_scan(options, config, knowledge, cwd).context
+    return graph_context(options, config, knowledge, cwd)
 
 
 def _key(given: ScanOptions, root: Path, config: Config, knowledge: Knowledge, cwd: Path) -> str | None:

@@ -62,6 +62,22 @@ def _export(ctx: Context, fmt: str, only_sensitive: bool = False) -> str:
     return out.getvalue()
 
 
+def test_graph_shows_the_scans_graph_without_running_the_rules(scanned: Context,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import linter.scan as scan
+
+    def no_rules(*args: object, **kwargs: object) -> None:
+        pytest.fail("the rules ran for an export")
+
+    monkeypatch.chdir(REPO)
+    monkeypatch.setattr(scan, "run_rules", no_rules)
+    given = _context(ContextArgs(paths=(FLOWS,)))
+    shown = scan.graph_context(given.scan_options(), given.config, given.knowledge)
+    for fmt in WRITERS:
+        for only_sensitive in (False, True):
+            assert _export(shown, fmt, only_sensitive) == _export(scanned, fmt, only_sensitive)
+
+
 @pytest.mark.parametrize("only_sensitive", [False, True])
 def test_json_is_networkx_node_link_data_byte_for_byte(scanned: Context, only_sensitive: bool) -> None:
     expected = _expected(scanned, only_sensitive)
