@@ -86,18 +86,20 @@ class GraphExport:
             with self.kept:
                 _copy(self.kept, out)
             return
-        assert self.context is not None
+        context, self.context = self.context, None  # written once; released before keeping (below)
+        assert context is not None
         if self.key is None or self.log is None:
-            writer(self.context, out)
+            writer(context, out)
             return
         copy = cache.KeptFile(GRAPH_SECTION, limits.CACHE_ENTRY_BYTES)
         tee = _Tee(out, copy)
         try:
-            writer(self.context, tee)
+            writer(context, tee)
             tee.flush()
         except BaseException:
             copy.close(keep=False)
             raise
+        del context  # the graph is freed before the read log is encoded: the two need not fit at once
         name = copy.close()
         if name is not None:
             read_memo.keep(GRAPH_SECTION, GRAPH_FORMAT, self.key, self.log, [name, copy.size])
