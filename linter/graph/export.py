@@ -8,8 +8,8 @@ graph's order.
 """
 from __future__ import annotations
 
-import json
 import re
+from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Protocol
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -66,21 +66,27 @@ class _Selection:
 
     def node(self, key: str) -> Row:
         """One node's fields, as strings (and its line), which every format can hold."""
+        return dict(zip(NODE_FIELDS, self.node_values(key), strict=True))
+
+    def node_values(self, key: str) -> tuple[Value, ...]:
+        """``node``'s values alone, in ``NODE_FIELDS``' order."""
         data = self.ctx.graph.nodes[key]
         node = data["node"]
         hosting = data.get("hosting")
         cls = self.ctx.classifications.get(key)
         state = self.ctx.sensitive.get(key)
-        return {"address": node.address, "type": node.type, "kind": node.kind.value,
-                "file": node.location.file, "line": node.location.line,
-                "root": node.root or "", "cluster": node.cluster or "",
-                "classification": (cls.level or cls.status) if cls else "",
-                "sensitive": state[0] if state else "",
-                "qualification": hosting.qualification if hosting else ""}
+        return (node.address, node.type, node.kind.value, node.location.file, node.location.line,
+                node.root or "", node.cluster or "", (cls.level or cls.status) if cls else "",
+                state[0] if state else "", hosting.qualification if hosting else "")
 
     def edges(self) -> Iterator[tuple[str, str, int, Row]]:
         """Edges between kept nodes, by source in the graph's order; the number tells parallel
         edges of one pair apart (0, 1, …), as networkx's own writers number them."""
+        for u, v, number, values in self.edge_values():
+            yield u, v, number, dict(zip(EDGE_FIELDS, values, strict=True))
+
+    def edge_values(self) -> Iterator[tuple[str, str, int, tuple[Value, ...]]]:
+        """``edges`` with each edge's values alone, in ``EDGE_FIELDS``' order."""
         for u, targets in self.ctx.graph.adjacency():
             if not self.kept(u):
                 continue
@@ -88,8 +94,8 @@ class _Selection:
                 if not self.kept(v):
                     continue
                 for number, data in enumerate(parallel.values()):
-                    yield u, v, number, {"relation": data["relation"].value, "file": data["location"].file,
-                                         "line": data["location"].line}
+                    location = data["location"]
+                    yield u, v, number, (data["relation"].value, location.file, location.line)
 
 
 def _sensitive_chains(ctx: Context) -> set[str]:
@@ -102,20 +108,27 @@ def _sensitive_chains(ctx: Context) -> set[str]:
 
 # --- JSON: networkx's node-link layout (``nx.node_link_graph(data, edges="edges")`` reads it back) --
 
-_JSON_STRING = json.JSONEncoder(ensure_ascii=False).encode
+# a string's JSON text as ``json.dumps(text, ensure_ascii=False)`` writes it (the C encoder's own function)
+_JSON_STRING = encode_basestring
 
 
-def _json_object(row: Row, indent: str) -> str:
-    inner = ",\n".join(f'{indent}  "{name}": {_JSON_STRING(value) if isinstance(value, str) else value}'
-                       for name, value in row.items())
-    return f"{indent}{{\n{inner}\n{indent}}}"
+def _json_template(names: tuple[str, ...]) -> str:
+    """One list item's text, a ``%s`` for each value, laid out as ``json.dumps(…, indent=2)`` does."""
+    return "    {\n" + ",\n".join(f'      "{name}": %s' for name in names) + "\n    }"
 
 
-def _json_list(out: Out, name: str, rows: Iterator[Row], last: bool) -> None:
+_NODE_JSON = _json_template((*NODE_FIELDS, "id"))
+_EDGE_JSON = _json_template((*EDGE_FIELDS, "source", "target", "key"))
+
+
+def _json_values(values: tuple[Value, ...]) -> list[str | int]:
+    return [_JSON_STRING(value) if isinstance(value, str) else value for value in values]
+
+
+def _json_list(out: Out, name: str, items: Iterator[str], last: bool) -> None:
     first = True
-    for row in rows:
-        out.write(f'  "{name}": [\n' if first else ",\n")
-        out.write(_json_object(row, "    "))
+    for item in items:
+        out.write((f'  "{name}": [\n' if first else ",\n") + item)
         first = False
     out.write(f'  "{name}": []' if first else "\n  ]")
     out.write("\n" if last else ",\n")
@@ -124,9 +137,10 @@ def _json_list(out: Out, name: str, rows: Iterator[Row], last: bool) -> None:
 def write_json(ctx: Context, out: Out, only_sensitive: bool = False) -> None:
     shown = _Selection(ctx, only_sensitive)
     out.write('{\n  "directed": true,\n  "multigraph": true,\n  "graph": {},\n')
-    _json_list(out, "nodes", ({**shown.node(key), "id": key} for key in shown.keys()), last=False)
-    _json_list(out, "edges", ({**row, "source": u, "target": v, "key": number}
-                              for u, v, number, row in shown.edges()), last=True)
+    _json_list(out, "nodes", (_NODE_JSON % (*_json_values(shown.node_values(key)), _JSON_STRING(key))
+                              for key in shown.keys()), last=False)
+    _json_list(out, "edges", (_EDGE_JSON % (*_json_values(values), _JSON_STRING(u), _JSON_STRING(v), number)
+                              for u, v, number, values in shown.edge_values()), last=True)
     out.write("}\n")
 
 
