@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
+from helpers.cached_repo import cached_repo
 
-from linter import compiled, scan_memo
+from linter import scan_memo
 from linter.cli import main
 
 PROVIDER = 'provider "aws" {\n  region = "eu-west-3"\n}\n'
@@ -25,17 +26,9 @@ FORMATS = ("json", "dot", "graphml", "mermaid")
 
 @pytest.fixture()
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("SNCLINT_CACHE_DIR", str(tmp_path / "cache"))
-    root = tmp_path / "repo"
-    files = {"modules/db/main.tf": DB, "envs/a/main.tf": CALLER, "envs/b/main.tf": BUCKET, "envs/r/main.tf": REMOTE,
-             "k8s/app/namespace.yaml": NAMESPACE}
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    (root / ".git").mkdir()
-    monkeypatch.chdir(root)
-    yield root
-    compiled.use_cache(True)
+    yield from cached_repo(tmp_path, monkeypatch, {
+        "modules/db/main.tf": DB, "envs/a/main.tf": CALLER, "envs/b/main.tf": BUCKET, "envs/r/main.tf": REMOTE,
+        "k8s/app/namespace.yaml": NAMESPACE})
 
 
 @pytest.fixture()

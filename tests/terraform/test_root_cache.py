@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
+from helpers.cached_repo import cached_repo
 
-from linter import compiled
 from linter.cli import main
 from linter.terraform.modules import frontend
 
@@ -31,18 +31,10 @@ EXCEPTION = ("version: 1\nexceptions:\n  - rule: SNC001\n    address: aws_s3_buc
 @pytest.fixture()
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Three roots: two call the shared ``modules/db``, one does not; the cache is this test's."""
-    monkeypatch.setenv("SNCLINT_CACHE_DIR", str(tmp_path / "cache"))
-    root = tmp_path / "repo"
-    files = {"modules/db/main.tf": DB, "envs/a/main.tf": CALLER, "envs/a/terraform.tfvars": 'level = "particuliere"\n',
-             "envs/c/main.tf": CALLER, "envs/c/terraform.tfvars": 'level = "standard"\n', "envs/b/main.tf": BUCKET,
-             "envs/r/main.tf": REMOTE, "k8s/app/namespace.yaml": NAMESPACE}
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    (root / ".git").mkdir()
-    monkeypatch.chdir(root)
-    yield root
-    compiled.use_cache(True)  # ``--no-cache`` turns it off for the rest of the process
+    yield from cached_repo(tmp_path, monkeypatch, {
+        "modules/db/main.tf": DB, "envs/a/main.tf": CALLER, "envs/a/terraform.tfvars": 'level = "particuliere"\n',
+        "envs/c/main.tf": CALLER, "envs/c/terraform.tfvars": 'level = "standard"\n', "envs/b/main.tf": BUCKET,
+        "envs/r/main.tf": REMOTE, "k8s/app/namespace.yaml": NAMESPACE})
 
 
 def report(*args: str, cache: bool = True) -> bytes:
