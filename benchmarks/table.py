@@ -205,17 +205,15 @@ def versus_checkov(runs: list[Run], theirs: list[Run] | str) -> str:
             f"**{ratio(theirs, runs):.{1 if ratio(theirs, runs) >= 1 else 2}f}×**")
 
 
-def corpus_rows(bench: Bench, corpus: Path, repeat: int, checkov_command: list[str] | None) -> tuple[list[Row], bytes]:
-    """Cold, warm, one edit of each kind and the graph export on a copy of ``corpus``; its cold report."""
-    copy = bench.work / "corpora" / corpus.name
-    shutil.copytree(corpus, copy, symlinks=True)
-    theirs = checkov(bench, copy, repeat, checkov_command)
+def cold_and_warm(bench: Bench, copy: Path, repeat: int, name: str) -> tuple[list[Run], list[Run], bytes, Path]:
+    """``repeat`` scans of ``copy`` each with an empty cache, then ``repeat`` with one cache filled by an
+    unmeasured scan; every report compared with the first cold one. Gives the runs, that report and
+    the filled cache (the edits and the graph export reuse it)."""
     cold, reports = [], []
     for _ in range(repeat):
         run, report = bench.scan(copy, bench.cache())
         cold.append(run)
         reports.append(report)
-    name = corpus.name
     for other in reports[1:]:
         bench.same(f"{name}, cold scans with each other", reports[0], other)
     shared = bench.cache()
@@ -225,6 +223,16 @@ def corpus_rows(bench: Bench, corpus: Path, repeat: int, checkov_command: list[s
         run, report = bench.scan(copy, shared)
         warm.append(run)
         bench.same(f"{name}, warm scan and cold scan", reports[0], report)
+    return cold, warm, reports[0], shared
+
+
+def corpus_rows(bench: Bench, corpus: Path, repeat: int, checkov_command: list[str] | None) -> tuple[list[Row], bytes]:
+    """Cold, warm, one edit of each kind and the graph export on a copy of ``corpus``; its cold report."""
+    copy = bench.work / "corpora" / corpus.name
+    shutil.copytree(corpus, copy, symlinks=True)
+    theirs = checkov(bench, copy, repeat, checkov_command)
+    name = corpus.name
+    cold, warm, first, shared = cold_and_warm(bench, copy, repeat, name)
     graph_cold = [bench.graph(copy, bench.cache()) for _ in range(repeat)]
     graph_warm = [bench.graph(copy, shared) for _ in range(repeat)]
 
@@ -251,7 +259,7 @@ def corpus_rows(bench: Bench, corpus: Path, repeat: int, checkov_command: list[s
         rows.append(Row(name, f"one edit: {what} (`{relative}`)", runs, f"{ratio(runs, cold):.2f}× cold"))
     rows.append(Row(name, "`snclint graph --format json`, cold", graph_cold, graph_versus(graph_cold, cold, "cold")))
     rows.append(Row(name, "`snclint graph --format json`, warm", graph_warm, graph_versus(graph_warm, warm, "warm")))
-    return rows, reports[0]
+    return rows, first
 
 
 def small_rows(bench: Bench, folder: Path, repeat: int, checkov_command: list[str] | None) -> tuple[list[Row], bytes]:
@@ -259,22 +267,11 @@ def small_rows(bench: Bench, folder: Path, repeat: int, checkov_command: list[st
     copy = bench.work / "small" / folder.name
     shutil.copytree(folder, copy, symlinks=True)
     theirs = checkov(bench, copy, repeat, checkov_command)
-    cold, reports = [], []
-    for _ in range(repeat):
-        run, report = bench.scan(copy, bench.cache())
-        cold.append(run)
-        reports.append(report)
-    shared = bench.cache()
-    bench.scan(copy, shared)
-    warm = []
-    for _ in range(repeat):
-        run, report = bench.scan(copy, shared)
-        warm.append(run)
-        bench.same(f"{folder.name} (small root), warm scan and cold scan", reports[0], report)
     name = f"{folder.name} (small root)"
+    cold, warm, first, _ = cold_and_warm(bench, copy, repeat, name)
     rows = [Row(name, "cold (empty cache)", cold, "", versus_checkov(cold, theirs)),
             Row(name, "warm: pre-commit", warm, f"{ratio(warm, cold):.2f}× cold", versus_checkov(warm, theirs))]
-    return rows, reports[0]
+    return rows, first
 
 
 # --- the output -----------------------------------------------------------------------------------
