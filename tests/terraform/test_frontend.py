@@ -414,3 +414,11 @@ def test_a_kubernetes_object_carries_the_namespace_of_its_metadata_block(tmp_pat
     assert found == {"kubernetes_secret.a": "usagers", "kubernetes_secret.b": None, "aws_s3_bucket.c": None}
     assert metadata_namespace({"metadata": {"namespace": "usagers"}}) == "usagers"  # plan JSON may give either
     assert metadata_namespace({"metadata": [{"namespace": Unknown("not known before apply")}]}) is None
+
+
+def test_load_terraform_takes_the_typed_keywords_of_start_terraform() -> None:
+    from inspect import signature
+
+    from linter.terraform.modules.frontend import load_terraform, start_terraform
+
+    assert signature(load_terraform).parameters == signature(start_terraform).parameters

@@ -34,9 +34,15 @@ from linter.terraform.modules.tree import ModuleInstance, RootContext
 from linter.terraform.modules.variables import assignments, tfvars_order
 
 
-def load_terraform(files: Sequence[str], **options: Any) -> Fragment:
+def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path | Sequence[Path],
+                   var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None,
+                   root_var_files: Mapping[str, Sequence[str]] | None = None,
+                   cwd: Path | None = None, jobs: int = 1, parse_cache: bool = False,
+                   not_roots: Collection[str] = (), incremental: str | None = None) -> Fragment:
     """Evaluate the root modules among ``files`` (``start_terraform``, then its end at once)."""
-    return start_terraform(files, **options)()
+    return start_terraform(files, knowledge=knowledge, boundary=boundary, var_files=var_files, variables=variables,
+                           root_var_files=root_var_files, cwd=cwd, jobs=jobs, parse_cache=parse_cache,
+                           not_roots=not_roots, incremental=incremental)()
 
 
 def start_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path | Sequence[Path],
