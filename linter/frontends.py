@@ -45,10 +45,13 @@ def skipped(frontends: Sequence[Frontend] = FRONTENDS) -> frozenset[str]:
     return frozenset(name for frontend in frontends for name in frontend.skips)
 
 
-def run_frontends(request: Request, problems: Sequence[Problem] = (),
-                  frontends: Sequence[Frontend] = FRONTENDS) -> list[Fragment]:
+def run_frontends(request: Request, problems: Sequence[Problem] = (), frontends: Sequence[Frontend] = FRONTENDS,
+                  meanwhile: Callable[[], object] | None = None) -> list[Fragment]:
     """Every fragment of the scan, the discovery's ``problems`` first. Each frontend's part of the
-    config is checked first, whether it has files or not."""
+    config is checked first, whether it has files or not. ``meanwhile``: work of the scan's own
+    process for the time started frontends (``Frontend.start``) work in others (the later stages'
+    imports), called once before the first of them is ended, after the frontends that run while
+    they work; not called when no frontend was started."""
     for frontend in frontends:
         if frontend.check_config is not None:
             frontend.check_config(request.config, request.cwd)
@@ -65,7 +68,10 @@ def run_frontends(request: Request, problems: Sequence[Problem] = (),
     started: list[tuple[Frontend, int, Callable[[], Loaded]]] = []
 
     def end(frontend: Frontend, at: int, finish: Callable[[], Loaded]) -> None:
-        nonlocal taken
+        nonlocal taken, meanwhile
+        if meanwhile is not None:
+            meanwhile()
+            meanwhile = None
         loaded = finish()
         fragments[at:at] = loaded.fragments
         for index, (other, place, rest) in enumerate(started):

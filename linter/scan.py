@@ -6,8 +6,9 @@ the files, so that tests, ``merge`` and the pre-commit hook run the same code.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from importlib import import_module
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from linter import __version__
 from linter.config import Config, System
@@ -17,19 +18,20 @@ from linter.frontend_contract import Request
 from linter.frontends import claims, run_frontends, skipped
 from linter.gc_pacing import fewer_collections
 from linter.graph.anchoring import anchor_entries
-from linter.graph.build import build_graph
 from linter.graph.declared import declare
-from linter.graph.sensitivity import classify, propagate
-from linter.graph.systems import system_of, with_system
-from linter.inventory import inventory
 from linter.knowledge import Knowledge, Vocabulary
 from linter.model import CatalogueStamp, Fragment, NodeKind, Problem, ScanResult, SystemInfo
-from linter.rules.check_api import Context
-from linter.rules.engine import run_rules
-from linter.rules.selection import selected
-from linter.rules.suppressions import unreadable_dates
 from linter.scan_options import ScanOptions, anchored, now
 from linter.secrets import listing, scrub, scrub_finding
+
+if TYPE_CHECKING:
+    from linter.rules.check_api import Context
+
+# The stages after the frontends (networkx alone is about 70 ms to import): imported while the
+# frontends' worker processes parse a large estate (``run_frontends``' ``meanwhile``), or when
+# first used.
+LATER_STAGES = ("linter.graph.build", "linter.graph.sensitivity", "linter.graph.systems", "linter.inventory",
+                "linter.rules.check_api", "linter.rules.engine", "linter.rules.selection", "linter.rules.suppressions")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -64,7 +66,12 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
     request = Request(files=inputs.files, knowledge=knowledge, config=config, cwd=cwd, boundaries=inputs.boundaries,
                       skipped=skips, file_names=inputs.file_names, stdin=options.stdin, var_files=options.var_files,
                       variables=options.variables, jobs=options.jobs, parse_cache=options.cache)
-    return run_frontends(request, inputs.problems)
+    return run_frontends(request, inputs.problems, meanwhile=_import_later_stages)
+
+
+def _import_later_stages() -> None:
+    for name in LATER_STAGES:
+        import_module(name)
 
 
 def _covers_config(paths: Sequence[str], config: Config, cwd: Path) -> bool:
@@ -97,6 +104,12 @@ def _judged(options: ScanOptions, config: Config, knowledge: Knowledge,
     tell("reading and evaluating files")
     fragments = declare(load_fragments(options, config, knowledge, cwd),
                         anchor_entries(config.declared_hosting, cwd), config.path or ".snclint.yaml")
+    from linter.graph.build import build_graph
+    from linter.graph.sensitivity import classify, propagate
+    from linter.graph.systems import system_of, with_system
+    from linter.rules.check_api import Context
+    from linter.rules.suppressions import unreadable_dates
+
     tell("building the graph")
     graph, graph_problems = build_graph(fragments, knowledge, options.today)
     unreadable_dates(s for _, data in graph.nodes(data=True) for s in data["node"].suppressions)
@@ -137,6 +150,10 @@ def _judged(options: ScanOptions, config: Config, knowledge: Knowledge,
 def _run_scan(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path | None) -> Scan:
     started = now()
     context, fragments, options = _judged(options, config, knowledge, cwd)
+    from linter.inventory import inventory
+    from linter.rules.engine import run_rules
+    from linter.rules.selection import selected
+
     graph = context.graph
     tell = options.progress or (lambda stage: None)
     rules = selected(knowledge.rules, options.select, options.ignore)

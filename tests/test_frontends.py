@@ -101,8 +101,9 @@ def test_the_scan_runs_a_registered_frontend_it_does_not_know(tmp_path: Path) ->
 
 
 def test_a_started_frontend_ends_before_those_that_read_it_and_keeps_its_place(tmp_path: Path) -> None:
-    """``Frontend.start``: the frontends that read no other one run while it works; one that reads
-    it (``after``) runs once it has ended; the fragments are in the order of a run one by one."""
+    """``Frontend.start``: the frontends that read no other one run while it works, then the scan's
+    own work meanwhile (``meanwhile``); one that reads it (``after``) runs once it has ended; the
+    fragments are in the order of a run one by one."""
     _tree(tmp_path, {"a.one": "", "b.two": "", "c.three": ""})
     events: list[str] = []
 
@@ -124,10 +125,13 @@ def test_a_started_frontend_ends_before_those_that_read_it_and_keeps_its_place(t
     inputs = discover(["."], tmp_path, claims(frontends))
     request = Request(files=inputs.files, knowledge=knowledge(), config=Config(), cwd=tmp_path,
                       boundaries=inputs.boundaries)
-    fragments = run_frontends(request, inputs.problems, frontends)
+    fragments = run_frontends(request, inputs.problems, frontends, meanwhile=lambda: events.append("meanwhile"))
     assert [n for f in fragments for n in f.notes] == ["one", "two", "three"]
-    assert events == ["one started", "two ran, 1 before", "one ended", "three ran, 3 before"]
+    assert events == ["one started", "two ran, 1 before", "meanwhile", "one ended", "three ran, 3 before"]
     assert [n for f in run_frontends(request, inputs.problems, (one, two)) for n in f.notes] == ["one", "two"]
+    events.clear()
+    run_frontends(request, inputs.problems, (two, three), meanwhile=lambda: events.append("meanwhile"))
+    assert events == ["two ran, 1 before", "three ran, 2 before"]  # nothing started: nothing to do meanwhile
 
 
 def _worked_example() -> Frontend:

@@ -64,13 +64,14 @@ def _export(ctx: Context, fmt: str, only_sensitive: bool = False) -> str:
 
 def test_graph_shows_the_scans_graph_without_running_the_rules(scanned: Context,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import linter.rules.engine as engine
     import linter.scan as scan
 
     def no_rules(*args: object, **kwargs: object) -> None:
         pytest.fail("the rules ran for an export")
 
     monkeypatch.chdir(REPO)
-    monkeypatch.setattr(scan, "run_rules", no_rules)
+    monkeypatch.setattr(engine, "run_rules", no_rules)
     given = _context(ContextArgs(paths=(FLOWS,)))
     shown = scan.graph_context(given.scan_options(), given.config, given.knowledge)
     for fmt in WRITERS:
