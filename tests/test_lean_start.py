@@ -174,6 +174,30 @@ def test_a_warm_scan_of_a_plain_terraform_root_reads_no_yaml_and_no_kubernetes_k
     assert not unneeded & warm
 
 
+def test_an_edit_beside_kept_yaml_files_loads_no_yaml_parser(tmp_path: Path) -> None:
+    """The pre-commit case with a YAML file that is not a manifest (CI config, Helm values) kept
+    from the last run: an edited ``.tf`` is parsed again, the YAML file's kept documents are read
+    from the cache, and PyYAML is not even imported."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "main.tf").write_text(PLAIN_ROOT, encoding="utf-8")
+    (project / "values.yaml").write_text("replicas: 2\nimage: {tag: v1}\n", encoding="utf-8")
+    env = {"SNCLINT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    report = str(tmp_path / "report.txt")
+
+    def probe() -> set[str]:
+        run = subprocess.run([sys.executable, "-c", PROBE, report], cwd=project, env=env, capture_output=True,
+                             text=True, check=True, timeout=60)
+        return set(json.loads(run.stdout.splitlines()[-1]))
+
+    assert "yaml" in probe()
+    (project / "main.tf").write_text(PLAIN_ROOT + "\n", encoding="utf-8")
+    edited = probe()
+    assert "linter.kubernetes.frontend" in edited  # the YAML file is still read, from the cache
+    assert not {"yaml", "linter.loaders.safe_yaml"} & edited
+    assert "aws_db_instance.patients" in Path(report).read_text(encoding="utf-8")
+
+
 COUNTING = """
 import dataclasses, json, sys
 from linter.cli import main

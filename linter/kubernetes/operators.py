@@ -15,7 +15,7 @@ from typing import Any, Iterator, Mapping
 from linter.knowledge import Knowledge, derived
 from linter.kubernetes.data import DestinationSpec, KubernetesData, api_group, dig
 from linter.kubernetes.objects import K8sObject
-from linter.loaders.safe_yaml import line_of
+from linter.loaders.yaml_values import line_of
 from linter.model import Destination
 
 ANY = "*"  # a path step: every item of a list, every value of a mapping

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 from linter.kubernetes.data import KubernetesData, dig
 from linter.kubernetes.objects import K8sObject
-from linter.loaders.safe_yaml import line_of
+from linter.loaders.yaml_values import line_of
 
 CLAIM, VOLUME, CLASS, NAMESPACE = "PersistentVolumeClaim", "PersistentVolume", "StorageClass", "Namespace"
 

@@ -15,7 +15,6 @@ from linter.kubernetes.operators import cloud_destination, destinations, plain_p
 from linter.kubernetes.placement import Placement, Placer
 from linter.kubernetes.storage import NAMESPACE
 from linter.loaders.kubernetes import is_object
-from linter.loaders.safe_yaml import load_documents
 from linter.model import (
     Egress,
     Fragment,
@@ -144,6 +143,8 @@ class _Reader:
     def _manifest(self, node: Node, attribute: str, is_yaml: bool) -> Node:
         body = node.attributes.get(attribute)
         if is_yaml and isinstance(body, str):
+            from linter.loaders.safe_yaml import load_documents  # on use: most objects hold no YAML text
+
             documents, _ = load_documents(body)
             body = documents[0].value if documents else None
         if not isinstance(body, Mapping) or not is_object(body):
@@ -192,6 +193,8 @@ class _Reader:
         documents = node.attributes.get(tf.values) if tf.values else None
         for text in documents if isinstance(documents, list) else []:
             if isinstance(text, str):
+                from linter.loaders.safe_yaml import load_documents
+
                 loaded, _ = load_documents(text)
                 for document in loaded:
                     if isinstance(document.value, Mapping):

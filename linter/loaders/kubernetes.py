@@ -16,7 +16,7 @@ from typing import Any
 
 from linter import limits
 from linter.loaders import size
-from linter.loaders.safe_yaml import YamlDocument, YamlMap, line_of, load_documents
+from linter.loaders.yaml_values import YamlDocument, YamlMap, line_of
 from linter.model import Location, Problem
 
 MAX_BYTES = limits.MANIFEST_BYTES
@@ -73,6 +73,8 @@ def load_manifests(path: str, data: bytes) -> ManifestFile:
         return _template(path, action)
     if path.lower().endswith(".json"):
         return _load_json(path, text)
+    from linter.loaders.safe_yaml import load_documents  # on use: kept documents need no YAML parser
+
     documents, issue = load_documents(text)
     manifests = tuple(_manifests(documents, text.splitlines()))
     if issue is None:
@@ -138,6 +140,8 @@ def _load_json(path: str, text: str) -> ManifestFile:
         return _problem(path, 1, "not valid JSON: nested too deeply")
     if not is_object(value):
         return ManifestFile(path)
+    from linter.loaders.safe_yaml import load_documents
+
     documents, issue = load_documents(text)
     if issue is not None or len(documents) != 1 or documents[0].value != value:
         documents = [YamlDocument(value, 1)]

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from linter.loaders.kubernetes import Manifest, ManifestFile
-from linter.loaders.safe_yaml import YamlMap
+from linter.loaders.yaml_values import YamlMap
 from linter.model import Location, Problem, ProblemKind
 
 LINE = "\0"  # the key of a mapping's line: no YAML key kept here starts with NUL

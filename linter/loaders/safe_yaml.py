@@ -5,8 +5,8 @@ file of 100,000 ``[`` crashes the interpreter (segmentation fault), and PyYAML e
 lets a billion-laughs document reach any code that walks it. Here the events of libyaml's
 (iterative) parser are composed with an explicit stack, a depth limit and an alias-expansion
 budget; scalars are resolved and built by PyYAML's safe resolver and constructors only. Mappings
-come back as ``YamlMap`` (a dict that knows its 1-based line) so that callers can point at nested
-objects (a claim template, a volume).
+come back as ``YamlMap`` (a dict that knows its 1-based line: ``loaders.yaml_values``) so that
+callers can point at nested objects (a claim template, a volume).
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from linter import limits
+from linter.loaders.yaml_values import YamlDocument, YamlMap
 
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -39,27 +40,6 @@ _SCALARS = {
     _T + name: SafeConstructor.yaml_constructors[_T + name]
     for name in ("null", "bool", "int", "float", "binary", "timestamp")
 }
-
-
-class YamlMap(dict):  # type: ignore[type-arg]
-    """A mapping with the 1-based line where it starts."""
-
-    __slots__ = ("line",)
-
-    def __init__(self, line: int = 1) -> None:
-        super().__init__()
-        self.line = line
-
-
-def line_of(value: Any, default: int = 1) -> int:
-    """The line a composed mapping starts on, ``default`` for anything else."""
-    return getattr(value, "line", default)
-
-
-@dataclass(frozen=True, slots=True)
-class YamlDocument:
-    value: Any
-    line: int  # 1-based line of the document's root node
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from linter.cli import main
 from linter.kubernetes import entry, kept
 from linter.loaders import cache, file_digests, manifest_json
 from linter.loaders.kubernetes import load_manifests
-from linter.loaders.safe_yaml import YamlMap
+from linter.loaders.yaml_values import YamlMap
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "k8s"
 

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linter.loaders import safe_yaml
-from linter.loaders.safe_yaml import YamlDocument, YamlIssue, line_of, load_documents
+from linter.loaders.safe_yaml import YamlIssue, load_documents
+from linter.loaders.yaml_values import YamlDocument, line_of
 
 BOMB = """a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
 b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
