@@ -11,13 +11,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Iterator, Mapping
 
-import re2
-
 PATTERN_KEYS = ("pattern", "types")  # keys whose string value is a regular expression
 PATTERN_LISTS = ("patterns",)  # keys whose list items are
 
 
 def _options() -> Any:
+    import re2  # on use: most scans compile no pattern of a pack
+
     options = re2.Options()
     options.case_sensitive = False
     options.log_errors = False  # the error is reported as a policy problem instead
@@ -27,6 +27,8 @@ def _options() -> Any:
 @lru_cache(maxsize=1024)
 def compiled(pattern: str) -> Any:
     """The RE2 program of a pack's pattern (``search``, ``fullmatch``, named ``group``s as ``re``)."""
+    import re2
+
     return re2.compile(pattern, _options())
 
 
@@ -35,6 +37,8 @@ def compiled_path_pattern(pattern: str) -> Any:
     """A regular expression built from a path glob of a config (which a scanned repository may
     write): case-sensitive, ``.`` matching newlines too, run by RE2 (``**/**/**/…`` backtracks
     exponentially in Python's engine)."""
+    import re2
+
     options = re2.Options()
     options.dot_nl = True
     options.log_errors = False
@@ -43,6 +47,8 @@ def compiled_path_pattern(pattern: str) -> Any:
 
 def refused(pattern: str) -> str | None:
     """Why RE2 refuses ``pattern`` (a backtracking-only construct or a syntax error), else None."""
+    import re2
+
     try:
         compiled(pattern)
     except re2.error as error:
