@@ -81,30 +81,49 @@ def decode_text(data: bytes) -> str:
 def load_cached(path: str, data: bytes, loader: Loader, *, directory: Path | None = None) -> ConfigFile:
     """``loader(path, decode_text(data))``, read from the cache when this exact input was parsed
     before, written to it otherwise. ``directory`` defaults to ``cache_dir()``."""
-    from linter.loaders.ir import ConfigFile
-
-    slot = _slot(path, data, loader, directory)
-    found = _read(*slot) if slot is not None else None
-    if found is not None:
-        return ConfigFile(path, found.body, found.errors)
-    config = loader(path, decode_text(data))
-    if slot is not None:
-        _write(*slot, config)
-    return config
+    kept = entry(path, data, loader, directory=directory)
+    found = kept.read(path) if kept is not None else None
+    return found if found is not None else parse_into(kept, path, data, loader)
 
 
 def lookup(path: str, data: bytes, loader: Loader, *, directory: Path | None = None) -> ConfigFile | None:
     """The cached IR of this input, None on a miss (nothing is parsed or written)."""
-    from linter.loaders.ir import ConfigFile
-
-    slot = _slot(path, data, loader, directory)
-    found = _read(*slot) if slot is not None else None
-    return ConfigFile(path, found.body, found.errors) if found is not None else None
+    kept = entry(path, data, loader, directory=directory)
+    return kept.read(path) if kept is not None else None
 
 
-def _slot(path: str, data: bytes, loader: Loader, directory: Path | None) -> tuple[Path, str, str, bytes] | None:
-    """Where this input's entry lives (root, version, key) and the root's HMAC key; None when it
-    is not to be cached."""
+def parse_into(kept: Entry | None, path: str, data: bytes, loader: Loader) -> ConfigFile:
+    """``loader(path, decode_text(data))``, written as ``kept`` (an entry just found missing: it is
+    not looked up again)."""
+    config = loader(path, decode_text(data))
+    if kept is not None:
+        kept.write(config)
+    return config
+
+
+class Entry:
+    """Where one input's IR is kept: the cache root, the version folder and the key, with the
+    root's HMAC key. A plain class: this module is imported by every scan, a dataclass costs at import."""
+
+    __slots__ = ("root", "version", "key", "secret")
+
+    def __init__(self, root: Path, version: str, key: str, secret: bytes) -> None:
+        self.root, self.version, self.key, self.secret = root, version, key, secret
+
+    def read(self, path: str) -> ConfigFile | None:
+        """The kept IR, as ``path``'s; None when missing or not to be trusted."""
+        from linter.loaders.ir import ConfigFile
+
+        found = _read(self.root, self.version, self.key, self.secret)
+        return ConfigFile(path, found.body, found.errors) if found is not None else None
+
+    def write(self, config: ConfigFile) -> None:
+        _write(self.root, self.version, self.key, self.secret, config)
+
+
+def entry(path: str, data: bytes, loader: Loader, *, directory: Path | None = None) -> Entry | None:
+    """Where this input's IR is kept; None when it is not to be cached (the cache off, a loader
+    without a stable name, an input over ``limits.CACHE_INPUT_BYTES``)."""
     root = directory or cache_dir()
     loader_id = _loader_id(loader)
     if root is None or loader_id is None or len(data) > limits.CACHE_INPUT_BYTES:
@@ -113,7 +132,7 @@ def _slot(path: str, data: bytes, loader: Loader, directory: Path | None) -> tup
     if isinstance(secret, str):
         return None
     key = _key(loader_id, path, data)
-    return root, fingerprint(_function(loader).__module__)[:16], key, secret
+    return Entry(root, fingerprint(_function(loader).__module__)[:16], key, secret)
 
 
 def status(directory: Path | None = None) -> str | None:

@@ -16,13 +16,13 @@ from typing import Sequence
 
 from linter import limits
 from linter.files import NotReadable, read_regular
-from linter.loaders.cache import Loader, decode_text, load_cached, lookup, name_suffixes, prune
+from linter.loaders.cache import Entry, Loader, decode_text, entry, load_cached, name_suffixes, parse_into, prune
 from linter.loaders.hcl import load_hcl
 from linter.loaders.ir import ConfigFile
 
 MAX_FILE_BYTES = limits.HCL_BYTES  # the loaders refuse more: the reader reports those itself
 
-Item = tuple[str, bytes]
+Miss = tuple[str, bytes, Entry | None]  # a file the cache does not hold, and its entry
 
 
 def loader_for(path: str, *, tfvars: bool = False) -> Loader:
@@ -72,14 +72,15 @@ def parse_all(paths: Sequence[str], *, cache: bool, cwd: Path | None = None,
         if data is not None:
             same.setdefault((name_suffixes(path), data), []).append(path)
     parsed: dict[str, ConfigFile] = {}
-    misses: list[Item] = []
+    misses: list[Miss] = []
     for (_, data), (path, *_) in same.items():
-        hit = lookup(path, data, loader_for(path), directory=directory) if cache else None
+        kept = entry(path, data, loader_for(path), directory=directory) if cache else None
+        hit = kept.read(path) if kept is not None else None
         if hit is not None:
             parsed[path] = hit
         else:
-            misses.append((path, data))
-    parsed.update(parse_chunk(misses, cache, directory))
+            misses.append((path, data, kept))
+    parsed.update(parse_chunk(misses))
     if cache and misses:
         prune(directory)
     for (_, _), (first, *copies) in same.items():
@@ -95,12 +96,13 @@ def _read(full: Path) -> bytes | None:
         return None
 
 
-def parse_chunk(items: Sequence[Item], cache: bool, directory: Path | None) -> list[tuple[str, ConfigFile]]:
-    """A file whose loader raises is left out."""
+def parse_chunk(items: Sequence[Miss]) -> list[tuple[str, ConfigFile]]:
+    """Each file parsed, and written to its cache entry when it has one. A file whose loader
+    raises is left out."""
     out: list[tuple[str, ConfigFile]] = []
-    for path, data in items:
+    for path, data, kept in items:
         try:
-            out.append((path, parse_bytes(path, data, cache=cache, directory=directory)))
+            out.append((path, parse_into(kept, path, data, loader_for(path))))
         except Exception:  # noqa: BLE001 - the reader parses it again and reports the error
             continue
     return out

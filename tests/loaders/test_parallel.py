@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from linter.loaders import parallel
+from linter.loaders import cache, parallel
 from linter.loaders.hcl import load_hcl
 from linter.loaders.ir import ConfigFile
 from linter.loaders.parallel import effective_jobs, loader_for, parse_all, parse_text
@@ -69,6 +69,23 @@ def test_warm_cache_gives_the_same_result(tmp_path: Path, cache_home: Path) -> N
     assert parse_all(paths, cache=True, cwd=tmp_path) == expected
     assert len(list(cache_home.glob("ir/*/*/*.json"))) == len(paths)
     assert parse_all(paths, cache=True, cwd=tmp_path) == expected
+
+
+def test_each_file_is_looked_up_in_the_cache_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A miss is parsed and written without being looked up again; a hit is read once."""
+    (tmp_path / "a.tf").write_text("a = 1\n")
+    (tmp_path / "b.tf").write_text("b = 2\n")
+    reads: list[str] = []
+    real = cache._read
+
+    def counting(root: Path, version: str, key: str, secret: bytes) -> ConfigFile | None:
+        reads.append(key)
+        return real(root, version, key, secret)
+
+    monkeypatch.setattr(cache, "_read", counting)
+    cold = parse_all(["a.tf", "b.tf"], cache=True, cwd=tmp_path)
+    assert len(reads) == 2 and len(set(reads)) == 2
+    assert parse_all(["a.tf", "b.tf"], cache=True, cwd=tmp_path) == cold and len(reads) == 4
 
 
 def test_unreadable_and_oversized_files_are_left_to_the_reader(tmp_path: Path) -> None:
