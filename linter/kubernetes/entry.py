@@ -3,17 +3,23 @@
 objects once both have run."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Callable
+
 from linter import limits
 from linter.files import NotReadable, read_regular
 from linter.frontend_contract import Claim, Frontend, Loaded, Request
 from linter.model import Fragment, Location, Problem
 
+if TYPE_CHECKING:
+    from linter.loaders.kubernetes import ManifestFile
+
 MANIFESTS = Claim(kind="manifest", suffixes=(".yaml", ".yml", ".json"))
+STDIN = "-"  # the path standard input's documents are reported at
 
 
 def _load(request: Request) -> Loaded:
     from linter.kubernetes.kept import KeptManifests
-    from linter.loaders.kubernetes import ManifestFile, load_manifests
+    from linter.loaders.kubernetes import load_manifests
 
     kept = KeptManifests(request.cwd, request.boundaries) if request.parse_cache else None
     manifests: list[tuple[str, bytes | ManifestFile]] = []
@@ -28,17 +34,24 @@ def _load(request: Request) -> Loaded:
         except NotReadable as why:
             unread.append(Problem(location=Location(path, 1), message=str(why)))
     if request.stdin is not None:
-        manifests.append(("-", request.stdin))
+        manifests.append((STDIN, request.stdin))
     if not manifests:
         return Loaded(fragments=(Fragment(problems=tuple(unread)),))
     from linter.kubernetes.frontend import load_kubernetes
 
     fragment = load_kubernetes(manifests, knowledge=request.knowledge, config=request.config.kubernetes,
                                cwd=request.cwd, boundary=request.boundaries, config_file=request.config.path,
-                               load=kept.load if kept is not None else load_manifests)
+                               load=_kept_files(kept.load) if kept is not None else load_manifests)
     if kept is not None:
         kept.save()
     return Loaded(fragments=(Fragment(problems=tuple(unread)), fragment))
+
+
+def _kept_files(load: Callable[[str, bytes], ManifestFile]) -> Callable[[str, bytes], ManifestFile]:
+    """``load`` for the scanned files; standard input is parsed each time, never kept."""
+    from linter.loaders.kubernetes import load_manifests
+
+    return lambda path, data: load_manifests(path, data) if path == STDIN else load(path, data)
 
 
 def _link(request: Request) -> Loaded:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 import shutil
 from datetime import date
@@ -18,6 +19,7 @@ from linter import compiled, limits
 from linter.cli import main
 from linter.kubernetes import entry, kept
 from linter.loaders import cache, file_digests, manifest_json
+from linter.loaders import kubernetes as loaders_kubernetes
 from linter.loaders.kubernetes import load_manifests
 from linter.loaders.yaml_values import YamlMap
 
@@ -174,14 +176,30 @@ def test_a_forged_or_damaged_entry_is_a_miss(tmp_path: Path, monkeypatch: pytest
         assert len(parsed) - before == folder
 
 
-def test_standard_input_is_never_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed: list[str]) -> None:
+def test_standard_input_is_never_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The frontend keeps standard input out of the kept manifests: it is parsed on every scan."""
     repo_of(tmp_path, monkeypatch, "operator-backups")
-    memo = kept.KeptManifests(Path.cwd(), (Path.cwd(),))
-    memo.load("-", EXTRA.encode())
-    memo.load("-", EXTRA.encode())
-    memo.save()
+    asked: list[str] = []
+    load = kept.KeptManifests.load
+
+    def spy(self: kept.KeptManifests, path: str, data: bytes) -> object:
+        asked.append(path)
+        return load(self, path, data)
+
+    def parse(path: str, data: bytes) -> object:
+        parsed.append(path)
+        return load_manifests(path, data)
+
+    parsed: list[str] = []
+    monkeypatch.setattr(kept.KeptManifests, "load", spy)
+    monkeypatch.setattr(loaders_kubernetes, "load_manifests", parse)
+    for _ in range(2):
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(EXTRA.encode())))
+        assert main(["scan", ".", "-", "-f", "json", "-o", "../report.json", "--fail-on", "never"]) == 0
+    assert asked and "-" not in asked
     assert parsed == ["-", "-"]
-    assert not (tmp_path / "cache" / kept.SECTION).exists()
+    packs = [json.loads(p.read_bytes().partition(b"\n")[2]) for p in (tmp_path / "cache" / kept.SECTION).glob("*.json")]
+    assert packs and not any("-" in pack[2] for pack in packs)
 
 
 def test_documents_come_back_as_they_were_composed() -> None:
