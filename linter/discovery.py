@@ -16,6 +16,8 @@ import bisect
 import functools
 import io
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Iterable, Iterator, Mapping, Sequence
@@ -94,10 +96,38 @@ def _head(path: Path | str) -> bytes:
         return b""
 
 
+_FOUND: ContextVar[dict[str, Path] | None] = ContextVar("boundaries found", default=None)
+
+
+@contextmanager
+def one_scan() -> Iterator[None]:
+    """Within: each scanned path's boundary is found once, however many places ask (the
+    whole-scan memo's key, the repository root, discovery's boundaries and each path's own), as
+    if they had all asked at the same moment."""
+    if _FOUND.get() is not None:  # already within one: the outer one holds the answers
+        yield
+        return
+    token = _FOUND.set({})
+    try:
+        yield
+    finally:
+        _FOUND.reset(token)
+
+
 def find_boundary(path: Path) -> Path:
     """The git work tree holding ``path`` when it tracks it, else the scanned path itself (its
     folder for a file)."""
-    start = Path(os.path.realpath(path))
+    start = os.path.realpath(path)
+    found = _FOUND.get()
+    if found is None:
+        return _find_boundary(Path(start))
+    if start not in found:
+        found[start] = _find_boundary(Path(start))
+    return found[start]
+
+
+def _find_boundary(start: Path) -> Path:
+    """``find_boundary`` of a path whose links are resolved: a walk up its folders, and git's index."""
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
         if os.path.lexists(candidate / ".git"):

@@ -25,9 +25,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Callable
 
-from linter import limits, read_log, read_memo
+from linter import discovery, limits, read_log, read_memo
 from linter.config import Config
-from linter.discovery import scan_boundaries
 from linter.knowledge import Knowledge
 from linter.loaders import cache, file_digests
 from linter.loaders.value_digest import code_digest, value_digest
@@ -48,20 +47,21 @@ CHUNK = 1 << 20
 def scan_result(options: ScanOptions, config: Config, knowledge: Knowledge, cwd: Path | None = None) -> ScanResult:
     """``run_scan(…).result``, from the memo when nothing the same scan read before has changed."""
     cwd = cwd or Path.cwd()
-    if not options.cache or options.stdin is not None:
-        return _scan(options, config, knowledge, cwd)
-    started = now()
-    given, root = anchored(options, cwd)
-    key = _key(given, root, config, knowledge, cwd)
-    with file_digests.one_scan():  # the check and the scan after a miss ask each file once
-        if key is not None:
-            if options.progress is not None:
-                options.progress("checking what changed since the same scan")
-            kept = read_memo.recall(SECTION, FORMAT, key, root, ScanResult)
-            if kept is not None:
-                return replace(kept, started_at=started, finished_at=now())
-        with read_log.recording() as log:
-            result = _scan(options, config, knowledge, cwd)
+    with discovery.one_scan():  # the key, the repository root and discovery find each boundary once
+        if not options.cache or options.stdin is not None:
+            return _scan(options, config, knowledge, cwd)
+        started = now()
+        given, root = anchored(options, cwd)
+        key = _key(given, root, config, knowledge, cwd)
+        with file_digests.one_scan():  # the check and the scan after a miss ask each file once
+            if key is not None:
+                if options.progress is not None:
+                    options.progress("checking what changed since the same scan")
+                kept = read_memo.recall(SECTION, FORMAT, key, root, ScanResult)
+                if kept is not None:
+                    return replace(kept, started_at=started, finished_at=now())
+            with read_log.recording() as log:
+                result = _scan(options, config, knowledge, cwd)
     if key is not None:
         read_memo.keep(SECTION, FORMAT, key, log, result)
     return result
@@ -110,19 +110,20 @@ def graph_export(options: ScanOptions, config: Config, knowledge: Knowledge, for
     """The export of the scan's graph in ``form`` (its format and options), from the memo when the
     same export of the same scan was written before and nothing the scan read has changed since."""
     cwd = cwd or Path.cwd()
-    if not options.cache or options.stdin is not None:
-        return GraphExport(context=_graph(options, config, knowledge, cwd))
-    given, root = anchored(options, cwd)
-    scan_key = _key(given, root, config, knowledge, cwd)
-    key = value_digest([GRAPH_FORMAT, scan_key, form]) if scan_key is not None else None
-    with file_digests.one_scan():  # as ``scan_result``
-        if key is not None:
-            kept = read_memo.recall(GRAPH_SECTION, GRAPH_FORMAT, key, root, list)
-            document = _document(kept) if kept is not None else None
-            if document is not None:
-                return GraphExport(kept=document)
-        with read_log.recording() as log:
-            context = _graph(options, config, knowledge, cwd)
+    with discovery.one_scan():  # as ``scan_result``
+        if not options.cache or options.stdin is not None:
+            return GraphExport(context=_graph(options, config, knowledge, cwd))
+        given, root = anchored(options, cwd)
+        scan_key = _key(given, root, config, knowledge, cwd)
+        key = value_digest([GRAPH_FORMAT, scan_key, form]) if scan_key is not None else None
+        with file_digests.one_scan():  # as ``scan_result``
+            if key is not None:
+                kept = read_memo.recall(GRAPH_SECTION, GRAPH_FORMAT, key, root, list)
+                document = _document(kept) if kept is not None else None
+                if document is not None:
+                    return GraphExport(kept=document)
+            with read_log.recording() as log:
+                context = _graph(options, config, knowledge, cwd)
     return GraphExport(context=context, key=key, log=log)
 
 
@@ -198,9 +199,9 @@ def _key(given: ScanOptions, root: Path, config: Config, knowledge: Knowledge, c
     """What the result depends on besides the files it read (``given``: the options anchored at the
     repository ``root``); None when one of them cannot be told."""
     try:
-        return value_digest([FORMAT, code_digest(), str(root), os.path.realpath(cwd),
-                             [str(b) for b in scan_boundaries(given.paths, root)], given.paths, given.var_files,
-                             sorted(given.variables.items()), given.select, given.ignore, given.strict,
-                             given.today, value_digest(config), knowledge_digest(knowledge)])
+        boundaries = [str(b) for b in discovery.scan_boundaries(given.paths, root)]
+        return value_digest([FORMAT, code_digest(), str(root), os.path.realpath(cwd), boundaries, given.paths,
+                             given.var_files, sorted(given.variables.items()), given.select, given.ignore,
+                             given.strict, given.today, value_digest(config), knowledge_digest(knowledge)])
     except TypeError:
         return None

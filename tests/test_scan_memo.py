@@ -100,3 +100,20 @@ def test_the_index_is_read_once_for_the_files_of_many_folders(linked: Path, monk
     first = report(*files)
     assert report(*files) == first == report(*files, cache=False)
     assert len(parsed) == 1
+
+
+def test_each_scanned_path_s_boundary_is_found_once(linked: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a miss the memo's key, the repository root and discovery all ask for each scanned
+    path's boundary: it is found once; a scan answered from the memo finds it once too."""
+    from linter import discovery
+
+    (linked / "envs/b").mkdir(parents=True)
+    (linked / "envs/b/main.tf").write_text(PROVIDER)
+    git(linked, "add", "-A")
+    found: list[Path] = []
+    real = discovery._find_boundary
+    monkeypatch.setattr(discovery, "_find_boundary", lambda start: found.append(start) or real(start))
+    first = report("envs/a", "envs/b")
+    assert sorted(p.name for p in found) == ["a", "b"]
+    assert report("envs/a", "envs/b") == first
+    assert sorted(p.name for p in found) == ["a", "a", "b", "b"]
