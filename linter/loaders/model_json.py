@@ -98,6 +98,7 @@ def _builder(cls: type) -> Callable[[Any, list[Any]], Any]:
 _BY_NAME: dict[str, Callable[[Any, list[Any]], Any]] = {}
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 _TUPLE, _DICT, _PROXY, _ENUM, _DATE, _AGAIN = "\0t", "\0d", "\0m", "\0e", "\0D", "\0r"
+_NOTHING = object()  # a value that leaves its holder without a content
 
 
 def encode(value: Any) -> str:
@@ -112,6 +113,8 @@ class _Encoder:
     and, for those made only of scalars and such instances, by content: equal locations, unknowns
     and tags of a root module's resources are written once."""
 
+    __slots__ = ("seen", "equal", "written")
+
     def __init__(self) -> None:
         self.seen: dict[int, int] = {}  # id -> number
         self.equal: dict[tuple[Any, ...], int] = {}  # content -> number
@@ -121,35 +124,27 @@ class _Encoder:
         kind = type(value)
         if kind in _SCALARS:
             return value
-        if kind is list:
-            return [self.plain(v) for v in value]
-        if kind is tuple:
-            return {_TUPLE: [self.plain(v) for v in value]}
-        if kind is dict:
-            if not all(type(k) is str for k in value):
-                raise TypeError("a dict key that is not a string")
-            if len(value) == 1:
-                ((key, item),) = value.items()
-                return {_DICT: [key, self.plain(item)]}
-            return {k: self.plain(v) for k, v in value.items()}
+        write = _WRITERS.get(kind)
+        if write is None and kind in FIELDS:  # written for the first time in this process
+            write = _WRITERS[kind] = _writer(kind)
+        if write is not None:  # a container, or a dataclass of the model (``_writer``)
+            return write(self, value)
         again = self.seen.get(id(value))
         if again is not None:
             return {_AGAIN: again}
-        fields = FIELDS.get(kind)
-        if fields is not None:
-            values = [getattr(value, f) for f in fields]
-            out = {kind.__name__: [self._field(v, shape) for v, shape in zip(values, _SHAPES[kind], strict=True)]}
-            content = self._content(values)
-        elif isinstance(value, enum.Enum) and _ENUMS.get(kind.__name__) is kind:
-            out, content = {_ENUM: [kind.__name__, value.value]}, None
-        elif kind is MappingProxyType:  # read-only mappings of the knowledge (a rule's params)
+        if isinstance(value, enum.Enum) and _ENUMS.get(kind.__name__) is kind:
+            return self.numbered(value, {_ENUM: [kind.__name__, value.value]}, None)
+        if kind is MappingProxyType:  # read-only mappings of the knowledge (a rule's params)
             return {_PROXY: self.plain(dict(value))}
-        elif kind is date:
+        if kind is date:
             return {_DATE: value.isoformat()}
-        else:
-            raise TypeError(f"not a model value: {kind.__name__}")
+        raise TypeError(f"not a model value: {kind.__name__}")
+
+    def numbered(self, value: Any, out: Any, content: tuple[Any, ...] | None) -> Any:
+        """``out``, the encoding of a dataclass instance or enum member whose fields are written,
+        or a reference to an equal one written before (``content``: see ``_content``)."""
         if content is not None:
-            content = (kind, *content)
+            content = (type(value), *content)
             again = self.equal.get(content)
             if again is not None:  # its fields are all written already: nothing new was numbered
                 self.seen[id(value)] = again
@@ -159,18 +154,25 @@ class _Encoder:
         self.written += 1
         return out
 
-    def _field(self, value: Any, shape: type | None) -> Any:
-        if shape is None:
-            return self.plain(value)
-        if shape is tuple:
-            if type(value) is tuple:
-                return [self.plain(v) for v in value]
-            if type(value) is list:  # it would come back a tuple
-                raise TypeError("a list in a field declared a tuple")
-            return self.plain(value)
-        if not isinstance(value, enum.Enum) or type(value) is not shape or type(value.value) not in _SCALARS:
-            raise TypeError(f"not a {shape.__name__} in a field declared one")
-        return value.value
+    def items(self, value: tuple[Any, ...] | list[Any]) -> list[Any]:
+        return [v if type(v) in _SCALARS else self.plain(v) for v in value]
+
+    def field_tuple(self, value: Any) -> Any:
+        """A field declared a tuple holding something else."""
+        if type(value) is list:  # it would come back a tuple
+            raise TypeError("a list in a field declared a tuple")
+        return self.plain(value)
+
+    def part(self, value: Any) -> Any:
+        """``value``'s part of its holder's content (``_content``), ``_NOTHING`` when it has none."""
+        kind = type(value)
+        if kind is int or kind is bool:
+            return (kind, value)
+        if kind in FIELDS:
+            number = self.seen.get(id(value))
+            return _NOTHING if number is None else (_AGAIN, number)
+        found = self._content((value,))
+        return _NOTHING if found is None else found[0]
 
     def _content(self, values: Any) -> tuple[Any, ...] | None:
         """What tells an instance made of ``values`` (already written) from another, exactly: a
@@ -197,6 +199,72 @@ class _Encoder:
             else:
                 return None
         return tuple(parts)
+
+
+def _list(encoder: _Encoder, value: list[Any]) -> Any:
+    return encoder.items(value)
+
+
+def _tuple(encoder: _Encoder, value: tuple[Any, ...]) -> Any:
+    return {_TUPLE: encoder.items(value)}
+
+
+def _dict(encoder: _Encoder, value: dict[Any, Any]) -> Any:
+    if not all(type(k) is str for k in value):
+        raise TypeError("a dict key that is not a string")
+    if len(value) == 1:
+        ((key, item),) = value.items()
+        return {_DICT: [key, encoder.plain(item)]}
+    return {k: v if type(v) in _SCALARS else encoder.plain(v) for k, v in value.items()}
+
+
+def _bad_enum(shape: type) -> Any:
+    raise TypeError(f"not a {shape.__name__} in a field declared one")
+
+
+def _writer(cls: type) -> Callable[[_Encoder, Any], Any]:
+    """A function writing an instance of ``cls``: its fields read and written one statement each,
+    in declaration order (as the decoder builds the instances they hold), a scalar as it is: a
+    call of ``_Encoder.plain`` per field value and loops over the fields took a third of the time
+    a cold scan spends keeping its root modules."""
+    lines = ["def write(encoder, value):",
+             "    again = encoder.seen.get(id(value))",
+             "    if again is not None:",
+             "        return {AGAIN: again}"]
+    scope: dict[str, Any] = {"AGAIN": _AGAIN, "SCALARS": _SCALARS, "NOTHING": _NOTHING, "bad_enum": _bad_enum,
+                             "cls": cls}
+    written = []
+    for i, (name, shape) in enumerate(zip(FIELDS[cls], _SHAPES[cls], strict=True)):
+        lines.append(f"    v{i} = value.{name}")
+        if shape is None:
+            written.append(f"v{i} if type(v{i}) in SCALARS else encoder.plain(v{i})")
+        elif shape is tuple:
+            written.append(f"encoder.items(v{i}) if type(v{i}) is tuple else encoder.field_tuple(v{i})")
+        else:
+            scope[f"shape{i}"] = shape
+            written.append(f"v{i}.value if type(v{i}) is shape{i} and type(v{i}.value) in SCALARS "
+                           f"else bad_enum(shape{i})")
+    lines.append(f"    out = {{{cls.__name__!r}: [{', '.join(written)}]}}")
+    for i in range(len(written)):  # its content (``_Encoder._content``), a string or None inline
+        lines += [f"    p{i} = v{i} if type(v{i}) is str or v{i} is None else encoder.part(v{i})",
+                  f"    if p{i} is NOTHING:",
+                  "        return encoder.numbered(value, out, None)"]
+    lines += [f"    key = (cls, {''.join(f'p{i}, ' for i in range(len(written)))})",  # as ``numbered``
+              "    again = encoder.equal.get(key)",
+              "    if again is not None:",
+              "        encoder.seen[id(value)] = again",
+              "        return {AGAIN: again}",
+              "    number = encoder.written",
+              "    encoder.equal[key] = encoder.seen[id(value)] = number",
+              "    encoder.written = number + 1",
+              "    return out"]
+    exec("\n".join(lines), scope)  # noqa: S102 - the code of a fixed model class, never of a file
+    return cast(Callable[[_Encoder, Any], Any], scope["write"])
+
+
+# the containers' writers, and each dataclass's once one is written (generating them all costs
+# a start-up more than a small scan saves)
+_WRITERS: dict[type, Callable[[_Encoder, Any], Any]] = {list: _list, tuple: _tuple, dict: _dict}
 
 
 def decode(text: str | bytes) -> Any:
