@@ -12,7 +12,7 @@ import pytest
 from linter.policy_files import load_knowledge
 from linter.terraform.modules import root_pool
 from linter.terraform.modules.frontend import load_terraform
-from linter.terraform.modules.root_pool import Pool, shares
+from linter.terraform.modules.root_pool import Claims, Pool, shares
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="forked workers are Linux-only")
 
@@ -63,13 +63,13 @@ def test_roots_of_a_worker_that_dies_are_evaluated_here(estate: list[str], tmp_p
     parent = os.getpid()
     real = root_pool._serve
 
-    def dying(connection: Any, serve: Any) -> None:
+    def dying(connection: Any, serve: Any, *rest: Any) -> None:
         def serve_then_die(phase: str, items: Sequence[Any]) -> Iterator[tuple[str, Any]]:
             for n, item in enumerate(serve(phase, items)):
                 if phase == "roots" and n == 1 and os.getpid() != parent:
                     os._exit(137)  # as the kernel's OOM killer would end it
                 yield item
-        real(connection, serve_then_die)
+        real(connection, serve_then_die, *rest)
 
     monkeypatch.setattr(root_pool, "_serve", dying)
     assert load(estate, tmp_path, jobs=2) == alone
@@ -78,7 +78,7 @@ def test_roots_of_a_worker_that_dies_are_evaluated_here(estate: list[str], tmp_p
 def test_folders_of_a_worker_that_dies_are_read_here(estate: list[str], tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     alone = load(estate, tmp_path, jobs=1)
-    monkeypatch.setattr(root_pool, "_serve", lambda connection, serve: os._exit(137))
+    monkeypatch.setattr(root_pool, "_serve", lambda *args: os._exit(137))
     assert load(estate, tmp_path, jobs=2) == alone
 
 
@@ -113,8 +113,11 @@ def test_a_result_that_cannot_come_back_is_computed_here() -> None:
 
 
 def test_a_worker_done_with_its_share_takes_from_another() -> None:
+    import time
+
     def serve(phase: str, items: Sequence[Any]) -> Iterator[tuple[str, Any]]:
         for item in items:
+            time.sleep(0.02)  # long enough for the other worker to start on them
             yield item, os.getpid()
 
     pool = Pool.start(2, serve)
@@ -125,6 +128,63 @@ def test_a_worker_done_with_its_share_takes_from_another() -> None:
         pool.close()
     assert sorted(name for _, name, _ in got) == sorted(f"a{n}" for n in range(40))
     assert {worker for worker, _, _ in got} == {0, 1}
+
+
+def test_the_share_of_a_worker_that_dies_is_taken_by_another(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = root_pool._serve
+
+    def first_dies(connection: Any, serve: Any, claims: Claims, worker: int) -> None:
+        if worker == 0:
+            os._exit(137)
+        real(connection, serve, claims, worker)
+
+    def serve(phase: str, items: Sequence[Any]) -> Iterator[tuple[str, Any]]:
+        for item in items:
+            yield item, phase
+
+    monkeypatch.setattr(root_pool, "_serve", first_dies)
+    pool = Pool.start(2, serve)
+    assert pool is not None
+    try:
+        got = list(pool.run("p", [[f"a{n}" for n in range(10)], ["b0", "b1"]], chunk=3, hold=True))
+    finally:
+        pool.close()
+    assert sorted(name for _, name, _ in got) == sorted([f"a{n}" for n in range(10)] + ["b0", "b1"])
+    assert {worker for worker, _, _ in got} == {1}
+
+
+def test_chunks_are_taken_from_the_front_of_ones_share_then_from_the_end_of_anothers() -> None:
+    claims = Claims(2)
+    try:
+        claims.set([len(root_pool._chunks(range(10), None)), 1])  # halves: 5, 2, 1, 1, 1 items
+        assert root_pool._chunks(range(10), None) == [[0, 1, 2, 3, 4], [5, 6], [7], [8], [9]]
+        assert [claims.take(1), claims.take(1), claims.take(0), claims.take(1), claims.take(0)] == [
+            (1, 0), (0, 4), (0, 0), (0, 3), (0, 1)]
+        assert claims.take(0) == (0, 2)
+        assert claims.take(0) is None and claims.take(1) is None
+    finally:
+        claims.close()
+
+
+def test_a_worker_that_dies_holding_the_claims_lock_does_not_stop_the_others() -> None:
+    """A worker killed while it takes a chunk (the kernel's OOM killer) releases the lock."""
+    import multiprocessing
+
+    claims = Claims(1)
+    try:
+        claims.set([2])
+
+        def take_and_die() -> None:
+            with claims._locked():
+                os._exit(137)
+
+        process = multiprocessing.get_context("fork").Process(target=take_and_die)
+        process.start()
+        process.join(timeout=10)
+        assert process.exitcode == 137
+        assert claims.take(0) == (0, 0)
+    finally:
+        claims.close()
 
 
 def test_shares_are_contiguous_and_balanced() -> None:

@@ -126,9 +126,9 @@ def start_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Pat
         return replace(outcome, reads=reads.logged())
 
     def serve(phase: str, items: Sequence[Any]) -> Iterator[tuple[str, Any]]:
-        """A worker's part (``root_pool``): the facts of its folders, sent together once all are
-        read (the scan may be busy with other frontends meanwhile), then the roots among them,
-        each sent when evaluated."""
+        """A worker's part (``root_pool``): the facts of a chunk of folders (held until the worker
+        has no folder left to read: the scan may be busy with other frontends meanwhile), then
+        the roots among the folders it read, each sent when evaluated."""
         if phase == "folders":
             reader.preparse([p for folder in items for p in modules[folder]])
             facts = {}
@@ -146,7 +146,8 @@ def start_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Pat
         reader.uncached = frozenset(fresh)
     workers = root_pool.pool_size(effective_jobs(jobs))
     pool = root_pool.Pool.start(workers, serve) if workers and len(fresh) >= root_pool.MIN_FOLDERS else None
-    reading = pool.run("folders", root_pool.shares(fresh, lambda f: len(modules[f]), workers)) if pool else None
+    reading = pool.run("folders", root_pool.shares(fresh, lambda f: len(modules[f]), workers),
+                       hold=True) if pool else None
 
     def finish() -> Fragment:
         try:
