@@ -22,11 +22,11 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
-from importlib.resources import files
 from typing import Any, Callable
 
 from linter import __version__, limits
 from linter.loaders import cache
+from linter.package_data import folder
 
 FORMAT = "snclint-knowledge-2"
 SECTION = "knowledge"  # the cache folder
@@ -42,7 +42,7 @@ def compiled(kind: str, read: Callable[[str], Any], module: str) -> Any:
     """``read(text of policies/<kind>.yaml)`` (which parses and checks it, raising
     ``PolicyError``), from the cache when these bytes were read before by this code.
     ``module`` is the one ``read`` belongs to: its sources and those it uses key the entry."""
-    return checked(kind, (files("linter.policies") / f"{kind}.yaml").read_bytes().decode("utf-8"), read, module)
+    return checked(kind, (folder("linter.policies") / f"{kind}.yaml").read_bytes().decode("utf-8"), read, module)
 
 
 def checked(kind: str, text: str, read: Callable[[str], Any], module: str, also: tuple[str, ...] = ()) -> Any:
@@ -78,7 +78,7 @@ def _key(kind: str, text: bytes, module: str, also: tuple[str, ...] = ()) -> str
     digest = hashlib.sha256(f"{FORMAT}|{__version__}|{yaml}|{kind}|".encode())
     digest.update(cache.fingerprint(module).encode() + b"\0" + text + b"\0")
     for name in (kind, *also):
-        schema = files("linter.schemas") / f"{name}.schema.json"
+        schema = folder("linter.schemas") / f"{name}.schema.json"
         digest.update(schema.read_bytes() if schema.is_file() else b"-")
     return digest.hexdigest()
 

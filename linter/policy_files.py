@@ -18,7 +18,6 @@ import json
 import os
 import re
 from functools import lru_cache, partial
-from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
@@ -30,6 +29,7 @@ from linter.errors import LinterError, PolicyError
 from linter.knowledge import Knowledge
 from linter.loaders.cache import fingerprint
 from linter.loaders.value_digest import value_digest
+from linter.package_data import folder
 from linter.policy_kinds import KINDS, merged
 from linter.secrets import scrub
 from linter.shipped_knowledge import shipped
@@ -92,7 +92,7 @@ def _dates_as_text(value: Any) -> Any:
 def _validator(kind: str) -> jsonschema.Draft202012Validator:
     import jsonschema
 
-    schema = json.loads((files("linter.schemas") / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((folder("linter.schemas") / f"{kind}.schema.json").read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 

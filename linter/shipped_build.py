@@ -4,15 +4,15 @@ linter.shipped_build``); a test fails until the copy matches them."""
 from __future__ import annotations
 
 import json
-from importlib.resources import files
 
+from linter.package_data import folder
 from linter.policy_files import SHIPPED, _read_shipped
 from linter.shipped_knowledge import FILE, FORMAT, key
 
 
 def build() -> bytes:
     """``compiled.json``'s text from the shipped files, each read and checked as a scan would."""
-    documents = {kind: _read_shipped(kind, (files("linter.policies") / f"{kind}.yaml").read_bytes().decode("utf-8"))
+    documents = {kind: _read_shipped(kind, (folder("linter.policies") / f"{kind}.yaml").read_bytes().decode("utf-8"))
                  for kind in sorted(SHIPPED)}
     # one value a line: a change to a policy file shows in review as the lines it changes here
     text = json.dumps({"format": FORMAT, "key": key(SHIPPED), "documents": documents},
@@ -24,7 +24,7 @@ def build() -> bytes:
 
 def main() -> None:
     """Write ``policies/compiled.json`` beside the YAML (in a checkout)."""
-    target = files("linter.policies") / FILE
+    target = folder("linter.policies") / FILE
     with open(str(target), "wb") as out:
         out.write(build())
 

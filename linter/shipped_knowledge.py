@@ -15,8 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import lru_cache
-from importlib.resources import files
 from typing import Any
+
+from linter.package_data import folder
 
 FORMAT = "snclint-shipped-knowledge-1"
 FILE = "compiled.json"  # in linter.policies, beside the YAML it was built from
@@ -26,8 +27,8 @@ def key(kinds: tuple[str, ...]) -> str:
     """The digest of every shipped file of ``kinds`` and of their schemas, in a fixed order."""
     digest = hashlib.sha256(FORMAT.encode())
     for kind in sorted(kinds):
-        schema = files("linter.schemas") / f"{kind}.schema.json"
-        digest.update(f"\0{kind}\0".encode() + (files("linter.policies") / f"{kind}.yaml").read_bytes())
+        schema = folder("linter.schemas") / f"{kind}.schema.json"
+        digest.update(f"\0{kind}\0".encode() + (folder("linter.policies") / f"{kind}.yaml").read_bytes())
         digest.update(b"\0" + (schema.read_bytes() if schema.is_file() else b"-"))
     return digest.hexdigest()
 
@@ -39,7 +40,7 @@ def _documents() -> dict[str, Any] | None:
     from linter.policy_kinds import KINDS
 
     try:
-        found = json.loads((files("linter.policies") / FILE).read_bytes())
+        found = json.loads((folder("linter.policies") / FILE).read_bytes())
     except (OSError, ValueError, RecursionError):
         return None
     if not (isinstance(found, dict) and found.get("format") == FORMAT and isinstance(found.get("documents"), dict)

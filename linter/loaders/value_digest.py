@@ -59,17 +59,16 @@ def code_digest() -> str:
     """The tool's version, its parsers' versions, the sources of the whole package and its shipped
     knowledge: an edited install changes code or a shipped policy file without changing its
     version (in a checkout the policies are not inside the package's folder)."""
-    from importlib.resources import files
-
     from linter import __version__
     from linter.loaders.cache import parser_versions
+    from linter.package_data import folder
 
     digest = hashlib.sha256(__version__.encode())
     digest.update(parser_versions().encode())
     package = Path(__file__).resolve().parents[1]
     for path in sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts):
         digest.update(f"\0{path.relative_to(package).as_posix()}\0".encode() + path.read_bytes())
-    shipped = files("linter.policies")
+    shipped = folder("linter.policies")
     for name in sorted(entry.name for entry in shipped.iterdir() if entry.name.endswith(".yaml")):
         digest.update(f"\0policies/{name}\0".encode() + (shipped / name).read_bytes())
     return digest.hexdigest()

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from functools import cache
 from html import escape
-from importlib.resources import files
 from itertools import groupby
 from typing import Callable
 
 from linter.model import Finding, RuleInfo, ScanResult
+from linter.package_data import folder
 from linter.reporters import html_audit as audit
 from linter.reporters.common import (
     TOOL_NAME,
@@ -206,7 +206,7 @@ def _rules(rules: dict[str, RuleInfo], findings: tuple[Finding, ...], title: str
 
 @cache
 def _style() -> str:
-    return (files("linter.reporters") / "report.css").read_text(encoding="utf-8").strip()
+    return (folder("linter.reporters") / "report.css").read_text(encoding="utf-8").strip()
 
 
 def _paragraphs(text: str) -> list[str]:
