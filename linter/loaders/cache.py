@@ -144,6 +144,14 @@ def status(directory: Path | None = None) -> str | None:
     return state if isinstance(state, str) else None
 
 
+def _has(folder: int, name: str) -> bool:
+    try:
+        os.stat(name, dir_fd=folder, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
+
+
 def _state(root: Path) -> bytes | str:
     """The root's HMAC key (the root created and checked first), or the note saying why not."""
     if str(root) not in _STATES:
@@ -151,7 +159,8 @@ def _state(root: Path) -> bytes | str:
             fd = open_root(root, create=True)
             try:
                 _STATES[str(root)] = hmac_key(fd)
-                write_file(fd, "CACHEDIR.TAG", _TAG.encode("ascii"), exclusive=True)
+                if not _has(fd, "CACHEDIR.TAG"):  # once: not a temporary file and a link at each run
+                    write_file(fd, "CACHEDIR.TAG", _TAG.encode("ascii"), exclusive=True)
             finally:
                 os.close(fd)
         except Unsafe as why:

@@ -13,7 +13,6 @@ or the new one, never a part of one, and a scan killed mid-write leaves at most 
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 from pathlib import Path
 from typing import BinaryIO
@@ -102,9 +101,16 @@ def open_file(folder: int, name: str) -> BinaryIO | None:
     return None
 
 
+def _temporary_name() -> str:
+    """A name no other writer picks (``secrets`` imported here: a run that writes nothing does not load it)."""
+    import secrets
+
+    return f".tmp-{os.getpid()}-{secrets.token_hex(8)}"
+
+
 def new_file(folder: int) -> tuple[str, BinaryIO] | None:
     """A temporary file to write as it goes, then ``place`` or ``discard``; None when it cannot be made."""
-    tmp = f".tmp-{os.getpid()}-{secrets.token_hex(8)}"
+    tmp = _temporary_name()
     try:
         return tmp, os.fdopen(os.open(tmp, _NEW, 0o600, dir_fd=folder), "wb")
     except OSError:
@@ -131,7 +137,7 @@ def discard(folder: int, tmp: str) -> None:
 def write_file(folder: int, name: str, data: bytes, *, exclusive: bool = False) -> bool:
     """``data`` as ``name``, whole or not at all: a temporary file, then ``os.replace`` (or, when
     ``exclusive``, a link that fails if ``name`` exists). False when nothing was written."""
-    tmp = f".tmp-{os.getpid()}-{secrets.token_hex(8)}"
+    tmp = _temporary_name()
     try:
         fd = os.open(tmp, _NEW, 0o600, dir_fd=folder)
     except OSError:
@@ -161,6 +167,8 @@ def hmac_key(root: int) -> bytes:
         try:
             fd = os.open(KEY_NAME, _FILE, dir_fd=root)
         except FileNotFoundError:
+            import secrets
+
             write_file(root, KEY_NAME, secrets.token_bytes(KEY_BYTES), exclusive=True)
             continue
         except OSError as err:
