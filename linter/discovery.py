@@ -20,13 +20,15 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Collection, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Collection, Iterable, Iterator, Mapping, Sequence
 
 from linter import limits, read_log
 from linter.errors import UsageError
 from linter.files import NotReadable, check_regular, read_regular
-from linter.frontend_contract import Claim
 from linter.model import Location, Problem
+
+if TYPE_CHECKING:  # the frontends' contract: a kept scan anchors its paths without loading it
+    from linter.frontend_contract import Claim
 
 MAX_FILE_BYTES = limits.DISCOVERED_FILE_BYTES
 # never walked, whatever the frontends (each adds the folders of its tools' state: ``Frontend.skips``)
@@ -75,7 +77,7 @@ def ranked(name: str, claims: Sequence[Claim]) -> tuple[Claim, ...]:
     return tuple(claim for fit, _, _, claim in fits if fit)
 
 
-class _Ranks(dict[str, tuple[Claim, ...]]):
+class _Ranks(dict[str, tuple["Claim", ...]]):
     """``ranked`` of one walk's claims, once per file name (an estate has many a ``main.tf``)."""
 
     def __init__(self, claims: Sequence[Claim]) -> None:
