@@ -2,22 +2,21 @@
 (where the policies are not inside the package's folder) must change it like editing the code."""
 from __future__ import annotations
 
-import importlib.resources
 import shutil
 from pathlib import Path
 
 import pytest
 
+from linter import package_data
 from linter.loaders.value_digest import code_digest
 
 
 def test_a_shipped_policy_file_is_part_of_the_code_digest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    shipped = Path(str(importlib.resources.files("linter.policies")))
+    shipped = package_data.folder("linter.policies")
     copy = tmp_path / "policies"
     shutil.copytree(shipped, copy)
-    real = importlib.resources.files
-    monkeypatch.setattr(importlib.resources, "files",
-                        lambda package: copy if package == "linter.policies" else real(package))
+    real = package_data.folder
+    monkeypatch.setattr(package_data, "folder", lambda package: copy if package == "linter.policies" else real(package))
     code_digest.cache_clear()
     before = code_digest()
     with (copy / "kubernetes.yaml").open("a", encoding="utf-8") as file:
