@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Sequence, TypeVar
+from typing import Iterable, Iterator, Sequence, TypeVar
 
 from linter import limits, read_log
 from linter.discovery import inside
@@ -54,11 +54,35 @@ def recall(section: str, form: str, key: str, root: Path, kind: type[T]) -> T | 
 def keep(section: str, form: str, key: str, log: read_log.ReadLog, value: object,
          boundaries: Sequence[str] = ()) -> None:
     """Keep ``value`` with what ``log`` saw it read; ``boundaries``: those its places were checked
-    against, when the log was not there to see discovery find them."""
+    against, when the log was not there to see discovery find them. The entry is the model JSON
+    of ``[form, key, boundaries, files, folders, places, value]``, written in parts: the read log
+    (6 MiB of text for a 21,000-file estate) is never one string, nor copied into a sealed one."""
     file_digests.learn(log.files, log.started)
     where = list(log.boundaries) or [os.path.realpath(b) for b in boundaries]
     try:
-        text = model_json.encode([form, key, where, log.files, log.folders, log.places, value])
+        head = model_json.encode([form, key, where])
+        kept = model_json.encode(value)
     except (TypeError, ValueError, RecursionError):
         return  # a value the format cannot give back identically: made again next time
-    cache.write_sealed(section, key, text.encode("ascii"), limits.CACHE_ENTRY_BYTES)
+    try:
+        cache.write_sealed_parts(section, key, _ascii(_entry(head, log, kept)), limits.CACHE_ENTRY_BYTES)
+    except (TypeError, ValueError):
+        return  # a read log that is not paths to digests and sides: nothing is kept
+
+
+def _entry(head: str, log: read_log.ReadLog, value: str) -> Iterator[str]:
+    """The text of ``model_json.encode([form, key, where, files, folders, places, value])`` (``head``:
+    of its first three), in pieces. The read log holds no model instance: the value's text is the
+    same encoded alone as after it."""
+    yield head[:-1]
+    for entries in (log.files, log.folders, log.places):
+        yield ","
+        yield from model_json.encode_entries(entries)
+    yield ","
+    yield value
+    yield "]"
+
+
+def _ascii(pieces: Iterable[str]) -> Iterator[bytes]:
+    for piece in pieces:
+        yield piece.encode("ascii")

@@ -31,7 +31,7 @@ import sys
 import time
 import types
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Callable
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Iterable
 
 from linter import __version__, limits
 from linter.loaders import cache_store
@@ -54,6 +54,7 @@ _VERSION = re.compile(r"^[0-9a-f]{16}$")
 _SHARD = re.compile(r"^[0-9a-f]{2}$")
 _SECTION = re.compile(r"^[a-z]+$")
 _STATES: dict[str, bytes | str] = {}  # per cache root: its HMAC key, or why it is off
+_SEAL_BYTES = 64  # an HMAC-SHA256 in hexadecimal, the first line of a sealed entry
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# snclint parse cache: safe to delete at any time.\n"
 
 
@@ -394,18 +395,48 @@ def write_sealed(section: str, key: str, text: bytes, limit: int) -> None:
     """Keep ``text`` as ``section/key``, sealed as parse cache entries are; failures are silent.
     ``limit``: the one its reader gives ``read_sealed``; a larger entry is not written, since it
     would be refused when read and written again by every scan."""
+    write_sealed_parts(section, key, (text,), limit)
+
+
+def write_sealed_parts(section: str, key: str, parts: Iterable[bytes], limit: int) -> None:
+    """``write_sealed`` of the bytes ``parts`` make, written as they come: a large entry (a scan's
+    read log) is never whole in memory. The seal comes first in the file: its place is held while
+    the parts are written and sealed, then filled, before the file takes the entry's name. An
+    exception from ``parts`` leaves nothing written and is raised again."""
     root = cache_dir()
     secret = _state(root) if root is not None else ""
     if root is None or isinstance(secret, str):
-        return
-    sealed = _mac(secret, f"{section}/{key}", text) + b"\n" + text
-    if len(sealed) > limit:
         return
     folder = _folder(root, (section,), create=True)
     if folder is None:
         return
     try:
-        write_file(folder, f"{key}.json", sealed)
+        made = cache_store.new_file(folder)
+        if made is None:
+            return
+        tmp, handle = made
+        seal = hmac.new(secret, f"{FORMAT}\0{section}/{key}\0".encode(), hashlib.sha256)
+        size = _SEAL_BYTES + 1
+        placed = False
+        try:
+            handle.write(b"0" * _SEAL_BYTES + b"\n")
+            for part in parts:
+                size += len(part)
+                if size > limit:
+                    break
+                seal.update(part)
+                handle.write(part)
+            else:
+                handle.seek(0)
+                handle.write(seal.hexdigest().encode("ascii"))
+                handle.close()
+                placed = cache_store.place(folder, tmp, f"{key}.json")
+        except OSError:
+            pass
+        finally:
+            handle.close()
+            if not placed:
+                cache_store.discard(folder, tmp)
     finally:
         os.close(folder)
 

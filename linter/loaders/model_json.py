@@ -29,9 +29,10 @@ import enum
 import functools
 import json
 from datetime import date
+from itertools import islice
 from sys import intern
 from types import MappingProxyType
-from typing import Any, Callable, cast
+from typing import Any, Callable, Iterator, cast
 
 from linter import model
 
@@ -105,6 +106,24 @@ def encode(value: Any) -> str:
     """A value of the model (nodes, problems, a scan result…) → compact JSON text; TypeError when
     it holds something this format cannot give back identically."""
     return json.dumps(_Encoder().plain(value), separators=(",", ":"), check_circular=False)
+
+
+def encode_entries(mapping: dict[str, Any], batch: int = 4096) -> Iterator[str]:
+    """``encode(mapping)`` in pieces of ``batch`` entries, for a large dict of scalars (a scan's
+    read log: tens of thousands of paths) that need not be one string: the pieces make exactly
+    ``encode``'s text. TypeError, as ``encode``, for a key that is not a string or a value that
+    is not a scalar (only scalars: what they encode to does not depend on what came before)."""
+    if len(mapping) <= 1:  # none, or a one-key object that would read as a tag
+        yield encode(mapping)
+        return
+    items = iter(mapping.items())
+    opening = "{"
+    while chunk := dict(islice(items, batch)):
+        if not all(type(k) is str and type(v) in _SCALARS for k, v in chunk.items()):
+            raise TypeError("an entry that is not a string key with a scalar value")
+        yield opening + json.dumps(chunk, separators=(",", ":"), check_circular=False)[1:-1]
+        opening = ","
+    yield "}"
 
 
 class _Encoder:

@@ -314,3 +314,27 @@ def test_an_entry_its_reader_would_refuse_is_not_written(root: Path) -> None:
     assert not (root / "scans" / f"{'c' * 64}.json").exists()
     cache.write_sealed("scans", "c" * 64, b"z" * 1000, 2000)
     assert cache.read_sealed("scans", "c" * 64, 2000) == b"z" * 1000
+
+
+def test_an_entry_written_in_parts_is_the_one_written_whole(root: Path) -> None:
+    cache.write_sealed("scans", "c" * 64, b"ab" + b"cd" * 1000, 4096)
+    whole = (root / "scans" / f"{'c' * 64}.json").read_bytes()
+    cache.write_sealed_parts("scans", "d" * 64, iter([b"ab", b"", b"cd" * 1000]), 4096)
+    parts = root / "scans" / f"{'d' * 64}.json"
+    assert cache.read_sealed("scans", "d" * 64, 4096) == b"ab" + b"cd" * 1000
+    assert parts.read_bytes().partition(b"\n")[2] == whole.partition(b"\n")[2]
+    parts.write_bytes(parts.read_bytes().replace(b"ab", b"xy", 1))  # damaged: its seal no longer holds
+    assert cache.read_sealed("scans", "d" * 64, 4096) is None
+    parts.write_bytes(whole)  # sealed for another key
+    assert cache.read_sealed("scans", "d" * 64, 4096) is None
+
+
+def test_parts_over_the_limit_or_that_fail_leave_nothing(root: Path) -> None:
+    def failing() -> Any:
+        yield b"ab"
+        raise TypeError("not encodable")
+
+    cache.write_sealed_parts("scans", "e" * 64, iter([b"ab", b"cd" * 1000]), 1000)
+    with pytest.raises(TypeError):
+        cache.write_sealed_parts("scans", "e" * 64, failing(), 4096)
+    assert list((root / "scans").iterdir()) == []

@@ -92,3 +92,18 @@ def test_a_list_in_a_field_declared_a_tuple_is_refused() -> None:
 def test_a_reference_to_nothing_or_a_wrong_member_is_a_decode_error(text: str) -> None:
     with pytest.raises(model_json.DecodeError):
         model_json.decode(text)
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 5, 8])
+def test_entries_in_pieces_are_the_text_of_the_whole(size: int) -> None:
+    mapping = {f"/repo/f{i}.tf": ("0" * 64 if i % 3 else True if i % 2 else None) for i in range(size)}
+    pieces = list(model_json.encode_entries(mapping, batch=2))
+    assert "".join(pieces) == model_json.encode(mapping)
+    assert len(pieces) == (1 if size <= 1 else -(-size // 2) + 1)
+    assert model_json.decode("".join(pieces)) == mapping
+
+
+@pytest.mark.parametrize("mapping", [{1: "a", "b": "c"}, {"a": "b", "c": Location("x")}, {"a": "b", "c": ("d",)}])
+def test_entries_in_pieces_are_scalars_by_string_keys(mapping: dict[str, object]) -> None:
+    with pytest.raises(TypeError):
+        "".join(model_json.encode_entries(mapping))
