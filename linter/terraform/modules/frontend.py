@@ -183,7 +183,7 @@ def start_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Pat
             assigned: list[list[tuple[str, str, bool]]] = [[] for _ in range(workers)]
             for index, root in enumerate(missing):  # a root goes to the worker holding its trees
                 assigned[owner.get(root, index % workers)].append((root, keys[root], root in called))
-            for _, root, outcome in pool.run("roots", assigned, root_pool.CHUNK):
+            for _, root, outcome in pool.run("roots", assigned):
                 yield root, outcome
             pool.close()
 

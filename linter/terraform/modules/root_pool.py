@@ -18,9 +18,10 @@ each worker keeps what it parsed from one phase to the next and sends back only 
 
 In both phases a worker takes its share's chunks from the front, and once done with them the
 last chunk of another's (``Claims``, memory shared by the workers: no round trip through the
-scan, which may be busy with other frontends during the first phase). The folders' chunks halve
-(half the share, then half the rest…): a worker slowed by the machine's other work leaves small
-chunks at the end for the other, and files of the same bytes are still mostly parsed once.
+scan, which may be busy with other frontends during the first phase). The chunks halve (half the
+share, then half the rest…): a worker slowed by the machine's other work leaves small chunks at
+the end for the other, files of the same bytes are still mostly parsed once, and few roots are
+evaluated away from the trees their worker holds.
 
 Whatever goes wrong with the pool (no ``fork`` on this platform, a worker that dies, a result that
 cannot be pickled, an error inside a worker) leaves those items without a result, and the caller
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
 
 MIN_FOLDERS = 16  # fewer new folders than this: the scan parses and evaluates them itself
 MIN_ROOTS = 8  # fewer roots to evaluate than this: likewise
-CHUNK = 8  # roots sent to a worker at a time (small enough to balance, large enough to amortise)
 _END = b"end"  # a worker's last message for a run (results are pickles, never these bytes)
 _SPAN = struct.Struct("qq")  # a share's chunks left: the first one and the end
 
