@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from linter.loaders.hcl_text import comments_above, too_large
 from linter.loaders.hcl_ts_expr import TsExprs
 from linter.loaders.hcl_ts_lex import ANY, DEPTH_LIMIT, NONE, Unsupported, name
-from linter.loaders.ir import Attribute, Block, Body, ConfigFile, Literal
+from linter.loaders.ir import Attribute, Block, Body, ConfigFile, Literal, new_attribute, new_block, new_body
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Query
@@ -138,17 +138,17 @@ class _Loader:
                 blocks.append(self.block(item, depth))
             elif kind != "comment":
                 raise Unsupported
-        return Body(tuple(attributes), tuple(blocks))
+        return new_body(tuple(attributes), tuple(blocks))
 
     def attribute(self, node: Node, depth: int) -> Attribute:
         pair = self.exprs.plain_pair(node)
         if pair is not None and pair[1]:
-            return Attribute(pair[0], pair[2], self.exprs.line(node))
+            return new_attribute(pair[0], pair[2], self.exprs.line(node))
         ident, equals, value = self.exprs.kids(node)
         self.exprs.gap(ident, equals, NONE)
         self.exprs.gap(equals, value, NONE)
         line = self.exprs.line(node)
-        return Attribute(name(self.exprs.text(ident)), self.exprs.expr(value, depth), line)
+        return new_attribute(name(self.exprs.text(ident)), self.exprs.expr(value, depth), line)
 
     def block(self, node: Node, depth: int) -> Block:
         if depth >= DEPTH_LIMIT:
@@ -158,14 +158,13 @@ class _Loader:
         for before, after in zip(parts[:opening], parts[1:opening + 1], strict=True):
             self.exprs.gap(before, after, NONE if after.type != "block_start" else ANY)
         inner = parts[opening + 1]
-        body = self.body(inner, depth + 1) if inner.type == "body" else Body()
+        inner_body = self.body(inner, depth + 1) if inner.type == "body" else Body()
         line = self.exprs.line(node)
         if self.lines is None:
             self.lines = self.text.split("\n")
-        return Block(
-            type=name(self.exprs.text(parts[0])), labels=tuple(self.label(p) for p in parts[1:opening]),
-            body=body, line=line, end_line=node.end_point[0] + 1, comments=comments_above(self.lines, line),
-        )
+        labels = tuple([self.label(p) for p in parts[1:opening]])
+        return new_block(name(self.exprs.text(parts[0])), labels, inner_body, line, node.end_point[0] + 1,
+                         comments_above(self.lines, line))
 
     def label(self, node: Node) -> str:
         if node.type == "identifier":

@@ -40,6 +40,9 @@ from linter.loaders.ir import (
     TupleExpr,
     UnaryOp,
     Variable,
+    new_get_attr,
+    new_literal,
+    new_variable,
 )
 
 _BINARY = frozenset({"*", "/", "%", "+", "-", ">", ">=", "<", "<=", "==", "!=", "&&", "||"})
@@ -245,7 +248,7 @@ class TsExprs:
                 continue
             pair = self.plain_pair(elem)
             if pair is not None:
-                items.append((Literal(pair[0], self.line(elem)), pair[2]))
+                items.append((new_literal(pair[0], self.line(elem)), pair[2]))
                 continue
             key, sep, value = self.kids(elem)
             self.gap(key, sep, NONE)
@@ -406,13 +409,13 @@ def _plain_value(text: bytes | None, dotted: bytes | None, line: int) -> Expr | 
     """The IR of a match of ``_PLAIN_VALUE``: a string, or a name and its attributes; None for
     a name that is a literal or a keyword there (``primary`` decides)."""
     if text is not None:
-        return Literal(text.decode("utf-8"), line)
+        return new_literal(text.decode("utf-8"), line)
     if dotted is None:
         return None
     first, *attrs = dotted.split(b".")
     if first in _NOT_NAMES:
         return None
-    expr: Expr = Variable(name(first), line)
+    expr: Expr = new_variable(name(first), line)
     for attr in attrs:
-        expr = GetAttr(expr, name(attr), line)
+        expr = new_get_attr(expr, name(attr), line)
     return expr

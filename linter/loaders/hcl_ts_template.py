@@ -19,7 +19,7 @@ from linter.loaders.hcl_ts_lex import (
     literal_text,
     name,
 )
-from linter.loaders.ir import Expr, Literal, Template, TemplateDirective, template
+from linter.loaders.ir import Expr, Literal, Template, TemplateDirective, new_literal, template
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -40,7 +40,7 @@ class TsTemplates:
         children = node.children
         if len(children) <= 3 and children[1].type in ("template_literal", "quoted_template_end"):
             text = literal_text(exprs.src, children[0].end_byte, children[-1].start_byte)
-            return Literal(text, exprs.line(node))  # a string without interpolation
+            return new_literal(text, exprs.line(node))  # a string without interpolation
         out: list[str | Expr] = []
         at = children[0].end_byte
         for part in children[1:-1]:
