@@ -31,7 +31,6 @@ from linter.loaders.cache import fingerprint
 from linter.loaders.value_digest import value_digest
 from linter.package_data import folder
 from linter.policy_kinds import KINDS, merged
-from linter.secrets import scrub
 from linter.shipped_knowledge import shipped
 
 if TYPE_CHECKING:  # jsonschema is imported on use: a scan with only the shipped knowledge never needs it
@@ -181,6 +180,8 @@ def unquoted(line: str, name: str) -> str:
     """A problem line with every secret-looking part (a key, an id, a pattern a check quotes)
     shown as its shape: a pack or a config may hold, or be, a credential. The file's own name
     is shown as given."""
+    from linter.secrets import scrub  # on use: a file read and checked without a problem needs none
+
     return scrub(line, paths=name)
 
 
