@@ -559,8 +559,12 @@ def run() -> NoReturn:
     """The console script and ``python -m linter``: ``main``, then exit without freeing, object by
     object, what the operating system takes back at once (a small scan's imports and knowledge: about
     a fifth of a pre-commit run). Files are still flushed and closed and ``atexit`` handlers still run:
-    only the cyclic collector leaves the frozen objects alone."""
-    code = main()
+    only the cyclic collector leaves the frozen objects alone. The collector is paced as a scan paces
+    it (``linter.gc_pacing``) from the start: the modules a command imports are long-lived objects too."""
+    from linter.gc_pacing import fewer_collections
+
+    with fewer_collections():
+        code = main()
     gc.freeze()
     sys.exit(code)
 
