@@ -200,6 +200,33 @@ def test_an_edit_beside_kept_yaml_files_loads_no_yaml_parser(tmp_path: Path) -> 
     assert "aws_db_instance.patients" in Path(report).read_text(encoding="utf-8")
 
 
+def test_an_edited_plain_terraform_root_stays_within_its_import_budget(tmp_path: Path) -> None:
+    """The pre-commit case itself: a ``.tf`` file edited since the last run. The root is evaluated
+    again and the graph built (networkx, the IR, tree-sitter), but nothing for YAML, Kubernetes
+    manifests, JSON Schema or the reference HCL parser; and no more modules and dataclasses than
+    now (each frozen dataclass costs about half a millisecond to define on Python 3.11)."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "main.tf").write_text(PLAIN_ROOT, encoding="utf-8")
+    env = {"SNCLINT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    command = ["scan", ".", "--fail-on", "never", "-o", str(tmp_path / "report.txt")]
+
+    def probe() -> tuple[set[str], int]:
+        run = subprocess.run([sys.executable, "-c", COUNTING, "-", *command], cwd=project, env=env,
+                             capture_output=True, text=True, check=True, timeout=60)
+        modules, dataclasses = json.loads(run.stdout.splitlines()[-1])
+        return set(modules), dataclasses
+
+    probe()
+    (project / "main.tf").write_text(PLAIN_ROOT + "\n", encoding="utf-8")
+    modules, dataclasses = probe()
+    assert {"networkx", "linter.loaders.ir", "linter.loaders.hcl_ts"} <= modules  # it did evaluate
+    assert not {"yaml", "linter.loaders.safe_yaml", "linter.loaders.kubernetes", "linter.kubernetes.kept",
+                "linter.kubernetes.frontend", "linter.kubernetes.data", "jsonschema", "hcl2", "lark"} & modules
+    assert len([m for m in modules if m.startswith("linter")]) <= 128
+    assert dataclasses <= 104
+
+
 COUNTING = """
 import dataclasses, json, sys
 from linter.cli import main
