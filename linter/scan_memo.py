@@ -76,6 +76,7 @@ class GraphExport:
     (``context``), then kept under ``key`` with what the scan read (``log``)."""
 
     kept: BinaryIO | None = None
+    plain: bool = False  # the kept bytes are UTF-8 without any surrogate: text that encodes back to them
     context: Context | None = None
     key: str | None = None
     log: read_log.ReadLog | None = None
@@ -84,7 +85,8 @@ class GraphExport:
         """The document into ``out``: the kept one, else ``writer`` on the scan (copied to the cache)."""
         if self.kept is not None:
             with self.kept:
-                _copy(self.kept, out)
+                if not (self.plain and _send(self.kept, out)):
+                    _copy(self.kept, out)
             return
         context, self.context = self.context, None  # written once; released before keeping (below)
         assert context is not None
@@ -121,14 +123,15 @@ def graph_export(options: ScanOptions, config: Config, knowledge: Knowledge, for
                 kept = read_memo.recall(GRAPH_SECTION, GRAPH_FORMAT, key, root, list)
                 document = _document(kept) if kept is not None else None
                 if document is not None:
-                    return GraphExport(kept=document)
+                    return GraphExport(kept=document[0], plain=document[1])
             with read_log.recording() as log:
                 context = _graph(options, config, knowledge, cwd)
     return GraphExport(context=context, key=key, log=log)
 
 
-def _document(kept: list[object]) -> BinaryIO | None:
-    """The kept document, opened at its start, when its bytes are those the sealed entry names."""
+def _document(kept: list[object]) -> tuple[BinaryIO, bool] | None:
+    """The kept document, opened at its start, when its bytes are those the sealed entry names; and
+    whether none of them is 0xED, the lead byte of a surrogate's (and of some Hangul's) UTF-8 bytes."""
     name, size = kept if len(kept) == 2 else (None, None)
     if not (isinstance(name, str) and isinstance(size, int)):
         return None
@@ -137,17 +140,48 @@ def _document(kept: list[object]) -> BinaryIO | None:
         return None
     digest = hashlib.sha256()
     read = 0
+    plain = True
     try:
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
+            plain = plain and b"\xed" not in chunk
             read += len(chunk)
         if read == size and f"{digest.hexdigest()}.out" == name:
             handle.seek(0)
-            return handle
+            return handle, plain
     except OSError:
         pass
     handle.close()
     return None
+
+
+def _send(kept: BinaryIO, out: Out) -> bool:
+    """The kept bytes straight into ``out``'s file, copied by the kernel, when writing them as text
+    would give the same bytes (UTF-8, strict, no newline translation); False when nothing was sent
+    (``out`` is no file, or one the kernel cannot copy into): then they are written as text."""
+    fileno = getattr(out, "fileno", None)
+    encoding = getattr(out, "encoding", None)
+    if fileno is None or getattr(out, "errors", None) != "strict" or os.linesep != "\n" or not encoding:
+        return False
+    try:
+        if codecs.lookup(encoding).name != "utf-8":
+            return False
+        target = fileno()
+    except (LookupError, OSError, ValueError):  # io.UnsupportedOperation is both of the last two
+        return False
+    getattr(out, "flush", lambda: None)()
+    source = kept.fileno()
+    sent = 0
+    while True:
+        try:
+            count = os.sendfile(target, source, sent, CHUNK * 8)
+        except OSError:
+            if sent:
+                raise
+            return False
+        if not count:
+            return True
+        sent += count
 
 
 def _copy(kept: BinaryIO, out: Out) -> None:

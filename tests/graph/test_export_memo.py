@@ -63,6 +63,21 @@ def test_standard_output_gets_the_same_bytes(repo: Path, capfdbinary: pytest.Cap
         assert capfdbinary.readouterr().out == cold
 
 
+@pytest.mark.parametrize(("folder", "copied"), [("app", True), ("한", False)])
+def test_a_kept_document_is_copied_by_the_kernel_when_its_text_is_its_bytes(
+        repo: Path, monkeypatch: pytest.MonkeyPatch, folder: str, copied: bool) -> None:
+    """0xED, lead byte of a surrogate's UTF-8 bytes as of some Hangul (한), sends the document through text."""
+    (repo / "k8s" / folder).mkdir(exist_ok=True)
+    (repo / "k8s" / folder / "other.yaml").write_text(NAMESPACE.replace("app", "other"))
+    cold = export(cache=False)
+    export()
+    sent: list[int] = []
+    real = scan_memo.os.sendfile
+    monkeypatch.setattr(scan_memo.os, "sendfile", lambda *args: sent.append(1) or real(*args))
+    assert export() == cold
+    assert bool(sent) is copied
+
+
 EDITS: dict[str, Callable[[Path], object]] = {
     "module file": lambda r: (r / "modules/db/main.tf").write_text(DB.replace("particuliere", "standard")),
     "new file": lambda r: (r / "envs/b/more.tf").write_text('resource "aws_s3_bucket" "more" {}\n'),
