@@ -197,6 +197,9 @@ def test_an_edit_beside_kept_yaml_files_loads_no_yaml_parser(tmp_path: Path) -> 
     edited = probe()
     assert "linter.kubernetes.frontend" in edited  # the YAML file is still read, from the cache
     assert not {"yaml", "linter.loaders.safe_yaml"} & edited
+    # it holds no Kubernetes object: nor is the objects' code (reading, placing, their nodes)
+    assert not {"linter.kubernetes.objects", "linter.kubernetes.placement", "linter.kubernetes.nodes",
+                "linter.kubernetes.storage"} & edited
     assert "aws_db_instance.patients" in Path(report).read_text(encoding="utf-8")
 
 

@@ -13,15 +13,13 @@ from linter.config import KubernetesConfig
 from linter.errors import unexpected
 from linter.knowledge import Knowledge
 from linter.kubernetes.data import KubernetesData, kubernetes_data
-from linter.kubernetes.nodes import Graphlet, Placed, cluster_nodes
-from linter.kubernetes.objects import K8sObject, to_object
-from linter.kubernetes.placement import Placement, Placer, nearest
-from linter.kubernetes.storage import NAMESPACE
 from linter.loaders.kubernetes import Manifest, ManifestFile, load_manifests
 from linter.model import Fragment, Location, Problem
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the objects' code is imported once a file holds one (most YAML files hold none)
     from linter.kubernetes.kustomize import KustomizeOutcome
+    from linter.kubernetes.objects import K8sObject
+    from linter.kubernetes.placement import Placement, Placer
 
 
 def load_kubernetes(files: Sequence[tuple[str, bytes | ManifestFile]], *, knowledge: Knowledge,
@@ -64,6 +62,11 @@ def load_kubernetes(files: Sequence[tuple[str, bytes | ManifestFile]], *, knowle
     for rendered in rendered_all:
         loaded = ManifestFile(rendered.kustomization, tuple(Manifest(o, 1) for o in rendered.objects))
         objects += _objects(loaded, data, rendered.kustomization, rendered=True)
+    if not objects:  # YAML that is no manifest (CI files, Helm values): what follows would add nothing
+        return Fragment(problems=tuple(problems), files=tuple(dict.fromkeys(read)), notes=tuple(notes))
+    from linter.kubernetes.nodes import Graphlet, Placed, cluster_nodes
+    from linter.kubernetes.placement import Placer
+
     placed = [Placed(o, p) for o, p in zip(objects, place(objects, Placer(config), data), strict=True)]
     graphlet = Graphlet(placed, knowledge, data)
     graphlet.build()
@@ -94,6 +97,10 @@ def _kustomizations(paths: Sequence[str], data: KubernetesData, knowledge: Knowl
 
 def _objects(loaded: ManifestFile, data: KubernetesData, path: str, rendered: bool) -> list[K8sObject]:
     """Objects of a file; rendered output points at its kustomization (line 1), without comments."""
+    if not loaded.documents:
+        return []
+    from linter.kubernetes.objects import to_object
+
     out = []
     for manifest in loaded.documents:
         location = Location(path, 1 if rendered else manifest.line)
@@ -106,6 +113,9 @@ def _objects(loaded: ManifestFile, data: KubernetesData, path: str, rendered: bo
 def place(objects: Sequence[K8sObject], placer: Placer, data: KubernetesData) -> list[Placement]:
     """Each object's cluster (see ``linter.kubernetes.placement``). Among several Namespaces of
     one name that carry the annotation, the one whose file is nearest the object's is used."""
+    from linter.kubernetes.placement import nearest
+    from linter.kubernetes.storage import NAMESPACE
+
     key = data.cluster_annotation
     annotated: dict[str, list[K8sObject]] = {}
     for o in objects:
