@@ -141,9 +141,9 @@ class _Loader:
         return new_body(tuple(attributes), tuple(blocks))
 
     def attribute(self, node: Node, depth: int) -> Attribute:
-        pair = self.exprs.plain_pair(node)
-        if pair is not None and pair[1]:
-            return new_attribute(pair[0], pair[2], self.exprs.line(node))
+        plain = self.exprs.plain_attribute(node)
+        if plain is not None:
+            return plain
         ident, equals, value = self.exprs.kids(node)
         self.exprs.gap(ident, equals, NONE)
         self.exprs.gap(equals, value, NONE)

@@ -27,6 +27,7 @@ from linter.loaders.hcl_ts_lex import (
 )
 from linter.loaders.hcl_ts_template import TsTemplates
 from linter.loaders.ir import (
+    Attribute,
     BinaryOp,
     Call,
     Conditional,
@@ -40,6 +41,7 @@ from linter.loaders.ir import (
     TupleExpr,
     UnaryOp,
     Variable,
+    new_attribute,
     new_get_attr,
     new_literal,
     new_variable,
@@ -132,6 +134,19 @@ class TsExprs:
         if value is None or bare in _NOT_NAMES:
             return None
         return (name(bare), True, value) if bare is not None else (quoted.decode("utf-8"), False, value)
+
+    def plain_attribute(self, node: Node) -> Attribute | None:
+        """``plain_pair`` of an attribute whose name is bare, as the attribute (the commonest
+        node of a file, read here with one match and one line lookup)."""
+        match = _PLAIN_PAIR.fullmatch(self.src, node.start_byte, node.end_byte)
+        if match is None:
+            return None
+        bare, _, text, dotted = match.groups()
+        if bare is None or bare in _NOT_NAMES:
+            return None
+        line = node.start_point[0] + self.base
+        value = _plain_value(text, dotted, line)
+        return None if value is None else new_attribute(name(bare), value, line)
 
     def term(self, parts: list[Node], depth: int) -> Expr:
         """A base (or ``( expr )``) followed by attribute, index and splat trailers."""
