@@ -94,6 +94,19 @@ def test_without_fork_everything_is_done_here(estate: list[str], tmp_path: Path,
     assert load(estate, tmp_path, jobs=2) == alone
 
 
+def test_without_shared_memory_everything_is_done_here(estate: list[str], tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers' claims live in a memory file: a sandbox refusing one starts no worker."""
+    alone = load(estate, tmp_path, jobs=1)
+
+    def refused(name: str, flags: int = 0) -> int:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "memfd_create", refused)
+    assert Pool.start(2, lambda phase, items: iter(())) is None
+    assert load(estate, tmp_path, jobs=2) == alone
+
+
 def test_a_result_that_cannot_come_back_is_computed_here() -> None:
     """A worker's result is pickled; one that cannot be (here a function) is left to the caller,
     and the worker goes on with the next item."""
