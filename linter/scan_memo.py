@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import json
 import os
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Callable
@@ -41,6 +43,7 @@ FORMAT = "snclint-scan-1"
 SECTION = "scans"
 GRAPH_FORMAT = "snclint-graph-1"
 GRAPH_SECTION = "graphs"  # sealed entries, and the documents they name
+STAMP_FORMAT = "snclint-graph-stamp-1"  # a document's ``stat`` when its bytes were found to be its name's
 CHUNK = 1 << 20
 
 
@@ -131,13 +134,41 @@ def graph_export(options: ScanOptions, config: Config, knowledge: Knowledge, for
 
 def _document(kept: list[object]) -> tuple[BinaryIO, bool] | None:
     """The kept document, opened at its start, when its bytes are those the sealed entry names; and
-    whether none of them is 0xED, the lead byte of a surrogate's (and of some Hangul's) UTF-8 bytes."""
+    whether none of them is 0xED, the lead byte of a surrogate's (and of some Hangul's) UTF-8 bytes.
+
+    Its bytes are hashed once: then its ``stat`` is stamped (as ``file_digests`` memoises a scanned
+    file's, racy ones never), and a document whose ``stat`` is its stamp's is not read again."""
+    started = time.time_ns()
     name, size = kept if len(kept) == 2 else (None, None)
     if not (isinstance(name, str) and isinstance(size, int)):
         return None
     handle = cache.open_kept(GRAPH_SECTION, name)
     if handle is None:
         return None
+    try:
+        info = os.fstat(handle.fileno())
+    except OSError:
+        handle.close()
+        return None
+    seen = [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+    stamp_key = hashlib.sha256(f"{STAMP_FORMAT}|{name}".encode()).hexdigest()
+    stamp = cache.read_sealed(GRAPH_SECTION, stamp_key, CHUNK)
+    for plain in (True, False):
+        if stamp == json.dumps([STAMP_FORMAT, name, *seen, plain]).encode():
+            return handle, plain
+    checked = _checked(handle, name, size)
+    if checked is None:
+        handle.close()
+        return None
+    if max(seen[3], seen[4]) < started - file_digests.RACY_NS:  # as a scanned file's digest is memoised
+        cache.write_sealed(GRAPH_SECTION, stamp_key, json.dumps([STAMP_FORMAT, name, *seen, checked]).encode(),
+                           CHUNK)
+    return handle, checked
+
+
+def _checked(handle: BinaryIO, name: str, size: int) -> bool | None:
+    """None unless the bytes from ``handle`` are ``size`` long and named by their sha256; else
+    ``handle`` is back at its start, and whether none of the bytes is 0xED."""
     digest = hashlib.sha256()
     read = 0
     plain = True
@@ -148,10 +179,9 @@ def _document(kept: list[object]) -> tuple[BinaryIO, bool] | None:
             read += len(chunk)
         if read == size and f"{digest.hexdigest()}.out" == name:
             handle.seek(0)
-            return handle, plain
+            return plain
     except OSError:
         pass
-    handle.close()
     return None
 
 

@@ -11,6 +11,7 @@ from helpers.cached_repo import cached_repo
 
 from linter import scan_memo
 from linter.cli import main
+from linter.loaders import file_digests
 
 PROVIDER = 'provider "aws" {\n  region = "eu-west-3"\n}\n'
 DB = 'resource "aws_db_instance" "db" {\n  tags = { sensibilite = "particuliere" }\n}\n'
@@ -76,6 +77,24 @@ def test_a_kept_document_is_copied_by_the_kernel_when_its_text_is_its_bytes(
     monkeypatch.setattr(scan_memo.os, "sendfile", lambda *args: sent.append(1) or real(*args))
     assert export() == cold
     assert bool(sent) is copied
+
+
+def test_a_document_checked_once_is_known_by_its_stat_until_it_changes(
+        repo: Path, scans: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    cold = export(cache=False)
+    monkeypatch.setattr(file_digests, "RACY_NS", -10**18)  # every document as old as a stamped one
+    export()
+    checked: list[str] = []
+    real = scan_memo._checked
+    monkeypatch.setattr(scan_memo, "_checked", lambda *args: checked.append(args[1]) or real(*args))
+    assert export() == export() == export() == cold
+    assert len(checked) == 1 and len(scans) == 2  # the first one stamped it
+    (document,) = (repo.parent / "cache" / "graphs").glob("*.out")
+    planted = document.read_bytes().replace(b"particuliere", b"standard")
+    for plant in (lambda: document.write_bytes(planted), lambda: (document.unlink(), document.write_bytes(planted))):
+        plant()
+        assert export() == cold
+    assert len(scans) == 4
 
 
 EDITS: dict[str, Callable[[Path], object]] = {
