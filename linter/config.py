@@ -35,6 +35,8 @@ class ClusterSpec:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class KubernetesConfig:
+    """The config's ``kubernetes`` section: the clusters objects run on, and the default one."""
+
     clusters: Mapping[str, ClusterSpec] = field(default_factory=dict)
     default: str | None = None
 
@@ -84,6 +86,8 @@ class DeclaredHosting:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Config:
+    """A repository's ``.snclint.yaml`` (or the defaults), checked: what a scan reads of it."""
+
     path: str | None = None  # the file it came from, None for defaults
     keys: tuple[str, ...] | None = None  # classification keys, None: the policies' default
     levels: Mapping[str, tuple[str, ...]] | None = None

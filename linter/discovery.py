@@ -38,6 +38,8 @@ SNIFFED_BYTES = 4096  # a claim's sniff sees the first bytes of a file
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Inputs:
+    """The files each claim took (display paths), the problems met, the scanned paths' boundaries."""
+
     files: Mapping[str, tuple[str, ...]]  # claim kind -> display paths, sorted
     problems: tuple[Problem, ...]
     boundaries: tuple[Path, ...]  # every scanned path's (none inside another)

@@ -64,6 +64,8 @@ class FlowRule:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Region:
+    """An offer's status in one region (a qualification may not cover every region)."""
+
     name: str
     status: str  # qualified | in_qualification | not_qualified | ineligible | unknown
     note: str = ""
@@ -73,6 +75,8 @@ class Region:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Offer:
+    """One offer of a provider in the catalogue and its qualification status, with its sources."""
+
     id: str  # "outscale/iaas"
     name: str
     status: str
@@ -95,6 +99,8 @@ class Offer:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Provider:
+    """A cloud provider in the catalogue: its offers, the one assumed by default, its status."""
+
     id: str  # "aws", "outscale", "s3ns" …
     name: str
     status: str  # the provider-wide status when no offer is known
@@ -108,6 +114,8 @@ class Provider:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Catalog:
+    """The providers' catalogue (SecNumCloud qualifications), with when and against what it was checked."""
+
     providers: Mapping[str, Provider]
     checked_on: str | None = None
     note: str = ""  # e.g. "re-check every row against ANSSI's list"
@@ -136,6 +144,8 @@ class Vocabulary:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Knowledge:
+    """Everything the stages know that is not code: the shipped policy files merged with the packs."""
+
     types: Mapping[str, TypeInfo]  # Terraform types and Kubernetes kinds
     default_tag_paths: tuple[str, ...]
     flows: tuple[FlowRule, ...]

@@ -246,6 +246,8 @@ class Node:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Edge:
+    """An edge of the graph: ``relation`` from the node keyed ``source`` to ``target``, where it is declared."""
+
     source: str
     target: str
     relation: Relation
@@ -342,6 +344,8 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
+    """What a rule reports about one object, with where it is and the evidence that decided it."""
+
     rule_id: str
     severity: Severity
     message: str

@@ -13,6 +13,8 @@ from linter.discovery import display, repository_root
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ScanOptions:
+    """What a scan is asked to do, apart from the config and the knowledge it is given."""
+
     paths: tuple[str, ...] = (".",)
     stdin: bytes | None = None
     var_files: tuple[str, ...] = ()

@@ -26,6 +26,8 @@ EITHER = "|"  # in one step of a path: any of these attributes
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class UnresolvedFlow:
+    """A data flow of a node whose destination could not be resolved to a node of the graph."""
+
     source: str  # node key of the data's source
     relation: Relation
     attribute: str

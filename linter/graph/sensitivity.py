@@ -26,6 +26,8 @@ WORKLOAD_LINKS = frozenset({Relation.MOUNTS, Relation.USES})
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Classification:
+    """A node's own classification, read from its tags: its status, level and the tag that gave it."""
+
     status: str  # classified | unclassified | unknown | invalid
     level: str | None = None
     tag: Tag | None = None

@@ -21,6 +21,8 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Workload:
+    """Where a workload kind keeps its pod's metadata and spec (and its claim templates)."""
+
     pod_metadata: str  # dotted path, "" for the object itself
     pod_spec: str
     claim_templates: str | None = None
@@ -87,6 +89,8 @@ class TerraformObjects:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class KubernetesData:
+    """The Kubernetes facts of the knowledge (``policies/kubernetes.yaml``), as the frontend reads them."""
+
     cluster_annotation: str
     ignore_annotation: str
     cluster_scoped: frozenset[str]

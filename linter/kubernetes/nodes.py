@@ -49,6 +49,8 @@ HOLDERS = frozenset({NodeKind.DATASTORE, NodeKind.COMPUTE})
 
 @dataclass(frozen=True, slots=True)
 class Placed:
+    """An object and the cluster it was placed on."""
+
     item: K8sObject
     placement: Placement
 

@@ -21,6 +21,8 @@ DEFAULT_NAMESPACE = "default"
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class K8sObject:
+    """A Kubernetes object of a manifest, with what placement and the graph read of it."""
+
     obj: Mapping[str, Any]
     kind: str
     api_version: str

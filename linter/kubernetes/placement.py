@@ -17,6 +17,8 @@ from linter.globs import glob_match
 
 @dataclass(frozen=True, slots=True)
 class Placement:
+    """The cluster an object runs on (None: not placed), and why."""
+
     cluster: str | None
     why: str
 

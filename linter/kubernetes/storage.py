@@ -39,6 +39,8 @@ class InlineClaim:
 
 @dataclass(frozen=True, slots=True)
 class PodVolumes:
+    """What a pod's volumes use: claims, inline claim templates, CSI drivers."""
+
     claims: tuple[ClaimUse, ...] = ()
     inline: tuple[InlineClaim, ...] = ()
     drivers: tuple[str, ...] = ()  # CSI drivers (or in-tree provisioners) of inline volumes

@@ -47,6 +47,8 @@ class Manifest:
 
 @dataclass(frozen=True, slots=True)
 class ManifestFile:
+    """One file's Kubernetes objects, the problems met reading it, or why it was not read."""
+
     path: str
     documents: tuple[Manifest, ...] = ()
     problems: tuple[Problem, ...] = ()

@@ -33,6 +33,8 @@ class Match:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Context:
+    """What every check is given: the graph, the knowledge, what the graph stage found, problems and suppressions."""
+
     graph: nx.MultiDiGraph
     knowledge: Knowledge
     classifications: dict[str, Classification]
