@@ -338,37 +338,39 @@ def traversals(expr: Expr) -> Iterator[tuple[str, ...]]:
         node = stack.pop()
         if type(node) is Literal:  # most leaves: neither a reference nor holding one
             continue
-        path = _traversal_path(node)
-        if path is not None:
-            yield path
-            # index keys inside the traversal may reference too
-            stack.extend(_index_keys(node))
+        found = _traversal_path(node)
+        if found is None:
+            stack.extend(children(node))
             continue
-        stack.extend(children(node))
+        path, keys = found
+        yield path
+        if keys:  # index keys inside the traversal may reference too
+            stack.extend(keys)
 
 
-def _traversal_path(node: Expr) -> tuple[str, ...] | None:
+def _traversal_path(node: Expr) -> tuple[tuple[str, ...], list[Expr]] | None:
+    """The path of names of a traversal, and the keys of its indexes that are not literals (the
+    outermost first); None when ``node`` is no traversal. Runs for every expression of every
+    resource: plain ``isinstance`` tests (the IR has no subclasses), not a ``match``."""
     names: list[str] = []
+    keys: list[Expr] = []
     while True:
-        match node:
-            case Variable(name=name):
-                names.append(name)
-                return tuple(reversed(names))
-            case GetAttr(obj=obj, name=name):
-                names.append(name)
-                node = obj
-            case Index(obj=obj, key=Literal(value=value)) if isinstance(value, (str, int)):
-                names.append(str(value))
-                node = obj
-            case Index(obj=obj) | Splat(obj=obj):
+        if isinstance(node, GetAttr):
+            names.append(node.name)
+        elif isinstance(node, Variable):
+            names.append(node.name)
+            names.reverse()
+            return tuple(names), keys
+        elif isinstance(node, Index):
+            key = node.key
+            if isinstance(key, Literal) and isinstance(key.value, (str, int)):
+                names.append(str(key.value))
+            else:
                 names.clear()
-                node = obj
-            case _:
-                return None
-
-
-def _index_keys(node: Expr) -> Iterator[Expr]:
-    while isinstance(node, (GetAttr, Index, Splat)):
-        if isinstance(node, Index) and not isinstance(node.key, Literal):
-            yield node.key
+                if not isinstance(key, Literal):
+                    keys.append(key)
+        elif isinstance(node, Splat):
+            names.clear()
+        else:
+            return None
         node = node.obj
