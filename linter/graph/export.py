@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Protocol
-from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from linter.graph.chains import hosting_chain
@@ -43,7 +42,6 @@ class Out(Protocol):
 
 
 Value = str | int
-Row = dict[str, Value]
 # Every format holds these, in this order: strings, but the line numbers.
 NODE_FIELDS = ("address", "type", "kind", "file", "line", "root", "cluster", "classification", "sensitive",
                "qualification")
@@ -64,12 +62,8 @@ class _Selection:
         """Node keys in the graph's order."""
         return (key for key in self.ctx.graph if self.kept(key))
 
-    def node(self, key: str) -> Row:
-        """One node's fields, as strings (and its line), which every format can hold."""
-        return dict(zip(NODE_FIELDS, self.node_values(key), strict=True))
-
     def node_values(self, key: str) -> tuple[Value, ...]:
-        """``node``'s values alone, in ``NODE_FIELDS``' order."""
+        """One node's values in ``NODE_FIELDS``' order: strings (and its line), which every format can hold."""
         data = self.ctx.graph.nodes[key]
         node = data["node"]
         hosting = data.get("hosting")
@@ -79,14 +73,10 @@ class _Selection:
                 node.root or "", node.cluster or "", (cls.level or cls.status) if cls else "",
                 state[0] if state else "", hosting.qualification if hosting else "")
 
-    def edges(self) -> Iterator[tuple[str, str, int, Row]]:
-        """Edges between kept nodes, by source in the graph's order; the number tells parallel
-        edges of one pair apart (0, 1, …), as networkx's own writers number them."""
-        for u, v, number, values in self.edge_values():
-            yield u, v, number, dict(zip(EDGE_FIELDS, values, strict=True))
-
     def edge_values(self) -> Iterator[tuple[str, str, int, tuple[Value, ...]]]:
-        """``edges`` with each edge's values alone, in ``EDGE_FIELDS``' order."""
+        """Edges between kept nodes, by source in the graph's order, with their values in
+        ``EDGE_FIELDS``' order; the number tells parallel edges of one pair apart (0, 1, …), as
+        networkx's own writers number them."""
         for u, targets in self.ctx.graph.adjacency():
             if not self.kept(u):
                 continue
@@ -144,6 +134,18 @@ def write_json(ctx: Context, out: Out, only_sensitive: bool = False) -> None:
     out.write("}\n")
 
 
+class _Quoted(dict[str, str]):
+    """Each node key as a format quotes it, made once: an edge names two nodes, a node many edges."""
+
+    def __init__(self, quote: Callable[[str], str]) -> None:
+        super().__init__()
+        self.quote = quote
+
+    def __missing__(self, key: str) -> str:
+        quoted = self[key] = self.quote(key)
+        return quoted
+
+
 # --- GraphML ------------------------------------------------------------------------------------
 
 # characters XML 1.0 cannot hold, even escaped: a hostile name would make the document unreadable
@@ -159,7 +161,11 @@ _GRAPHML_HEAD = (
 
 
 def _xml_text(value: Value) -> str:
-    return xml_escape(_NOT_XML.sub("\ufffd", value)) if isinstance(value, str) else str(value)
+    if not isinstance(value, str):
+        return str(value)
+    if not value.isprintable():  # no character XML cannot hold is printable: most values skip the search
+        value = _NOT_XML.sub("\ufffd", value)
+    return value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")  # as saxutils.escape
 
 
 def _xml_attribute(value: str) -> str:
@@ -172,23 +178,28 @@ def _graphml_keys(out: Out, kind: str, ids: dict[str, str]) -> None:
         out.write(f'  <key id="{key}" for="{kind}" attr.name="{name}" attr.type="{kind_of}"/>\n')
 
 
-def _graphml_data(row: Row, ids: dict[str, str]) -> str:
-    return "".join(f'    <data key="{ids[name]}">{_xml_text(value)}</data>\n' for name, value in row.items())
+def _graphml_template(head: str, ids: dict[str, str], tail: str) -> str:
+    """One node's or edge's element, ``%s`` for its attributes and each value, in ``ids``' order."""
+    return head + "".join(f'    <data key="{key}">%s</data>\n' for key in ids.values()) + tail
+
+
+_NODE_GRAPHML = _graphml_template("  <node id=%s>\n", _NODE_KEYS, "  </node>\n")
+_EDGE_GRAPHML = _graphml_template('  <edge source=%s target=%s id="%s">\n', _EDGE_KEYS, "  </edge>\n")
 
 
 def write_graphml(ctx: Context, out: Out, only_sensitive: bool = False) -> None:
     """GraphML as networkx writes it (``nx.read_graphml`` reads it back): node ids are the graph's
     keys, an edge's id tells parallel edges of one pair apart."""
     shown = _Selection(ctx, only_sensitive)
+    ids = _Quoted(_xml_attribute)
     out.write(_GRAPHML_HEAD)
     _graphml_keys(out, "node", _NODE_KEYS)
     _graphml_keys(out, "edge", _EDGE_KEYS)
     out.write('  <graph edgedefault="directed">\n')
     for key in shown.keys():
-        out.write(f"  <node id={_xml_attribute(key)}>\n{_graphml_data(shown.node(key), _NODE_KEYS)}  </node>\n")
-    for u, v, number, row in shown.edges():
-        out.write(f'  <edge source={_xml_attribute(u)} target={_xml_attribute(v)} id="{number}">\n'
-                  f"{_graphml_data(row, _EDGE_KEYS)}  </edge>\n")
+        out.write(_NODE_GRAPHML % (ids[key], *map(_xml_text, shown.node_values(key))))
+    for u, v, number, values in shown.edge_values():
+        out.write(_EDGE_GRAPHML % (ids[u], ids[v], number, *map(_xml_text, values)))
     out.write("  </graph>\n</graphml>\n")
 
 
@@ -200,6 +211,8 @@ _OTHER_FILL = "#ffffff"
 _QUALIFICATION_COLOUR = {"qualified": "#1e7e34", "not-qualified": "#c82333"}
 _UNKNOWN_COLOUR = "#e0a800"
 _SHAPE = {"datastore": "cylinder", "cluster": "box3d", "hosting": "house", "workload": "component"}
+_DOT_NODE = '%s%s [label=%s, shape=%s, style="filled", fillcolor="%s", color="%s", penwidth=%s];\n'
+_DASHED = ("hosted_on", "references")
 
 
 def _dot_label(*lines: str) -> str:
@@ -216,18 +229,24 @@ def _quote(text: str) -> str:
     return '"' + _escape(text) + '"'
 
 
-def _dot_node(key: str, data: Row, indent: str) -> str:
-    lines = [str(data["address"]), str(data["kind"])]
-    if data["sensitive"]:
-        lines.append(f"sensitive: {data['sensitive']}")
-    if data["qualification"]:
-        lines.append(str(data["qualification"]))
-    colour = _QUALIFICATION_COLOUR.get(str(data["qualification"]), _UNKNOWN_COLOUR if data["qualification"]
-                                       else "#6c757d")
-    fill = _SENSITIVE_FILL if data["sensitive"] else _OTHER_FILL
-    width = "2.5" if data["sensitive"] else "1"
-    return (f"{indent}{_quote(key)} [label={_dot_label(*lines)}, shape={_SHAPE.get(str(data['kind']), 'box')}, "
-            f'style="filled", fillcolor="{fill}", color="{colour}", penwidth={width}];\n')
+def _dot_node(key: str, values: tuple[Value, ...], indent: str) -> str:
+    """One node's line from ``_Selection.node_values``: its address, kind, sensitivity and
+    qualification as the label's lines."""
+    address, _, kind, _, _, _, _, _, sensitive, qualification = values
+    lines = [str(address), str(kind)]
+    if sensitive:
+        lines.append(f"sensitive: {sensitive}")
+    if qualification:
+        lines.append(str(qualification))
+    colour = _QUALIFICATION_COLOUR.get(str(qualification), _UNKNOWN_COLOUR if qualification else "#6c757d")
+    return _DOT_NODE % (indent, _quote(key), _dot_label(*lines), _SHAPE.get(str(kind), "box"),
+                        _SENSITIVE_FILL if sensitive else _OTHER_FILL, colour, "2.5" if sensitive else "1")
+
+
+def _dot_edge(relation: str) -> str:
+    """The line of an edge of ``relation``, ``%s`` for its two ends."""
+    style = ', style="dashed"' if relation in _DASHED else ""
+    return f"  %s -> %s [label={_quote(relation).replace('%', '%%')}{style}];\n"
 
 
 def write_dot(ctx: Context, out: Out, only_sensitive: bool = False) -> None:
@@ -244,15 +263,16 @@ def write_dot(ctx: Context, out: Out, only_sensitive: bool = False) -> None:
         members = sorted(groups.pop(group))
         if not group:
             for key in members:
-                out.write(_dot_node(key, shown.node(key), "  "))
+                out.write(_dot_node(key, shown.node_values(key), "  "))
             continue
         out.write(f'  subgraph cluster_{index} {{\n    label={_quote(group)}; style="rounded"; color="#adb5bd";\n')
         for key in members:
-            out.write(_dot_node(key, shown.node(key), "    "))
+            out.write(_dot_node(key, shown.node_values(key), "    "))
         out.write("  }\n")
-    for u, v, _, row in shown.edges():
-        style = ', style="dashed"' if row["relation"] in ("hosted_on", "references") else ""
-        out.write(f"  {_quote(u)} -> {_quote(v)} [label={_quote(str(row['relation']))}{style}];\n")
+    ids = _Quoted(_quote)
+    edge = _Quoted(_dot_edge)
+    for u, v, _, (relation, _, _) in shown.edge_values():
+        out.write(edge[str(relation)] % (ids[u], ids[v]))
     out.write("}\n")
 
 
@@ -265,8 +285,8 @@ def write_mermaid(ctx: Context, out: Out, only_sensitive: bool = False) -> None:
     for key, name in ids.items():
         label = ctx.graph.nodes[key]["node"].address.replace('"', "'").replace("\n", " ").replace("\r", " ")
         out.write(f'  {name}["{label}"]\n')
-    for u, v, _, row in shown.edges():
-        out.write(f"  {ids[u]} -->|{row['relation']}| {ids[v]}\n")
+    for u, v, _, (relation, _, _) in shown.edge_values():
+        out.write(f"  {ids[u]} -->|{relation}| {ids[v]}\n")
 
 
 WRITERS: dict[str, Callable[[Context, Out, bool], None]] = {
