@@ -295,39 +295,30 @@ def template(parts: list[str | Expr], line: int) -> Expr:
 
 
 
-def children(expr: Expr) -> Iterator[Expr]:
-    """The direct sub-expressions of ``expr``."""
-    match expr:
-        case Template(parts=parts):
-            yield from (p for p in parts if not isinstance(p, str))
-        case TemplateDirective(exprs=exprs):
-            yield from exprs
-        case GetAttr(obj=obj) | Splat(obj=obj):
-            yield obj
-        case Index(obj=obj, key=key):
-            yield obj
-            yield key
-        case Call(args=args) | TupleExpr(items=args):
-            yield from args
-        case Conditional(cond=c, then=t, other=o):
-            yield from (c, t, o)
-        case BinaryOp(left=left, right=right):
-            yield from (left, right)
-        case UnaryOp(operand=operand):
-            yield operand
-        case ObjectExpr(items=items):
-            for k, v in items:
-                yield k
-                yield v
-        case ForExpr(collection=coll, value=value, key=key, cond=cond):
-            yield coll
-            yield value
-            if key is not None:
-                yield key
-            if cond is not None:
-                yield cond
-        case _:
-            return
+def children(expr: Expr) -> list[Expr]:
+    """The direct sub-expressions of ``expr``, in source order (``isinstance`` tests, not a
+    ``match``: it runs for every expression holding a reference)."""
+    if isinstance(expr, (GetAttr, Splat)):
+        return [expr.obj]
+    if isinstance(expr, (Call, TupleExpr)):
+        return list(expr.args if isinstance(expr, Call) else expr.items)
+    if isinstance(expr, ObjectExpr):
+        return [part for pair in expr.items for part in pair]
+    if isinstance(expr, Template):
+        return [p for p in expr.parts if not isinstance(p, str)]
+    if isinstance(expr, Index):
+        return [expr.obj, expr.key]
+    if isinstance(expr, Conditional):
+        return [expr.cond, expr.then, expr.other]
+    if isinstance(expr, BinaryOp):
+        return [expr.left, expr.right]
+    if isinstance(expr, UnaryOp):
+        return [expr.operand]
+    if isinstance(expr, TemplateDirective):
+        return list(expr.exprs)
+    if isinstance(expr, ForExpr):
+        return [e for e in (expr.collection, expr.value, expr.key, expr.cond) if e is not None]
+    return []
 
 
 def traversals(expr: Expr) -> Iterator[tuple[str, ...]]:
