@@ -123,20 +123,23 @@ class TsExprs:
         match = _PLAIN.fullmatch(self.src, node.start_byte, node.end_byte)
         return None if match is None else _plain_value(match[1], match[2], self.line(node))
 
-    def plain_pair(self, node: Node) -> tuple[str, bool, Expr] | None:
-        """An attribute or object element on one line whose value is plain (see ``plain``):
-        its key, whether the key is a bare name (not a quoted string), and its value."""
+    def plain_pair(self, node: Node) -> tuple[Literal, Expr] | None:
+        """An attribute or object element on one line whose value is plain (see ``plain``): its
+        key (a bare name or a quoted string) as a string literal, and its value."""
         match = _PLAIN_PAIR.fullmatch(self.src, node.start_byte, node.end_byte)
         if match is None:
             return None
         bare, quoted, text, dotted = match.groups()
-        value = _plain_value(text, dotted, self.line(node))
-        if value is None or bare in _NOT_NAMES:
+        if bare in _NOT_NAMES:
             return None
-        return (name(bare), True, value) if bare is not None else (quoted.decode("utf-8"), False, value)
+        line = node.start_point[0] + self.base
+        value = _plain_value(text, dotted, line)
+        if value is None:
+            return None
+        return new_literal(name(bare) if bare is not None else quoted.decode("utf-8"), line), value
 
     def plain_attribute(self, node: Node) -> Attribute | None:
-        """``plain_pair`` of an attribute whose name is bare, as the attribute (the commonest
+        """``plain_pair`` of an attribute, whose name is bare, as the attribute (the commonest
         node of a file, read here with one match and one line lookup)."""
         match = _PLAIN_PAIR.fullmatch(self.src, node.start_byte, node.end_byte)
         if match is None:
@@ -263,7 +266,7 @@ class TsExprs:
                 continue
             pair = self.plain_pair(elem)
             if pair is not None:
-                items.append((new_literal(pair[0], self.line(elem)), pair[2]))
+                items.append(pair)
                 continue
             key, sep, value = self.kids(elem)
             self.gap(key, sep, NONE)
