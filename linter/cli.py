@@ -424,14 +424,25 @@ def _write_graph(args: GraphArgs, context: GraphContext, out: Out) -> None:
 def _stream(write: Callable[[TextIO], None], output: str | None) -> None:
     """``write`` into ``output`` (or standard output) as it goes, not through one string."""
     if not output or output == "-":
-        write(sys.stdout)
-        sys.stdout.flush()
+        try:
+            write(sys.stdout)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _reader_gone()
         return
     try:
         with open(output, "w", encoding="utf-8") as out:
             write(out)
     except OSError as err:
         raise UsageError(f"{output}: cannot write: {err.strerror}") from None
+
+
+def _reader_gone() -> None:
+    """The reader of standard output stopped early (``snclint graph | head``): the rest of the
+    output goes nowhere and the command ends as it would have, without an error of its own."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _run(given: _Context) -> Scan:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -119,3 +122,24 @@ def test_config_sets_fail_on_strict_and_ignore_and_the_command_line_wins(repo: P
     assert main(["scan", "."]) == 1
     (repo / ".snclint.yaml").write_text("version: 1\n")
     assert main(["scan", "."]) == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", [["graph", ".", "--format", "json"], ["graph", ".", "--format", "dot"],
+                                     ["scan", ".", "--format", "json"]])
+def test_a_reader_that_stops_early_is_no_error(tmp_path: Path, command: list[str]) -> None:
+    """``snclint graph | head``: the output that nobody reads goes nowhere, and the command ends as
+    it would have (first run, then from the kept document, which is copied differently)."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "main.tf").write_text('provider "aws" {\n  region = "eu-west-3"\n}\n' + "".join(
+        f'resource "aws_s3_bucket" "b{i}" {{\n}}\n' for i in range(800)))  # a warning each: no classification
+    env = {**os.environ, "SNCLINT_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(3):
+        proc = subprocess.Popen([sys.executable, "-m", "linter", *command], cwd=tmp_path, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.read(100)
+        proc.stdout.close()  # far less than the document, which is larger than a pipe holds
+        error = proc.stderr.read().decode()
+        assert proc.wait(timeout=60) == 0, error
+        assert "error" not in error
