@@ -144,10 +144,13 @@ class _Encoder:
         if kind in _SCALARS:
             return value
         write = _WRITERS.get(kind)
-        if write is None and kind in FIELDS:  # written for the first time in this process
-            write = _WRITERS[kind] = _writer(kind)
-        if write is not None:  # a container, or a dataclass of the model (``_writer``)
+        if write is not None:  # a container, or a dataclass of the model written often (``_writer``)
             return write(self, value)
+        if kind in FIELDS:
+            count = _WRITTEN[kind] = _WRITTEN.get(kind, 0) + 1
+            if count == _WRITER_AFTER:
+                _WRITERS[kind] = _writer(kind)
+            return self.instance(value, kind)
         again = self.seen.get(id(value))
         if again is not None:
             return {_AGAIN: again}
@@ -158,6 +161,25 @@ class _Encoder:
         if kind is date:
             return {_DATE: value.isoformat()}
         raise TypeError(f"not a model value: {kind.__name__}")
+
+    def instance(self, value: Any, kind: type) -> Any:
+        """A dataclass instance, written as ``_writer``'s functions write it."""
+        again = self.seen.get(id(value))
+        if again is not None:
+            return {_AGAIN: again}
+        values = [getattr(value, f) for f in FIELDS[kind]]
+        out = {kind.__name__: [self.field(v, shape) for v, shape in zip(values, _SHAPES[kind], strict=True)]}
+        return self.numbered(value, out, self._content(values))
+
+    def field(self, value: Any, shape: type | None) -> Any:
+        """A field's value, written as its declared type says (a tuple as a plain array)."""
+        if shape is None:
+            return self.plain(value)
+        if shape is tuple:
+            return self.items(value) if type(value) is tuple else self.field_tuple(value)
+        if not isinstance(value, enum.Enum) or type(value) is not shape or type(value.value) not in _SCALARS:
+            raise TypeError(f"not a {shape.__name__} in a field declared one")
+        return value.value
 
     def numbered(self, value: Any, out: Any, content: tuple[Any, ...] | None) -> Any:
         """``out``, the encoding of a dataclass instance or enum member whose fields are written,
@@ -281,9 +303,11 @@ def _writer(cls: type) -> Callable[[_Encoder, Any], Any]:
     return cast(Callable[[_Encoder, Any], Any], scope["write"])
 
 
-# the containers' writers, and each dataclass's once one is written (generating them all costs
-# a start-up more than a small scan saves)
+# the containers' writers, and each dataclass's once this process has written many of its
+# instances: making one costs as much as writing hundreds, and a small scan writes a few dozen
 _WRITERS: dict[type, Callable[[_Encoder, Any], Any]] = {list: _list, tuple: _tuple, dict: _dict}
+_WRITTEN: dict[type, int] = {}  # instances written by ``_Encoder.instance``, by class
+_WRITER_AFTER = 500
 
 
 def decode(text: str | bytes) -> Any:
