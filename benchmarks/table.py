@@ -5,10 +5,11 @@
 Per corpus (on a copy: the corpus itself is never written): cold scans (each with an empty cache),
 warm scans (the cache of an unmeasured scan, nothing changed), one edit of a ``.tf`` file in a local
 module used by the fewest root modules, one edit of a Kubernetes manifest, and ``snclint graph
---format json`` cold and warm beside the scan; then a small root module (the pre-commit case), and
-Checkov on the same folders when it is installed. Every run is a fresh process with the cache in a
-folder of the benchmark. The JSON report holds no clock (SARIF, HTML, JUnit and gitlab-sast do), so
-cold and warm reports are compared byte for byte, and each edited tree's report with a cold scan of it.
+--format json`` cold and warm beside the scan; then a small root module (the pre-commit case: cold,
+warm, and after an edit of one of its ``.tf`` files), and Checkov on the same folders when it is
+installed. Every run is a fresh process with the cache in a folder of the benchmark. The JSON report
+holds no clock (SARIF, HTML, JUnit and gitlab-sast do), so cold and warm reports are compared byte
+for byte, and each edited tree's report with a cold scan of it.
 """
 from __future__ import annotations
 
@@ -263,14 +264,30 @@ def corpus_rows(bench: Bench, corpus: Path, repeat: int, checkov_command: list[s
 
 
 def small_rows(bench: Bench, folder: Path, repeat: int, checkov_command: list[str] | None) -> tuple[list[Row], bytes]:
-    """Cold and warm scans of a copy of one small root module (the pre-commit case); its cold report."""
+    """Cold, warm and one-edit scans of a copy of one small root module (the pre-commit case: a commit
+    changes a file of it); its cold report."""
     copy = bench.work / "small" / folder.name
     shutil.copytree(folder, copy, symlinks=True)
     theirs = checkov(bench, copy, repeat, checkov_command)
     name = f"{folder.name} (small root)"
-    cold, warm, first, _ = cold_and_warm(bench, copy, repeat, name)
+    cold, warm, first, shared = cold_and_warm(bench, copy, repeat, name)
     rows = [Row(name, "cold (empty cache)", cold, "", versus_checkov(cold, theirs)),
-            Row(name, "warm: pre-commit", warm, f"{ratio(warm, cold):.2f}× cold", versus_checkov(warm, theirs))]
+            Row(name, "warm (nothing changed)", warm, f"{ratio(warm, cold):.2f}× cold", versus_checkov(warm, theirs))]
+    found = module_file(copy)
+    if found is None:
+        rows.append(Row(name, "one edit: no terraform file to edit", []))
+        return rows, first
+    path, _ = found
+    edited = []
+    for number in range(repeat):
+        edit_terraform(path, number)
+        run, report = bench.scan(copy, shared)
+        edited.append(run)
+    _, fresh = bench.scan(copy, bench.cache())
+    relative = path.relative_to(copy).as_posix()
+    bench.same(f"{name}, after editing `{relative}`: warm-cache scan and cold scan", fresh, report)
+    rows.append(Row(name, f"one edit: pre-commit (`{relative}`)", edited, f"{ratio(edited, cold):.2f}× cold",
+                    versus_checkov(edited, theirs)))
     return rows, first
 
 
