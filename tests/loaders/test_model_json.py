@@ -107,3 +107,65 @@ def test_entries_in_pieces_are_the_text_of_the_whole(size: int) -> None:
 def test_entries_in_pieces_are_scalars_by_string_keys(mapping: dict[str, object]) -> None:
     with pytest.raises(TypeError):
         "".join(model_json.encode_entries(mapping))
+
+
+def every_class() -> list[object]:
+    """Instances of every model class, each field given in turn every kind of value a writer tells
+    apart: scalars (``1``, ``True`` and ``1.0`` differ), instances shared or only equal, tuples, a
+    dict (an instance holding one has no content), enum members, a date; then one equal to the last
+    instance of its class, another object."""
+    shared = Location("a.tf", 1)
+    values: list[object] = ["s", None, 1, True, 1.0, -0.0, shared, Location("a.tf", 1), Unknown("r"),
+                            ("t", 2, shared), {"k": [1, (2,)]}, {}, NodeKind.DATASTORE, date(2027, 1, 2)]
+    made: list[object] = []
+    for cls, names in model_json.FIELDS.items():
+        shapes = model_json._SHAPES[cls]
+        for turn in range(len(values)):
+            given: dict[str, object] = {}
+            for i, (name, shape) in enumerate(zip(names, shapes, strict=True)):
+                value = values[(turn + i) % len(values)]
+                if shape is tuple:
+                    given[name] = (value,) if turn % 3 else None
+                elif shape is not None:
+                    members = list(shape)  # type: ignore[call-overload]
+                    given[name] = members[(turn + i) % len(members)]
+                else:
+                    given[name] = value
+            made.append(cls(**given))
+        made.append(cls(**given))
+    return made
+
+
+def _containers_only(monkeypatch: pytest.MonkeyPatch, after: int) -> None:
+    writers = {kind: write for kind, write in model_json._WRITERS.items() if kind in (list, tuple, dict)}
+    monkeypatch.setattr(model_json, "_WRITERS", writers)
+    monkeypatch.setattr(model_json, "_WRITTEN", {})
+    monkeypatch.setattr(model_json, "_WRITER_AFTER", after)
+
+
+def test_a_class_own_writer_writes_what_the_generic_path_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``_writer``'s functions, made for a class written often, against ``_Encoder.instance``:
+    the same text for every class of the model, whether made before or in the middle of a value."""
+    value = every_class()
+    assert {type(v) for v in value} == set(model_json.FIELDS)
+    _containers_only(monkeypatch, after=10**9)
+    generic = model_json.encode(value)
+    assert model_json._WRITERS.keys() == {list, tuple, dict}
+    assert model_json.decode(generic) == value
+    _containers_only(monkeypatch, after=3)  # each class switches to its writer at its third instance
+    assert model_json.encode(value) == generic
+    assert set(model_json.FIELDS) <= model_json._WRITERS.keys()
+    model_json._WRITERS.update({cls: model_json._writer(cls) for cls in model_json.FIELDS})
+    assert model_json.encode(value) == generic
+
+
+@pytest.mark.parametrize("after", [10**9, 1])
+@pytest.mark.parametrize("change", [{"notes": ["a list"]}, {"kind": "datastore"}])
+def test_a_class_own_writer_refuses_what_the_generic_path_refuses(monkeypatch: pytest.MonkeyPatch, after: int,
+                                                                  change: dict[str, object]) -> None:
+    """A list in a field declared a tuple, a string in a field declared an enum: refused by the
+    generic path (``after`` never reached) and by the writer (made at the first ``Node``)."""
+    _containers_only(monkeypatch, after)
+    with pytest.raises(TypeError):
+        model_json.encode([sample(), replace(sample(), **change)])  # type: ignore[arg-type]
+    assert (Node in model_json._WRITERS) is (after == 1)
