@@ -12,8 +12,17 @@ import importlib
 from functools import cache
 from pathlib import Path
 
+from linter.errors import LinterError
+
 
 @cache
 def folder(package: str) -> Path:
-    """The folder of ``package`` (``linter.policies``, ``linter.schemas``, ``linter.reporters``)."""
-    return Path(str(importlib.import_module(package).__file__)).parent
+    """The folder of ``package`` (``linter.policies``, ``linter.schemas``, ``linter.reporters``).
+    LinterError when it is no folder on disk (an install kept in an archive, or a package without
+    its ``__init__.py``, whose data would otherwise be looked for in the current folder)."""
+    where = importlib.import_module(package).__file__
+    found = None if where is None else Path(where).parent
+    if found is None or not found.is_dir():
+        raise LinterError(f"the data files of {package} are not a folder on disk ({found or 'no file'}): "
+                          "install snclint as files, not in an archive")
+    return found
