@@ -191,10 +191,11 @@ class _Reader:
         tf = self.terraform
         merged: dict[str, Any] = {}
         documents = node.attributes.get(tf.values) if tf.values else None
-        for text in documents if isinstance(documents, list) else []:
-            if isinstance(text, str):
-                from linter.loaders.safe_yaml import load_documents
+        texts = [text for text in documents if isinstance(text, str)] if isinstance(documents, list) else []
+        if texts:
+            from linter.loaders.safe_yaml import load_documents  # on use: most releases hold no values text
 
+            for text in texts:
                 loaded, _ = load_documents(text)
                 for document in loaded:
                     if isinstance(document.value, Mapping):
