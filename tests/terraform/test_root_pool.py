@@ -245,3 +245,18 @@ def test_model_values_come_back_equal_through_the_pipe(estate: list[str], tmp_pa
     again = pickle.loads(root_pool.dumps(value))
     assert again == value
     assert len(root_pool.dumps(value)) < len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) * 1.1
+
+
+def test_a_pool_closed_before_its_results_are_read_ends_quietly(capfd: pytest.CaptureFixture[str]) -> None:
+    """The scan stopped by an error of its own closes the pool unread: its workers end, no traceback."""
+    def serve(phase: str, items: Sequence[Any]) -> Iterator[tuple[str, Any]]:
+        for item in items:
+            yield item, "x" * 100_000  # more than a pipe holds: the worker waits on it
+
+    pool = Pool.start(2, serve)
+    assert pool is not None
+    pool.run("p", [["a0", "a1"], ["b0", "b1"]], hold=True)
+    processes = list(pool.processes)
+    pool.close()
+    assert [p.exitcode for p in processes] == [0, 0]
+    assert "Traceback" not in capfd.readouterr().err

@@ -86,7 +86,8 @@ class Pool:
             for worker in range(workers):
                 mine, theirs = context.Pipe()
                 connections.append(mine)
-                process = context.Process(target=_serve, args=(theirs, serve, claims, worker), daemon=True)
+                process = context.Process(target=_worker, args=(theirs, serve, claims, worker, tuple(connections)),
+                                          daemon=True)
                 process.start()
                 theirs.close()
                 processes.append(process)
@@ -236,10 +237,19 @@ def _chunks(share: Sequence[Any], size: int | None) -> list[list[Any]]:
     return chunks
 
 
+def _worker(connection: Connection, serve: Serve, claims: Claims, worker: int, inherited: Sequence[Connection]) -> None:
+    """A forked worker: first closes the scan's ends of the pipes it inherited (its own among
+    them), so that it sees the scan go (an end of file, a broken pipe) even if the scan is killed."""
+    for other in inherited:
+        other.close()
+    _serve(connection, serve, claims, worker)
+
+
 def _serve(connection: Connection, serve: Serve, claims: Claims, worker: int) -> None:
     """A worker: runs the phases it is sent, chunk after chunk as ``claims`` gives them, until
-    told to stop (or the scan is gone). What it inherited is never collected here: the cycle
-    collector would walk it again and again (and copy the pages it touches) for nothing."""
+    told to stop (or the scan is gone, or closed the pool unread). What it inherited is never
+    collected here: the cycle collector would walk it again and again (and copy the pages it
+    touches) for nothing."""
     gc.freeze()
     while True:
         try:
@@ -264,9 +274,12 @@ def _serve(connection: Connection, serve: Serve, claims: Claims, worker: int) ->
                         connection.send_bytes(data)
             except Exception:  # noqa: BLE001 - the items left without a result are computed by the scan
                 pass
-        for data in held:
-            connection.send_bytes(data)
-        connection.send_bytes(_END)
+        try:
+            for data in held:
+                connection.send_bytes(data)
+            connection.send_bytes(_END)
+        except OSError:  # the scan closed the pool without reading (an error of its own): nothing to say
+            return
 
 
 def shares(items: Sequence[str], weight: Callable[[str], int], count: int) -> list[list[str]]:
