@@ -27,6 +27,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from run import Run, measure, mib
 
@@ -227,6 +228,21 @@ def cold_and_warm(bench: Bench, copy: Path, repeat: int, name: str) -> tuple[lis
     return cold, warm, reports[0], shared
 
 
+def edited(bench: Bench, copy: Path, shared: Path, name: str, path: Path, edit: Callable[[Path, int], None],
+           repeat: int) -> tuple[list[Run], str]:
+    """``repeat`` scans of ``copy`` with the ``shared`` cache, each after one more ``edit`` of ``path``,
+    the last report compared with a cold scan of the edited tree; the runs, and ``path`` as shown."""
+    runs = []
+    for number in range(repeat):
+        edit(path, number)
+        run, report = bench.scan(copy, shared)
+        runs.append(run)
+    _, fresh = bench.scan(copy, bench.cache())
+    relative = path.relative_to(copy).as_posix()
+    bench.same(f"{name}, after editing `{relative}`: warm-cache scan and cold scan", fresh, report)
+    return runs, relative
+
+
 def corpus_rows(bench: Bench, corpus: Path, repeat: int, checkov_command: list[str] | None) -> tuple[list[Row], bytes]:
     """Cold, warm, one edit of each kind and the graph export on a copy of ``corpus``; its cold report."""
     copy = bench.work / "corpora" / corpus.name
@@ -249,14 +265,7 @@ def corpus_rows(bench: Bench, corpus: Path, repeat: int, checkov_command: list[s
             rows.append(Row(name, f"one edit: no {kind} file to edit", []))
             continue
         path, what = found
-        runs = []
-        for number in range(repeat):
-            edit(path, number)
-            run, report = bench.scan(copy, shared)
-            runs.append(run)
-        _, fresh = bench.scan(copy, bench.cache())
-        relative = path.relative_to(copy).as_posix()
-        bench.same(f"{name}, after editing `{relative}`: warm-cache scan and cold scan", fresh, report)
+        runs, relative = edited(bench, copy, shared, name, path, edit, repeat)
         rows.append(Row(name, f"one edit: {what} (`{relative}`)", runs, f"{ratio(runs, cold):.2f}× cold"))
     rows.append(Row(name, "`snclint graph --format json`, cold", graph_cold, graph_versus(graph_cold, cold, "cold")))
     rows.append(Row(name, "`snclint graph --format json`, warm", graph_warm, graph_versus(graph_warm, warm, "warm")))
@@ -277,17 +286,9 @@ def small_rows(bench: Bench, folder: Path, repeat: int, checkov_command: list[st
     if found is None:
         rows.append(Row(name, "one edit: no terraform file to edit", []))
         return rows, first
-    path, _ = found
-    edited = []
-    for number in range(repeat):
-        edit_terraform(path, number)
-        run, report = bench.scan(copy, shared)
-        edited.append(run)
-    _, fresh = bench.scan(copy, bench.cache())
-    relative = path.relative_to(copy).as_posix()
-    bench.same(f"{name}, after editing `{relative}`: warm-cache scan and cold scan", fresh, report)
-    rows.append(Row(name, f"one edit: pre-commit (`{relative}`)", edited, f"{ratio(edited, cold):.2f}× cold",
-                    versus_checkov(edited, theirs)))
+    runs, relative = edited(bench, copy, shared, name, found[0], edit_terraform, repeat)
+    rows.append(Row(name, f"one edit: pre-commit (`{relative}`)", runs, f"{ratio(runs, cold):.2f}× cold",
+                    versus_checkov(runs, theirs)))
     return rows, first
 
 
