@@ -311,7 +311,14 @@ def _key(loader_id: str, path: str, data: bytes) -> str:
 
 
 def _mac(secret: bytes, key: str, text: bytes) -> bytes:
-    return hmac.new(secret, f"{FORMAT}\0{key}\0".encode() + text, hashlib.sha256).hexdigest().encode("ascii")
+    seal = _seal(secret, key)
+    seal.update(text)
+    return seal.hexdigest().encode("ascii")
+
+
+def _seal(secret: bytes, key: str) -> hmac.HMAC:
+    """The HMAC of an entry kept as ``key``, before its content: the format and the key come first."""
+    return hmac.new(secret, f"{FORMAT}\0{key}\0".encode(), hashlib.sha256)
 
 
 def _folder(root: Path, parts: tuple[str, ...], *, create: bool) -> int | None:
@@ -415,7 +422,7 @@ def write_sealed_parts(section: str, key: str, parts: Iterable[bytes], limit: in
         if made is None:
             return
         tmp, handle = made
-        seal = hmac.new(secret, f"{FORMAT}\0{section}/{key}\0".encode(), hashlib.sha256)
+        seal = _seal(secret, f"{section}/{key}")
         size = _SEAL_BYTES + 1
         placed = False
         try:
