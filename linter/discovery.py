@@ -16,7 +16,7 @@ import bisect
 import functools
 import io
 import os
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +26,7 @@ from linter import limits, read_log
 from linter.errors import UsageError
 from linter.files import NotReadable, check_regular, read_regular
 from linter.model import Location, Problem
+from linter.per_scan import scope
 
 if TYPE_CHECKING:  # the frontends' contract: a kept scan anchors its paths without loading it
     from linter.frontend_contract import Claim
@@ -103,19 +104,11 @@ def _head(path: Path | str) -> bytes:
 _FOUND: ContextVar[dict[str, Path] | None] = ContextVar("boundaries found", default=None)
 
 
-@contextmanager
-def one_scan() -> Iterator[None]:
+def one_scan() -> AbstractContextManager[None]:
     """Within: each scanned path's boundary is found once, however many places ask (the
     whole-scan memo's key, the repository root, discovery's boundaries and each path's own), as
     if they had all asked at the same moment."""
-    if _FOUND.get() is not None:  # already within one: the outer one holds the answers
-        yield
-        return
-    token = _FOUND.set({})
-    try:
-        yield
-    finally:
-        _FOUND.reset(token)
+    return scope(_FOUND)
 
 
 def find_boundary(path: Path) -> Path:

@@ -226,7 +226,7 @@ def test_an_edited_plain_terraform_root_stays_within_its_import_budget(tmp_path:
     assert {"networkx", "linter.loaders.ir", "linter.loaders.hcl_ts"} <= modules  # it did evaluate
     assert not {"yaml", "linter.loaders.safe_yaml", "linter.loaders.kubernetes", "linter.kubernetes.kept",
                 "linter.kubernetes.frontend", "linter.kubernetes.data", "jsonschema", "hcl2", "lark"} & modules
-    assert len([m for m in modules if m.startswith("linter")]) <= 128
+    assert len([m for m in modules if m.startswith("linter")]) <= 129
     assert dataclasses <= 104
 
 

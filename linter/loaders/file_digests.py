@@ -29,15 +29,16 @@ import json
 import os
 import stat
 import time
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Mapping
 
 from linter import __version__, limits
 from linter.files import NotReadable, read_regular
 from linter.loaders import cache
+from linter.per_scan import scope
 
 FORMAT = "snclint-stats-2"
 SECTION = "stats"
@@ -66,18 +67,10 @@ _SHARED: dict[tuple[str, str], _Shared] = {}  # (cache root, key) -> the memo
 _SCAN: ContextVar[dict[str, str] | None] = ContextVar("snclint_scan_digests", default=None)  # absolute path -> digest
 
 
-@contextmanager
-def one_scan() -> Iterator[None]:
+def one_scan() -> AbstractContextManager[None]:
     """Within: each file's digest is told once, whichever ``Digests`` asks (the whole-scan memo's
     check, the kept root modules, the kept manifests), not once per place that asks."""
-    if _SCAN.get() is not None:  # already within one: the outer one holds the answers
-        yield
-        return
-    token = _SCAN.set({})
-    try:
-        yield
-    finally:
-        _SCAN.reset(token)
+    return scope(_SCAN)
 
 
 class Digests:
