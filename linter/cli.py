@@ -274,10 +274,10 @@ def _scan(args: ScanArgs) -> int:
     check_rule_ids(knowledge.rules, fail_rules, "--fail-on-rule", prefixes=False)
     to_terminal = not args.output or args.output == "-"
     color = (args.fmt == "text" and to_terminal and not args.no_color and not os.environ.get("NO_COLOR")
-             and sys.stdout.isatty())
+             and _tty(sys.stdout))
     render = RenderOptions(quiet=args.quiet, lang=args.lang, sast_schema=args.sast_schema)
 
-    progress = _Progress(sys.stderr.isatty())
+    progress = _Progress(_tty(sys.stderr))
     options = replace(given.scan_options(), select=select or config.select, ignore=ignore or config.ignore,
                       strict=args.strict or config.strict, jobs=args.jobs, cache=not args.no_cache,
                       progress=progress)
@@ -424,6 +424,8 @@ def _write_graph(args: GraphArgs, context: GraphContext, out: Out) -> None:
 def _stream(write: Callable[[TextIO], None], output: str | None) -> None:
     """``write`` into ``output`` (or standard output) as it goes, not through one string."""
     if not output or output == "-":
+        if sys.stdout is None:  # standard output closed (``>&-``): nowhere to write, as ``click.echo`` does
+            return
         try:
             write(sys.stdout)
             sys.stdout.flush()
@@ -435,6 +437,11 @@ def _stream(write: Callable[[TextIO], None], output: str | None) -> None:
             write(out)
     except OSError as err:
         raise UsageError(f"{output}: cannot write: {err.strerror}") from None
+
+
+def _tty(stream: TextIO | None) -> bool:
+    """Whether ``stream`` is a terminal (None: the stream was closed before the command, ``>&-``)."""
+    return stream is not None and stream.isatty()
 
 
 def _reader_gone() -> None:

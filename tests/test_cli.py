@@ -143,3 +143,12 @@ def test_a_reader_that_stops_early_is_no_error(tmp_path: Path, command: list[str
         error = proc.stderr.read().decode()
         assert proc.wait(timeout=60) == 0, error
         assert "error" not in error
+
+
+def test_a_closed_standard_output_is_no_error(repo: Path) -> None:
+    """``snclint graph >&-``: nowhere to write is not an internal error, nor a closed standard error."""
+    for command in ("graph . >&-", "scan . --fail-on never >&-", "scan . --fail-on never 2>&-"):
+        done = subprocess.run(["sh", "-c", f'exec "{sys.executable}" -m linter {command}'], cwd=repo,
+                              env={**os.environ, "SNCLINT_CACHE_DIR": str(repo / "cache")},
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0 and "error" not in done.stderr, done.stderr
