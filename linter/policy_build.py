@@ -186,6 +186,12 @@ def modules_problems(data: Mapping[str, Any]) -> list[str]:
     return out
 
 
+def kubernetes_problems(data: Mapping[str, Any]) -> list[str]:
+    """Patterns (the cluster-scoped API groups) must be RE2's: a pack's pattern meets API groups
+    written by the scanned manifests."""
+    return [f"{where}: {why}" for where, pattern in patterns_in(data) if (why := refused(pattern))]
+
+
 def recognition_problems(data: Mapping[str, Any]) -> list[str]:
     """Patterns must be RE2's (linear time); region patterns must have a named group ``region``;
     a matcher may have one."""

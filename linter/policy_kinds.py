@@ -134,7 +134,7 @@ _KINDS = (
               "region rules replace by key; registry hosts add up"),
     Kind(name="classification", problems=build.classification_problems, merge=replace,
          rule="replaces the vocabulary as a whole (the config's `classification` replaces levels by name)"),
-    Kind(name="kubernetes", merge=deep, eager=False,
+    Kind(name="kubernetes", problems=build.kubernetes_problems, merge=deep, eager=False,
          rule="merges key by key: mappings merged, lists appended without repeats, other values replaced"),
     Kind(name="kustomize", merge=deep, eager=False,
          rule="merges key by key: mappings merged, lists appended without repeats, other values replaced"),

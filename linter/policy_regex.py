@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any, Iterator, Mapping
 
 PATTERN_KEYS = ("pattern", "types")  # keys whose string value is a regular expression
-PATTERN_LISTS = ("patterns",)  # keys whose list items are
+PATTERN_LISTS = ("patterns", "cluster_scoped_groups")  # keys whose list items are
 
 
 def _options() -> Any:

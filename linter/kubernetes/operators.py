@@ -9,7 +9,6 @@ references, egress and hosting clues, and the graph recognises the clouds.
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Iterator, Mapping
 
 from linter.knowledge import Knowledge, derived
@@ -17,6 +16,7 @@ from linter.kubernetes.data import DestinationSpec, KubernetesData, api_group, d
 from linter.kubernetes.objects import K8sObject
 from linter.loaders.yaml_values import line_of
 from linter.model import Destination
+from linter.policy_regex import compiled
 
 ANY = "*"  # a path step: every item of a list, every value of a mapping
 
@@ -125,5 +125,5 @@ def _cloud_group(knowledge: Knowledge, group: str) -> bool:
     found = known.get(group)
     if found is None:
         patterns = knowledge.recognition.get("kubernetes", {}).get("api_groups", ())
-        found = known[group] = any(re.fullmatch(spec["pattern"], group, re.IGNORECASE) for spec in patterns)
+        found = known[group] = any(compiled(spec["pattern"]).fullmatch(group) for spec in patterns)
     return found
