@@ -72,6 +72,12 @@ class Loaded:
     revised: tuple[Fragment, ...] | None = None
 
 
+# What ends a started frontend (``Frontend.start``), given the scan's own work for the time its
+# other processes work (``meanwhile``): it calls that once they are busy with the last of their work,
+# so that they never wait on the scan; once at most, and the scan calls it after if it did not.
+Finish = Callable[[Callable[[], object]], Loaded]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Frontend:
     """One input format. It runs when it claimed files (or was given standard input); one that
@@ -89,6 +95,6 @@ class Frontend:
     # checks its part of the config file on every scan, files or not (raises ConfigError)
     check_config: Callable[[Config, Path], None] | None = None
     # ``load`` in two halves, for work that runs in other processes: starts it and gives what ends
-    # it; the scan runs the frontends that read no other one (no ``after``, no ``runs_with``) in
-    # between. What it ends with may not revise earlier fragments.
-    start: Callable[[Request], Callable[[], Loaded]] | None = None
+    # it (``Finish``); the scan runs the frontends that read no other one (no ``after``, no
+    # ``runs_with``) in between. What it ends with may not revise earlier fragments.
+    start: Callable[[Request], Finish] | None = None

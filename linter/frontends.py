@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, Sequence
 
-from linter.frontend_contract import Claim, Frontend, Loaded, Request
+from linter.frontend_contract import Claim, Finish, Frontend, Request
 from linter.kubernetes.entry import KUBERNETES, TERRAFORM_OBJECTS
 from linter.model import Fragment, Problem
 from linter.terraform.modules.entry import TERRAFORM
@@ -50,8 +50,9 @@ def run_frontends(request: Request, problems: Sequence[Problem] = (), frontends:
     """Every fragment of the scan, the discovery's ``problems`` first. Each frontend's part of the
     config is checked first, whether it has files or not. ``meanwhile``: work of the scan's own
     process for the time started frontends (``Frontend.start``) work in others (the later stages'
-    imports), called once before the first of them is ended, after the frontends that run while
-    they work; not called when no frontend was started."""
+    imports), called once: given to the first of them to be ended, after the frontends that run
+    while they work, which calls it once its other processes are busy with the last of their work
+    (or after it ended, if it did not); not called when no frontend was started."""
     for frontend in frontends:
         if frontend.check_config is not None:
             frontend.check_config(request.config, request.cwd)
@@ -65,14 +66,20 @@ def run_frontends(request: Request, problems: Sequence[Problem] = (), frontends:
     ran: set[str] = set()
     taken: frozenset[str] = frozenset()
     # frontends started (``Frontend.start``) and not yet ended: their place among the fragments
-    started: list[tuple[Frontend, int, Callable[[], Loaded]]] = []
+    started: list[tuple[Frontend, int, Finish]] = []
 
-    def end(frontend: Frontend, at: int, finish: Callable[[], Loaded]) -> None:
+    def end(frontend: Frontend, at: int, finish: Finish) -> None:
         nonlocal taken, meanwhile
-        if meanwhile is not None:
-            meanwhile()
-            meanwhile = None
-        loaded = finish()
+        pending, meanwhile = meanwhile, None
+
+        def hook() -> None:
+            nonlocal pending
+            if pending is not None:
+                work, pending = pending, None
+                work()
+
+        loaded = finish(hook)
+        hook()  # a frontend that had no use for it
         fragments[at:at] = loaded.fragments
         for index, (other, place, rest) in enumerate(started):
             if place >= at:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 import yaml
@@ -101,8 +102,9 @@ def test_the_scan_runs_a_registered_frontend_it_does_not_know(tmp_path: Path) ->
 
 
 def test_a_started_frontend_ends_before_those_that_read_it_and_keeps_its_place(tmp_path: Path) -> None:
-    """``Frontend.start``: the frontends that read no other one run while it works, then the scan's
-    own work meanwhile (``meanwhile``); one that reads it (``after``) runs once it has ended; the
+    """``Frontend.start``: the frontends that read no other one run while it works, then it ends,
+    given the scan's own work (``meanwhile``) to run once its other processes are busy again, run
+    after it ended if it did not; one that reads it (``after``) runs once it has ended; the
     fragments are in the order of a run one by one."""
     _tree(tmp_path, {"a.one": "", "b.two": "", "c.three": ""})
     events: list[str] = []
@@ -112,7 +114,18 @@ def test_a_started_frontend_ends_before_those_that_read_it_and_keeps_its_place(t
 
     def start(request: Request) -> Any:
         events.append("one started")
-        return lambda: (events.append("one ended"), fragment("one"))[1]
+
+        def finish(meanwhile: Callable[[], object]) -> Loaded:
+            events.append("one ending")
+            meanwhile()
+            meanwhile()  # once only
+            events.append("one ended")
+            return fragment("one")
+        return finish
+
+    def idle(request: Request) -> Any:
+        events.append("idle started")
+        return lambda meanwhile: (events.append("idle ended"), fragment("idle"))[1]
 
     def loaded(name: str) -> Any:
         return lambda request: (events.append(f"{name} ran, {len(request.earlier)} before"), fragment(name))[1]
@@ -127,8 +140,12 @@ def test_a_started_frontend_ends_before_those_that_read_it_and_keeps_its_place(t
                       boundaries=inputs.boundaries)
     fragments = run_frontends(request, inputs.problems, frontends, meanwhile=lambda: events.append("meanwhile"))
     assert [n for f in fragments for n in f.notes] == ["one", "two", "three"]
-    assert events == ["one started", "two ran, 1 before", "meanwhile", "one ended", "three ran, 3 before"]
+    assert events == ["one started", "two ran, 1 before", "one ending", "meanwhile", "one ended", "three ran, 3 before"]
     assert [n for f in run_frontends(request, inputs.problems, (one, two)) for n in f.notes] == ["one", "two"]
+    events.clear()
+    run_frontends(request, inputs.problems, (replace(one, start=idle), two),
+                  meanwhile=lambda: events.append("meanwhile"))
+    assert events == ["idle started", "two ran, 1 before", "idle ended", "meanwhile"]
     events.clear()
     run_frontends(request, inputs.problems, (two, three), meanwhile=lambda: events.append("meanwhile"))
     assert events == ["two ran, 1 before", "three ran, 2 before"]  # nothing started: nothing to do meanwhile

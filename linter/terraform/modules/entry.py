@@ -3,19 +3,18 @@ and a ``load`` that imports the evaluator only when there are files to evaluate.
 from __future__ import annotations
 
 import posixpath
-from typing import Callable
 
 from linter.config import Config
-from linter.frontend_contract import Frontend, Loaded, Request
+from linter.frontend_contract import Finish, Frontend, Loaded, Request
 from linter.terraform.modules.file_kinds import MODULE_FILES, SKIPS, VAR_FILES
 from linter.terraform.modules.var_files import check_config, mapped_var_files, with_named_var_files
 
 
 def _load(request: Request) -> Loaded:
-    return _start(request)()
+    return _start(request)(lambda: None)
 
 
-def _start(request: Request) -> Callable[[], Loaded]:
+def _start(request: Request) -> Finish:
     """Large estates are read by worker processes while the scan goes on (``frontend.start_terraform``)."""
     from linter.terraform.modules.callers import caller_files
     from linter.terraform.modules.frontend import start_terraform
@@ -24,7 +23,7 @@ def _start(request: Request) -> Callable[[], Loaded]:
         request.of(MODULE_FILES.kind), request.of(VAR_FILES.kind), mapped_var_files(request.config, request.cwd),
         request.boundaries, request.cwd)
     if not files:
-        return lambda: Loaded()
+        return lambda meanwhile: Loaded()
     if request.file_names:  # a module's file named (pre-commit): the modules calling it are evaluated
         folders = {posixpath.dirname(p) or "." for p in files}
         files = sorted(set(files) | set(caller_files(folders, request.boundaries, request.cwd, request.skipped)))
@@ -33,7 +32,7 @@ def _start(request: Request) -> Callable[[], Loaded]:
                              root_var_files=root_var_files, cwd=request.cwd, jobs=request.jobs,
                              parse_cache=request.parse_cache, not_roots=request.taken,
                              incremental=_config_digest(request.config) if request.parse_cache else None)
-    return lambda: Loaded(fragments=(finish(),))
+    return lambda meanwhile: Loaded(fragments=(finish(meanwhile),))
 
 
 def _config_digest(config: Config) -> str | None:

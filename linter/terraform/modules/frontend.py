@@ -42,17 +42,20 @@ def load_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path
     """Evaluate the root modules among ``files`` (``start_terraform``, then its end at once)."""
     return start_terraform(files, knowledge=knowledge, boundary=boundary, var_files=var_files, variables=variables,
                            root_var_files=root_var_files, cwd=cwd, jobs=jobs, parse_cache=parse_cache,
-                           not_roots=not_roots, incremental=incremental)()
+                           not_roots=not_roots, incremental=incremental)(lambda: None)
 
 
 def start_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Path | Sequence[Path],
                     var_files: Sequence[str] = (), variables: Mapping[str, str] | None = None,
                     root_var_files: Mapping[str, Sequence[str]] | None = None,
                     cwd: Path | None = None, jobs: int = 1, parse_cache: bool = False,
-                    not_roots: Collection[str] = (), incremental: str | None = None) -> Callable[[], Fragment]:
+                    not_roots: Collection[str] = (),
+                    incremental: str | None = None) -> Callable[[Callable[[], object]], Fragment]:
     """Start evaluating the root modules among ``files`` (posix paths relative to ``cwd``), and
     give what finishes it: on a large estate the worker processes (``root_pool``, ``jobs``) read
-    the folders while the scan goes on with frontends that do not read this one's fragment.
+    the folders while the scan goes on with frontends that do not read this one's fragment. What
+    finishes it is given the scan's own work for the time the workers evaluate (``meanwhile``),
+    called once the roots are sent to them, so that they never wait on it (at once without them).
     ``root_var_files`` are each root's own var files (config ``terraform.roots``, or the one
     committed), applied before ``var_files`` (``--var-file``, every root); ``jobs`` and
     ``parse_cache`` only change how fast it runs. ``not_roots`` are folders evaluated elsewhere
@@ -149,14 +152,14 @@ def start_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Pat
     reading = pool.run("folders", root_pool.shares(fresh, lambda f: len(modules[f]), workers),
                        hold=True) if pool else None
 
-    def finish() -> Fragment:
+    def finish(meanwhile: Callable[[], object]) -> Fragment:
         try:
-            return end(reading)
+            return end(reading, meanwhile)
         finally:
             if pool is not None:
                 pool.close()
 
-    def end(reading: Iterator[tuple[int, str, Any]] | None) -> Fragment:
+    def end(reading: Iterator[tuple[int, str, Any]] | None, meanwhile: Callable[[], object]) -> Fragment:
         nonlocal pool
         facts: dict[str, tuple[Outcome, Reads]] = {}
         owner: dict[str, int] = {}
@@ -174,18 +177,21 @@ def start_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Pat
         called = {target for folder in candidates for target in kept[folder].calls}
         if pool is None and workers and len(missing) >= root_pool.MIN_ROOTS:  # the workers parse what they evaluate
             pool = root_pool.Pool.start(workers, serve)
+        results = None
+        if pool is not None:
+            assigned: list[list[tuple[str, str, bool]]] = [[] for _ in range(workers)]
+            for index, root in enumerate(missing):  # a root goes to the worker holding its trees
+                assigned[owner.get(root, index % workers)].append((root, keys[root], root in called))
+            results = pool.run("roots", assigned)
+        meanwhile()  # the workers evaluate meanwhile
         if pool is None:
             reader.preparse([p for root in missing for p in modules[root]])
 
         def pooled() -> Iterator[tuple[str, Outcome]]:
-            if pool is None:
-                return
-            assigned: list[list[tuple[str, str, bool]]] = [[] for _ in range(workers)]
-            for index, root in enumerate(missing):  # a root goes to the worker holding its trees
-                assigned[owner.get(root, index % workers)].append((root, keys[root], root in called))
-            for _, root, outcome in pool.run("roots", assigned):
+            for _, root, outcome in results or ():
                 yield root, outcome
-            pool.close()
+            if pool is not None:
+                pool.close()
 
         evaluated = evaluate_roots(missing, pooled, lambda root: evaluate_root(root, keys[root], root in called))
         nodes: list[Node] = []
