@@ -327,14 +327,56 @@ def test_the_knowledge_digest_comes_from_what_the_knowledge_was_built_from(tmp_p
     assert knowledge_digest(changed) == value_digest(changed) != value_digest(shipped)
 
 
+def test_installed_versions_come_from_the_folders_installers_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parsers' and PyYAML's versions key the caches: each one's ``*.dist-info`` folder beside its
+    module names it as its metadata does, and the metadata is not read."""
+    import importlib.metadata
+
+    from linter.loaders import cache
+
+    expected = {name: importlib.metadata.version(name) for name in cache.KEYING}
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: pytest.fail(f"{name}'s metadata read"))
+    assert cache.installed_versions.__wrapped__() == expected
+    assert cache.installed_versions.__wrapped__(enabled=False) == expected
+
+
+def test_a_version_is_read_beside_a_module_only_when_that_is_conclusive(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """One folder of the distribution's name, however an installer spelt it, beside the module's
+    package or file; anything else (none, two, the module not installed, a namespace package) is
+    not an answer, and the parser not installed at all is "none" as its metadata says."""
+    from linter.loaders import cache
+
+    site = tmp_path / "site"
+    site.mkdir()
+    for name in ("acme_hcl", "acme_two", "spaced/inner"):
+        (site / name).mkdir(parents=True)
+        (site / name / "__init__.py").write_text("", encoding="utf-8")
+    (site / "acme_lone.py").write_text("", encoding="utf-8")
+    for folder in ("Acme.HCL-2.0.1.dist-info", "acme_two-1.0.dist-info", "acme_two-1.1.dist-info",
+                   "acme_lone-0.3.dist-info", "acme_hcl_extra-9.9.dist-info", "spaced-1.0.dist-info"):
+        (site / folder).mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    assert cache.installed_beside("acme-hcl", "acme_hcl") == "2.0.1"
+    assert cache.installed_beside("acme-lone", "acme_lone") == "0.3"
+    assert cache.installed_beside("acme-two", "acme_two") is None  # a leftover beside the install
+    assert cache.installed_beside("acme-hcl-extra", "acme_hcl_extra") is None  # a folder, not a module
+    assert cache.installed_beside("spaced", "spaced") is None  # a namespace package
+    assert cache.installed_beside("acme-missing", "acme_missing") is None
+    monkeypatch.setattr(cache, "MODULES", {**cache.MODULES, "lark": "acme_missing"})
+    monkeypatch.setattr(cache, "_metadata_versions", lambda enabled: dict.fromkeys(cache.KEYING, "none"))
+    assert cache.installed_versions.__wrapped__(enabled=False)["lark"] == "none"
+
+
 def test_installed_versions_are_read_once_per_install(root: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """The parsers' and PyYAML's versions key the caches; their metadata is read again only when a
-    folder of the import path changes (a distribution installed or removed)."""
+    """Versions the folders beside the modules do not tell are read from the metadata, again only
+    when a folder of the import path changes (a distribution installed or removed)."""
     import importlib.metadata
 
     from linter.loaders import cache as versions_module
 
+    monkeypatch.setattr(versions_module, "installed_beside", lambda distribution, module, listings: None)
     site = tmp_path / "site"
     site.mkdir()
     os.utime(site, ns=(1_000_000_000, 1_000_000_000))

@@ -46,8 +46,10 @@ FORMAT = "snclint-ir-2"
 PARSERS = ("python-hcl2", "lark", "tree-sitter", "tree-sitter-hcl")  # their versions key the cache
 PRUNE_EVERY = 24 * 3600  # seconds between two walks of the cache
 VERSIONS_FORMAT = "snclint-versions-1"
-VERSIONS_SECTION = "versions"  # the cache folder of ``installed_versions``
+VERSIONS_SECTION = "versions"  # the cache folder of ``_metadata_versions``
 KEYING = (*PARSERS, "PyYAML")  # what parses: keys the caches (PyYAML, the compiled knowledge's)
+MODULES = {"python-hcl2": "hcl2", "lark": "lark", "tree-sitter": "tree_sitter", "tree-sitter-hcl": "tree_sitter_hcl",
+           "PyYAML": "yaml"}  # the module each of ``KEYING`` is imported as
 RACY_NS = 2_000_000_000  # as ``loaders.file_digests``: a folder changed this recently may change again unseen
 _KEY = re.compile(r"^[0-9a-f]{64}\.(json|out)$")  # sealed entries; documents (``KeptFile``)
 _VERSION = re.compile(r"^[0-9a-f]{16}$")
@@ -197,7 +199,7 @@ def fingerprint(module: str) -> str:
 
 @functools.cache
 def parser_versions() -> str:
-    """The parsers' versions (``compiled.installed_versions``: their metadata read once per install), and
+    """The parsers' versions (``installed_versions``: read once per process), and
     which HCL parser is forced (``SNCLINT_HCL_PARSER``): a result of the other one never answers."""
     from linter.loaders import PARSER_ENV
 
@@ -211,13 +213,62 @@ def parser_versions() -> str:
 @functools.cache
 def installed_versions(enabled: bool = True) -> dict[str, str]:
     """The versions of the libraries that parse (``KEYING``; "none" for one not installed), which
-    key the caches. Reading them (``importlib.metadata``) costs a small scan about 30 ms (a fifth
-    of a pre-commit run whose scan was kept whole): the
-    ``email`` package it imports, a search of the import path per name. They change only when a
-    distribution is installed or removed, which adds or removes a ``*.dist-info`` folder in a
-    folder of the import path and so changes that folder's times: they are kept in the cache
-    under a key made of every import path entry's inode and times, and read again on any change.
-    ``enabled``: False with ``--no-cache`` (nothing read from the cache nor written to it)."""
+    key the caches: each one's ``*.dist-info`` folder beside the module it is imported as
+    (``installed_beside``), and for those it does not tell, their metadata (``importlib.metadata``,
+    read once per install: ``_metadata_versions``). A reinstall changes the version in the folder's
+    name, or the metadata. ``enabled``: False with ``--no-cache`` (nothing read from the cache nor
+    written to it)."""
+    listings: dict[str, list[str]] = {}
+    versions = {name: installed_beside(name, MODULES[name], listings) for name in KEYING}
+    if None in versions.values():
+        read = _metadata_versions(enabled)
+        return {name: version or read[name] for name, version in versions.items()}
+    return {name: version for name, version in versions.items() if version is not None}
+
+
+def installed_beside(distribution: str, module: str, listings: dict[str, list[str]] | None = None) -> str | None:
+    """The version of ``distribution`` as the one ``*.dist-info`` folder of that name beside
+    ``module`` (where it would be imported from; it is not imported) names it
+    (``python_hcl2-8.1.4.dist-info``: an installer writes it with the files it installs, a
+    reinstall renames it); None when that is not conclusive (the module not found, a namespace
+    package, an editable or ``.egg-info`` install, no such folder or several). Costs a look-up
+    of the import path and a listing of a folder (kept in ``listings``), where
+    ``importlib.metadata`` costs a scan about 30 ms (importing ``email``, ``zipfile``, ``csv``…,
+    and searching every folder of the import path per name)."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(module)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.has_location or not spec.origin:  # not installed, a namespace package
+        return None
+    folder = os.path.dirname(spec.origin)
+    if spec.submodule_search_locations is not None:  # a package: ``origin`` is its ``__init__``
+        folder = os.path.dirname(folder)
+    listings = {} if listings is None else listings
+    if folder not in listings:
+        try:
+            listings[folder] = os.listdir(folder)
+        except OSError:
+            listings[folder] = []
+    wanted = _normal(distribution)
+    found = [version.removesuffix(".dist-info") for name, _, version in
+             (entry.partition("-") for entry in listings[folder] if entry.endswith(".dist-info"))
+             if _normal(name) == wanted]
+    return found[0] if len(found) == 1 and found[0] else None
+
+
+def _normal(name: str) -> str:
+    """A distribution's name as installers spell it in folder names (PEP 503, ``-`` for ``_``)."""
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _metadata_versions(enabled: bool) -> dict[str, str]:
+    """``KEYING``'s versions from their metadata, which they change only when a distribution is
+    installed or removed, which adds or removes a ``*.dist-info`` folder in a folder of the import
+    path and so changes that folder's times: they are kept in the cache under a key made of every
+    import path entry's inode and times, and read again on any change."""
     key = _versions_key() if enabled else None
     stored = read_sealed(VERSIONS_SECTION, key, limits.COMPILED_ENTRY_BYTES) if key is not None else None
     try:
