@@ -193,8 +193,9 @@ class _Composer:
                           event.style if event else None)
         try:
             return build(self.constructor, node)
-        except (ValueError, TypeError, OverflowError, binascii.Error, yaml.YAMLError):
-            return text  # 2024-13-45, a 5,000-digit integer, bad base64: keep the text
+        except (ValueError, TypeError, OverflowError, LookupError, AttributeError, binascii.Error,
+                yaml.YAMLError):
+            return text  # 2024-13-45, a 5,000-digit integer, bad base64, !!int "", !!bool x: keep the text
 
     def _mapping(self, frame: _Frame) -> YamlMap:
         """Pairs → YamlMap, with ``<<`` merges applied as PyYAML does (own keys win)."""

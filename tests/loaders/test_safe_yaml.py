@@ -67,6 +67,9 @@ def test_values_that_do_not_build_stay_text() -> None:
     assert issue is None
     assert docs[0].value["a"] == "2024-13-45" and docs[0].value["b"] == "12x"
     assert docs[0].value["c"] == "9" * 5000
+    text = 'a: !!int ""\nb: !!float ""\nc: !!bool x\nd: !!timestamp 2024-1-1T\ne: [!!bool yes]\n'
+    assert load_documents(text) == ([YamlDocument({"a": "", "b": "", "c": "x", "d": "2024-1-1T", "e": [True]}, 1)],
+                                    None)
 
 
 def test_error_keeps_documents_before_it_and_gives_its_line() -> None:
