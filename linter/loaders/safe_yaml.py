@@ -7,10 +7,16 @@ lets a billion-laughs document reach any code that walks it. Here the events of 
 budget; scalars are resolved and built by PyYAML's safe resolver and constructors only. Mappings
 come back as ``YamlMap`` (a dict that knows its 1-based line: ``loaders.yaml_values``) so that
 callers can point at nested objects (a claim template, a volume).
+
+Most manifests use neither anchors nor merge keys (``<<``): nothing can then expand, so they are
+composed by a leaner loop (``_compose_plainly``) that keeps no sizes, anchors or per-item lines.
+It gives back to the full composer, which reads the text again from its start, as soon as it meets
+an anchor or a merge key; a text holding ``<<`` goes to the full composer at once.
 """
 from __future__ import annotations
 
 import binascii
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +75,10 @@ class _Frame:
     size: int = 1
 
 
+class _Anchored(Exception):
+    """The lean loop met an anchor or a merge key: only the full composer reads this text."""
+
+
 def load_documents(
     text: str, *, max_depth: int = MAX_DEPTH, max_alias_nodes: int = MAX_ALIAS_NODES
 ) -> tuple[list[YamlDocument], YamlIssue | None]:
@@ -76,10 +86,21 @@ def load_documents(
 
     Never raises for any text: YAML errors, limits and unbuildable values come back as an issue.
     """
+    if "<<" not in text:  # no plain merge key can be in it (a tagged one sends the lean loop back)
+        try:
+            return _read(text, max_depth, lambda loader, out: _compose_plainly(loader, out, max_depth))
+        except _Anchored:
+            pass
+    return _read(text, max_depth, lambda loader, out: _Composer(loader, out, max_depth, max_alias_nodes).run())
+
+
+def _read(text: str, max_depth: int, compose: Callable[[Any, list[YamlDocument]], None]
+          ) -> tuple[list[YamlDocument], YamlIssue | None]:
+    """``compose`` run on a parser of ``text``; parser errors and our own stops turned into an issue."""
     documents: list[YamlDocument] = []
     loader = _Parser(text)
     try:
-        _Composer(loader, documents, max_depth, max_alias_nodes).run()
+        compose(loader, documents)
     except _Stop as stop:
         return documents, stop.issue
     except yaml.MarkedYAMLError as err:
@@ -98,15 +119,81 @@ def load_documents(
     return documents, None
 
 
+def _compose_plainly(loader: Any, out: list[YamlDocument], max_depth: int) -> None:
+    """The documents of a stream without anchors or merge keys, as ``_Composer`` builds them.
+
+    Without anchors nothing expands, so no sizes are kept; a mapping's items alternate keys and
+    values in one list, a sequence's list is its value. Raises ``_Anchored`` at the first anchor or
+    merge key, before anything differs from what the full composer would have done.
+    """
+    get = loader.get_event
+    plain, unseen = _PLAIN, _UNSEEN
+    scalar_event, map_start, seq_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    parents: list[tuple[list[Any] | None, bool, int]] = []  # the collections around the current one
+    items: list[Any] | None = None  # the current collection's (None: at the document's root)
+    is_map, line = False, 1  # the current collection's kind and first line
+    root: list[tuple[Any, int]] = []  # (value, line)
+    bad_keys: dict[int, int] = {}  # depth of a mapping → line of its first collection used as a key
+    while (event := get()) is not None:
+        kind = type(event)
+        if kind is scalar_event:
+            if event.anchor is not None:
+                raise _Anchored
+            tag, value = event.tag, event.value
+            if tag is not None and tag != "!":
+                value = _build(tag, value, event)
+                if value is _Merge:
+                    raise _Anchored
+            elif event.implicit[0]:
+                built = plain.get(value, unseen)
+                value = _plain(value) if built is unseen else built
+            if items is not None:
+                items.append(value)
+            else:
+                root.append((value, event.start_mark.line + 1 if event.start_mark else 1))
+        elif kind is map_start or kind is seq_start:
+            if event.anchor is not None:
+                raise _Anchored
+            start = event.start_mark.line + 1 if event.start_mark else 1
+            if len(parents) >= max_depth:
+                raise _Stop(f"nesting deeper than {max_depth} levels", start, limit=True)
+            parents.append((items, is_map, line))
+            items, is_map, line = [], kind is map_start, start
+        elif kind is map_end or kind is seq_end:
+            collection: Any = items
+            if is_map:
+                if bad_keys and len(parents) in bad_keys:
+                    raise _Stop("a mapping or a sequence is used as a key", bad_keys[len(parents)])
+                collection = YamlMap(line)
+                pairs = iter(items)  # type: ignore[arg-type]
+                collection.update(zip(pairs, pairs, strict=False))
+            first = line
+            items, is_map, line = parents.pop()
+            if items is None:
+                root.append((collection, first))
+            else:
+                if is_map and not len(items) & 1:  # in a key's place
+                    bad_keys.setdefault(len(parents), first)
+                items.append(collection)
+        elif kind is yaml.AliasEvent:  # no anchor was defined before (the first one sent us back)
+            raise _Stop(f"alias *{event.anchor} names no anchor defined before it",
+                        event.start_mark.line + 1 if event.start_mark else 1)
+        elif kind is yaml.DocumentStartEvent:
+            root = []
+        elif kind is yaml.DocumentEndEvent and root:
+            out.append(YamlDocument(*root[0]))
+
+
 class _Composer:
+    """Any stream: anchors, aliases and merge keys within the alias budget."""
+
     def __init__(self, loader: Any, out: list[YamlDocument], max_depth: int, budget: int) -> None:
         self.loader = loader
         self.out = out
         self.max_depth = max_depth
         self.budget = budget
         self.expanded = 0  # nodes brought in by aliases and merges, whole file
-        self.resolver = Resolver()
-        self.constructor = SafeConstructor()
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.stack: list[_Frame] = []
         self.root: list[tuple[Any, int, int]] = []  # (value, size, line)
@@ -121,10 +208,10 @@ class _Composer:
             if kind is scalar_event:
                 tag, value = event.tag, event.value
                 if tag is not None and tag != "!":
-                    value = self._build(tag, value, event)
+                    value = _build(tag, value, event)
                 elif event.implicit[0]:  # a plain scalar: what it resolves to depends on its text alone
                     built = plain.get(value, _UNSEEN)
-                    value = self._plain(value) if built is _UNSEEN else built
+                    value = _plain(value) if built is _UNSEEN else built
                 if event.anchor is not None:
                     anchors[event.anchor] = (value, 1)
                 if stack:
@@ -173,30 +260,6 @@ class _Composer:
             raise _Stop(f"too many aliases (YAML bomb?): they expand to more than {self.budget} "
                         "nodes", line, limit=True)
 
-    def _plain(self, text: str) -> Any:
-        """A plain scalar's value, kept for the next one of the same text (short texts only)."""
-        value = self._build(self.resolver.resolve(ScalarNode, text, (True, False)), text, None)
-        if len(text) <= _PLAIN_TEXT:
-            if len(_PLAIN) >= _PLAIN_ENTRIES:
-                _PLAIN.clear()
-            _PLAIN[text] = value
-        return value
-
-    def _build(self, tag: str, text: str, event: Any) -> Any:
-        """A scalar's value by its tag (``event``: None for a plain scalar, built once per text)."""
-        if tag == _STR or tag == _VALUE or tag == _MERGE:
-            return _Merge if tag == _MERGE else text  # `=` (YAML 1.1 value) stays "="
-        build = _SCALARS.get(tag)
-        if build is None:  # unknown or application tag (!Ref, !!python/…): the plain text
-            return text
-        node = ScalarNode(tag, text, event.start_mark if event else None, event.end_mark if event else None,
-                          event.style if event else None)
-        try:
-            return build(self.constructor, node)
-        except (ValueError, TypeError, OverflowError, LookupError, AttributeError, binascii.Error,
-                yaml.YAMLError):
-            return text  # 2024-13-45, a 5,000-digit integer, bad base64, !!int "", !!bool x: keep the text
-
     def _mapping(self, frame: _Frame) -> YamlMap:
         """Pairs → YamlMap, with ``<<`` merges applied as PyYAML does (own keys win)."""
         items = frame.items
@@ -221,6 +284,35 @@ class _Composer:
         self._spend(size, line)
         for source in sources:
             into.update(source)
+
+
+_RESOLVER = Resolver()  # resolving a scalar and building one keep no state: shared
+_CONSTRUCTOR = SafeConstructor()
+
+
+def _plain(text: str) -> Any:
+    """A plain scalar's value, kept for the next one of the same text (short texts only)."""
+    value = _build(_RESOLVER.resolve(ScalarNode, text, (True, False)), text, None)
+    if len(text) <= _PLAIN_TEXT:
+        if len(_PLAIN) >= _PLAIN_ENTRIES:
+            _PLAIN.clear()
+        _PLAIN[text] = value
+    return value
+
+
+def _build(tag: str, text: str, event: Any) -> Any:
+    """A scalar's value by its tag (``event``: None for a plain scalar, built once per text)."""
+    if tag == _STR or tag == _VALUE or tag == _MERGE:
+        return _Merge if tag == _MERGE else text  # `=` (YAML 1.1 value) stays "="
+    build = _SCALARS.get(tag)
+    if build is None:  # unknown or application tag (!Ref, !!python/…): the plain text
+        return text
+    node = ScalarNode(tag, text, event.start_mark if event else None, event.end_mark if event else None,
+                      event.style if event else None)
+    try:
+        return build(_CONSTRUCTOR, node)
+    except (ValueError, TypeError, OverflowError, LookupError, AttributeError, binascii.Error, yaml.YAMLError):
+        return text  # 2024-13-45, a 5,000-digit integer, bad base64, !!int "", !!bool x: keep the text
 
 
 class _MergeKey:
