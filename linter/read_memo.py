@@ -13,6 +13,7 @@ have.
 from __future__ import annotations
 
 import os
+from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence, TypeVar
 
@@ -22,19 +23,24 @@ from linter.loaders import cache, file_digests, model_json
 from linter.loaders.file_digests import Digests
 
 T = TypeVar("T")
+_END = object()  # after an entry's last item
 
 
 def recall(section: str, form: str, key: str, root: Path, kind: type[T]) -> T | None:
     """The ``kind`` value kept as ``section/key`` when nothing it read changed; ``root``: the
-    repository root, whose file digests are memoised by path below it."""
+    repository root, whose file digests are memoised by path below it. The value, after the read
+    log in the entry, is decoded only then: a scan after an edit does not decode a stale result."""
     text = cache.read_sealed(section, key, limits.CACHE_ENTRY_BYTES)
+    if text is None:
+        return None
+    items = model_json.decode_items(text)
     try:
-        found = model_json.decode(text) if text is not None else None
+        head = list(islice(items, 6))
     except model_json.DecodeError:
         return None
-    if not (isinstance(found, list) and len(found) == 7 and found[:2] == [form, key] and isinstance(found[6], kind)):
+    if not (len(head) == 6 and head[:2] == [form, key]):
         return None
-    _, _, boundaries, files, folders, places, value = found
+    _, _, boundaries, files, folders, places = head
     if not (isinstance(boundaries, list) and isinstance(files, dict) and isinstance(folders, dict)
             and isinstance(places, dict)):
         return None
@@ -46,6 +52,12 @@ def recall(section: str, form: str, key: str, root: Path, kind: type[T]) -> T | 
                  and all(inside(Path(path), where) == side for path, side in places.items()))
     digests.save()
     if not unchanged:
+        return None
+    try:
+        value, end = next(items, _END), next(items, _END)
+    except model_json.DecodeError:
+        return None
+    if end is not _END or not isinstance(value, kind):
         return None
     read_log.replayed(files, folders, places)
     return value

@@ -321,6 +321,48 @@ def decode(text: str | bytes) -> Any:
         raise DecodeError(str(error)[:80]) from None
 
 
+def decode_items(text: str | bytes) -> Iterator[Any]:
+    """The items of the array ``text`` (written by ``encode``), each decoded when asked for: what
+    ``decode(text)`` gives, item by item (the instances met again are numbered across items, as
+    there), so that a caller finding an early item wanting need not decode the others (a kept
+    scan's read log comes before its result). DecodeError, as ``decode``, when the item it is in
+    (or, after the last, the array's end) is reached."""
+    built: list[Any] = []
+    scan = json.JSONDecoder(object_hook=functools.partial(_build, built)).raw_decode
+    try:
+        whole = text.decode("utf-8") if isinstance(text, bytes) else text
+        at = _skip(whole, 0)
+        if whole[at:at + 1] != "[":
+            raise DecodeError("not an array")
+        at = _skip(whole, at + 1)
+        if whole[at:at + 1] == "]":
+            at += 1
+        else:
+            while True:
+                item, at = scan(whole, at)
+                yield item
+                at = _skip(whole, at)
+                between = whole[at:at + 1]
+                if between not in (",", "]"):
+                    raise DecodeError("not an array")
+                at = _skip(whole, at + 1) if between == "," else at + 1
+                if between == "]":
+                    break
+        if _skip(whole, at) != len(whole):
+            raise DecodeError("extra data")
+    except DecodeError:
+        raise
+    except (ValueError, TypeError, KeyError, RecursionError) as error:  # as ``decode``'s
+        raise DecodeError(str(error)[:80]) from None
+
+
+def _skip(text: str, at: int) -> int:
+    """The index of the first character from ``at`` on that is not JSON's white space."""
+    while text[at:at + 1] in (" ", "\t", "\n", "\r"):
+        at += 1
+    return at
+
+
 def _build(built: list[Any], obj: dict[str, Any]) -> Any:
     """json's object hook: a one-key object is a tag (inner ones are already built); ``built``:
     the dataclass instances and enum members built so far, in order."""

@@ -94,6 +94,28 @@ def test_a_reference_to_nothing_or_a_wrong_member_is_a_decode_error(text: str) -
         model_json.decode(text)
 
 
+@pytest.mark.parametrize("text", ["[]", " [ ] ", "[1]", '[ "a" , {"b": 1, "c": 2} ,[]] ',
+                                  model_json.encode([sample(), sample(), (sample(),), {"k": sample()}])])
+def test_items_one_by_one_are_the_whole_decoded(text: str) -> None:
+    items = list(model_json.decode_items(text))
+    assert items == model_json.decode(text)
+    if len(items) == 4:  # the instances met again in later items are the ones of the first
+        assert items[1].location is items[0].location and items[3]["k"].location is items[0].location
+
+
+@pytest.mark.parametrize("text", ["", "{}", "[1,]", "[1 2]", "[1] 2", "[1", '[1, {"\\u0000r": 5}]', "[1]]"])
+def test_items_of_anything_else_end_in_a_decode_error(text: str) -> None:
+    with pytest.raises(model_json.DecodeError):
+        list(model_json.decode_items(text))
+
+
+def test_items_after_the_one_asked_for_are_not_decoded() -> None:
+    items = model_json.decode_items('["head", {"Location": ["a"]}]')
+    assert next(items) == "head"
+    with pytest.raises(model_json.DecodeError):
+        next(items)
+
+
 @pytest.mark.parametrize("size", [0, 1, 2, 3, 5, 8])
 def test_entries_in_pieces_are_the_text_of_the_whole(size: int) -> None:
     mapping = {f"/repo/f{i}.tf": ("0" * 64 if i % 3 else True if i % 2 else None) for i in range(size)}
