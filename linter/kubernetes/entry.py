@@ -18,6 +18,13 @@ STDIN = "-"  # the path standard input's documents are reported at
 
 
 def _load(request: Request) -> Loaded:
+    from linter.kubernetes.kept_whole import kept_or_loaded
+
+    return kept_or_loaded(request, MANIFESTS.kind, _manifests)
+
+
+def _manifests(request: Request) -> tuple[Loaded, bool]:
+    """The fragments, and whether no file was parsed (each one's documents were kept ones)."""
     from linter.kubernetes.kept import KeptManifests
     from linter.loaders.kubernetes import load_manifests
 
@@ -36,15 +43,16 @@ def _load(request: Request) -> Loaded:
     if request.stdin is not None:
         manifests.append((STDIN, request.stdin))
     if not manifests:
-        return Loaded(fragments=(Fragment(problems=tuple(unread)),))
+        return Loaded(fragments=(Fragment(problems=tuple(unread)),)), False
     from linter.kubernetes.frontend import load_kubernetes
 
     fragment = load_kubernetes(manifests, knowledge=request.knowledge, config=request.config.kubernetes,
                                cwd=request.cwd, boundary=request.boundaries, config_file=request.config.path,
                                load=_kept_files(kept.load) if kept is not None else load_manifests)
+    settled = kept is not None and not kept.parsed
     if kept is not None:
         kept.save()
-    return Loaded(fragments=(Fragment(problems=tuple(unread)), fragment))
+    return Loaded(fragments=(Fragment(problems=tuple(unread)), fragment)), settled
 
 
 def _kept_files(load: Callable[[str, bytes], ManifestFile]) -> Callable[[str, bytes], ManifestFile]:

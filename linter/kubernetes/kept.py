@@ -73,6 +73,11 @@ class KeptManifests:
         self._changed.add(number)
         return loaded
 
+    @property
+    def parsed(self) -> bool:
+        """Whether a file was parsed since the last ``save`` (its documents were not kept)."""
+        return bool(self._changed)
+
     def save(self) -> None:
         """Write the entries where a file was parsed (files gone since are left out)."""
         for number in sorted(self._changed):

@@ -1,0 +1,127 @@
+"""The manifests frontend's fragments kept whole (``linter.kubernetes.kept_whole``): a scan after
+editing a Terraform file gives them back without placing the objects again, once a scan that
+parsed no manifest kept them; any change to what they were made from is a miss, and every report
+is the one of a scan without the cache."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from linter import compiled, limits
+from linter.cli import main
+from linter.kubernetes import frontend, kept_whole
+from linter.loaders import cache
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "k8s"
+
+
+@pytest.fixture(autouse=True)
+def _knowledge_cache() -> Iterator[None]:
+    yield
+    compiled.use_cache(True)  # ``--no-cache`` turns it off for the rest of the process
+
+
+@pytest.fixture()
+def placed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One item per run of the Kubernetes frontend's placing and linking."""
+    runs: list[int] = []
+    real = frontend.load_kubernetes
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(frontend, "load_kubernetes", spy)
+    return runs
+
+
+def repo_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture: str) -> Path:
+    monkeypatch.setenv("SNCLINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / fixture, root, ignore=shutil.ignore_patterns("expected.yaml"))
+    (root / ".git").mkdir()
+    (root / "infra").mkdir(exist_ok=True)
+    monkeypatch.chdir(root)
+    return root
+
+
+def report(cache_on: bool = True) -> bytes:
+    out = Path("..") / "report.json"
+    code = main(["scan", ".", "-f", "json", "-o", str(out), "--fail-on", "never",
+                 *([] if cache_on else ["--no-cache"])])
+    assert code == 0
+    return out.read_bytes()
+
+
+def edit_terraform(root: Path, number: int) -> None:
+    with (root / "infra" / "edited.tf").open("a", encoding="utf-8") as handle:
+        handle.write(f'locals {{\n  edit_{number} = "{number}"\n}}\n')
+
+
+def placing_runs(placed: list[int]) -> tuple[int, bytes]:
+    """How many times the scan with the cache placed objects, and its report (the one of a scan
+    without the cache)."""
+    before = len(placed)
+    warm = report()
+    runs = len(placed) - before
+    assert warm == report(cache_on=False)
+    return runs, warm
+
+
+def _edit(path: str, old: str, new: str) -> Callable[[Path], object]:
+    def edit(root: Path) -> None:
+        text = (root / path).read_text()
+        assert old in text
+        (root / path).write_text(text.replace(old, new, 1))
+    return edit
+
+
+EXTRA = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: courrier\ndata:\n  a: b\n"
+# (fixture, a change of what the Kubernetes objects are made from)
+CHANGES: dict[str, tuple[str, Callable[[Path], object]]] = {
+    "a manifest": ("namespace-annotations", _edit("dossiers.yaml", "name:", "name: x-")),
+    "a manifest added": ("namespace-annotations", lambda r: (r / "extra.yaml").write_text(EXTRA)),
+    "a manifest deleted": ("namespace-annotations", lambda r: (r / "namespaces.yaml").unlink()),
+    "the config": ("namespace-annotations", _edit(".snclint.yaml", "default: secnumcloud", "default: gke")),
+    "a kustomization": ("kustomize", _edit("overlays/production/kustomization.yaml", "namespace: courrier",
+                                           "namespace: lettres")),
+    "a kustomization's resource": ("kustomize", _edit("base/pvc.yaml", "name: courrier-documents", "name: pieces")),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_kept_after_a_terraform_edit_and_missed_after_a_change_of_theirs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, placed: list[int], change: str) -> None:
+    fixture, apply = CHANGES[change]
+    root = repo_of(tmp_path, monkeypatch, fixture)
+    edit_terraform(root, 0)
+    assert placing_runs(placed)[0] == 1  # the first scan parses every manifest: nothing kept whole
+    assert not (tmp_path / "cache" / kept_whole.SECTION).exists()
+    edit_terraform(root, 1)
+    assert placing_runs(placed)[0] == 1  # no manifest parsed: kept whole
+    edit_terraform(root, 2)
+    runs, before = placing_runs(placed)
+    assert runs == 0
+    apply(root)
+    runs, after = placing_runs(placed)
+    assert runs == 1 and after != before
+
+
+def test_a_forged_entry_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, placed: list[int]) -> None:
+    root = repo_of(tmp_path, monkeypatch, "namespace-annotations")
+    for number in range(2):
+        edit_terraform(root, number)
+        report()
+    (entry,) = (tmp_path / "cache" / kept_whole.SECTION).glob("*.json")
+    _, _, text = entry.read_bytes().partition(b"\n")
+    entry.write_bytes(b"0" * 64 + b"\n" + text.replace(b"dossiers", b"forged"))
+    edit_terraform(root, 2)
+    runs, _ = placing_runs(placed)
+    assert runs == 1
+    # sealed with the right key but not fragments: a miss too
+    cache.write_sealed(kept_whole.SECTION, entry.stem, b'["snclint-kubernetes-1"]', limits.CACHE_ENTRY_BYTES)
+    edit_terraform(root, 3)
+    assert placing_runs(placed)[0] == 1
