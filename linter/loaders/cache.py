@@ -452,8 +452,19 @@ def read_sealed(section: str, key: str, limit: int) -> bytes | None:
 def write_sealed(section: str, key: str, text: bytes, limit: int) -> None:
     """Keep ``text`` as ``section/key``, sealed as parse cache entries are; failures are silent.
     ``limit``: the one its reader gives ``read_sealed``; a larger entry is not written, since it
-    would be refused when read and written again by every scan."""
-    write_sealed_parts(section, key, (text,), limit)
+    would be refused when read and written again by every scan. The seal is made before the file:
+    the entry is written with one call (``cache_store.write_file``), as a parse cache entry is."""
+    root = cache_dir()
+    secret = _state(root) if root is not None else ""
+    if root is None or isinstance(secret, str) or _SEAL_BYTES + 1 + len(text) > limit:
+        return
+    folder = _folder(root, (section,), create=True)
+    if folder is None:
+        return
+    try:
+        write_file(folder, f"{key}.json", _mac(secret, f"{section}/{key}", text) + b"\n" + text)
+    finally:
+        os.close(folder)
 
 
 def write_sealed_parts(section: str, key: str, parts: Iterable[bytes], limit: int) -> None:
