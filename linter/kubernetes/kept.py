@@ -48,6 +48,7 @@ class KeptManifests:
         self._digests = Digests(cwd, lambda p: inside(p, boundaries), enabled=True)
         self._packs: dict[int, _Pack] = {}
         self._changed: set[int] = set()
+        self._parsed: set[str] = set()  # files this scan parsed: there, not checked again when saving
 
     def recall(self, path: str) -> ManifestFile | None:
         """The kept documents of ``path`` when the file holds the bytes they were parsed from, as
@@ -70,6 +71,7 @@ class KeptManifests:
             return kept[1] if kept[1] is not None else load_manifests(path, data)
         loaded = load_manifests(path, data)
         pack[path] = (digest, loaded)
+        self._parsed.add(path)
         self._changed.add(number)
         return loaded
 
@@ -79,11 +81,11 @@ class KeptManifests:
         return bool(self._changed)
 
     def save(self) -> None:
-        """Write the entries where a file was parsed (files gone since are left out)."""
+        """Write the entries where a file was parsed (files gone since an earlier scan are left out)."""
         for number in sorted(self._changed):
             kept: dict[str, Any] = {}
             for path, (digest, loaded) in sorted(self._packs[number].items()):
-                if not os.path.lexists(os.path.join(self._cwd, path)):
+                if path not in self._parsed and not os.path.lexists(os.path.join(self._cwd, path)):
                     continue
                 try:
                     kept[path] = [digest, manifest_json.encode(loaded) if loaded is not None else None]
