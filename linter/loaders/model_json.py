@@ -282,7 +282,7 @@ def _writer(cls: type) -> Callable[[_Encoder, Any], Any]:
     in declaration order (as the decoder builds the instances they hold), a scalar as it is: a
     call of ``_Encoder.plain`` per field value and loops over the fields took a third of the time
     a cold scan spends keeping its root modules."""
-    lines = ["def write(encoder, value):",
+    lines = [f"def write_{cls.__name__}(encoder, value):",  # named for profiles
              "    again = encoder.seen.get(id(value))",
              "    if again is not None:",
              "        return {AGAIN: again}"]
@@ -326,7 +326,7 @@ def _writer(cls: type) -> Callable[[_Encoder, Any], Any]:
               "    encoder.written = number + 1",
               "    return out"]
     exec("\n".join(lines), scope)  # noqa: S102 - the code of a fixed model class, never of a file
-    return cast(Callable[[_Encoder, Any], Any], scope["write"])
+    return cast(Callable[[_Encoder, Any], Any], scope[f"write_{cls.__name__}"])
 
 
 # the containers' writers, and each dataclass's once this process has written ``_WRITER_AFTER``
