@@ -7,6 +7,7 @@ the rules.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 _FETCHED_PREFIXES = ("git@", "http://", "https://", "github.com/", "bitbucket.org/", "gitlab.com/")
@@ -43,11 +44,13 @@ _SCP_HOST = re.compile(r"^([a-z0-9.-]+\.[a-z]+):(?!\d)", re.IGNORECASE)
 _NAMING = re.compile(r"^terraform-([a-z0-9]+)-")
 
 
+@functools.lru_cache(maxsize=4096)
 def module_key(source: str) -> str:
     """The key a remote module is known by in module knowledge: ``terraform-aws-modules/rds/aws``
     for a registry source (host and version left out), else its host and path in lower case
     without getter, scheme, user, ``.git`` or ``?ref`` (``github.com/org/repo``); a
-    ``//subdirectory`` is kept (``…/sql-db/google//modules/postgresql``): it is another module."""
+    ``//subdirectory`` is kept (``…/sql-db/google//modules/postgresql``): it is another module.
+    Memoised: an estate's root modules call the same few hundred sources thousands of times."""
     text = source.strip().split("?", 1)[0]
     if is_local_source(text):
         return text

@@ -56,6 +56,7 @@ class HostingMemo:
         self._found: dict[tuple[int, str, tuple[Any, ...]], Hosting | None] = {}
         self._views: dict[int, tuple[ProviderConfig, Hashable]] = {}
         self._sources: dict[int, tuple[ProviderConfig, tuple[str | None, bool, Mapping[str, Any] | None]]] = {}
+        self._told: dict[tuple[str | None, str], tuple[str | None, bool, Mapping[str, Any] | None]] = {}
         self._recognised: dict[Hashable, Recognised] = {}
         self._assessed: dict[tuple[str | None, str | None, str | Unknown | None], Assessment] = {}
 
@@ -72,10 +73,15 @@ class HostingMemo:
         return self._found[key]
 
     def source(self, config: ProviderConfig) -> tuple[str | None, bool, Mapping[str, Any] | None]:
-        """``source_of`` the configuration, and the recognition entry of that source."""
+        """``source_of`` the configuration, and the recognition entry of that source: told by the
+        configuration's source and local name alone, which the root modules of an estate share."""
         found = self._sources.get(id(config))
         if found is None:
-            found = self._sources[id(config)] = (config, _source(config, self.knowledge))
+            named = (config.source, config.name)
+            told = self._told.get(named)
+            if told is None:
+                told = self._told[named] = _source(config, self.knowledge)
+            found = self._sources[id(config)] = (config, told)
         return found[1]
 
     def recognise(self, entry: Mapping[str, Any], config: ProviderConfig, type_: str,
