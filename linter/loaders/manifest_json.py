@@ -22,6 +22,7 @@ from linter.model import Location, Problem, ProblemKind
 
 LINE = "\0"  # the key of a mapping's line: no YAML key kept here starts with NUL
 _new = YamlMap.__new__
+_SCALARS = frozenset({str, int, float, bool, type(None)})  # written by JSON as they are
 
 
 class DecodeError(ValueError):
@@ -38,16 +39,16 @@ def encode(loaded: ManifestFile) -> list[Any]:
 
 def _plain(value: Any) -> Any:
     kind = type(value)
-    if kind is str or kind is int or kind is float or kind is bool or value is None:
+    if kind in _SCALARS:
         return value
-    if kind is list:
-        return [_plain(v) for v in value]
+    if kind is list:  # a scalar item as it is: no call for it
+        return [v if type(v) in _SCALARS else _plain(v) for v in value]
     if kind is YamlMap or kind is dict:
         out: dict[str, Any] = {LINE: value.line} if kind is YamlMap else {}
         for key, item in value.items():
             if type(key) is not str or key.startswith(LINE):
                 raise TypeError("a mapping key JSON cannot keep")
-            out[key] = _plain(item)
+            out[key] = item if type(item) in _SCALARS else _plain(item)
         return out
     raise TypeError(f"a {kind.__name__} value")
 
