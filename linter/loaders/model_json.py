@@ -283,11 +283,12 @@ def _writer(cls: type) -> Callable[[_Encoder, Any], Any]:
     call of ``_Encoder.plain`` per field value and loops over the fields took a third of the time
     a cold scan spends keeping its root modules."""
     lines = [f"def write_{cls.__name__}(encoder, value):",  # named for profiles
-             "    again = encoder.seen.get(id(value))",
+             "    seen = encoder.seen",
+             "    again = seen.get(id(value))",
              "    if again is not None:",
              "        return {AGAIN: again}"]
     scope: dict[str, Any] = {"AGAIN": _AGAIN, "SCALARS": _SCALARS, "NOTHING": _NOTHING, "bad_enum": _bad_enum,
-                             "cls": cls}
+                             "cls": cls, "FIELDS": FIELDS}
     written = []
     for i, (name, shape) in enumerate(zip(FIELDS[cls], _SHAPES[cls], strict=True)):
         lines.append(f"    v{i} = value.{name}")
@@ -301,13 +302,14 @@ def _writer(cls: type) -> Callable[[_Encoder, Any], Any]:
                            f"else bad_enum(shape{i})")
     lines.append(f"    out = {{{cls.__name__!r}: [{', '.join(written)}]}}")
     # its content (``_Encoder._content``): a field declared a mapping first (a dict has none, and
-    # a node's or a provider configuration's holds one), then the others, a string or None inline
-    # in a small class; in a larger one, whose code would take longer to compile than to run,
-    # by ``_Encoder._content``
+    # a node's or a provider configuration's holds one), then the others, a string, None or an
+    # instance (written just before) inline in a small class; in a larger one, whose code would
+    # take longer to compile than to run, by ``_Encoder._content``
     firsts = [i for i in range(len(written)) if _MAPPINGS[cls][i]]
     inline = len(written) <= _INLINE_FIELDS
     for i in firsts if not inline else sorted(range(len(written)), key=lambda i: not _MAPPINGS[cls][i]):
-        lines += [f"    p{i} = v{i} if type(v{i}) is str or v{i} is None else encoder.part(v{i})",
+        lines += [f"    p{i} = v{i} if type(v{i}) is str or v{i} is None else (AGAIN, n{i}) if type(v{i}) in FIELDS "
+                  f"and (n{i} := seen.get(id(v{i}))) is not None else encoder.part(v{i})",
                   f"    if p{i} is NOTHING:",
                   "        return encoder.numbered(value, out, None)"]
     if inline:
@@ -319,10 +321,10 @@ def _writer(cls: type) -> Callable[[_Encoder, Any], Any]:
                   "    key = (cls, *content)"]
     lines += ["    again = encoder.equal.get(key)",
               "    if again is not None:",
-              "        encoder.seen[id(value)] = again",
+              "        seen[id(value)] = again",
               "        return {AGAIN: again}",
               "    number = encoder.written",
-              "    encoder.equal[key] = encoder.seen[id(value)] = number",
+              "    encoder.equal[key] = seen[id(value)] = number",
               "    encoder.written = number + 1",
               "    return out"]
     exec("\n".join(lines), scope)  # noqa: S102 - the code of a fixed model class, never of a file
