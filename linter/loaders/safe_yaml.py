@@ -130,6 +130,7 @@ def _compose_plainly(loader: Any, out: list[YamlDocument], max_depth: int) -> No
     plain, unseen = _PLAIN, _UNSEEN
     scalar_event, map_start, seq_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     map_end, seq_end = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    new_map = dict.__new__  # a YamlMap without a call of its __init__ in Python
     parents: list[tuple[list[Any] | None, bool, int]] = []  # the collections around the current one
     items: list[Any] | None = None  # the current collection's (None: at the document's root)
     is_map, line = False, 1  # the current collection's kind and first line
@@ -165,7 +166,8 @@ def _compose_plainly(loader: Any, out: list[YamlDocument], max_depth: int) -> No
             if is_map:
                 if bad_keys and len(parents) in bad_keys:
                     raise _Stop("a mapping or a sequence is used as a key", bad_keys[len(parents)])
-                collection = YamlMap(line)
+                collection = new_map(YamlMap)
+                collection.line = line
                 pairs = iter(items)  # type: ignore[arg-type]
                 collection.update(zip(pairs, pairs, strict=False))
             first = line
