@@ -27,11 +27,10 @@ from linter import policy_build as build
 from linter.compiled import compiled
 from linter.errors import LinterError, PolicyError
 from linter.knowledge import Knowledge
-from linter.loaders.cache import fingerprint
-from linter.loaders.value_digest import value_digest
+from linter.loaders.value_digest import code_digest, value_digest
 from linter.package_data import folder
 from linter.policy_kinds import KINDS, merged
-from linter.shipped_knowledge import shipped
+from linter.shipped_knowledge import compiled_copy, shipped
 
 if TYPE_CHECKING:  # jsonschema is imported on use: a scan with only the shipped knowledge never needs it
     import jsonschema
@@ -301,7 +300,8 @@ def _load(dirs: tuple[str, ...], catalogs: tuple[str, ...], cwd: str) -> Knowled
     for kind, _name, data in added:
         (by_kind if kind in by_kind else packs).setdefault(kind, []).append(data)
     documents = {kind: merged(kind, found) for kind, found in by_kind.items()}
-    knowledge = _assemble(documents, {kind: tuple(found) for kind, found in packs.items()}, len(by_kind["catalog"]))
+    knowledge = _assemble(documents, {kind: tuple(found) for kind, found in packs.items()}, len(by_kind["catalog"]),
+                          shipped_alone=not added and compiled_copy())
     # a user catalogue that replaces a provider without some of the offers shipped recognition
     # names is not an error (what it leaves out is then unknown: fail closed); the shipped files
     # are checked together by ``shipped_problems``
@@ -313,8 +313,10 @@ def _load(dirs: tuple[str, ...], catalogs: tuple[str, ...], cwd: str) -> Knowled
     return knowledge
 
 
-def _assemble(documents: Mapping[str, Any], packs: Mapping[str, tuple[Any, ...]], catalog_files: int) -> Knowledge:
-    """The typed knowledge from one merged document per kind read at load."""
+def _assemble(documents: Mapping[str, Any], packs: Mapping[str, tuple[Any, ...]], catalog_files: int, *,
+              shipped_alone: bool = False) -> Knowledge:
+    """The typed knowledge from one merged document per kind read at load (``shipped_alone``: the
+    shipped documents as the package ships them compiled, and nothing else)."""
     exact, patterns, module_flows = build.modules_of(documents["modules"])
     flows = {(f.type, f.attribute): f for f in module_flows}
     flows.update({(f.type, f.attribute): f for f in build.flows_of(documents["flows"])})
@@ -330,23 +332,36 @@ def _assemble(documents: Mapping[str, Any], packs: Mapping[str, tuple[Any, ...]]
         documents=MappingProxyType(dict(documents)),
         packs=MappingProxyType(dict(packs)),
     )
-    _remember(knowledge, [dict(documents), {kind: list(found) for kind, found in packs.items()}, catalog_files])
+    if shipped_alone:
+        _keep(knowledge, None)
+    else:
+        _remember(knowledge, [dict(documents), {kind: list(found) for kind, found in packs.items()}, catalog_files])
     return knowledge
 
 
-_BUILT: dict[int, tuple[Knowledge, str]] = {}  # id → (the knowledge, the digest of what it was built from)
+# id → (the knowledge, the digest of what it was built from; None: the shipped documents alone)
+_BUILT: dict[int, tuple[Knowledge, str | None]] = {}
 
 
 def knowledge_digest(knowledge: Knowledge) -> str:
     """A digest that changes whenever ``knowledge`` may (what incremental scans key their entries
     by). Knowledge this module assembled is known by what it was assembled from: its documents and
-    packs as canonical JSON, and the code that assembles them (a few milliseconds). Any other (a
-    copy with a field replaced, one a test builds) is digested whole: tens of milliseconds, paid by
-    every small scan if it were the only way."""
+    packs as canonical JSON, and the code that assembles them (a few milliseconds); from the
+    shipped documents alone, by the package (``_shipped_digest``). Any other (a copy with a field
+    replaced, one a test builds) is digested whole: tens of milliseconds, paid by every small scan
+    if it were the only way."""
     found = _BUILT.get(id(knowledge))
     if found is not None and found[0] is knowledge:
-        return found[1]
+        return found[1] if found[1] is not None else _shipped_digest()
     return value_digest(knowledge)
+
+
+@lru_cache(maxsize=1)
+def _shipped_digest() -> str:
+    """The digest of the knowledge assembled from the shipped documents alone, read from the
+    package's compiled copy: a function of the package, whose code digest covers that copy and
+    the code reading it (no JSON of the documents to write and check on every start)."""
+    return hashlib.sha256(f"shipped\0{code_digest()}".encode()).hexdigest()
 
 
 def _remember(knowledge: Knowledge, inputs: list[Any]) -> None:
@@ -358,7 +373,10 @@ def _remember(knowledge: Knowledge, inputs: list[Any]) -> None:
             return
     except (TypeError, ValueError, RecursionError):
         return
-    digest = hashlib.sha256(f"{fingerprint(__name__)}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+    _keep(knowledge, hashlib.sha256(f"{code_digest()}\0{text}".encode("utf-8", "surrogatepass")).hexdigest())
+
+
+def _keep(knowledge: Knowledge, digest: str | None) -> None:
     if len(_BUILT) >= 64:  # a long-lived process (the tests) assembles many: the oldest go
         del _BUILT[next(iter(_BUILT))]
     _BUILT[id(knowledge)] = (knowledge, digest)

@@ -55,6 +55,11 @@ def _documents() -> dict[str, Any] | None:
     return documents
 
 
+def compiled_copy() -> bool:
+    """True when the shipped documents come from ``compiled.json`` (it is current)."""
+    return _documents() is not None
+
+
 def shipped(kind: str) -> tuple[bool, Any]:
     """(True, the document of ``kind``) from the compiled copy, or (False, None) when it is stale."""
     documents = _documents()

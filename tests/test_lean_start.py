@@ -327,6 +327,22 @@ def test_the_knowledge_digest_comes_from_what_the_knowledge_was_built_from(tmp_p
     assert knowledge_digest(changed) == value_digest(changed) != value_digest(shipped)
 
 
+def test_the_shipped_knowledge_alone_is_known_by_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Assembled from the compiled copy alone, the knowledge's digest is the package's (whose code
+    digest covers that copy): its documents are not written as JSON again at every start. Read
+    from the files (a stale copy), they are."""
+    import linter.policy_files as policy_files
+
+    dumped: list[int] = []
+    real = json.dumps
+    monkeypatch.setattr(policy_files.json, "dumps", lambda *a, **k: dumped.append(1) or real(*a, **k))
+    alone = _load.__wrapped__((), (), str(tmp_path))
+    assert knowledge_digest(alone) == policy_files._shipped_digest() and not dumped
+    monkeypatch.setattr(policy_files, "compiled_copy", lambda: False)
+    read = _load.__wrapped__((), (), str(tmp_path))
+    assert dumped and knowledge_digest(read) not in (knowledge_digest(alone), value_digest(read))
+
+
 def test_installed_versions_come_from_the_folders_installers_write(monkeypatch: pytest.MonkeyPatch) -> None:
     """The parsers' and PyYAML's versions key the caches: each one's ``*.dist-info`` folder beside its
     module names it as its metadata does, and the metadata is not read."""

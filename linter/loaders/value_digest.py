@@ -14,9 +14,10 @@ import dataclasses
 import enum
 import functools
 import hashlib
+import os
 import re
 from datetime import date, datetime
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any, Mapping
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -57,18 +58,29 @@ def _canonical(value: Any, depth: int) -> str:
 @functools.cache
 def code_digest() -> str:
     """The tool's version, its parsers' versions, the sources of the whole package and its shipped
-    knowledge: an edited install changes code or a shipped policy file without changing its
-    version (in a checkout the policies are not inside the package's folder)."""
+    knowledge (the files and their compiled copy): an edited install changes code or a shipped
+    policy file without changing its version (in a checkout the policies are not inside the
+    package's folder). Every scan that
+    keeps anything asks: the package's folders are walked with plain strings (no ``Path`` per
+    file), in the order of their parts."""
     from linter import __version__
     from linter.loaders.cache import parser_versions
     from linter.package_data import folder
+    from linter.shipped_knowledge import FILE
 
     digest = hashlib.sha256(__version__.encode())
     digest.update(parser_versions().encode())
-    package = Path(__file__).resolve().parents[1]
-    for path in sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts):
-        digest.update(f"\0{path.relative_to(package).as_posix()}\0".encode() + path.read_bytes())
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    sources: list[tuple[list[str], str]] = []
+    for place, folders, files in os.walk(package):
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        below = os.path.relpath(place, package).replace(os.sep, "/")
+        sources += [((f"{below}/{name}" if below != "." else name).split("/"), os.path.join(place, name))
+                    for name in files if name.endswith(".py")]
+    for parts, path in sorted(sources):
+        with open(path, "rb") as source:
+            digest.update(f"\0{'/'.join(parts)}\0".encode() + source.read())
     shipped = folder("linter.policies")
-    for name in sorted(entry.name for entry in shipped.iterdir() if entry.name.endswith(".yaml")):
+    for name in sorted(entry.name for entry in shipped.iterdir() if entry.name.endswith(".yaml") or entry.name == FILE):
         digest.update(f"\0policies/{name}\0".encode() + (shipped / name).read_bytes())
     return digest.hexdigest()
