@@ -342,6 +342,8 @@ def _listings(root: Path, problems: list[Problem] | None, cwd: Path | None,
 
 
 def _decodable(name: str) -> bool:
+    if name.isascii():  # most names: no encoding to try
+        return True
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
@@ -381,9 +383,9 @@ def _checked(folder: Path, names: Iterable[str], boundaries: Sequence[Path], cwd
              problems: list[Problem], ranks: _Ranks, links: Collection[str]) -> Iterator[tuple[str, str]]:
     """(name, path) of each file that a claim takes by name and that may be read; ``links``: the
     names that are symbolic links."""
-    base = str(folder)
+    base = os.path.join(str(folder), "")  # ``os.path.join(folder, name)`` is ``base + name``
     for name in names:
-        full = os.path.join(base, name)
+        full = base + name
         link = name in links
         if not ranks[name]:
             if link and os.path.isdir(full):

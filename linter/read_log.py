@@ -110,11 +110,11 @@ def listing_digest(folder: str) -> str:
 
 
 def _listing(folder: str, found: Sequence[tuple[str, bool, bool]]) -> str:
-    digest = hashlib.sha256()
-    for name, is_dir, is_link in found:
-        target = _link(os.path.join(folder, name)) if is_link else ""
-        digest.update(os.fsencode(name) + (b"/" if is_dir else b"") + b"\0" + os.fsencode(target) + b"\0")
-    return digest.hexdigest()
+    """Each entry's name (``/`` after a folder's), NUL, where a link points, NUL: encoded at once
+    (as ``os.fsencode`` encodes each part), a walk lists every folder of the estate."""
+    text = "".join(f"{name}{'/' if is_dir else ''}\0{_link(os.path.join(folder, name)) if is_link else ''}\0"
+                   for name, is_dir, is_link in found)
+    return hashlib.sha256(os.fsencode(text)).hexdigest()
 
 
 def _link(path: str) -> str:
