@@ -66,7 +66,6 @@ def code_digest() -> str:
     from linter import __version__
     from linter.loaders.cache import parser_versions
     from linter.package_data import folder
-    from linter.shipped_knowledge import FILE
 
     digest = hashlib.sha256(__version__.encode())
     digest.update(parser_versions().encode())
@@ -81,6 +80,6 @@ def code_digest() -> str:
         with open(path, "rb") as source:
             digest.update(f"\0{'/'.join(parts)}\0".encode() + source.read())
     shipped = folder("linter.policies")
-    for name in sorted(entry.name for entry in shipped.iterdir() if entry.name.endswith(".yaml") or entry.name == FILE):
+    for name in sorted(entry.name for entry in shipped.iterdir() if entry.name.endswith((".yaml", ".json"))):
         digest.update(f"\0policies/{name}\0".encode() + (shipped / name).read_bytes())
     return digest.hexdigest()
