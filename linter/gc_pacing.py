@@ -20,7 +20,8 @@ THRESHOLDS = (50_000, 20, 10)
 
 @contextmanager
 def fewer_collections() -> Iterator[None]:
-    """Run the block with ``THRESHOLDS``, then put the previous ones back (nested uses are fine)."""
+    """Run the block with ``THRESHOLDS``, then put the previous ones back (nested uses are fine),
+    and give what ``settled`` took out back to the collector."""
     previous = gc.get_threshold()
     if previous[0]:  # 0: automatic collection is off, and stays so
         gc.set_threshold(*(max(p, t) for p, t in zip(previous, THRESHOLDS, strict=True)))
@@ -28,3 +29,13 @@ def fewer_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*previous)
+        gc.unfreeze()
+
+
+def settled() -> None:
+    """What the scan holds so far lives to its end (a kept result just read back: the MoJ estate's
+    1,471 kept root modules are 280,000 objects, read back after each edit): out of the collector's
+    generations (``gc.freeze``), so that no collection walks it again; that was a tenth of a scan
+    after an edit. Reference counting still frees each object at its last use, and the end of
+    ``fewer_collections`` gives them all back to the collector (a cycle among them is collected then)."""
+    gc.freeze()

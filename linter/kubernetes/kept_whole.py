@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 from typing import Callable
 
-from linter import read_log, read_memo
+from linter import gc_pacing, read_log, read_memo
 from linter.frontend_contract import Loaded, Request
 from linter.loaders.value_digest import code_digest, value_digest
 from linter.model import Fragment
@@ -43,6 +43,7 @@ def kept_or_loaded(request: Request, kind: str, load: Callable[[Request], tuple[
         return load(request)[0]
     found = read_memo.recall(SECTION, FORMAT, key, request.cwd, list)
     if found is not None and all(isinstance(f, Fragment) for f in found):
+        gc_pacing.settled()
         return Loaded(fragments=tuple(found))
     with read_log.recording() as log:
         loaded, settled = load(request)

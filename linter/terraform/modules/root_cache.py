@@ -26,7 +26,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from linter import limits, read_log
+from linter import gc_pacing, limits, read_log
 from linter.discovery import inside
 from linter.loaders import cache, model_json
 from linter.loaders.file_digests import Digests
@@ -128,6 +128,7 @@ class RootCache:
         nodes, problems, read = outcome
         if not all(isinstance(n, Node) for n in nodes) or not all(isinstance(p, Problem) for p in problems):
             return None
+        gc_pacing.settled()
         return Outcome(nodes=nodes, problems=problems, files=read,
                        reads=Reads(files=files, folders=folders, places=places))
 
