@@ -10,6 +10,7 @@ only has to be right on what it accepts.
 from __future__ import annotations
 
 import re
+import weakref
 from typing import TYPE_CHECKING, Callable
 
 from linter.loaders.hcl_text import SPLAT_ITEM
@@ -78,7 +79,9 @@ class TsExprs:
         self.base = base
         self.unescape_source = unescape_source
         self.heredoc_ends: set[int] = set()  # a heredoc token ends after the newline that follows
-        self.templates = TsTemplates(self)
+        # a weak reference back: a file's text and loader are then freed by reference counting as
+        # soon as it is converted, not left to the cycle collector
+        self.templates = TsTemplates(weakref.proxy(self))
 
     def line(self, node: Node) -> int:
         return node.start_point[0] + self.base

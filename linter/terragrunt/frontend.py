@@ -91,7 +91,10 @@ def load_terragrunt(paths: Sequence[str], *, knowledge: Knowledge, boundary: Pat
             assigned = {**assigned, **assignments(files, {})}
         ctx = RootContext(root=folder, knowledge=knowledge, reader=reader, definition_of=definition_of,
                           assigned=assigned, implicit={}, provider_blocks={})
-        nodes.extend(Grouping(folder, list(walk(ModuleInstance(ctx, definition)))).nodes())
+        try:
+            nodes.extend(Grouping(folder, list(walk(ModuleInstance(ctx, definition)))).nodes())
+        finally:
+            ctx.release()
     problems, notes = notes_apart(reader.problems)
     fragment = Fragment(nodes=tuple(nodes), problems=problems, files=tuple(sorted(reader.files)),
                         notes=(*notes, *unknown_sources(nodes, knowledge)))

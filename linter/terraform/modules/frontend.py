@@ -111,8 +111,10 @@ def start_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Pat
                 assigned = assignments([c for c in given if c is not None] + extra, variables or {})
                 ctx = RootContext(root=root, knowledge=knowledge, reader=reader, definition_of=definition_of,
                                   assigned=assigned, implicit={}, provider_blocks={})
-                drafts = list(walk(ModuleInstance(ctx, definition)))
-                return Grouping(root, drafts).nodes()
+                try:
+                    return Grouping(root, list(walk(ModuleInstance(ctx, definition)))).nodes()
+                finally:
+                    ctx.release()
             except Exception as error:  # noqa: BLE001 - the last resort: one root module, one SNC000
                 first = (reader.given.get(root) or (root,))[0]
                 reader.problem(first, 1, f"root module {root}: {unexpected(error)}")

@@ -9,7 +9,7 @@ not a literal, a module calling itself, nesting deeper than ``MAX_DEPTH`` — ma
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
@@ -46,6 +46,7 @@ class RootContext:
     provider_blocks: dict[str, tuple[Decl, ModuleInstance]]  # provider address → its block, module
     instances_left: int = MAX_INSTANCES  # module and resource instances this root may still make
     budget_reported: bool = False
+    instances: list[ModuleInstance] = field(default_factory=list)  # every one made, for ``release``
 
     def admit(self, exp: Expansion, what: str) -> Expansion:
         """``exp`` when the root's instance budget allows it, else one instance standing for all
@@ -61,6 +62,17 @@ class RootContext:
     @property
     def spent(self) -> bool:
         return self.instances_left < 0
+
+    def release(self) -> None:
+        """Drop what the root's module instances hold, once its nodes are made. Their scopes,
+        cells and resources refer back to them (values computed on first use), so a root's whole
+        evaluation is one reference cycle: without this it waits for the cycle collector, which
+        walks every object made since its last pass to find it, instead of being freed at once."""
+        for instance in self.instances:
+            for resource in instance.resources.values():  # its cells refer back to it as well
+                resource.__dict__.clear()
+            instance.__dict__.clear()
+        self.instances.clear()
 
 
 @dataclass(slots=True)
@@ -92,6 +104,7 @@ class ModuleInstance:
     def __init__(self, ctx: RootContext, definition: ModuleDef, *, parent: ModuleInstance | None = None,
                  call: Decl | None = None, key: int | str | None = None, call_scope: Scope | None = None) -> None:
         self.ctx = ctx
+        ctx.instances.append(self)
         self.definition = definition
         self.parent = parent
         self.call = call
