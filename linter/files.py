@@ -8,9 +8,11 @@ non-blocking, and at most ``limit`` bytes are read.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from pathlib import Path
+from typing import NamedTuple
 
 from linter import read_log
 
@@ -48,6 +50,27 @@ def check_regular(path: Path | str, *, follow_links: bool = True) -> int:
     return info.st_size
 
 
+class Read(NamedTuple):
+    """A file read whole: its bytes, their sha256 and the ``fstat`` of the descriptor they were read from."""
+
+    data: bytes
+    digest: str
+    info: os.stat_result
+
+
+def read_hashed(path: Path | str, limit: int) -> Read:
+    """``read_regular`` for a caller that needs the bytes' digest too: hashed once, here, the read
+    log given that digest, so that the digest a caller keeps is of the very bytes it parses."""
+    try:
+        data, info = _read_regular(path, limit, True)
+    except NotReadable:
+        _failed(path)
+        raise
+    digest = hashlib.sha256(data).hexdigest()
+    read_log.file_read(path, data, digest=digest, info=info)
+    return Read(data, digest, info)
+
+
 def read_regular(path: Path | str, limit: int, *, follow_links: bool = True, told: bool = True) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes; NotReadable otherwise.
 
@@ -57,17 +80,23 @@ def read_regular(path: Path | str, limit: int, *, follow_links: bool = True, tol
     False: git's own files, read only to find the boundary, which the whole-scan memo keys instead.
     """
     try:
-        data = _read_regular(path, limit, follow_links)
+        data, info = _read_regular(path, limit, follow_links)
     except NotReadable:
-        if told and read_log.active():
-            read_log.file_read(path, None, missing=not os.path.lexists(path))
+        if told:
+            _failed(path)
         raise
     if told:
-        read_log.file_read(path, data)
+        read_log.file_read(path, data, info=info)
     return data
 
 
-def _read_regular(path: Path | str, limit: int, follow_links: bool) -> bytes:
+def _failed(path: Path | str) -> None:
+    if read_log.active():
+        read_log.file_read(path, None, missing=not os.path.lexists(path))
+
+
+def _read_regular(path: Path | str, limit: int, follow_links: bool) -> tuple[bytes, os.stat_result]:
+    """The bytes, and the ``fstat`` of the descriptor taken before reading them."""
     size = check_regular(path, follow_links=follow_links)
     if size > limit:
         raise NotReadable(f"file of {size} bytes is over the {limit}-byte limit: not read")
@@ -77,7 +106,8 @@ def _read_regular(path: Path | str, limit: int, follow_links: bool) -> bytes:
     except OSError as error:
         raise NotReadable(_os_reason(error)) from None
     try:
-        what = kind_problem(os.fstat(fd).st_mode)
+        info = os.fstat(fd)
+        what = kind_problem(info.st_mode)
         if what is not None:
             raise NotReadable(f"{what}, not a regular file: not read")
         chunks: list[bytes] = []
@@ -95,7 +125,7 @@ def _read_regular(path: Path | str, limit: int, follow_links: bool) -> bytes:
     data = b"".join(chunks)
     if len(data) > limit:
         raise NotReadable(f"file over the {limit}-byte limit: not read")
-    return data
+    return data, info
 
 
 def _os_reason(error: OSError) -> str:

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator, Mapping, Sequence
 
+Stat = tuple[int, int, int, int, int]
 MISSING = "-"  # as ``loaders.file_digests``: a file that is not there
 UNREAD = "!"  # a file that was there but not read: no digest equals it
 
@@ -25,6 +26,9 @@ class ReadLog:
     files: dict[str, str] = field(default_factory=dict)  # absolute path -> sha256 of its bytes, or a mark
     folders: dict[str, str] = field(default_factory=dict)  # absolute path -> digest of its listing
     places: dict[str, bool] = field(default_factory=dict)  # absolute path -> inside the boundary
+    # absolute path -> (device, inode, size, mtime_ns, ctime_ns) of the read its digest is of, as
+    # ``fstat`` gave it then: what ``loaders.file_digests.learn`` memoises the digest with
+    stats: dict[str, Stat] = field(default_factory=dict)
     boundaries: dict[str, None] = field(default_factory=dict)  # the scan's, as discovery found them
     started: int = field(default_factory=time.time_ns)  # before anything recorded was read
 
@@ -46,22 +50,38 @@ def active() -> bool:
     return bool(_LOGS)
 
 
-def file_read(path: str | os.PathLike[str], data: bytes | None, *, missing: bool = False) -> None:
-    """``path`` was read (``data``), or could not be (None; ``missing`` when it is not there)."""
+def file_read(path: str | os.PathLike[str], data: bytes | None, *, missing: bool = False,
+              digest: str | None = None, info: os.stat_result | None = None) -> None:
+    """``path`` was read (``data``), or could not be (None; ``missing`` when it is not there).
+    ``digest``: the sha256 of ``data`` when the reader took it (not taken again); ``info``: the
+    ``fstat`` of the descriptor ``data`` was read from."""
     if _LOGS:
-        digest = hashlib.sha256(data).hexdigest() if data is not None else MISSING if missing else UNREAD
+        if digest is None:
+            digest = hashlib.sha256(data).hexdigest() if data is not None else MISSING if missing else UNREAD
         full = os.path.abspath(path)
         for log in _LOGS:
-            log.files.setdefault(full, digest)
+            if full not in log.files:
+                log.files[full] = digest
+                if info is not None:
+                    log.stats[full] = stat_of(info)
+
+
+def stat_of(info: os.stat_result) -> Stat:
+    """What of a ``stat`` tells a file unchanged (as ``loaders.file_digests`` memoises it)."""
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
 
 def replayed(files: Mapping[str, str], folders: Mapping[str, str] | None = None,
-             places: Mapping[str, bool] | None = None) -> None:
+             places: Mapping[str, bool] | None = None, stats: Mapping[str, Stat] | None = None) -> None:
     """What a kept result read, found unchanged (a kept root module's files, kept manifests' files
-    and folders), by absolute path: as if it had been read again."""
+    and folders), by absolute path: as if it had been read again. ``stats``: the ``fstat`` of
+    the reads some of those digests are of, when they were read by this scan (a worker process)."""
     for log in _LOGS:
         for path, digest in files.items():
-            log.files.setdefault(path, digest)
+            if path not in log.files:
+                log.files[path] = digest
+                if stats is not None and path in stats:
+                    log.stats[path] = stats[path]
         for folder, listed in (folders or {}).items():
             log.folders.setdefault(folder, listed)
         for place, side in (places or {}).items():

@@ -69,7 +69,7 @@ def keep(section: str, form: str, key: str, log: read_log.ReadLog, value: object
     against, when the log was not there to see discovery find them. The entry is the model JSON
     of ``[form, key, boundaries, files, folders, places, value]``, written in parts: the read log
     (6 MiB of text for a 21,000-file estate) is never one string, nor copied into a sealed one."""
-    file_digests.learn(log.files, log.started)
+    file_digests.learn(log.files, log.started, log.stats)
     where = list(log.boundaries) or [os.path.realpath(b) for b in boundaries]
     try:
         head = model_json.encode([form, key, where])

@@ -37,7 +37,8 @@ def _manifests(request: Request) -> tuple[Loaded, bool]:
             manifests.append((path, found))
             continue
         try:
-            manifests.append((path, read_regular(request.cwd / path, limits.MANIFEST_BYTES)))
+            manifests.append((path, kept.read(path) if kept is not None
+                                  else read_regular(request.cwd / path, limits.MANIFEST_BYTES)))
         except NotReadable as why:
             unread.append(Problem(location=Location(path, 1), message=str(why)))
     if request.stdin is not None:

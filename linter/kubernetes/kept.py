@@ -26,6 +26,7 @@ from typing import Any, Sequence
 
 from linter import limits, read_log
 from linter.discovery import inside
+from linter.files import Read, read_hashed
 from linter.loaders import cache, manifest_json
 from linter.loaders.file_digests import Digests, digest_of
 from linter.loaders.kubernetes import ManifestFile, load_manifests
@@ -49,6 +50,7 @@ class KeptManifests:
         self._packs: dict[int, _Pack] = {}
         self._changed: set[int] = set()
         self._parsed: set[str] = set()  # files this scan parsed: there, not checked again when saving
+        self._hashed: dict[str, Read] = {}  # read by ``read``, not yet loaded
 
     def recall(self, path: str) -> ManifestFile | None:
         """The kept documents of ``path`` when the file holds the bytes they were parsed from, as
@@ -61,11 +63,18 @@ class KeptManifests:
             read_log.replayed({os.path.abspath(os.path.join(self._cwd, path)): kept[0]})
         return kept[1]
 
+    def read(self, path: str) -> bytes:
+        """The bytes of ``path`` (``NotReadable``), hashed as they are read (``files.read_hashed``):
+        ``load`` is given their digest with them, not hashing them again."""
+        read = self._hashed[path] = read_hashed(self._cwd / path, limits.MANIFEST_BYTES)
+        return read.data
+
     def load(self, path: str, data: bytes) -> ManifestFile:
         """The documents of ``path``, whose bytes are ``data``: kept ones when the bytes are the same."""
         number = _pack_of(path)
         pack = self._pack(number)
-        digest = digest_of(data)
+        read = self._hashed.pop(path, None)
+        digest = read.digest if read is not None and read.data is data else digest_of(data)
         kept = pack.get(path)
         if kept is not None and kept[0] == digest:
             return kept[1] if kept[1] is not None else load_manifests(path, data)

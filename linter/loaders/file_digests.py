@@ -133,11 +133,13 @@ class Digests:
             _save(self._shared)
 
 
-def learn(files: Mapping[str, str], started: int) -> None:
+def learn(files: Mapping[str, str], started: int, stats: Mapping[str, tuple[int, ...]] | None = None) -> None:
     """What a scan that started at ``started`` (``time.time_ns``) read whole: absolute path ->
     the digest of the bytes it read. Each file below a repository whose memo this process holds is
-    memoised with its ``stat`` now, when it is older than the racy window before the scan started:
-    it has not changed since, so the bytes read are the bytes it holds."""
+    memoised with its ``stat``, when it is older than the racy window before the scan started:
+    it has not changed since, so the bytes read are the bytes it holds. ``stats``: the ``fstat`` of
+    the descriptor each digest's bytes were read from (``read_log``), used as that ``stat``; a file
+    without one is asked its ``stat`` now."""
     for shared in _SHARED.values():
         for full, digest in files.items():
             if not full.startswith(shared.below) or len(digest) != 64:  # a mark: missing, unread
@@ -146,14 +148,22 @@ def learn(files: Mapping[str, str], started: int) -> None:
             memo = shared.memo.get(path)
             if memo is not None and memo[5] == digest:
                 continue
-            try:
-                info = os.stat(full)
-            except OSError:
-                continue
-            if stat.S_ISREG(info.st_mode) and info.st_size <= limits.CACHE_HASHED_BYTES:
-                now = [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+            read = stats.get(full) if stats is not None else None
+            now = list(read) if read is not None else _stat_now(full)
+            if now is not None and now[2] <= limits.CACHE_HASHED_BYTES:
                 _remember(shared, path, now, digest, started)
         _save(shared)
+
+
+def _stat_now(full: str) -> list[int] | None:
+    """A regular file's ``(device, inode, size, mtime_ns, ctime_ns)``, None for anything else."""
+    try:
+        info = os.stat(full)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
 
 
 def _remember(shared: _Shared | None, path: str, now: list[int], digest: str, started: int) -> None:

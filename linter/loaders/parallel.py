@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from linter import limits
 from linter.files import NotReadable, read_regular
@@ -61,15 +61,17 @@ def effective_jobs(jobs: int) -> int:
     return len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
 
 
-def parse_all(paths: Sequence[str], *, cache: bool, cwd: Path | None = None,
-              directory: Path | None = None) -> dict[str, ConfigFile]:
+def parse_all(paths: Sequence[str], *, cache: bool, cwd: Path | None = None, directory: Path | None = None,
+              read: Callable[[str], bytes | None] | None = None) -> dict[str, ConfigFile]:
     """The IR of each readable file among ``paths`` (relative to ``cwd``), by path. Files with
-    the same bytes and name suffixes (copied ``versions.tf``…) are parsed once."""
+    the same bytes and name suffixes (copied ``versions.tf``…) are parsed once. ``read``: how a
+    path's bytes are read (None when it cannot be), for a caller that keeps them."""
     base = cwd or Path.cwd()
+    read_bytes = read or (lambda path: _read(base / path))
     same: dict[tuple[str, bytes], list[str]] = {}
     for path in dict.fromkeys(paths):
-        data = _read(base / path)
-        if data is not None:
+        data = read_bytes(path)
+        if data is not None and len(data) <= MAX_FILE_BYTES:
             same.setdefault((name_suffixes(path), data), []).append(path)
     parsed: dict[str, ConfigFile] = {}
     misses: list[Miss] = []

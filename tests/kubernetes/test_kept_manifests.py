@@ -17,7 +17,8 @@ import pytest
 
 from linter import compiled, limits
 from linter.cli import main
-from linter.kubernetes import entry, kept
+from linter.files import Read
+from linter.kubernetes import kept
 from linter.loaders import cache, file_digests, manifest_json
 from linter.loaders import kubernetes as loaders_kubernetes
 from linter.loaders.kubernetes import load_manifests
@@ -135,13 +136,13 @@ def test_an_unchanged_manifest_is_not_even_read(tmp_path: Path, monkeypatch: pyt
     root = repo_of(tmp_path, monkeypatch, "operator-backups")
     parsed_by_warm_scan(parsed)
     reads: list[str] = []
-    real = entry.read_regular
+    real = kept.read_hashed
 
-    def spy(path: Path, limit: int) -> bytes:
+    def spy(path: Path, limit: int) -> Read:
         reads.append(Path(path).name)
         return real(path, limit)
 
-    monkeypatch.setattr(entry, "read_regular", spy)
+    monkeypatch.setattr(kept, "read_hashed", spy)
     (root / "main.tf").write_text("# the whole scan is not the one kept\n")
     (root / "cnpg.yaml").write_text((root / "cnpg.yaml").read_text() + "# edited\n")
     warm = report()

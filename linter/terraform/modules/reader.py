@@ -17,11 +17,12 @@ from typing import Callable, Mapping, Protocol, Sequence, TypeVar
 from linter import limits, read_log
 from linter.discovery import inside
 from linter.errors import unexpected
-from linter.files import NotReadable, read_regular
-from linter.loaders.file_digests import MISSING, digest_of
+from linter.files import NotReadable, Read, read_hashed
+from linter.loaders.file_digests import MISSING
 from linter.loaders.ir import ConfigFile
 from linter.loaders.parallel import parse_all, parse_text
 from linter.model import Location, Problem, ProblemKind
+from linter.read_log import Stat, stat_of
 
 MAX_FILE_BYTES = limits.TERRAFORM_FILE_BYTES
 MODULE_SUFFIXES = (".tf", ".tf.json")
@@ -39,7 +40,8 @@ def join(folder: str, relative: str) -> str:
 class Tracker(Protocol):
     """Told every read of one root module's evaluation, the ones answered from memory included."""
 
-    def file(self, path: str, digest: str, *, read: bool) -> None: ...
+    def file(self, path: str, digest: str, *, read: bool, info: Stat | None = None) -> None:
+        """``info``: the ``fstat`` of the read ``digest`` is of, when the file was read then."""
 
     def folder(self, folder: str, names: tuple[str, ...]) -> None: ...
 
@@ -76,6 +78,7 @@ class Reader:
         # earlier scan kept, when root modules are kept (docs/architecture.md#parallel-work)
         self.uncached: frozenset[str] = frozenset()
         self._preparsed: dict[str, ConfigFile] = {}
+        self._preread: dict[str, Read] = {}  # read to be preparsed: ``read_text`` reads them no more
         # what each read gave, told again to the trackers when it is answered from memory
         self.trackers: list[Tracker] = []  # the root modules being evaluated (linter.terraform.modules.root_cache)
         self._digests: dict[str, str] = {}
@@ -84,15 +87,27 @@ class Reader:
         self._names: dict[str, tuple[str, ...]] = {}
 
     def preparse(self, paths: Sequence[str]) -> None:
-        """Parse these module files up front, files of the same bytes once; each is still read,
-        checked and reported through ``parse`` when the module tree reaches it."""
+        """Parse these module files up front, files of the same bytes once, each read (and hashed)
+        just after checking it is inside; each is reported through ``parse`` when the module tree
+        reaches it, from the bytes read here."""
         kept = [p for p in paths if p not in self._parsed  # parsed ones would stay twice
-                and inside(self.cwd / p, self.boundaries)]  # read and checked again when parsed
+                and inside(self.cwd / p, self.boundaries)]  # outside: checked again, and reported, when parsed
         through: dict[bool, list[str]] = {True: [], False: []}  # through the parse cache or not
         for path in kept:
             through[self._cached(path, tfvars=False)].append(path)
         for cache, group in through.items():
-            self._preparsed.update(parse_all(group, cache=cache, cwd=self.cwd))
+            self._preparsed.update(parse_all(group, cache=cache, cwd=self.cwd, read=self._preread_of))
+
+    def _preread_of(self, path: str) -> bytes | None:
+        """The bytes of a file to preparse, kept with their digest for ``read_text``: each file is
+        read and hashed once, and the bytes parsed are the bytes hashed. None when it cannot be
+        read: ``read_text`` reads it again and reports why."""
+        try:
+            read = read_hashed(self.cwd / path, MAX_FILE_BYTES)
+        except NotReadable:
+            return None
+        self._preread[path] = read
+        return read.data
 
     def _cached(self, path: str, *, tfvars: bool) -> bool:
         """Whether ``path`` is parsed through the parse cache."""
@@ -105,12 +120,14 @@ class Reader:
         for path in self._names.get(folder, ()):
             self._parsed.pop(path, None)
             self._preparsed.pop(path, None)
+            self._preread.pop(path, None)
         self._folders.pop(folder, None)
 
     def forget_all(self) -> None:
         """Drop every parsed file (worker processes evaluate with their own copies)."""
         self._parsed.clear()
         self._preparsed.clear()
+        self._preread.clear()
         self._folders.clear()
 
     def problem(self, path: str, line: int, message: str, kind: ProblemKind = ProblemKind.UNREADABLE) -> None:
@@ -175,21 +192,25 @@ class Reader:
         return config
 
     def read_text(self, path: str, *, checked: bool = True) -> str | None:
-        if checked and not inside(self.cwd / path, self.boundaries):
+        """The file's text, read once, just after checking it is inside: by ``preparse`` (which
+        checked it: not checked again, the bytes are read already) or here."""
+        read = self._preread.pop(path, None)
+        if read is None and checked and not inside(self.cwd / path, self.boundaries):
             read_log.place_checked(self.cwd / path, False)
             self._noted(path, UNREAD, read=False)
             self.problem(path, 1, "leaves the scanned repository (a link or a path outside it): not read")
             return None
-        try:
-            data = read_regular(self.cwd / path, MAX_FILE_BYTES)
-        except NotReadable as why:
-            self._noted(path, UNREAD, read=False)
-            self.problem(path, 1, str(why))
-            return None
+        if read is None:
+            try:
+                read = read_hashed(self.cwd / path, MAX_FILE_BYTES)
+            except NotReadable as why:
+                self._noted(path, UNREAD, read=False)
+                self.problem(path, 1, str(why))
+                return None
         self.files[path] = None
-        self._noted(path, digest_of(data), read=True)
+        self._noted(path, read.digest, read=True, info=stat_of(read.info))
         # as text mode would read it: utf-8 (undecodable bytes replaced), universal newlines
-        return data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+        return read.data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
 
     def module(self, folder: str) -> tuple[ConfigFile, ...] | None:
         """The module files of ``folder`` (the given ones, else those on disk), parsed; None when
@@ -213,10 +234,10 @@ class Reader:
         names = self.given.get(folder)
         return names if names is not None else self._listing(folder)
 
-    def _noted(self, path: str, digest: str, *, read: bool) -> None:
+    def _noted(self, path: str, digest: str, *, read: bool, info: Stat | None = None) -> None:
         self._digests[path] = digest
         for tracker in self.trackers:
-            tracker.file(path, digest, read=read)
+            tracker.file(path, digest, read=read, info=info)
 
     def _listing(self, folder: str) -> tuple[str, ...]:
         read_log.folder_listed(self.cwd / folder)

@@ -32,6 +32,7 @@ from linter.loaders import cache, model_json
 from linter.loaders.file_digests import Digests
 from linter.loaders.value_digest import code_digest
 from linter.model import Node, Problem
+from linter.read_log import Stat
 from linter.terraform.modules.reader import Reader
 
 FORMAT = "snclint-root-1"
@@ -48,9 +49,15 @@ class Reads:
     places: dict[str, bool] = field(default_factory=dict)  # module source folder -> inside the boundary
     problems: dict[Problem, None] = field(default_factory=dict)
     read: dict[str, None] = field(default_factory=dict)  # the files read whole (for the report)
+    # path -> the ``fstat`` of the read its digest is of, when this scan read it (never kept:
+    # what ``read_log`` gives ``file_digests.learn``, so that it need not ask the ``stat`` again)
+    stats: dict[str, Stat] = field(default_factory=dict)
 
-    def file(self, path: str, digest: str, *, read: bool) -> None:
-        self.files.setdefault(path, digest)
+    def file(self, path: str, digest: str, *, read: bool, info: Stat | None = None) -> None:
+        if path not in self.files:
+            self.files[path] = digest
+            if info is not None:
+                self.stats[path] = info
         if read:
             self.read[path] = None
 
@@ -66,7 +73,7 @@ class Reads:
     def logged(self) -> Reads:
         """What ``RootCache.log`` tells the scan's read log (an outcome carries its problems and
         the files read whole itself)."""
-        return Reads(files=self.files, folders=self.folders, places=self.places)
+        return Reads(files=self.files, folders=self.folders, places=self.places, stats=self.stats)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +170,8 @@ class RootCache:
         if reads is None or not read_log.active():
             return
         cwd = self.reader.cwd
-        read_log.replayed({os.path.join(cwd, p): d for p, d in reads.files.items()})
+        read_log.replayed({os.path.join(cwd, p): d for p, d in reads.files.items()},
+                          stats={os.path.join(cwd, p): s for p, s in reads.stats.items()})
         for folder, names in reads.folders.items():
             read_log.folder_listed(cwd / folder)
             if self._listed(folder) != tuple(names):  # changed since a worker listed it: never trusted
