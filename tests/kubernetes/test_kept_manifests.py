@@ -237,3 +237,16 @@ def test_a_file_that_cannot_be_kept_is_parsed_each_time(tmp_path: Path, monkeypa
     parsed_by_warm_scan(parsed)
     (root / "main.tf").write_text("# the whole scan is not the one kept\n")
     assert parsed_by_warm_scan(parsed) == ["dated.yaml"]
+
+
+def test_a_manifest_read_is_hashed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``load`` is given the digest of the read its bytes came from; other bytes are hashed."""
+    monkeypatch.setenv("SNCLINT_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "a.yaml").write_text("kind: Namespace\nmetadata:\n  name: a\n")
+    manifests = kept.KeptManifests(tmp_path, [tmp_path])
+    data = manifests.read("a.yaml")
+    hashed: list[bytes] = []
+    monkeypatch.setattr(kept, "digest_of", lambda b: hashed.append(b) or hashlib.sha256(b).hexdigest())
+    assert manifests.load("a.yaml", data) == load_manifests("a.yaml", data) and hashed == []
+    other = b"kind: Namespace\nmetadata:\n  name: b\n"
+    assert manifests.load("a.yaml", other) == load_manifests("a.yaml", other) and hashed == [other]

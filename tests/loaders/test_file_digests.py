@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from linter import read_log
+from linter.files import read_hashed
 from linter.loaders import file_digests
 from linter.loaders.file_digests import MISSING, RACY_NS, UNREADABLE, Digests, digest_of
 
@@ -149,3 +151,25 @@ def test_a_file_hashed_within_one_scan_is_hashed_again_for_another_boundary(tree
         assert wide.of("new.tf") == digest_of(b"fresh")
         assert digests(tree).of("link.tf") == UNREADABLE  # not the wider one's answer
         assert digests(tree).of("new.tf") == digest_of(b"fresh")
+
+
+def test_what_a_scan_read_is_learnt_with_the_stat_of_its_read(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ``fstat`` taken when the file was read serves: no ``stat`` asked again at the end."""
+    (tree / "a.tf").write_text("one")
+    (tree / "b.tf").write_text("two")
+    found = digests(tree)
+    with read_log.recording() as log:
+        read_hashed(tree / "a.tf", 100)
+        read_hashed(tree / "b.tf", 100)
+    info = os.stat(tree / "a.tf")
+
+    def no_stat(*args: object, **kwargs: object) -> os.stat_result:
+        raise AssertionError("not asked again")
+
+    monkeypatch.setattr(file_digests.os, "stat", no_stat)
+    file_digests.learn({p: d for p, d in log.files.items() if p.endswith("a.tf")}, time.time_ns() + 3600 * 10**9,
+                       log.stats)
+    file_digests.learn(log.files, time.time_ns(), log.stats)  # b.tf too recent to keep
+    monkeypatch.undo()
+    assert found._memo == {"a.tf": [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
+                                    digest_of(b"one")]}
