@@ -123,13 +123,13 @@ def describe(error: ValidationError) -> tuple[str, str]:
     return json_path(path), message
 
 
-_KEY = re.compile(r"^[A-Za-z0-9_.:/@-]{1,40}$")
+_KEY = r"^[A-Za-z0-9_.:/@-]{1,40}$"  # a key a problem may show: compiled on first use (a problem)
 _TYPES = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "an integer",
           "number": "a number", "boolean": "true or false", "null": "nothing"}
 
 
 def _key_shown(part: Any) -> Any:
-    return part if isinstance(part, int) or _KEY.match(str(part)) else "…"
+    return part if isinstance(part, int) or re.match(_KEY, str(part)) else "…"
 
 
 def _expected(error: ValidationError) -> str:

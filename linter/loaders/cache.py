@@ -51,10 +51,11 @@ KEYING = (*PARSERS, "PyYAML")  # what parses: keys the caches (PyYAML, the compi
 MODULES = {"python-hcl2": "hcl2", "lark": "lark", "tree-sitter": "tree_sitter", "tree-sitter-hcl": "tree_sitter_hcl",
            "PyYAML": "yaml"}  # the module each of ``KEYING`` is imported as
 RACY_NS = 2_000_000_000  # as ``loaders.file_digests``: a folder changed this recently may change again unseen
-_KEY = re.compile(r"^[0-9a-f]{64}\.(json|out)$")  # sealed entries; documents (``KeptFile``)
-_VERSION = re.compile(r"^[0-9a-f]{16}$")
-_SHARD = re.compile(r"^[0-9a-f]{2}$")
-_SECTION = re.compile(r"^[a-z]+$")
+# the names ``prune`` removes (once a day): compiled when first used (``re``'s own cache), not at every start
+_KEY = r"^[0-9a-f]{64}\.(json|out)$"  # sealed entries; documents (``KeptFile``)
+_VERSION = r"^[0-9a-f]{16}$"
+_SHARD = r"^[0-9a-f]{2}$"
+_SECTION = r"^[a-z]+$"
 _STATES: dict[str, bytes | str] = {}  # per cache root: its HMAC key, or why it is off
 _SEAL_BYTES = 64  # an HMAC-SHA256 in hexadecimal, the first line of a sealed entry
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# snclint parse cache: safe to delete at any time.\n"
@@ -613,13 +614,13 @@ def _cache_files(base: Path) -> list[tuple[str, os.stat_result]]:
     found: list[tuple[str, os.stat_result]] = []
     try:
         for version in os.scandir(base):
-            if not (_VERSION.match(version.name) and version.is_dir(follow_symlinks=False)):
+            if not (re.match(_VERSION, version.name) and version.is_dir(follow_symlinks=False)):
                 continue
             for shard in os.scandir(version.path):
-                if not (_SHARD.match(shard.name) and shard.is_dir(follow_symlinks=False)):
+                if not (re.match(_SHARD, shard.name) and shard.is_dir(follow_symlinks=False)):
                     continue
                 for entry in os.scandir(shard.path):
-                    if (_KEY.match(entry.name) or entry.name.startswith(".tmp-")) \
+                    if (re.match(_KEY, entry.name) or entry.name.startswith(".tmp-")) \
                             and entry.is_file(follow_symlinks=False):
                         found.append((entry.path, entry.stat(follow_symlinks=False)))
     except OSError:
@@ -633,10 +634,12 @@ def _sealed_files(root: Path) -> list[tuple[str, os.stat_result]]:
     found: list[tuple[str, os.stat_result]] = []
     try:
         for section in os.scandir(root):
-            if section.name == "ir" or not _SECTION.match(section.name) or not section.is_dir(follow_symlinks=False):
+            if section.name == "ir" or not re.match(_SECTION, section.name) \
+                    or not section.is_dir(follow_symlinks=False):
                 continue
             for entry in os.scandir(section.path):
-                if (_KEY.match(entry.name) or entry.name.startswith(".tmp-")) and entry.is_file(follow_symlinks=False):
+                if (re.match(_KEY, entry.name) or entry.name.startswith(".tmp-")) \
+                        and entry.is_file(follow_symlinks=False):
                     found.append((entry.path, entry.stat(follow_symlinks=False)))
     except OSError:
         pass
