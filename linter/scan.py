@@ -16,7 +16,7 @@ from linter.discovery import discover
 from linter.errors import ConfigError
 from linter.frontend_contract import Request
 from linter.frontends import claims, run_frontends, skipped
-from linter.gc_pacing import fewer_collections
+from linter.gc_pacing import acyclic, fewer_collections
 from linter.graph.anchoring import anchor_entries
 from linter.graph.declared import declare
 from linter.knowledge import Knowledge, Vocabulary
@@ -70,8 +70,11 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
 
 
 def _import_later_stages() -> None:
-    for name in LATER_STAGES:
-        import_module(name)
+    """The later stages' modules, imported while the workers evaluate; they and what the scan holds
+    so far live to its end (``gc_pacing.acyclic``)."""
+    with acyclic():
+        for name in LATER_STAGES:
+            import_module(name)
 
 
 def _covers_config(paths: Sequence[str], config: Config, cwd: Path) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
+from linter import gc_pacing
 from linter.errors import UsageError, unexpected
 from linter.knowledge import Knowledge
 from linter.loaders.ir import ConfigFile
@@ -135,11 +136,12 @@ def start_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Pat
         has no folder left to read: the scan may be busy with other frontends meanwhile), then
         the roots among the folders it read, each sent when evaluated."""
         if phase == "folders":
-            reader.preparse([p for folder in items for p in modules[folder]])
             facts = {}
-            for folder in items:
-                outcome, reads = folder_facts(folder)  # read there: the scan's read log is told here
-                facts[folder] = (replace(outcome, reads=reads.logged()), reads)
+            with gc_pacing.acyclic():  # parsing makes no reference cycles; the trees live to their root
+                reader.preparse([p for folder in items for p in modules[folder]])
+                for folder in items:
+                    outcome, reads = folder_facts(folder)  # read there: the scan's read log is told here
+                    facts[folder] = (replace(outcome, reads=reads.logged()), reads)
             yield "", facts
         else:
             for root, key, is_called in items:
@@ -195,7 +197,8 @@ def start_terraform(files: Sequence[str], *, knowledge: Knowledge, boundary: Pat
             if pool is not None:
                 pool.close()
 
-        evaluated = evaluate_roots(missing, pooled, lambda root: evaluate_root(root, keys[root], root in called))
+        with gc_pacing.acyclic():  # the workers' results decoded, the roots left evaluated: no cycles
+            evaluated = evaluate_roots(missing, pooled, lambda root: evaluate_root(root, keys[root], root in called))
         nodes: list[Node] = []
         problems: dict[Problem, None] = dict.fromkeys(before.problems)
         read = dict(before.read)
