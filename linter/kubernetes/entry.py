@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from linter import limits
+from linter import gc_pacing, limits
 from linter.files import NotReadable, read_regular
 from linter.frontend_contract import Claim, Frontend, Loaded, Request
 from linter.model import Fragment, Location, Problem
@@ -47,9 +47,10 @@ def _manifests(request: Request) -> tuple[Loaded, bool]:
         return Loaded(fragments=(Fragment(problems=tuple(unread)),)), False
     from linter.kubernetes.frontend import load_kubernetes
 
-    fragment = load_kubernetes(manifests, knowledge=request.knowledge, config=request.config.kubernetes,
-                               cwd=request.cwd, boundary=request.boundaries, config_file=request.config.path,
-                               load=_kept_files(kept.load) if kept is not None else load_manifests)
+    with gc_pacing.acyclic():  # manifests read, placed and linked: no reference cycles (aliases name done nodes)
+        fragment = load_kubernetes(manifests, knowledge=request.knowledge, config=request.config.kubernetes,
+                                   cwd=request.cwd, boundary=request.boundaries, config_file=request.config.path,
+                                   load=_kept_files(kept.load) if kept is not None else load_manifests)
     settled = kept is not None and not kept.parsed
     if kept is not None:
         kept.save()
