@@ -55,8 +55,7 @@ class HostingMemo:
         self._heads: dict[tuple[int, str], tuple[ProviderConfig, tuple[str, ...]]] = {}
         self._found: dict[tuple[int, str, tuple[Any, ...]], Hosting | None] = {}
         self._views: dict[int, tuple[ProviderConfig, Hashable]] = {}
-        self._sources: dict[int, tuple[ProviderConfig, tuple[str | None, bool, Mapping[str, Any] | None]]] = {}
-        self._told: dict[tuple[str | None, str], tuple[str | None, bool, Mapping[str, Any] | None]] = {}
+        self._sources: dict[tuple[str | None, str], tuple[str | None, bool, Mapping[str, Any] | None]] = {}
         self._recognised: dict[Hashable, Recognised] = {}
         self._assessed: dict[tuple[str | None, str | None, str | Unknown | None], Assessment] = {}
 
@@ -75,14 +74,11 @@ class HostingMemo:
     def source(self, config: ProviderConfig) -> tuple[str | None, bool, Mapping[str, Any] | None]:
         """``source_of`` the configuration, and the recognition entry of that source: told by the
         configuration's source and local name alone, which the root modules of an estate share."""
-        found = self._sources.get(id(config))
+        named = (config.source, config.name)
+        found = self._sources.get(named)
         if found is None:
-            named = (config.source, config.name)
-            told = self._told.get(named)
-            if told is None:
-                told = self._told[named] = _source(config, self.knowledge)
-            found = self._sources[id(config)] = (config, told)
-        return found[1]
+            found = self._sources[named] = _source(config, self.knowledge)
+        return found
 
     def recognise(self, entry: Mapping[str, Any], config: ProviderConfig, type_: str,
                   attributes: Mapping[str, Any]) -> Recognised:
