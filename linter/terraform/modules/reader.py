@@ -90,8 +90,7 @@ class Reader:
         """Parse these module files up front, files of the same bytes once, each read (and hashed)
         just after checking it is inside; each is reported through ``parse`` when the module tree
         reaches it, from the bytes read here."""
-        kept = [p for p in paths if p not in self._parsed  # parsed ones would stay twice
-                and inside(self.cwd / p, self.boundaries)]  # outside: checked again, and reported, when parsed
+        kept = [p for p in paths if p not in self._parsed]  # parsed ones would stay twice
         through: dict[bool, list[str]] = {True: [], False: []}  # through the parse cache or not
         for path in kept:
             through[self._cached(path, tfvars=False)].append(path)
@@ -100,8 +99,10 @@ class Reader:
 
     def _preread_of(self, path: str) -> bytes | None:
         """The bytes of a file to preparse, kept with their digest for ``read_text``: each file is
-        read and hashed once, and the bytes parsed are the bytes hashed. None when it cannot be
-        read: ``read_text`` reads it again and reports why."""
+        read and hashed once, and the bytes parsed are the bytes hashed. None when it is outside
+        the boundary or cannot be read: ``read_text`` checks or reads it again and reports why."""
+        if not inside(self.cwd / path, self.boundaries):  # checked at the read, as ``read_text`` does
+            return None
         try:
             read = read_hashed(self.cwd / path, MAX_FILE_BYTES)
         except NotReadable:
