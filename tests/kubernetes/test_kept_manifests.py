@@ -8,12 +8,13 @@ import hashlib
 import hmac
 import io
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
+from helpers.k8s_repo import edit as _edit
+from helpers.k8s_repo import repo_of, report
 
 from linter import compiled, limits
 from linter.cli import main
@@ -23,8 +24,6 @@ from linter.loaders import cache, file_digests, manifest_json
 from linter.loaders import kubernetes as loaders_kubernetes
 from linter.loaders.kubernetes import load_manifests
 from linter.loaders.yaml_values import YamlMap
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "k8s"
 
 
 @pytest.fixture()
@@ -40,27 +39,10 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return paths
 
 
-def repo_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture: str) -> Path:
-    monkeypatch.setenv("SNCLINT_CACHE_DIR", str(tmp_path / "cache"))
-    root = tmp_path / "repo"
-    shutil.copytree(FIXTURES / fixture, root, ignore=shutil.ignore_patterns("expected.yaml"))
-    (root / ".git").mkdir()
-    monkeypatch.chdir(root)
-    return root
-
-
 @pytest.fixture(autouse=True)
 def _knowledge_cache() -> Iterator[None]:
     yield
     compiled.use_cache(True)  # ``--no-cache`` turns it off for the rest of the process
-
-
-def report(cache_on: bool = True) -> bytes:
-    out = Path("..") / "report.json"
-    code = main(["scan", ".", "-f", "json", "-o", str(out), "--fail-on", "never",
-                 *([] if cache_on else ["--no-cache"])])
-    assert code == 0
-    return out.read_bytes()
 
 
 def parsed_by_warm_scan(parsed: list[str]) -> list[str]:
@@ -69,14 +51,6 @@ def parsed_by_warm_scan(parsed: list[str]) -> list[str]:
     warm = report()
     assert warm == report(cache_on=False)
     return sorted(parsed[before:])
-
-
-def _edit(path: str, old: str, new: str) -> Callable[[Path], object]:
-    def edit(root: Path) -> None:
-        text = (root / path).read_text()
-        assert old in text
-        (root / path).write_text(text.replace(old, new, 1))
-    return edit
 
 
 def _move(old: str, new: str) -> Callable[[Path], object]:

@@ -4,18 +4,17 @@ parsed no manifest kept them; any change to what they were made from is a miss, 
 is the one of a scan without the cache."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
+from helpers import k8s_repo
+from helpers.k8s_repo import edit as _edit
+from helpers.k8s_repo import report
 
 from linter import compiled, limits
-from linter.cli import main
 from linter.kubernetes import frontend, kept_whole
 from linter.loaders import cache
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "k8s"
 
 
 @pytest.fixture(autouse=True)
@@ -39,21 +38,9 @@ def placed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def repo_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture: str) -> Path:
-    monkeypatch.setenv("SNCLINT_CACHE_DIR", str(tmp_path / "cache"))
-    root = tmp_path / "repo"
-    shutil.copytree(FIXTURES / fixture, root, ignore=shutil.ignore_patterns("expected.yaml"))
-    (root / ".git").mkdir()
+    root = k8s_repo.repo_of(tmp_path, monkeypatch, fixture)
     (root / "infra").mkdir(exist_ok=True)
-    monkeypatch.chdir(root)
     return root
-
-
-def report(cache_on: bool = True) -> bytes:
-    out = Path("..") / "report.json"
-    code = main(["scan", ".", "-f", "json", "-o", str(out), "--fail-on", "never",
-                 *([] if cache_on else ["--no-cache"])])
-    assert code == 0
-    return out.read_bytes()
 
 
 def edit_terraform(root: Path, number: int) -> None:
@@ -69,14 +56,6 @@ def placing_runs(placed: list[int]) -> tuple[int, bytes]:
     runs = len(placed) - before
     assert warm == report(cache_on=False)
     return runs, warm
-
-
-def _edit(path: str, old: str, new: str) -> Callable[[Path], object]:
-    def edit(root: Path) -> None:
-        text = (root / path).read_text()
-        assert old in text
-        (root / path).write_text(text.replace(old, new, 1))
-    return edit
 
 
 EXTRA = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: courrier\ndata:\n  a: b\n"
