@@ -359,23 +359,27 @@ def test_installed_versions_come_from_the_folders_installers_write(monkeypatch: 
 def test_a_version_is_read_beside_a_module_only_when_that_is_conclusive(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """One folder of the distribution's name, however an installer spelt it, beside the module's
-    package or file; anything else (none, two, the module not installed, a namespace package) is
-    not an answer, and the parser not installed at all is "none" as its metadata says."""
+    package or file; anything else (none, two, one beside an ``.egg-info`` of that name, the module
+    not installed, a namespace package) is not an answer, and the parser not installed at all is
+    "none" as its metadata says."""
     from linter.loaders import cache
 
     site = tmp_path / "site"
     site.mkdir()
-    for name in ("acme_hcl", "acme_two", "spaced/inner"):
+    for name in ("acme_hcl", "acme_two", "acme_egg", "acme_legacy", "spaced/inner"):
         (site / name).mkdir(parents=True)
         (site / name / "__init__.py").write_text("", encoding="utf-8")
     (site / "acme_lone.py").write_text("", encoding="utf-8")
     for folder in ("Acme.HCL-2.0.1.dist-info", "acme_two-1.0.dist-info", "acme_two-1.1.dist-info",
-                   "acme_lone-0.3.dist-info", "acme_hcl_extra-9.9.dist-info", "spaced-1.0.dist-info"):
+                   "acme_lone-0.3.dist-info", "acme_hcl_extra-9.9.dist-info", "spaced-1.0.dist-info",
+                   "acme_egg-1.0.dist-info", "acme_egg-1.1-py3.12.egg-info", "Acme_Legacy.egg-info"):
         (site / folder).mkdir()
     monkeypatch.syspath_prepend(str(site))
     assert cache.installed_beside("acme-hcl", "acme_hcl") == "2.0.1"
     assert cache.installed_beside("acme-lone", "acme_lone") == "0.3"
     assert cache.installed_beside("acme-two", "acme_two") is None  # a leftover beside the install
+    assert cache.installed_beside("acme-egg", "acme_egg") is None  # a legacy install over a wheel's
+    assert cache.installed_beside("acme-legacy", "acme_legacy") is None  # a legacy install alone
     assert cache.installed_beside("acme-hcl-extra", "acme_hcl_extra") is None  # a folder, not a module
     assert cache.installed_beside("spaced", "spaced") is None  # a namespace package
     assert cache.installed_beside("acme-missing", "acme_missing") is None

@@ -232,8 +232,8 @@ def installed_beside(distribution: str, module: str, listings: dict[str, list[st
     ``module`` (where it would be imported from; it is not imported) names it
     (``python_hcl2-8.1.4.dist-info``: an installer writes it with the files it installs, a
     reinstall renames it); None when that is not conclusive (the module not found, a namespace
-    package, an editable or ``.egg-info`` install, no such folder or several). Costs a look-up
-    of the import path and a listing of a folder (kept in ``listings``), where
+    package, an editable or ``.egg-info`` install, an ``.egg-info`` of that name beside it too, no
+    such folder or several). Costs a look-up of the import path and a listing of a folder (kept in ``listings``), where
     ``importlib.metadata`` costs a scan about 30 ms (importing ``email``, ``zipfile``, ``csv``…,
     and searching every folder of the import path per name)."""
     from importlib.util import find_spec
@@ -254,10 +254,14 @@ def installed_beside(distribution: str, module: str, listings: dict[str, list[st
         except OSError:
             listings[folder] = []
     wanted = _normal(distribution)
-    found = [version.removesuffix(".dist-info") for name, _, version in
-             (entry.partition("-") for entry in listings[folder] if entry.endswith(".dist-info"))
-             if _normal(name) == wanted]
-    return found[0] if len(found) == 1 and found[0] else None
+    # an ``.egg-info`` of that name too (a legacy or distribution-packaged install over it, which
+    # leaves the ``.dist-info``) makes it inconclusive: which one installed the module is unknown
+    found = [version for name, _, version in
+             (entry.partition("-") for entry in listings[folder] if entry.endswith((".dist-info", ".egg-info")))
+             if _normal(name.removesuffix(".egg-info")) == wanted]
+    if len(found) != 1 or not found[0].endswith(".dist-info"):
+        return None
+    return found[0].removesuffix(".dist-info") or None
 
 
 def _normal(name: str) -> str:
