@@ -36,9 +36,10 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from linter import __version__, limits
-from linter.files import NotReadable, read_regular
+from linter.files import NotReadable, read_hashed
 from linter.loaders import cache
 from linter.per_scan import scope
+from linter.read_log import stat_of
 
 FORMAT = "snclint-stats-2"
 SECTION = "stats"
@@ -112,7 +113,7 @@ class Digests:
             return UNREADABLE
         if not stat.S_ISREG(info.st_mode):
             return UNREADABLE
-        now = [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+        now = list(stat_of(info))
         memo = self._memo.get(path)
         if memo is not None and memo[:5] == now and isinstance(memo[5], str):
             if scan is not None:
@@ -121,7 +122,7 @@ class Digests:
         if not self.inside(Path(full)):
             return UNREADABLE
         try:
-            digest = digest_of(read_regular(full, limits.CACHE_HASHED_BYTES))
+            digest = read_hashed(full, limits.CACHE_HASHED_BYTES).digest  # hashed once, for the read log too
         except NotReadable:
             return UNREADABLE
         _remember(self._shared, path, now, digest, self._started)
@@ -163,7 +164,7 @@ def _stat_now(full: str) -> list[int] | None:
         return None
     if not stat.S_ISREG(info.st_mode):
         return None
-    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+    return list(stat_of(info))
 
 
 def _remember(shared: _Shared | None, path: str, now: list[int], digest: str, started: int) -> None:

@@ -47,7 +47,7 @@ def test_a_memoised_answer_is_not_read_again(tree: Path, monkeypatch: pytest.Mon
     def unread(*args: object, **kwargs: object) -> bytes:
         raise AssertionError("an unchanged file is not read again")
 
-    monkeypatch.setattr(file_digests, "read_regular", unread)
+    monkeypatch.setattr(file_digests, "read_hashed", unread)
     assert digests(tree).of("a.tf") == digest_of(b"one")
 
 
@@ -110,7 +110,7 @@ def test_what_a_scan_read_is_learnt_without_hashing_again(tree: Path, monkeypatc
     def unread(*args: object, **kwargs: object) -> bytes:
         raise AssertionError("a learnt file is not read again")
 
-    monkeypatch.setattr(file_digests, "read_regular", unread)
+    monkeypatch.setattr(file_digests, "read_hashed", unread)
     file_digests._SHARED.clear()  # as the next process: from the cache
     assert digests(tree).of("a.tf") == digest_of(b"one")
 
