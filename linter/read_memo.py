@@ -70,6 +70,8 @@ def keep(section: str, form: str, key: str, log: read_log.ReadLog, value: object
     of ``[form, key, boundaries, files, folders, places, value]``, written in parts: the read log
     (6 MiB of text for a 21,000-file estate) is never one string, nor copied into a sealed one."""
     file_digests.learn(log.files, log.started, log.stats)
+    if read_log.UNREAD in log.files.values():
+        return  # a file it could not read: no ``stat`` tells it unchanged, the entry would never be given back
     where = list(log.boundaries) or [os.path.realpath(b) for b in boundaries]
     try:
         head = model_json.encode([form, key, where])

@@ -58,3 +58,16 @@ def test_the_entry_is_the_model_json_of_the_whole(log: read_log.ReadLog, tmp_pat
     assert read_memo.recall("scans", "form-1", "a" * 64, tmp_path / "repo", list) == value
     (tmp_path / "repo" / "f3.tf").write_text("# changed\n")
     assert read_memo.recall("scans", "form-1", "a" * 64, tmp_path / "repo", list) is None
+
+
+def test_nothing_is_kept_after_a_file_that_could_not_be_read(log: read_log.ReadLog, tmp_path: Path) -> None:
+    """No ``stat`` ever tells an unread file unchanged (``loaders.file_digests``): such an entry
+    would never be given back, so it is not written."""
+    with read_log.recording() as unread:
+        read_log.replayed(log.files, log.folders, log.places)
+        read_log.file_read(tmp_path / "repo" / "link.yaml", None)
+    read_memo.keep("scans", "form-1", "a" * 64, unread, [Location("f0.tf", 2)],
+                   boundaries=[str(tmp_path / "repo")])
+    assert cache.read_sealed("scans", "a" * 64, 1 << 20) is None
+    read_memo.keep("scans", "form-1", "a" * 64, log, [Location("f0.tf", 2)])
+    assert read_memo.recall("scans", "form-1", "a" * 64, tmp_path / "repo", list) == [Location("f0.tf", 2)]
