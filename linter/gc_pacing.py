@@ -56,4 +56,3 @@ def acyclic() -> Iterator[None]:
         settled()
         if was:
             gc.enable()
-

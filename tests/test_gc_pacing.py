@@ -29,8 +29,6 @@ def test_what_a_scan_settled_is_given_back_to_the_collector_when_it_ends() -> No
     assert seen() is None  # given back: its cycle is collected
 
 
-
-
 def test_a_block_without_cycles_runs_with_the_collector_off_and_settles_what_it_made() -> None:
     with gc_pacing.fewer_collections():
         assert gc.isenabled()

@@ -60,9 +60,8 @@ def code_digest() -> str:
     """The tool's version, its parsers' versions, the sources of the whole package and its shipped
     knowledge (the files and their compiled copy): an edited install changes code or a shipped
     policy file without changing its version (in a checkout the policies are not inside the
-    package's folder). Every scan that
-    keeps anything asks: the package's folders are walked with plain strings (no ``Path`` per
-    file), in the order of their parts."""
+    package's folder). Every scan that keeps anything asks: the package's folders are walked with
+    plain strings (no ``Path`` per file), in the order of their parts."""
     from linter import __version__
     from linter.loaders.cache import parser_versions
     from linter.package_data import folder
