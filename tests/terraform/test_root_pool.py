@@ -260,3 +260,31 @@ def test_a_pool_closed_before_its_results_are_read_ends_quietly(capfd: pytest.Ca
     pool.close()
     assert [p.exitcode for p in processes] == [0, 0]
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_worker_does_not_wait_for_the_scan_to_read(tmp_path: Path) -> None:
+    """Results of a root's size (20 KB), far more of them than a connection holds: the worker does
+    all its work while the scan is busy elsewhere (it keeps what does not fit), and every result
+    still comes."""
+    import time
+
+    done = tmp_path / "done"
+    items = [f"r{n}" for n in range(200)]
+
+    def serve(phase: str, chunk: Sequence[Any]) -> Iterator[tuple[str, Any]]:
+        for item in chunk:
+            yield item, item * 5_000
+        done.write_text("all")
+
+    pool = Pool.start(2, serve)
+    assert pool is not None
+    try:
+        results = pool.run("p", [items, []], chunk=len(items))
+        deadline = time.monotonic() + 20
+        while not done.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)  # the scan busy elsewhere: nothing read yet
+        assert done.exists()
+        got = {name: result for _, name, result in results}
+    finally:
+        pool.close()
+    assert got == {item: item * 5_000 for item in items}

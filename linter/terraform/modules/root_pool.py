@@ -37,6 +37,7 @@ import io
 import operator
 import os
 import pickle
+import select
 import struct
 import sys
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
@@ -103,10 +104,12 @@ class Pool:
         ``i``'s work, cut into chunks of ``chunk`` items (None: the first half of the share, then
         half of the rest, and so on down to one item); each worker takes its own chunks from the
         front, then, done with them, the last chunk of the share with the most left, by itself
-        (``Claims``): the scan's process may be busy elsewhere meanwhile. ``hold``: each worker
-        sends its results once it has no chunk left to take, so that it never waits on a full
-        pipe while the scan is busy. Items without a result (a dead worker, an unpicklable
-        result) are simply not given: the caller computes them."""
+        (``Claims``): the scan's process may be busy elsewhere meanwhile. Results are sent as they
+        come while the connection has room, the others kept until it has (a worker never
+        waits on a busy scan while it has work left); ``hold``: all of them once the worker has
+        no chunk left to take (the scan needs them all before it can go on). Items without a
+        result (a dead worker, an unpicklable result) are simply not given: the caller computes
+        them."""
         plan = [_chunks(share, chunk) for share in shares]
         assert self.claims is not None and len(plan) <= len(self.connections)
         self.claims.set([len(chunks) for chunks in plan])
@@ -260,26 +263,38 @@ def _serve(connection: Connection, serve: Serve, claims: Claims, worker: int) ->
             return
         phase, plan, hold = message
         held: list[bytes] = []
-        while (taken := claims.take(worker)) is not None:
-            share, index = taken
-            try:
-                for name, result in serve(phase, plan[share][index]):
-                    try:
-                        data = dumps((name, result))
-                    except Exception:  # noqa: BLE001 - too deep, or not picklable: not sent, computed by the scan
-                        continue
-                    if hold:
-                        held.append(data)
-                    else:
-                        connection.send_bytes(data)
-            except Exception:  # noqa: BLE001 - the items left without a result are computed by the scan
-                pass
         try:
+            while (taken := claims.take(worker)) is not None:
+                share, index = taken
+                try:
+                    for name, result in serve(phase, plan[share][index]):
+                        try:
+                            held.append(dumps((name, result)))
+                        except Exception:  # noqa: BLE001 - too deep, or not picklable: not sent, computed by the scan
+                            continue
+                        if not hold:
+                            _send_while_room(connection, held)
+                except Exception:  # noqa: BLE001 - the items left without a result are computed by the scan
+                    pass
             for data in held:
                 connection.send_bytes(data)
             connection.send_bytes(_END)
         except OSError:  # the scan closed the pool without reading (an error of its own): nothing to say
             return
+
+
+def _send_while_room(connection: Connection, held: list[bytes]) -> None:
+    """Sends the results ``held`` from the first while the connection has room for more, and keeps
+    the others: a worker never waits on the scan's process, busy elsewhere (its imports while the
+    roots are evaluated: measured 45-100 ms per worker on a 1,352-file estate), while it has work
+    left. A result sent when the connection has room may still wait for part of it."""
+    poller = select.poll()
+    poller.register(connection.fileno(), select.POLLOUT)
+    sent = 0
+    while sent < len(held) and poller.poll(0):
+        connection.send_bytes(held[sent])
+        sent += 1
+    del held[:sent]
 
 
 def shares(items: Sequence[str], weight: Callable[[str], int], count: int) -> list[list[str]]:
