@@ -24,17 +24,21 @@ def _load(request: Request) -> Loaded:
 
 
 def _manifests(request: Request) -> tuple[Loaded, bool]:
-    """The fragments, and whether no file was parsed (each one's documents were kept ones)."""
+    """The fragments, and whether they are worth keeping whole: no file was parsed (each one's
+    documents were kept ones: an edit elsewhere) or none was kept before (a first scan), not a
+    scan after a manifest edit, whose outcome the next manifest edit makes stale."""
     from linter.kubernetes.kept import KeptManifests
     from linter.loaders.kubernetes import load_manifests
 
     kept = KeptManifests(request.cwd, request.boundaries) if request.parse_cache else None
     manifests: list[tuple[str, bytes | ManifestFile]] = []
     unread = []
+    recalled = False
     for path in request.of(MANIFESTS.kind):
         found = kept.recall(path) if kept is not None else None
         if found is not None:
             manifests.append((path, found))
+            recalled = True
             continue
         try:
             manifests.append((path, kept.read(path) if kept is not None
@@ -51,7 +55,7 @@ def _manifests(request: Request) -> tuple[Loaded, bool]:
         fragment = load_kubernetes(manifests, knowledge=request.knowledge, config=request.config.kubernetes,
                                    cwd=request.cwd, boundary=request.boundaries, config_file=request.config.path,
                                    load=_kept_files(kept.load) if kept is not None else load_manifests)
-    settled = kept is not None and not kept.parsed
+    settled = kept is not None and (not kept.parsed or not recalled)
     if kept is not None:
         kept.save()
     return Loaded(fragments=(Fragment(problems=tuple(unread)), fragment)), settled

@@ -1,6 +1,6 @@
 """The manifests frontend's fragments kept whole (``linter.kubernetes.kept_whole``): a scan after
-editing a Terraform file gives them back without placing the objects again, once a scan that
-parsed no manifest kept them; any change to what they were made from is a miss, and every report
+editing a Terraform file gives them back without placing the objects again, once the first scan
+or one that parsed no manifest kept them; any change to what they were made from is a miss, and every report
 is the one of a scan without the cache."""
 from __future__ import annotations
 
@@ -77,16 +77,26 @@ def test_kept_after_a_terraform_edit_and_missed_after_a_change_of_theirs(
     fixture, apply = CHANGES[change]
     root = repo_of(tmp_path, monkeypatch, fixture)
     edit_terraform(root, 0)
-    assert placing_runs(placed)[0] == 1  # the first scan parses every manifest: nothing kept whole
-    assert not (tmp_path / "cache" / kept_whole.SECTION).exists()
+    assert placing_runs(placed)[0] == 1  # the first scan parses every manifest, and keeps the outcome whole
     edit_terraform(root, 1)
-    assert placing_runs(placed)[0] == 1  # no manifest parsed: kept whole
-    edit_terraform(root, 2)
     runs, before = placing_runs(placed)
     assert runs == 0
     apply(root)
     runs, after = placing_runs(placed)
     assert runs == 1 and after != before
+
+
+def test_not_kept_after_a_manifest_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, placed: list[int]) -> None:
+    """A scan that parsed some manifests and took the others from earlier scans (a manifest edit)
+    keeps nothing whole: the next scan after a Terraform edit places the objects, and keeps them."""
+    root = repo_of(tmp_path, monkeypatch, "namespace-annotations")
+    report()
+    _edit("dossiers.yaml", "name:", "name: x-")(root)
+    assert placing_runs(placed)[0] == 1
+    edit_terraform(root, 0)
+    assert placing_runs(placed)[0] == 1
+    edit_terraform(root, 1)
+    assert placing_runs(placed)[0] == 0
 
 
 def test_a_forged_entry_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, placed: list[int]) -> None:
