@@ -150,7 +150,7 @@ def _document(kept: list[object]) -> tuple[BinaryIO, bool] | None:
     except OSError:
         handle.close()
         return None
-    seen = [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+    seen = list(read_log.stat_of(info))
     stamp_key = hashlib.sha256(f"{STAMP_FORMAT}|{name}".encode()).hexdigest()
     stamp = cache.read_sealed(GRAPH_SECTION, stamp_key, CHUNK)
     for plain in (True, False):
