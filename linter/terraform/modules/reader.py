@@ -18,6 +18,7 @@ from linter import limits, read_log
 from linter.discovery import inside
 from linter.errors import unexpected
 from linter.files import NotReadable, Read, read_hashed
+from linter.loaders.cache import name_suffixes
 from linter.loaders.file_digests import MISSING
 from linter.loaders.ir import ConfigFile
 from linter.loaders.parallel import parse_all, parse_text
@@ -79,6 +80,12 @@ class Reader:
         self.uncached: frozenset[str] = frozenset()
         self._preparsed: dict[str, ConfigFile] = {}
         self._preread: dict[str, Read] = {}  # read to be preparsed: ``read_text`` reads them no more
+        # a module file parsed and still held, by what its IR depends on (name suffixes, digest of
+        # the bytes, whether through the parse cache): a file of the same bytes read later (a copied
+        # ``versions.tf`` in a worker's next chunk of folders, in a module folder read to evaluate a
+        # root) takes its IR instead of being parsed again; ``forget`` drops what it drops
+        self._twins: dict[tuple[str, str, bool], str] = {}
+        self._twin_keys: dict[str, tuple[str, str, bool]] = {}
         # what each read gave, told again to the trackers when it is answered from memory
         self.trackers: list[Tracker] = []  # the root modules being evaluated (linter.terraform.modules.root_cache)
         self._digests: dict[str, str] = {}
@@ -87,15 +94,39 @@ class Reader:
         self._names: dict[str, tuple[str, ...]] = {}
 
     def preparse(self, paths: Sequence[str]) -> None:
-        """Parse these module files up front, files of the same bytes once, each read (and hashed)
-        just after checking it is inside; each is reported through ``parse`` when the module tree
-        reaches it, from the bytes read here."""
-        kept = [p for p in paths if p not in self._parsed]  # parsed ones would stay twice
+        """Parse these module files up front, files of the same bytes once (those of a file parsed
+        before and still held: not at all), each read (and hashed) just after checking it is
+        inside; each is reported through ``parse`` when the module tree reaches it, from the bytes
+        read here."""
         through: dict[bool, list[str]] = {True: [], False: []}  # through the parse cache or not
-        for path in kept:
-            through[self._cached(path, tfvars=False)].append(path)
+        for path in dict.fromkeys(paths):
+            if path in self._parsed or self._preread_of(path) is None:  # parsed ones would stay twice
+                continue
+            twin = self._twin(path, self._preread[path].digest)
+            if twin is not None:
+                self._preparsed[path] = twin
+            else:
+                through[self._cached(path, tfvars=False)].append(path)
         for cache, group in through.items():
-            self._preparsed.update(parse_all(group, cache=cache, cwd=self.cwd, read=self._preread_of))
+            parsed = parse_all(group, cache=cache, cwd=self.cwd, read=lambda p: self._preread[p].data)
+            self._preparsed.update(parsed)
+            for path in parsed:
+                self._held(path, self._preread[path].digest)
+
+    def _twin_key(self, path: str, digest: str) -> tuple[str, str, bool]:
+        return name_suffixes(path), digest, self._cached(path, tfvars=False)
+
+    def _twin(self, path: str, digest: str) -> ConfigFile | None:
+        """The IR of a module file of the same name suffixes and bytes still held, as ``path``'s."""
+        source = self._twins.get(self._twin_key(path, digest))
+        held = None if source is None else self._preparsed.get(source) or self._parsed.get(source)
+        return None if held is None else ConfigFile(path, held.body, held.errors)
+
+    def _held(self, path: str, digest: str) -> None:
+        """``path``'s IR as a module file is held (preparsed, or parsed): a twin may take it."""
+        key = self._twin_key(path, digest)
+        self._twins[key] = path
+        self._twin_keys[path] = key
 
     def _preread_of(self, path: str) -> bytes | None:
         """The bytes of a file to preparse, kept with their digest for ``read_text``: each file is
@@ -122,6 +153,9 @@ class Reader:
             self._parsed.pop(path, None)
             self._preparsed.pop(path, None)
             self._preread.pop(path, None)
+            key = self._twin_keys.pop(path, None)
+            if key is not None and self._twins.get(key) == path:
+                del self._twins[key]
         self._folders.pop(folder, None)
 
     def forget_all(self) -> None:
@@ -130,6 +164,8 @@ class Reader:
         self._preparsed.clear()
         self._preread.clear()
         self._folders.clear()
+        self._twins.clear()
+        self._twin_keys.clear()
 
     def problem(self, path: str, line: int, message: str, kind: ProblemKind = ProblemKind.UNREADABLE) -> None:
         problem = Problem(location=Location(path, line), message=message, kind=kind)
@@ -182,9 +218,13 @@ class Reader:
         if text is None:
             return None
         try:
-            config = self._preparsed.pop(path, None) if not tfvars else None
+            config = None
+            if not tfvars:
+                config = self._preparsed.pop(path, None) or self._twin(path, self._digests[path])
             if config is None:
                 config = parse_text(path, text, cache=self._cached(path, tfvars=tfvars), tfvars=tfvars)
+            if not tfvars:
+                self._held(path, self._digests[path])
         except Exception as error:  # noqa: BLE001 - the last resort: one file, one SNC000
             self.problem(path, 1, unexpected(error))
             return None
