@@ -66,6 +66,22 @@ def file_read(path: str | os.PathLike[str], data: bytes | None, *, missing: bool
                     log.stats[full] = stat_of(info)
 
 
+def recorded() -> list[ReadLog]:
+    """The open logs, innermost last: what a forked part of the scan read (``linter.forked``)."""
+    return list(_LOGS)
+
+
+def take_over(logs: Sequence[ReadLog]) -> None:
+    """What a forked part of the scan read (``recorded()`` there, its copies of the logs open here
+    when it was forked, holding all they held then): each open log as its copy ends."""
+    for log, copy in zip(_LOGS, logs, strict=True):
+        log.files.update(copy.files)
+        log.folders.update(copy.folders)
+        log.places.update(copy.places)
+        log.stats.update(copy.stats)
+        log.boundaries.update(copy.boundaries)
+
+
 def stat_of(info: os.stat_result) -> Stat:
     """What of a ``stat`` tells a file unchanged (as ``loaders.file_digests`` memoises it)."""
     return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns

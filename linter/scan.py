@@ -5,12 +5,14 @@ the files, so that tests, ``merge`` and the pre-commit hook run the same code.
 """
 from __future__ import annotations
 
+import posixpath
+import sys
 from dataclasses import dataclass, replace
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from linter import __version__
+from linter import __version__, forked
 from linter.config import Config, System
 from linter.discovery import discover
 from linter.errors import ConfigError
@@ -32,6 +34,10 @@ if TYPE_CHECKING:
 # first used.
 LATER_STAGES = ("linter.graph.build", "linter.graph.sensitivity", "linter.graph.systems", "linter.inventory",
                 "linter.rules.check_api", "linter.rules.engine", "linter.rules.selection", "linter.rules.suppressions")
+
+# Fewer folders of input files than this, and the frontends run in a forked process (``_overlaps``);
+# the Terraform frontend's root pool starts from 8 roots to evaluate (``root_pool.MIN_ROOTS``).
+SMALL_FOLDERS = 8
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,7 +72,21 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
     request = Request(files=inputs.files, knowledge=knowledge, config=config, cwd=cwd, boundaries=inputs.boundaries,
                       skipped=skips, file_names=inputs.file_names, stdin=options.stdin, var_files=options.var_files,
                       variables=options.variables, jobs=options.jobs, parse_cache=options.cache)
+    if _overlaps(request):
+        fragments = forked.overlapped(lambda: run_frontends(request, inputs.problems), _import_later_stages)
+        if fragments is not None:
+            return fragments
     return run_frontends(request, inputs.problems, meanwhile=_import_later_stages)
+
+
+def _overlaps(request: Request) -> bool:
+    """Whether the frontends run in a forked process while this one imports the later stages: a
+    scan too small for the root pool's workers (``SMALL_FOLDERS``: a larger one has them, and they
+    overlap those imports themselves), on more than one CPU (``--jobs``), before those imports."""
+    if not forked.available() or forked.effective_jobs(request.jobs) < 2 or all(m in sys.modules for m in LATER_STAGES):
+        return False
+    folders = {posixpath.dirname(f) for files in request.files.values() for f in files}
+    return len(folders) < SMALL_FOLDERS
 
 
 def _import_later_stages() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -112,11 +113,13 @@ def test_no_cache_reads_and_writes_nothing(root: Path) -> None:
     assert not (root / "knowledge").exists()
 
 
+# ``--jobs 1``: the scan in one process, what its own code needs (on more CPUs a small scan's
+# frontends run in a forked process: ``test_an_edited_small_root_overlaps_its_frontends_with_the_imports``)
 PROBE = """
 import json, sys
 from linter.cli import main
 try:
-    main(["scan", ".", "--fail-on", "never", "-o", sys.argv[1]])
+    main(["scan", ".", "--fail-on", "never", "--jobs", "1", "-o", sys.argv[1]])
 except SystemExit:
     pass
 print(json.dumps(sorted(sys.modules)))
@@ -212,7 +215,7 @@ def test_an_edited_plain_terraform_root_stays_within_its_import_budget(tmp_path:
     project.mkdir()
     (project / "main.tf").write_text(PLAIN_ROOT, encoding="utf-8")
     env = {"SNCLINT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
-    command = ["scan", ".", "--fail-on", "never", "-o", str(tmp_path / "report.txt")]
+    command = ["scan", ".", "--fail-on", "never", "--jobs", "1", "-o", str(tmp_path / "report.txt")]
 
     def probe() -> tuple[set[str], int]:
         run = subprocess.run([sys.executable, "-c", COUNTING, "-", *command], cwd=project, env=env,
@@ -226,8 +229,39 @@ def test_an_edited_plain_terraform_root_stays_within_its_import_budget(tmp_path:
     assert {"networkx", "linter.loaders.ir", "linter.loaders.hcl_ts"} <= modules  # it did evaluate
     assert not {"yaml", "linter.loaders.safe_yaml", "linter.loaders.kubernetes", "linter.kubernetes.kept",
                 "linter.kubernetes.frontend", "linter.kubernetes.data", "jsonschema", "hcl2", "lark"} & modules
-    assert len([m for m in modules if m.startswith("linter")]) <= 129
+    assert len([m for m in modules if m.startswith("linter")]) <= 130
     assert dataclasses <= 104
+
+
+
+def test_an_edited_small_root_overlaps_its_frontends_with_the_imports(tmp_path: Path) -> None:
+    """On two CPUs, the edited small root's frontends run in a forked process while the scan's own
+    imports the graph library and the rules: the scan's process imports none of the frontends' code
+    (parser, IR, evaluator, the Kubernetes objects Terraform declares), and the report is the one
+    a scan in one process writes."""
+    project = tmp_path / "project"
+    shutil.copytree(SMALL, project)
+    env = {"SNCLINT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+
+    def probe(jobs: str, report: Path) -> set[str]:
+        command = ["scan", ".", "--fail-on", "never", "--jobs", jobs, "-f", "json", "-o", str(report)]
+        run = subprocess.run([sys.executable, "-c", COUNTING, "-", *command], cwd=project, env=env,
+                             capture_output=True, text=True, check=True, timeout=60)
+        return set(json.loads(run.stdout.splitlines()[-1])[0])
+
+    probe("2", tmp_path / "first.json")
+    with (project / "storage.tf").open("a", encoding="utf-8") as edit:
+        edit.write("# edited\n")
+    modules = probe("2", tmp_path / "forked.json")
+    assert {"networkx", "linter.graph.build", "linter.rules.engine"} <= modules
+    assert not {"tree_sitter", "linter.loaders.ir", "linter.loaders.hcl_ts", "linter.terraform.modules.frontend",
+                "linter.terraform.language.evaluate", "linter.kubernetes.terraform_object_reader",
+                "linter.kubernetes.data"} & modules
+    with (project / "storage.tf").open("a", encoding="utf-8") as edit:
+        edit.write("# edited again\n")
+    assert "tree_sitter" in probe("1", tmp_path / "alone.json")
+    forked = (tmp_path / "forked.json").read_bytes()
+    assert forked == (tmp_path / "alone.json").read_bytes() and json.loads(forked)["findings"]
 
 
 COUNTING = """

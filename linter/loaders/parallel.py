@@ -10,7 +10,6 @@ which reads every file anyway, reports it.
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -51,14 +50,6 @@ def parse_text(path: str, text: str, *, cache: bool, tfvars: bool = False) -> Co
         except UnicodeEncodeError:  # lone surrogates would not survive the round trip
             pass
     return loader_for(path, tfvars=tfvars)(path, text)
-
-
-def effective_jobs(jobs: int) -> int:
-    """``--jobs``: 0 or less means one per usable CPU."""
-    if jobs > 0:
-        return jobs
-    affinity = getattr(os, "sched_getaffinity", None)
-    return len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
 
 
 def parse_all(paths: Sequence[str], *, cache: bool, cwd: Path | None = None, directory: Path | None = None,

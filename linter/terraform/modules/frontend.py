@@ -16,9 +16,9 @@ from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Seque
 
 from linter import gc_pacing
 from linter.errors import UsageError, unexpected
+from linter.forked import effective_jobs
 from linter.knowledge import Knowledge
 from linter.loaders.ir import ConfigFile
-from linter.loaders.parallel import effective_jobs
 from linter.model import Fragment, Node, Problem, ProblemKind
 from linter.module_sources import is_local_source, module_key, module_type
 from linter.policy_files import knowledge_digest

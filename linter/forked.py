@@ -1,0 +1,123 @@
+"""Part of a scan run in a forked process while the scan's own process does other work.
+
+A small scan's frontends (reading, parsing and evaluating a few root modules: about 50 ms in the
+pre-commit case) and the import of the stages after them (networkx alone is about 70 ms) do not
+depend on each other: on a second core they overlap (``linter.scan.load_fragments``). The child
+is forked with everything the scan has loaded (options, config, knowledge, the read logs open),
+runs the work and sends back its value, pickled, with what it read: its copy of each open read log
+(``linter.read_log``), which the scan's own logs take over as if it had read it all itself.
+
+Whatever goes wrong (no ``fork`` here, an error in the work, a value that cannot be pickled, a
+child that dies) gives None: the caller does the work in its own process, so the outcome never
+depends on the fork, and an error the work raises is raised there, as without it.
+"""
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import sys
+from typing import Callable, TypeVar
+
+from linter import read_log
+
+T = TypeVar("T")
+_PIPE_BYTES = 1 << 20  # room for a small scan's value: the child is done without waiting for a reader
+
+
+def effective_jobs(jobs: int) -> int:
+    """``--jobs``: 0 or less means one per usable CPU."""
+    if jobs > 0:
+        return jobs
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+
+
+def available() -> bool:
+    """Whether a process can be forked here (the worker pools' platform: Linux)."""
+    return sys.platform == "linux" and hasattr(os, "fork")
+
+
+def overlapped(work: Callable[[], T], meanwhile: Callable[[], object]) -> T | None:
+    """``work()`` run in a forked child while this process runs ``meanwhile()``; its value, or
+    None when the child could not give it (then nothing it read was told to the read logs)."""
+    try:
+        reader, writer = os.pipe()
+    except OSError:
+        return None
+    try:
+        child = os.fork()
+    except OSError:
+        os.close(reader)
+        os.close(writer)
+        return None
+    if child == 0:  # pragma: no cover - the child's side: never returns (coverage is not told of it)
+        os.close(reader)
+        _child(work, writer)
+    os.close(writer)
+    try:
+        meanwhile()
+        data = _read_all(reader)
+    except BaseException:
+        os.close(reader)
+        _end(child, kill=True)
+        raise
+    os.close(reader)
+    if not _end(child, kill=False) or not data:
+        return None
+    try:
+        value, logs = pickle.loads(data)
+    except Exception:  # noqa: BLE001 - a value that does not come back whole is computed here
+        return None
+    if len(logs) != len(read_log.recorded()):
+        return None
+    read_log.take_over(logs)
+    return value  # type: ignore[no-any-return]
+
+
+def _child(work: Callable[[], T], writer: int) -> None:
+    """The child: the work, its value and read logs written to ``writer``, then out without
+    running anything of the scan's process (its ``finally`` blocks, ``atexit``, buffered output):
+    exit status 0 once all is written, 1 on any error."""
+    status = 1
+    try:
+        gc.freeze()  # what it inherited is never collected here (as the root pool's workers)
+        try:
+            import fcntl
+
+            fcntl.fcntl(writer, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+        except (ImportError, AttributeError, OSError):
+            pass  # the default room: the child waits for the reader
+        data = pickle.dumps((work(), read_log.recorded()), protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(writer, view):]
+        status = 0
+    except BaseException:  # noqa: BLE001 - the scan's process does the work again, and says what fails
+        pass
+    finally:
+        os._exit(status)
+
+
+def _read_all(reader: int) -> bytes:
+    chunks = []
+    while chunk := os.read(reader, _PIPE_BYTES):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _end(child: int, *, kill: bool) -> bool:
+    """Wait for ``child`` (killed first when ``kill``); whether it exited with status 0."""
+    if kill:
+        try:
+            os.kill(child, 9)
+        except OSError:
+            pass
+    while True:
+        try:
+            _, status = os.waitpid(child, 0)
+        except ChildProcessError:
+            return False
+        except InterruptedError:  # pragma: no cover - retried by Python itself since 3.5
+            continue
+        return os.waitstatus_to_exitcode(status) == 0

@@ -1,0 +1,67 @@
+"""A part of the scan run in a forked process (``linter.forked``): its value and what it read come
+back as if it had run here; anything that goes wrong there gives None, and the caller does it here."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from linter import forked, read_log
+
+pytestmark = pytest.mark.skipif(not forked.available(), reason="no fork on this platform")
+
+
+def test_the_value_and_the_reads_come_back(tmp_path: Path) -> None:
+    file = tmp_path / "main.tf"
+    file.write_bytes(b"x")
+    done: list[int] = []
+    with read_log.recording() as outer:
+        read_log.file_read(tmp_path / "before.tf", b"b")
+        with read_log.recording() as inner:
+            def work() -> dict[str, int]:
+                read_log.file_read(file, b"x", info=os.stat(file))
+                read_log.folder_listed(tmp_path)
+                read_log.place_checked(tmp_path / "module", True)
+                read_log.bounded([tmp_path])
+                return {"pid": os.getpid()}
+
+            value = forked.overlapped(work, lambda: done.append(os.getpid()))
+    assert value is not None and value["pid"] != os.getpid() and done == [os.getpid()]
+    for log in (outer, inner):
+        assert str(file) in log.files and str(file) in log.stats
+        assert str(tmp_path) in log.folders and log.places == {str(tmp_path / "module"): True}
+        assert list(log.boundaries) == [os.path.realpath(tmp_path)]
+    assert list(outer.files) == [str(tmp_path / "before.tf"), str(file)]  # in the order read
+
+
+def test_an_error_in_the_work_gives_none_and_reads_nothing() -> None:
+    def work() -> None:
+        read_log.file_read("/nowhere/main.tf", b"x")
+        raise ValueError("broken")
+
+    with read_log.recording() as log:
+        assert forked.overlapped(work, lambda: None) is None
+    assert not log.files
+
+
+def test_a_value_that_cannot_be_pickled_gives_none() -> None:
+    assert forked.overlapped(lambda: (lambda: 1), lambda: None) is None
+
+
+def test_a_child_that_dies_gives_none() -> None:
+    assert forked.overlapped(lambda: os._exit(3), lambda: None) is None
+
+
+def test_an_error_meanwhile_is_raised_and_the_child_is_ended() -> None:
+    def meanwhile() -> None:
+        raise KeyError("meanwhile")
+
+    with pytest.raises(KeyError):
+        forked.overlapped(lambda: __import__("time").sleep(30), meanwhile)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left behind
+
+
+def test_effective_jobs() -> None:
+    assert forked.effective_jobs(3) == 3 and forked.effective_jobs(0) >= 1
