@@ -588,7 +588,17 @@ def run() -> NoReturn:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Console entry point; returns the exit code (click usage errors give 2 as well)."""
+    """Console entry point; returns the exit code (click usage errors give 2 as well), once what
+    the command handed to a child process is done (``linter.forked.aside``: imported by what did)."""
+    try:
+        return _main(argv)
+    finally:
+        handed = sys.modules.get("linter.forked")
+        if handed is not None:
+            handed.wait_aside()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="snclint", standalone_mode=False)
     except click.exceptions.Exit as done:

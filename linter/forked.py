@@ -10,9 +10,22 @@ runs the work and sends back its value, pickled, with what it read: its copy of 
 Whatever goes wrong (no ``fork`` here, an error in the work, a value that cannot be pickled, a
 child that dies) gives None: the caller does the work in its own process, so the outcome never
 depends on the fork, and an error the work raises is raised there, as without it.
+
+Work whose value the scan does not need (keeping an outcome for a later scan: ``read_memo.keep``'s
+``aside``) is done ``aside``: in a child forked now, on the CPU the scan leaves idle while it goes
+on (its graph, rules and report), waited for (``wait_aside``) before the scan's process exits, so a
+cache a scan writes is whole when it returns. That child gives nothing back and its failure changes
+nothing: a cache entry is written to a temporary file then renamed, so it leaves the entry there
+before, never half of one; the report and the exit code never depend on it. It runs with the cycle
+collector off (a collection would walk, and copy, every object it inherited), standard streams on
+``/dev/null`` and every other inherited descriptor closed (the worker pool's pipes: a worker sees
+the scan go when the scan does, not when this child does), and ends with ``os._exit``: no
+``atexit`` handler, finaliser or buffered output of the scan runs twice. A forked part of the scan
+(``overlapped``'s child) does such work itself: its parent waits for it, not for its children.
 """
 from __future__ import annotations
 
+import atexit
 import gc
 import os
 import pickle
@@ -22,6 +35,8 @@ from typing import Callable, TypeVar
 from linter import read_log
 
 T = TypeVar("T")
+_ASIDE: list[int] = []  # the children ``aside`` forked, not yet waited for
+_FORKED: list[bool] = []  # not empty in a child forked by this module
 _PIPE_BYTES = 1 << 20  # room for a small scan's value: the child is done without waiting for a reader
 
 
@@ -80,6 +95,7 @@ def _child(work: Callable[[], T], writer: int) -> None:
     running anything of the scan's process (its ``finally`` blocks, ``atexit``, buffered output):
     exit status 0 once all is written, 1 on any error."""
     status = 1
+    _FORKED.append(True)
     try:
         gc.freeze()  # what it inherited is never collected here (as the root pool's workers)
         try:
@@ -121,3 +137,41 @@ def _end(child: int, *, kill: bool) -> bool:
         except InterruptedError:  # pragma: no cover - retried by Python itself since 3.5
             continue
         return os.waitstatus_to_exitcode(status) == 0
+
+
+def aside(work: Callable[[], object]) -> None:
+    """``work()`` run in a child forked now, while this process goes on; here when no child can be
+    made, or when this process is itself a forked part of the scan."""
+    try:
+        child = os.fork() if not _FORKED else None
+    except OSError:
+        child = None
+    if child is None:
+        work()
+        return
+    if child == 0:  # pragma: no cover - the child's side: never returns
+        _FORKED.append(True)
+        status = 1
+        try:
+            _detach()
+            work()
+            status = 0
+        finally:
+            os._exit(status)
+    if not _ASIDE:
+        atexit.register(wait_aside)  # a caller of the scan that does not wait itself
+    _ASIDE.append(child)
+
+
+def wait_aside() -> None:
+    """Wait for every child ``aside`` forked; their outcome is not looked at."""
+    while _ASIDE:
+        _end(_ASIDE.pop(), kill=False)
+
+
+def _detach() -> None:
+    gc.disable()
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.closerange(3, os.sysconf("SC_OPEN_MAX"))

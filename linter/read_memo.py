@@ -64,15 +64,27 @@ def recall(section: str, form: str, key: str, root: Path, kind: type[T]) -> T | 
 
 
 def keep(section: str, form: str, key: str, log: read_log.ReadLog, value: object,
-         boundaries: Sequence[str] = ()) -> None:
+         boundaries: Sequence[str] = (), *, aside: bool = False) -> None:
     """Keep ``value`` with what ``log`` saw it read; ``boundaries``: those its places were checked
     against, when the log was not there to see discovery find them. The entry is the model JSON
     of ``[form, key, boundaries, files, folders, places, value]``, written in parts: the read log
-    (6 MiB of text for a 21,000-file estate) is never one string, nor copied into a sealed one."""
+    (6 MiB of text for a 21,000-file estate) is never one string, nor copied into a sealed one.
+    ``aside``: encoded and written by a forked child while this process goes on
+    (``linter.forked.aside``); the digests of the files read are memoised here either way (the
+    scan saves that memo)."""
     file_digests.learn(log.files, log.started, log.stats)
     if read_log.UNREAD in log.files.values():
         return  # a file it could not read: no ``stat`` tells it unchanged, the entry would never be given back
     where = list(log.boundaries) or [os.path.realpath(b) for b in boundaries]
+    if aside:
+        from linter import forked
+
+        forked.aside(lambda: _write(section, form, key, where, log, value))
+    else:
+        _write(section, form, key, where, log, value)
+
+
+def _write(section: str, form: str, key: str, where: list[str], log: read_log.ReadLog, value: object) -> None:
     try:
         head = model_json.encode([form, key, where])
         kept = model_json.encode(value)

@@ -24,10 +24,10 @@ def repo_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture: str) -> Pa
     return root
 
 
-def report(cache_on: bool = True) -> bytes:
-    """The JSON report of a scan of the working directory."""
+def report(cache_on: bool = True, jobs: int = 0) -> bytes:
+    """The JSON report of a scan of the working directory (``jobs``: its ``--jobs``)."""
     out = Path("..") / "report.json"
-    code = main(["scan", ".", "-f", "json", "-o", str(out), "--fail-on", "never",
+    code = main(["scan", ".", "-f", "json", "-o", str(out), "--fail-on", "never", "--jobs", str(jobs),
                  *([] if cache_on else ["--no-cache"])])
     assert code == 0
     return out.read_bytes()

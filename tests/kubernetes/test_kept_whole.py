@@ -4,6 +4,7 @@ or one that parsed no manifest kept them; any change to what they were made from
 is the one of a scan without the cache."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -12,9 +13,9 @@ from helpers import k8s_repo
 from helpers.k8s_repo import edit as _edit
 from helpers.k8s_repo import report
 
-from linter import compiled, limits
+from linter import compiled, limits, scan
 from linter.kubernetes import frontend, kept_whole
-from linter.loaders import cache
+from linter.loaders import cache, model_json
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +26,9 @@ def _knowledge_cache() -> Iterator[None]:
 
 @pytest.fixture()
 def placed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """One item per run of the Kubernetes frontend's placing and linking."""
+    """One item per run of the Kubernetes frontend's placing and linking, in this process: a small
+    scan's frontends do not run in a forked one (``scan.SMALL_FOLDERS``)."""
+    monkeypatch.setattr(scan, "SMALL_FOLDERS", 0)
     runs: list[int] = []
     real = frontend.load_kubernetes
 
@@ -48,11 +51,11 @@ def edit_terraform(root: Path, number: int) -> None:
         handle.write(f'locals {{\n  edit_{number} = "{number}"\n}}\n')
 
 
-def placing_runs(placed: list[int]) -> tuple[int, bytes]:
+def placing_runs(placed: list[int], jobs: int = 0) -> tuple[int, bytes]:
     """How many times the scan with the cache placed objects, and its report (the one of a scan
-    without the cache)."""
+    without the cache). ``jobs``: its ``--jobs``."""
     before = len(placed)
-    warm = report()
+    warm = report(jobs=jobs)
     runs = len(placed) - before
     assert warm == report(cache_on=False)
     return runs, warm
@@ -86,17 +89,69 @@ def test_kept_after_a_terraform_edit_and_missed_after_a_change_of_theirs(
     assert runs == 1 and after != before
 
 
-def test_not_kept_after_a_manifest_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, placed: list[int]) -> None:
+def test_kept_aside_after_a_manifest_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, placed: list[int]) -> None:
     """A scan that parsed some manifests and took the others from earlier scans (a manifest edit)
-    keeps nothing whole: the next scan after a Terraform edit places the objects, and keeps them."""
+    keeps its outcome whole from a forked child, while it goes on: the next scan after a Terraform
+    edit does not place the objects again."""
     root = repo_of(tmp_path, monkeypatch, "namespace-annotations")
     report()
     _edit("dossiers.yaml", "name:", "name: x-")(root)
-    assert placing_runs(placed)[0] == 1
+    assert placing_runs(placed, jobs=2)[0] == 1
     edit_terraform(root, 0)
-    assert placing_runs(placed)[0] == 1
+    assert placing_runs(placed, jobs=2)[0] == 0
+
+
+def test_not_kept_after_a_manifest_edit_with_one_job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     placed: list[int]) -> None:
+    """With ``--jobs 1`` no child takes a second CPU: the next scan after a Terraform edit places
+    the objects, and keeps them."""
+    root = repo_of(tmp_path, monkeypatch, "namespace-annotations")
+    report()
+    _edit("dossiers.yaml", "name:", "name: x-")(root)
+    assert placing_runs(placed, jobs=1)[0] == 1
+    edit_terraform(root, 0)
+    assert placing_runs(placed, jobs=1)[0] == 1
     edit_terraform(root, 1)
-    assert placing_runs(placed)[0] == 0
+    assert placing_runs(placed, jobs=1)[0] == 0
+
+
+def _dies() -> None:
+    os._exit(9)
+
+
+def _raises() -> None:
+    raise RuntimeError("no room")
+
+
+# (where, what): made to fail in the child that keeps the outcome aside
+FAILURES: dict[str, tuple[object, str, Callable[[], object]]] = {
+    "the child raises": (cache, "write_sealed_parts", _raises),
+    "the child dies while it writes the entry": (model_json, "encode_entries", _dies),
+}
+
+
+@pytest.mark.parametrize("failure", FAILURES)
+def test_a_failed_child_changes_nothing_but_the_next_scan_places_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, placed: list[int], failure: str) -> None:
+    target, name, fail = FAILURES[failure]
+    real, scanning = getattr(target, name), os.getpid()
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != scanning:
+            fail()
+        return real(*args, **kwargs)
+
+    root = repo_of(tmp_path, monkeypatch, "namespace-annotations")
+    report()
+    (first,) = (tmp_path / "cache" / kept_whole.SECTION).glob("*.json")
+    kept = first.read_bytes()
+    _edit("dossiers.yaml", "name:", "name: x-")(root)
+    with monkeypatch.context() as patched:
+        patched.setattr(target, name, failing)
+        assert placing_runs(placed, jobs=2)[0] == 1  # the report of a scan without the cache, exit code 0
+    assert first.read_bytes() == kept  # the first scan's entry, now stale, neither replaced nor half-written
+    edit_terraform(root, 0)
+    assert placing_runs(placed, jobs=2)[0] == 1
 
 
 def test_a_forged_entry_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, placed: list[int]) -> None:
