@@ -257,6 +257,7 @@ def test_an_edited_small_root_overlaps_its_frontends_with_the_imports(tmp_path: 
     assert not {"tree_sitter", "linter.loaders.ir", "linter.loaders.hcl_ts", "linter.terraform.modules.frontend",
                 "linter.terraform.language.evaluate", "linter.kubernetes.terraform_object_reader",
                 "linter.kubernetes.data"} & modules
+    assert "secrets" not in modules  # nor for the random part of the cache's temporary names
     with (project / "storage.tf").open("a", encoding="utf-8") as edit:
         edit.write("# edited again\n")
     assert "tree_sitter" in probe("1", tmp_path / "alone.json")
