@@ -82,11 +82,12 @@ def load_fragments(options: ScanOptions, config: Config, knowledge: Knowledge, c
 def _overlaps(request: Request) -> bool:
     """Whether the frontends run in a forked process while this one imports the later stages: a
     scan too small for the root pool's workers (``SMALL_FOLDERS``: a larger one has them, and they
-    overlap those imports themselves), on more than one CPU (``--jobs``), before those imports."""
-    if not forked.available() or forked.effective_jobs(request.jobs) < 2 or all(m in sys.modules for m in LATER_STAGES):
+    overlap those imports themselves), on more than one CPU (``--jobs``) with one idle now, before
+    those imports."""
+    if not forked.available() or all(m in sys.modules for m in LATER_STAGES):
         return False
     folders = {posixpath.dirname(f) for files in request.files.values() for f in files}
-    return len(folders) < SMALL_FOLDERS
+    return len(folders) < SMALL_FOLDERS and forked.effective_jobs(request.jobs) >= 2 and forked.idle_cpus() >= 1
 
 
 def _import_later_stages() -> None:
