@@ -148,10 +148,12 @@ def test_what_the_reference_may_read_otherwise_falls_back(text: str) -> None:
 
 @pytest.mark.slow
 def test_hostile_sizes_stay_linear() -> None:
-    """Node.parent and queries over broken trees are slow in tree-sitter: neither is used."""
+    """Queries over broken trees are slow in tree-sitter: none is run; ``Node.parent`` (linear in the
+    siblings before) is asked for at most ``hcl_ts._MAX_LOOK_UPS`` comments of a file."""
     garbage = "".join(random.Random(1).choice('{}[]()"$%<>=#/*\\\n .,:?!~-EOT0x') for _ in range(200_000))
     comments = "# c\n" * 50_000
     start = time.perf_counter()
+    assert load_hcl_ts("t.tf", "x = 1\n" * 50_000 + "y = [ # c\n  1]\n" * 300) is not None
     assert load_hcl_ts("t.tf", garbage) is None
     assert load_hcl_ts("t.tf", comments) == ConfigFile("t.tf")
     assert load_hcl_ts("t.tf", "x = " + "[" * 3000 + "]" * 3000 + "\n") is None  # the reference says how deep
@@ -343,3 +345,51 @@ def test_arbitrary_text_never_raises(text: str) -> None:
 @given(st.text(alphabet='abx {}[]()"$%<>=#/*\\\n .,:?!~-EOT0123456789', max_size=60))
 def test_hcl_alphabet_soup_never_raises(text: str) -> None:
     assert_agrees(re.sub(r"^", "x = ", text))
+
+
+# ---- the nodes holding comments -------------------------------------------------------------------
+
+def _holders_both_ways(text: str) -> tuple[set[int] | None, set[int]]:
+    """``hcl_ts._holders`` and the query it replaces, on one error-free tree."""
+    from tree_sitter import QueryCursor
+
+    from linter.loaders import hcl_ts
+
+    found = hcl_ts._parser()
+    assert found is not None
+    parser, query = found
+    src = (text + "\n").encode("utf-8")
+    root = parser.parse(src).root_node
+    assert not root.has_error, text
+    return hcl_ts._holders(root, src), {n.id for n in QueryCursor(query).captures(root).get("holder", [])}
+
+
+@pytest.mark.parametrize("text", [
+    "/* a *//* b */\nx = 1\n", "# top\n", "x = 1 # c\ny = \"#fff\" // d\nz = [ # e\n  1, /* f */ 2]\n",
+    'u = "http://a//b/*c*/"\nv = <<EOT\n# not a comment\n// nor this\nEOT\n',
+    'b "l" /* c */ {\n  # in a body\n  m = { # in an object\n    k = 1 // after\n  }\n'
+    '  n = f(a, # in a call\n  b)\n}\n',
+    "x = a ///* c */\n", "x = 4 / /* c */ 2\n", "x = [\n  #\n  ##\n  /**/\n]\n",
+], ids=["adjacent", "alone", "lines", "in-strings", "nested", "slashes", "division", "empty"])
+def test_the_holders_of_comments_are_those_the_query_finds(text: str) -> None:
+    mine, query = _holders_both_ways(text)
+    assert mine == query
+    assert bool(mine) == (text != 'u = "http://a//b/*c*/"\nv = <<EOT\n# not a comment\n// nor this\nEOT\n')
+
+
+def test_many_places_a_comment_may_start_go_to_the_query() -> None:
+    mine, query = _holders_both_ways('x = "' + "#" * 10 + '"\n' + "# c\n" * 300)
+    assert mine is None and query
+
+
+@settings(max_examples=300, deadline=None)
+@given(hcl_texts())
+def test_generated_snippets_have_the_holders_the_query_finds(text: str) -> None:
+    from linter.loaders import hcl_ts
+
+    found = hcl_ts._parser()
+    assert found is not None
+    if found[0].parse((text + "\n").encode("utf-8")).root_node.has_error:
+        return
+    mine, query = _holders_both_ways(text)
+    assert mine is None or mine == query
