@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,3 +76,27 @@ def test_idle_cpus_are_those_no_task_runs_on(tmp_path: Path, monkeypatch: pytest
     assert 0 < forked.idle_cpus() < 1000
     monkeypatch.setattr("builtins.open", lambda *a, **k: (_ for _ in ()).throw(OSError("no /proc")))
     assert forked.idle_cpus() == 1
+
+
+def test_an_error_of_the_forked_frontends_is_the_scans_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """The frontends fail in the child (a ``--var-file`` that is not there): the scan's process runs
+    them itself and says so as without the fork, one line and exit code 2."""
+    import linter.scan
+    from linter.cli import main
+
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SNCLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(linter.scan, "_overlaps", lambda request: True)
+    given: list[object] = []
+    overlapped = forked.overlapped
+
+    def told(*args: Any) -> object:
+        given.append(overlapped(*args))
+        return given[-1]
+
+    monkeypatch.setattr(forked, "overlapped", told)
+    assert main(["scan", ".", "--var-file", "missing.tfvars"]) == 2
+    assert given == [None]
+    assert capsys.readouterr().err.strip() == "snclint: error: --var-file missing.tfvars: no such file"
