@@ -49,8 +49,12 @@ def effective_jobs(jobs: int) -> int:
 
 
 def available() -> bool:
-    """Whether a process can be forked here (the worker pools' platform: Linux)."""
-    return sys.platform == "linux" and hasattr(os, "fork")
+    """Whether a process can be forked here: the worker pools' platform (Linux), and no other thread
+    running in this one (a program calling the scan from one of its threads): a lock another
+    thread holds at the fork would stay held in the child for ever."""
+    threading = sys.modules.get("threading")  # not imported: no thread was started through it
+    return (sys.platform == "linux" and hasattr(os, "fork")
+            and (threading is None or threading.active_count() == 1))
 
 
 def idle_cpus() -> int:

@@ -100,3 +100,17 @@ def test_an_error_of_the_forked_frontends_is_the_scans_own(tmp_path: Path, monke
     assert main(["scan", ".", "--var-file", "missing.tfvars"]) == 2
     assert given == [None]
     assert capsys.readouterr().err.strip() == "snclint: error: --var-file missing.tfvars: no such file"
+
+
+def test_a_process_running_other_threads_is_not_forked() -> None:
+    import threading
+
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not forked.available()
+    finally:
+        release.set()
+        other.join()
+    assert forked.available()
