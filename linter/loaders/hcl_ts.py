@@ -21,8 +21,10 @@ from linter.loaders.ir import Attribute, Block, Body, ConfigFile, Literal, new_a
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Query
 
-# whitespace tree-sitter skips but python-hcl2 does not (form feed, no-break space…)
+# whitespace tree-sitter skips but python-hcl2 does not (form feed, no-break space…); in ASCII
+# text (most files) only these, which ``in`` finds without the regular expression's scan
 _ODD_SPACE = re.compile(r"[^\S \t\r\n]")
+_ODD_ASCII_SPACES = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
 _COMMENT_START = re.compile(rb"#|//|/\*")
 _MAX_ODD_SPACES = 100
 _MAX_LOOK_UPS = 256  # places a comment may start that ``_holders`` looks up, in one file
@@ -33,7 +35,8 @@ def load_hcl_ts(path: str, text: str) -> ConfigFile | None:
     if too_large(text):
         return None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    odd = _ODD_SPACE.search(text) is not None
+    odd = (any(space in text for space in _ODD_ASCII_SPACES) if text.isascii()
+           else _ODD_SPACE.search(text) is not None)
     try:
         src = (text + "\n").encode("utf-8")  # python-hcl2 parses the text with a newline added
         root, commented = _parse(src)

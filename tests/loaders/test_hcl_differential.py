@@ -393,3 +393,16 @@ def test_generated_snippets_have_the_holders_the_query_finds(text: str) -> None:
         return
     mine, query = _holders_both_ways(text)
     assert mine is None or mine == query
+
+
+def test_the_odd_spaces_of_ascii_text_are_those_of_the_pattern() -> None:
+    from linter.loaders import hcl_ts
+
+    odd = [chr(c) for c in range(128) if hcl_ts._ODD_SPACE.match(chr(c))]
+    assert sorted(odd) == sorted(hcl_ts._ODD_ASCII_SPACES)
+
+
+@pytest.mark.parametrize("space", ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f"])
+def test_an_odd_ascii_space_between_tokens_goes_to_the_reference(space: str) -> None:
+    assert load_hcl_ts("t.tf", f"x ={space}1\n") is None
+    assert load_hcl_ts("t.tf", f"# a{space}b\nx = 1\n") == load_hcl2("t.tf", f"# a{space}b\nx = 1\n")
