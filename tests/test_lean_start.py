@@ -243,16 +243,21 @@ def test_an_edited_small_root_overlaps_its_frontends_with_the_imports(tmp_path: 
     shutil.copytree(SMALL, project)
     env = {"SNCLINT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
 
+    counted: list[int] = []
+
     def probe(jobs: str, report: Path) -> set[str]:
         command = ["scan", ".", "--fail-on", "never", "--jobs", jobs, "-f", "json", "-o", str(report)]
         run = subprocess.run([sys.executable, "-c", IDLE + COUNTING, "-", *command], cwd=project, env=env,
                              capture_output=True, text=True, check=True, timeout=60)
-        return set(json.loads(run.stdout.splitlines()[-1])[0])
+        modules, dataclasses = json.loads(run.stdout.splitlines()[-1])
+        counted[:] = [len([m for m in modules if m.startswith("linter")]), dataclasses]
+        return set(modules)
 
     probe("2", tmp_path / "first.json")
     with (project / "storage.tf").open("a", encoding="utf-8") as edit:
         edit.write("# edited\n")
     modules = probe("2", tmp_path / "forked.json")
+    assert counted[0] <= 86 and counted[1] <= 66  # modules and dataclasses (in one process: 140 and 119)
     assert {"networkx", "linter.graph.build", "linter.rules.engine"} <= modules
     assert not {"tree_sitter", "linter.loaders.ir", "linter.loaders.hcl_ts", "linter.terraform.modules.frontend",
                 "linter.terraform.language.evaluate", "linter.kubernetes.terraform_object_reader",
