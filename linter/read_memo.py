@@ -67,8 +67,9 @@ def keep(section: str, form: str, key: str, log: read_log.ReadLog, value: object
          boundaries: Sequence[str] = (), *, aside: bool = False) -> None:
     """Keep ``value`` with what ``log`` saw it read; ``boundaries``: those its places were checked
     against, when the log was not there to see discovery find them. The entry is the model JSON
-    of ``[form, key, boundaries, files, folders, places, value]``, written in parts: the read log
-    (6 MiB of text for a 21,000-file estate) is never one string, nor copied into a sealed one.
+    of ``[form, key, boundaries, files, folders, places, value]``, written in parts: neither the read
+    log (6 MiB of text for a 21,000-file estate) nor the value is ever one string, nor copied into
+    a sealed one.
     ``aside``: encoded and written by a forked child while this process goes on
     (``linter.forked.aside``); the digests of the files read are memoised here either way (the
     scan saves that memo)."""
@@ -87,25 +88,23 @@ def keep(section: str, form: str, key: str, log: read_log.ReadLog, value: object
 def _write(section: str, form: str, key: str, where: list[str], log: read_log.ReadLog, value: object) -> None:
     try:
         head = model_json.encode([form, key, where])
-        kept = model_json.encode(value)
+        cache.write_sealed_parts(section, key, _ascii(_entry(head, log, value)), limits.CACHE_ENTRY_BYTES)
     except (TypeError, ValueError, RecursionError):
-        return  # a value the format cannot give back identically: made again next time
-    try:
-        cache.write_sealed_parts(section, key, _ascii(_entry(head, log, kept)), limits.CACHE_ENTRY_BYTES)
-    except (TypeError, ValueError):
-        return  # a read log that is not paths to digests and sides: nothing is kept
+        return  # a value the format cannot give back identically, or a read log that is not paths to
+        # digests and sides: nothing is written, and it is made again next time
 
 
-def _entry(head: str, log: read_log.ReadLog, value: str) -> Iterator[str]:
+def _entry(head: str, log: read_log.ReadLog, value: object) -> Iterator[str]:
     """The text of ``model_json.encode([form, key, where, files, folders, places, value])`` (``head``:
-    of its first three), in pieces. The read log holds no model instance: the value's text is the
-    same encoded alone as after it."""
+    of its first three), in pieces (``model_json.encode_parts`` for the value: a frontend's whole
+    outcome is never one string either). The read log holds no model instance: the value's text is
+    the same encoded alone as after it."""
     yield head[:-1]
     for entries in (log.files, log.folders, log.places):
         yield ","
         yield from model_json.encode_entries(entries)
     yield ","
-    yield value
+    yield from model_json.encode_parts(value)
     yield "]"
 
 

@@ -105,12 +105,26 @@ _SCALARS = frozenset({str, int, float, bool, type(None)})
 _STRING = frozenset({str})
 _TUPLE, _DICT, _PROXY, _ENUM, _DATE, _AGAIN = "\0t", "\0d", "\0m", "\0e", "\0D", "\0r"
 _NOTHING = object()  # a value that leaves its holder without a content
+_WHOLE = object()  # an instance written whole, not as a reference (``_Encoder.instance_parts``)
 
 
 def encode(value: Any) -> str:
     """A value of the model (nodes, problems, a scan result…) → compact JSON text; TypeError when
     it holds something this format cannot give back identically."""
-    return json.dumps(_Encoder().plain(value), separators=(",", ":"), check_circular=False)
+    return _dumps(_Encoder().plain(value))
+
+
+def _dumps(plain: Any) -> str:
+    return json.dumps(plain, separators=(",", ":"), check_circular=False)
+
+
+def encode_parts(value: Any, batch: int = 256) -> Iterator[str]:
+    """``encode(value)`` in pieces, for a large value (a frontend's whole outcome: 12,000 nodes on
+    the MoJ estate, 14 MB of text) that need not be one string, nor one plain structure for ``json``
+    to write from (three times the text's size): a list's items and a model instance's fields one
+    after another, a long tuple in a field declared one ``batch`` items at a time. The pieces make
+    exactly ``encode``'s text; TypeError, as ``encode``, maybe after some pieces were given."""
+    return _Encoder().parts(value, batch)
 
 
 def encode_entries(mapping: dict[str, Any], batch: int = 4096) -> Iterator[str]:
@@ -178,6 +192,45 @@ class _Encoder:
         if any(type(v) is dict for v, mapping in zip(values, _MAPPINGS[kind], strict=True) if mapping):
             return self.numbered(value, out, None)  # as ``_content`` finds, without the fields before it
         return self.numbered(value, out, self._content(values))
+
+    def parts(self, value: Any, batch: int) -> Iterator[str]:
+        """``encode_parts``: ``value``'s text in pieces."""
+        kind = type(value)
+        if kind is list and value:
+            yield "["
+            for index, item in enumerate(value):
+                if index:
+                    yield ","
+                yield from self.parts(item, batch)
+            yield "]"
+        elif kind in FIELDS and id(value) not in self.seen:
+            yield from self.instance_parts(value, kind, batch)
+        else:
+            yield _dumps(self.plain(value))
+
+    def instance_parts(self, value: Any, kind: type, batch: int) -> Iterator[str]:
+        """``instance``'s text in pieces: its fields' texts are held (a long tuple's in pieces of
+        ``batch`` items) until its content tells whether it is written whole or as a reference to
+        an equal one written before."""
+        values = [getattr(value, f) for f in FIELDS[kind]]
+        fields: list[list[str]] = []
+        for v, shape in zip(values, _SHAPES[kind], strict=True):
+            if shape is tuple and type(v) is tuple and len(v) > batch:
+                texts = [_dumps(self.items(v[start:start + batch]))[1:-1] for start in range(0, len(v), batch)]
+                fields.append(["[", texts[0], *("," + text for text in texts[1:]), "]"])
+            else:
+                fields.append([_dumps(v if shape is None and type(v) in _SCALARS else self.field(v, shape))])
+        mapped = any(type(v) is dict for v, mapping in zip(values, _MAPPINGS[kind], strict=True) if mapping)
+        out = self.numbered(value, _WHOLE, None if mapped else self._content(values))
+        if out is not _WHOLE:
+            yield _dumps(out)
+            return
+        yield "{" + _dumps(kind.__name__) + ":["
+        for index, texts in enumerate(fields):
+            if index:
+                yield ","
+            yield from texts
+        yield "]}"
 
     def field(self, value: Any, shape: type | None) -> Any:
         """A field's value, written as its declared type says (a tuple as a plain array)."""

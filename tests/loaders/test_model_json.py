@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Callable
 
 import pytest
 
@@ -191,3 +192,40 @@ def test_a_class_own_writer_refuses_what_the_generic_path_refuses(monkeypatch: p
     with pytest.raises(TypeError):
         model_json.encode([sample(), replace(sample(), **change)])  # type: ignore[arg-type]
     assert (Node in model_json._WRITERS) is (after == 1)
+
+
+def long_fragments() -> list[object]:
+    """Fragments whose tuples are longer than a batch: nodes sharing instances across batches,
+    scalars, an equal fragment (written as a reference to the first) and the same one again."""
+    first = sample()
+    nodes = tuple(replace(first, key=f"envs/a::aws_db_instance.db{i}", location=Location("envs/a/main.tf", i % 3))
+                  for i in range(7))
+    problems = tuple(Problem(location=Location("x.tf", i % 2), message=f"m{i % 2}") for i in range(5))
+    fragment = model.Fragment(nodes=nodes, problems=problems, files=tuple(f"f{i}.tf" for i in range(6)))
+    few = model.Fragment(problems=problems[:1], notes=("n",))
+    return [few, fragment, replace(fragment), fragment, model.Fragment(files=fragment.files), few, "end", [1, 2]]
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 256])
+@pytest.mark.parametrize("value", [long_fragments, every_class, lambda: model.Fragment(nodes=(sample(),) * 4),
+                                   lambda: [], lambda: [model.Fragment()], lambda: (sample(), sample()), sample])
+def test_a_value_in_parts_is_the_text_of_the_whole(value: Callable[[], object], batch: int) -> None:
+    """``encode_parts``: the pieces make ``encode``'s text, equal instances written once whichever
+    batch they are in, a fragment equal to an earlier one a reference to it."""
+    made = value()
+    pieces = list(model_json.encode_parts(made, batch=batch))
+    assert "".join(pieces) == model_json.encode(made)
+    assert model_json.decode("".join(pieces)) == made
+
+
+def test_a_long_tuple_is_written_in_batches_and_never_whole() -> None:
+    value = long_fragments()
+    pieces = list(model_json.encode_parts(value, batch=2))
+    assert max(len(p) for p in pieces) < len(model_json.encode(value[1].nodes[:3]))  # type: ignore[attr-defined]
+    assert model_json.encode(value).count('"Fragment"') == 3  # the equal one and the same one: references
+
+
+def test_what_cannot_come_back_identically_is_refused_in_parts_too() -> None:
+    with pytest.raises(TypeError):
+        "".join(model_json.encode_parts([model.Fragment(nodes=(sample(), replace(sample(), notes=["a list"]))),
+                                         {1: "a"}], batch=1))  # type: ignore[arg-type]
