@@ -11,6 +11,7 @@ from linter.frontend_contract import Claim, Frontend, Loaded, Request
 from linter.model import Fragment, Location, Problem
 
 if TYPE_CHECKING:
+    from linter.kubernetes.kept_whole import Keeping
     from linter.loaders.kubernetes import ManifestFile
 
 MANIFESTS = Claim(kind="manifest", suffixes=(".yaml", ".yml", ".json"))
@@ -23,10 +24,11 @@ def _load(request: Request) -> Loaded:
     return kept_or_loaded(request, MANIFESTS.kind, _manifests)
 
 
-def _manifests(request: Request) -> tuple[Loaded, bool]:
-    """The fragments, and whether they are worth keeping whole: no file was parsed (each one's
-    documents were kept ones: an edit elsewhere) or none was kept before (a first scan), not a
-    scan after a manifest edit, whose outcome the next manifest edit makes stale."""
+def _manifests(request: Request) -> tuple[Loaded, Keeping]:
+    """The fragments, and how they are kept whole (``kept_whole``): now when none was kept before
+    (a first scan, whose process is idle while the Terraform workers parse), aside when no file
+    was parsed (each one's documents were kept ones: an edit elsewhere), not at all after a
+    manifest edit, whose outcome the next manifest edit makes stale."""
     from linter.kubernetes.kept import KeptManifests
     from linter.loaders.kubernetes import load_manifests
 
@@ -48,17 +50,17 @@ def _manifests(request: Request) -> tuple[Loaded, bool]:
     if request.stdin is not None:
         manifests.append((STDIN, request.stdin))
     if not manifests:
-        return Loaded(fragments=(Fragment(problems=tuple(unread)),)), False
+        return Loaded(fragments=(Fragment(problems=tuple(unread)),)), "no"
     from linter.kubernetes.frontend import load_kubernetes
 
     with gc_pacing.acyclic():  # manifests read, placed and linked: no reference cycles (aliases name done nodes)
         fragment = load_kubernetes(manifests, knowledge=request.knowledge, config=request.config.kubernetes,
                                    cwd=request.cwd, boundary=request.boundaries, config_file=request.config.path,
                                    load=_kept_files(kept.load) if kept is not None else load_manifests)
-    settled = kept is not None and (not kept.parsed or not recalled)
+    keeping: Keeping = "no" if kept is None or (kept.parsed and recalled) else "now" if kept.parsed else "aside"
     if kept is not None:
         kept.save()
-    return Loaded(fragments=(Fragment(problems=tuple(unread)), fragment)), settled
+    return Loaded(fragments=(Fragment(problems=tuple(unread)), fragment)), keeping
 
 
 def _kept_files(load: Callable[[str, bytes], ManifestFile]) -> Callable[[str, bytes], ManifestFile]:

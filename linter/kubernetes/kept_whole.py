@@ -13,23 +13,24 @@ manifests' files and kustomizations' resources included), and given back while a
 says nothing changed (``read_memo``). Editing a manifest misses: the frontend runs again from the
 kept manifests.
 
-A run that parsed no manifest keeps its outcome (0.4 s of CPU time to encode on the MoJ estate),
-and so does a first scan, which parsed them all (on a large estate its process encodes it while the
-Terraform workers still parse: the first Terraform edit after it took 3.2 s on MoJ when it had to
-keep it, 2.2 s when not). A run after editing a manifest, whose entry the next manifest edit makes
-stale, keeps it from a forked child (``linter.forked.aside``) while the scan builds the graph, runs
-the rules and writes the report, on the CPU the scan leaves idle then: the first Terraform edit
-after a manifest edit took 2.9-3.0 s on MoJ when it placed the objects again and kept them, 2.3 s
-now, and the manifest edit's own time is unchanged. With ``--jobs 1`` (or off Linux) no child is
-forked and that run keeps nothing: the first scan after editing a Terraform file keeps it.
-Entries are model JSON sealed with the cache's HMAC (``read_memo``): a planted or damaged one is a
-miss, and an entry is written to a temporary file then renamed, so a child that fails or is
-killed leaves the entry there before, never half of one.
+A first scan, which parsed every manifest, keeps its outcome: on a large estate its process
+encodes it while the Terraform workers still parse (the first Terraform edit after it took 3.2 s
+on MoJ when it had to keep it, 2.2 s when not). A run after editing a manifest does not: the next
+manifest edit would make its entry stale, and keeping it costs that run's time (encoding it is 0.2 s
+of CPU time on MoJ; done by a child forked while the scan goes on, still 0.05-0.2 s of the scan's
+wall time: ``linter.forked``). The first scan after it that parsed no manifest (a Terraform edit)
+places the objects again and keeps them from a child forked then (``forked.aside``, waited for
+before the scan exits) while it builds the graph, runs the rules and writes the report: on MoJ that
+edit took 3.07 s when it kept them itself, 2.83 s now (2.3 s for the edits after it, which get them
+back). With ``--jobs 1`` (or off Linux) it keeps them itself. Entries are model JSON sealed with the
+cache's HMAC (``read_memo``): a planted or damaged one is a miss, and an entry is written to a
+temporary file then renamed, so a child that fails or is killed leaves the entry there before,
+never half of one.
 """
 from __future__ import annotations
 
 import os
-from typing import Callable
+from typing import Callable, Literal
 
 from linter import forked, gc_pacing, read_log, read_memo
 from linter.frontend_contract import Loaded, Request
@@ -40,11 +41,14 @@ FORMAT = "snclint-kubernetes-1"
 SECTION = "kubernetes"
 
 
-def kept_or_loaded(request: Request, kind: str, load: Callable[[Request], tuple[Loaded, bool]]) -> Loaded:
+# whether an outcome is kept (see above): now, by the scan's process; aside, by a forked child; or not
+Keeping = Literal["now", "aside", "no"]
+
+
+def kept_or_loaded(request: Request, kind: str, load: Callable[[Request], tuple[Loaded, Keeping]]) -> Loaded:
     """``load(request)``'s fragments, or those it gave before for the same ``kind`` of files,
-    knowledge and config when nothing it read has changed since. ``load`` tells too whether its
-    outcome is worth keeping (see above). Never kept without the cache, or with
-    standard input."""
+    knowledge and config when nothing it read has changed since. ``load`` tells too whether and
+    how its outcome is kept (see above). Never kept without the cache, or with standard input."""
     key = _key(request, kind) if request.parse_cache and request.stdin is None else None
     if key is None:
         return load(request)[0]
@@ -53,10 +57,11 @@ def kept_or_loaded(request: Request, kind: str, load: Callable[[Request], tuple[
         gc_pacing.settled()
         return Loaded(fragments=tuple(found))
     with read_log.recording() as log:
-        loaded, settled = load(request)
-    if not loaded.taken and loaded.revised is None and (settled or _spare_cpu(request)):
-        read_memo.keep(SECTION, FORMAT, key, log, list(loaded.fragments),  # fragments only: nothing else to keep
-                       boundaries=[os.fspath(b) for b in request.boundaries], aside=not settled)
+        loaded, keeping = load(request)
+    if keeping != "no" and not loaded.taken and loaded.revised is None:  # fragments only: nothing else to keep
+        read_memo.keep(SECTION, FORMAT, key, log, list(loaded.fragments),
+                       boundaries=[os.fspath(b) for b in request.boundaries],
+                       aside=keeping == "aside" and _spare_cpu(request))
     return loaded
 
 

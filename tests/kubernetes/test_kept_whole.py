@@ -89,30 +89,40 @@ def test_kept_after_a_terraform_edit_and_missed_after_a_change_of_theirs(
     assert runs == 1 and after != before
 
 
-def test_kept_aside_after_a_manifest_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, placed: list[int]) -> None:
+@pytest.fixture()
+def writers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A file that gets the id of each process writing a kept Kubernetes outcome, one a line."""
+    log = tmp_path / "writers"
+    real = cache.write_sealed_parts
+
+    def spy(section: str, *args: Any, **kwargs: Any) -> None:
+        if section == kept_whole.SECTION:
+            with log.open("a", encoding="ascii") as out:
+                out.write(f"{os.getpid()}\n")
+        real(section, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "write_sealed_parts", spy)
+    return log
+
+
+@pytest.mark.parametrize("jobs", [2, 1])
+def test_after_a_manifest_edit_the_next_terraform_edit_places_them_and_keeps_them_aside(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, placed: list[int], writers: Path, jobs: int) -> None:
     """A scan that parsed some manifests and took the others from earlier scans (a manifest edit)
-    keeps its outcome whole from a forked child, while it goes on: the next scan after a Terraform
-    edit does not place the objects again."""
+    keeps nothing whole; the next scan after a Terraform edit places the objects and keeps them
+    from a forked child while it goes on (``--jobs 1``: itself), and the one after it gets them back."""
     root = repo_of(tmp_path, monkeypatch, "namespace-annotations")
-    report()
+    report(jobs=jobs)
+    assert writers.read_text() == f"{os.getpid()}\n"  # a first scan keeps them itself
     _edit("dossiers.yaml", "name:", "name: x-")(root)
-    assert placing_runs(placed, jobs=2)[0] == 1
+    assert placing_runs(placed, jobs=jobs)[0] == 1
+    assert len(writers.read_text().split()) == 1
     edit_terraform(root, 0)
-    assert placing_runs(placed, jobs=2)[0] == 0
-
-
-def test_not_kept_after_a_manifest_edit_with_one_job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     placed: list[int]) -> None:
-    """With ``--jobs 1`` no child takes a second CPU: the next scan after a Terraform edit places
-    the objects, and keeps them."""
-    root = repo_of(tmp_path, monkeypatch, "namespace-annotations")
-    report()
-    _edit("dossiers.yaml", "name:", "name: x-")(root)
-    assert placing_runs(placed, jobs=1)[0] == 1
-    edit_terraform(root, 0)
-    assert placing_runs(placed, jobs=1)[0] == 1
+    assert placing_runs(placed, jobs=jobs)[0] == 1
+    _, aside = writers.read_text().split()
+    assert (aside != str(os.getpid())) is (jobs > 1)
     edit_terraform(root, 1)
-    assert placing_runs(placed, jobs=1)[0] == 0
+    assert placing_runs(placed, jobs=jobs)[0] == 0
 
 
 def _dies() -> None:
@@ -146,11 +156,13 @@ def test_a_failed_child_changes_nothing_but_the_next_scan_places_again(
     (first,) = (tmp_path / "cache" / kept_whole.SECTION).glob("*.json")
     kept = first.read_bytes()
     _edit("dossiers.yaml", "name:", "name: x-")(root)
+    assert placing_runs(placed, jobs=2)[0] == 1
+    edit_terraform(root, 0)
     with monkeypatch.context() as patched:
         patched.setattr(target, name, failing)
         assert placing_runs(placed, jobs=2)[0] == 1  # the report of a scan without the cache, exit code 0
     assert first.read_bytes() == kept  # the first scan's entry, now stale, neither replaced nor half-written
-    edit_terraform(root, 0)
+    edit_terraform(root, 1)
     assert placing_runs(placed, jobs=2)[0] == 1
 
 
