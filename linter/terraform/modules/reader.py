@@ -132,10 +132,11 @@ class Reader:
         """The bytes of a file to preparse, kept with their digest for ``read_text``: each file is
         read and hashed once, and the bytes parsed are the bytes hashed. None when it is outside
         the boundary or cannot be read: ``read_text`` checks or reads it again and reports why."""
-        if not inside(self.cwd / path, self.boundaries):  # checked at the read, as ``read_text`` does
+        full = self.cwd / path
+        if not inside(full, self.boundaries):  # checked at the read, as ``read_text`` does
             return None
         try:
-            read = read_hashed(self.cwd / path, MAX_FILE_BYTES)
+            read = read_hashed(full, MAX_FILE_BYTES)
         except NotReadable:
             return None
         self._preread[path] = read
@@ -214,17 +215,17 @@ class Reader:
                 tracker.problem(problem)
 
     def _parse(self, path: str, tfvars: bool, checked: bool) -> ConfigFile | None:
-        text = self.read_text(path, checked=checked)
-        if text is None:
+        read = self._read(path, checked=checked)
+        if read is None:
             return None
         try:
             config = None
             if not tfvars:
-                config = self._preparsed.pop(path, None) or self._twin(path, self._digests[path])
-            if config is None:
-                config = parse_text(path, text, cache=self._cached(path, tfvars=tfvars), tfvars=tfvars)
+                config = self._preparsed.pop(path, None) or self._twin(path, read.digest)
+            if config is None:  # decoded only now: a preparsed file's text is of no use
+                config = parse_text(path, _text(read.data), cache=self._cached(path, tfvars=tfvars), tfvars=tfvars)
             if not tfvars:
-                self._held(path, self._digests[path])
+                self._held(path, read.digest)
         except Exception as error:  # noqa: BLE001 - the last resort: one file, one SNC000
             self.problem(path, 1, unexpected(error))
             return None
@@ -235,23 +236,28 @@ class Reader:
     def read_text(self, path: str, *, checked: bool = True) -> str | None:
         """The file's text, read once, just after checking it is inside: by ``preparse`` (which
         checked it: not checked again, the bytes are read already) or here."""
+        read = self._read(path, checked=checked)
+        return None if read is None else _text(read.data)
+
+    def _read(self, path: str, *, checked: bool = True) -> Read | None:
+        """``read_text``'s read, its digest noted, its problems reported."""
         read = self._preread.pop(path, None)
-        if read is None and checked and not inside(self.cwd / path, self.boundaries):
-            read_log.place_checked(self.cwd / path, False)
-            self._noted(path, UNREAD, read=False)
-            self.problem(path, 1, "leaves the scanned repository (a link or a path outside it): not read")
-            return None
         if read is None:
+            full = self.cwd / path
+            if checked and not inside(full, self.boundaries):
+                read_log.place_checked(full, False)
+                self._noted(path, UNREAD, read=False)
+                self.problem(path, 1, "leaves the scanned repository (a link or a path outside it): not read")
+                return None
             try:
-                read = read_hashed(self.cwd / path, MAX_FILE_BYTES)
+                read = read_hashed(full, MAX_FILE_BYTES)
             except NotReadable as why:
                 self._noted(path, UNREAD, read=False)
                 self.problem(path, 1, str(why))
                 return None
         self.files[path] = None
         self._noted(path, read.digest, read=True, info=stat_of(read.info))
-        # as text mode would read it: utf-8 (undecodable bytes replaced), universal newlines
-        return read.data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+        return read
 
     def module(self, folder: str) -> tuple[ConfigFile, ...] | None:
         """The module files of ``folder`` (the given ones, else those on disk), parsed; None when
@@ -321,3 +327,8 @@ class Reader:
             if isinstance(key, str) and key and isinstance(folder, str) and isinstance(source, str):
                 entries[key] = ManifestEntry(key=key, source=source, dir=join(root, folder))
         return entries
+
+
+def _text(data: bytes) -> str:
+    """As text mode would read it: utf-8 (undecodable bytes replaced), universal newlines."""
+    return data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
