@@ -114,3 +114,41 @@ def test_a_process_running_other_threads_is_not_forked() -> None:
         release.set()
         other.join()
     assert forked.available()
+
+
+def test_what_the_forked_frontends_read_keys_the_whole_scan_memo(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child's reads are the scan's: the memo kept after a forked scan is given back while the
+    files are unchanged, and an edit is seen (an entry that did not list them would give the stale
+    report back)."""
+    import json
+
+    import linter.scan
+    from linter.cli import main
+
+    sensitive = ('provider "aws" {\n  region = "eu-west-3"\n}\n\nresource "aws_db_instance" "patients" {\n'
+                 '  engine = "postgres"\n  tags = {\n    sensitivity = "particuliere"\n  }\n}\n')
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "main.tf").write_text(sensitive, encoding="utf-8")
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("SNCLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(linter.scan, "_overlaps", lambda request: True)
+    given: list[object] = []
+    overlapped = forked.overlapped
+
+    def told(*args: Any) -> object:
+        given.append(overlapped(*args))
+        return given[-1]
+
+    monkeypatch.setattr(forked, "overlapped", told)
+
+    def rules() -> list[str]:
+        main(["scan", ".", "--fail-on", "never", "-f", "json", "-o", str(tmp_path / "report.json")])
+        report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+        return sorted(finding["rule_id"] for finding in report["findings"])
+
+    assert "SNC001" in rules() and len(given) == 1 and given[0] is not None
+    assert "SNC001" in rules() and len(given) == 1  # unchanged: given back by the memo, nothing forked
+    (project / "main.tf").write_text(sensitive.replace("particuliere", "publique"), encoding="utf-8")
+    assert "SNC001" not in rules() and len(given) == 2 and given[1] is not None
