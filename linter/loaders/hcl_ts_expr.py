@@ -30,21 +30,21 @@ from linter.loaders.hcl_ts_template import TsTemplates
 from linter.loaders.ir import (
     Attribute,
     BinaryOp,
-    Call,
     Conditional,
     Expr,
     ForExpr,
     GetAttr,
     Index,
     Literal,
-    ObjectExpr,
     Splat,
-    TupleExpr,
     UnaryOp,
     Variable,
     new_attribute,
+    new_call,
     new_get_attr,
     new_literal,
+    new_object,
+    new_tuple,
     new_variable,
 )
 
@@ -191,13 +191,13 @@ class TsExprs:
     # ---- literals ------------------------------------------------------------------------------
 
     def _numeric_lit(self, node: Node, depth: int) -> Expr:
-        return Literal(number(self.src, node.start_byte, node.end_byte), self.line(node))
+        return new_literal(number(self.src, node.start_byte, node.end_byte), self.line(node))
 
     def _bool_lit(self, node: Node, depth: int) -> Expr:
-        return Literal(self.text(node) == b"true", self.line(node))
+        return new_literal(self.text(node) == b"true", self.line(node))
 
     def _null_lit(self, node: Node, depth: int) -> Expr:
-        return Literal(None, self.line(node))
+        return new_literal(None, self.line(node))
 
     # ---- operators -----------------------------------------------------------------------------
 
@@ -260,7 +260,7 @@ class TsExprs:
 
     def _tuple(self, node: Node, depth: int) -> Expr:
         items = tuple(self.expr(p, depth) for p in self.kids(node) if p.type == "expression")
-        return TupleExpr(items, self.line(node))
+        return new_tuple(items, self.line(node))
 
     def _object(self, node: Node, depth: int) -> Expr:
         items: list[tuple[Expr, Expr]] = []
@@ -275,14 +275,14 @@ class TsExprs:
             self.gap(key, sep, NONE)
             self.gap(sep, value, NONE)
             items.append((self.object_key(key, depth), self.expr(value, depth)))
-        return ObjectExpr(tuple(items), self.line(node))
+        return new_object(tuple(items), self.line(node))
 
     def object_key(self, node: Node, depth: int) -> Expr:
         """A bare name (or ``true``/``null``) is a string, as in ``hcl_expr._object_key``."""
         parts = self.kids(node)
         first = parts[0]
         if len(parts) == 1 and first.type == "variable_expr":
-            return Literal(name(self.text(first)), self.line(first))
+            return new_literal(name(self.text(first)), self.line(first))
         if len(parts) == 1 and first.type == "literal_value" and self.kids(first)[0].type in ("bool_lit", "null_lit"):
             return Literal(self.text(first).decode("ascii"), self.line(first))
         if first.type == "variable_expr" and self.text(first).decode("utf-8", "replace") in KEYWORDS:
@@ -340,7 +340,7 @@ class TsExprs:
                 self.gap(parts[-2], parts[-1], NONE)
                 expand = parts[-1].type == "ellipsis"
             args = tuple(self.expr(p, depth) for p in parts if p.type == "expression")
-        return Call(name(self.text(ident)), args, expand, self.line(node))
+        return new_call(name(self.text(ident)), args, expand, self.line(node))
 
     def trailers(self, obj: Expr, parts: list[Node], start: int, line: int, depth: int) -> Expr:
         """``.a``, ``[k]``, ``.0`` and splats after a term; every step gets the term's line."""

@@ -203,6 +203,10 @@ def _setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
 
 
 _LITERAL = _setters(Literal)
+_TEMPLATE = _setters(Template)
+_CALL = _setters(Call)
+_TUPLE = _setters(TupleExpr)
+_OBJECT = _setters(ObjectExpr)
 _VARIABLE = _setters(Variable)
 _GETATTR = _setters(GetAttr)
 _ATTRIBUTE = _setters(Attribute)
@@ -215,6 +219,44 @@ def new_literal(value: str | int | float | bool | None, line: int) -> Literal:
     made = _new(Literal)
     set_value, set_line = _LITERAL
     set_value(made, value)
+    set_line(made, line)
+    return made
+
+
+def new_template(parts: tuple[str | Expr, ...], line: int) -> Template:
+    """``Template(parts, line)``."""
+    made = _new(Template)
+    set_parts, set_line = _TEMPLATE
+    set_parts(made, parts)
+    set_line(made, line)
+    return made
+
+
+def new_call(name: str, args: tuple[Expr, ...], expand_final: bool, line: int) -> Call:
+    """``Call(name, args, expand_final, line)``."""
+    made = _new(Call)
+    set_name, set_args, set_expand, set_line = _CALL
+    set_name(made, name)
+    set_args(made, args)
+    set_expand(made, expand_final)
+    set_line(made, line)
+    return made
+
+
+def new_tuple(items: tuple[Expr, ...], line: int) -> TupleExpr:
+    """``TupleExpr(items, line)``."""
+    made = _new(TupleExpr)
+    set_items, set_line = _TUPLE
+    set_items(made, items)
+    set_line(made, line)
+    return made
+
+
+def new_object(items: tuple[tuple[Expr, Expr], ...], line: int) -> ObjectExpr:
+    """``ObjectExpr(items, line)``."""
+    made = _new(ObjectExpr)
+    set_items, set_line = _OBJECT
+    set_items(made, items)
     set_line(made, line)
     return made
 
@@ -285,13 +327,13 @@ def template(parts: list[str | Expr], line: int) -> Expr:
         elif not isinstance(part, str) or part:
             merged.append(part)
     if not merged:
-        return Literal("", line)
+        return new_literal("", line)
     only = merged[0] if len(merged) == 1 else None
     if isinstance(only, str):
-        return Literal(only, line)
+        return new_literal(only, line)
     if only is not None and not isinstance(only, TemplateDirective):
         return only
-    return Template(tuple(merged), line)
+    return new_template(tuple(merged), line)
 
 
 

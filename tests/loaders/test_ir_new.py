@@ -22,6 +22,10 @@ def _pairs() -> list[tuple[object, object]]:
         (ir.new_body((attr,), ()), body),
         (ir.new_block("resource", ("a", "b"), body, 1, 4, ("# c",)),
          ir.Block("resource", ("a", "b"), body, 1, 4, ("# c",))),
+        (ir.new_template(("a", ir.Variable("v", 5)), 5), ir.Template(("a", ir.Variable("v", 5)), 5)),
+        (ir.new_call("f", (lit,), True, 6), ir.Call("f", (lit,), True, 6)),
+        (ir.new_tuple((lit, lit), 7), ir.TupleExpr((lit, lit), 7)),
+        (ir.new_object(((lit, lit),), 8), ir.ObjectExpr(((lit, lit),), 8)),
     ]
 
 
