@@ -288,3 +288,20 @@ def test_a_worker_does_not_wait_for_the_scan_to_read(tmp_path: Path) -> None:
     finally:
         pool.close()
     assert got == {item: item * 5_000 for item in items}
+
+
+def test_every_model_class_comes_back_from_its_slots() -> None:
+    """``dumps``' instances are rebuilt by setting each field's slot (``root_pool._builder``): every
+    model dataclass has one per field; values that are not one per field are refused."""
+    from dataclasses import FrozenInstanceError
+
+    from linter.loaders.model_json import FIELDS
+    from linter.model import Location
+
+    assert all(hasattr(vars(cls).get(name), "__set__") for cls, names in FIELDS.items() for name in names)
+    built = root_pool._rebuilt(Location, ("main.tf", 3))
+    assert built == Location("main.tf", 3) and hash(built) == hash(Location("main.tf", 3))
+    with pytest.raises(FrozenInstanceError):
+        built.line = 4  # type: ignore[misc]
+    with pytest.raises(ValueError):
+        root_pool._rebuilt(Location, ("main.tf",))
