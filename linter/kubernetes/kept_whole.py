@@ -21,7 +21,7 @@ of CPU time on MoJ; done by a child forked while the scan goes on, still 0.05-0.
 wall time: ``linter.forked``). The first scan after it that parsed no manifest (a Terraform edit)
 places the objects again and keeps them from a child forked then (``forked.aside``, waited for
 before the scan exits) while it builds the graph, runs the rules and writes the report: on MoJ that
-edit took 3.07 s when it kept them itself, 2.83 s now (2.3 s for the edits after it, which get them
+edit took 3.2 s when it kept them itself, 2.9 s now (2.3 s for the edits after it, which get them
 back). With ``--jobs 1`` (or off Linux) it keeps them itself. Entries are model JSON sealed with the
 cache's HMAC (``read_memo``): a planted or damaged one is a miss, and an entry is written to a
 temporary file then renamed, so a child that fails or is killed leaves the entry there before,
