@@ -187,9 +187,23 @@ def aside(work: Callable[[], object]) -> None:
 
 
 def wait_aside() -> None:
-    """Wait for every child ``aside`` forked; their outcome is not looked at."""
-    while _ASIDE:
-        _end(_ASIDE.pop(), kill=False)
+    """Wait for every child ``aside`` forked; their outcome is not looked at. An interrupt meanwhile
+    (Ctrl-C: the child gets it too, and leaves no entry) does not interrupt the wait, which comes
+    once the scan's report is out: the command ends as it would have, without a traceback."""
+    if not _ASIDE:
+        return
+    import signal
+
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: signals are not its to handle
+        previous = None
+    try:
+        while _ASIDE:
+            _end(_ASIDE.pop(), kill=False)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _detach() -> None:

@@ -3,7 +3,9 @@ nothing back — no output, no descriptor held open, no exception — and the sc
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -62,3 +64,16 @@ def test_done_here_when_no_child_can_be_made_or_in_a_forked_part(monkeypatch: py
     # in ``overlapped``'s child: done there, before its value is sent back
     assert forked.overlapped(lambda: (forked.aside(lambda: pids.append(os.getpid())), pids[-1])[1],
                              lambda: None) not in (None, os.getpid())
+
+
+def test_an_interrupt_does_not_interrupt_the_wait() -> None:
+    """Ctrl-C while the scan waits for the child (its report is out by then): the wait ends when
+    the child does, without a KeyboardInterrupt, and the interrupt is handled as before after it."""
+    started = time.monotonic()
+    forked.aside(lambda: time.sleep(0.6))
+    timer = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    forked.wait_aside()
+    timer.join()
+    assert time.monotonic() - started >= 0.55
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
