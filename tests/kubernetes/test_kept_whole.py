@@ -13,7 +13,7 @@ from helpers import k8s_repo
 from helpers.k8s_repo import edit as _edit
 from helpers.k8s_repo import report
 
-from linter import compiled, limits, scan
+from linter import compiled, limits
 from linter.kubernetes import frontend, kept_whole
 from linter.loaders import cache, model_json
 
@@ -26,9 +26,8 @@ def _knowledge_cache() -> Iterator[None]:
 
 @pytest.fixture()
 def placed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """One item per run of the Kubernetes frontend's placing and linking, in this process: a small
-    scan's frontends do not run in a forked one (``scan.SMALL_FOLDERS``)."""
-    monkeypatch.setattr(scan, "SMALL_FOLDERS", 0)
+    """One item per run of the Kubernetes frontend's placing and linking, in this process (the
+    tests' frontends are never forked: ``conftest``)."""
     runs: list[int] = []
     real = frontend.load_kubernetes
 

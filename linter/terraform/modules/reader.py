@@ -159,15 +159,6 @@ class Reader:
                 del self._twins[key]
         self._folders.pop(folder, None)
 
-    def forget_all(self) -> None:
-        """Drop every parsed file (worker processes evaluate with their own copies)."""
-        self._parsed.clear()
-        self._preparsed.clear()
-        self._preread.clear()
-        self._folders.clear()
-        self._twins.clear()
-        self._twin_keys.clear()
-
     def problem(self, path: str, line: int, message: str, kind: ProblemKind = ProblemKind.UNREADABLE) -> None:
         problem = Problem(location=Location(path, line), message=message, kind=kind)
         for tracker in self.trackers:
