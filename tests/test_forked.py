@@ -78,25 +78,33 @@ def test_idle_cpus_are_those_no_task_runs_on(tmp_path: Path, monkeypatch: pytest
     assert forked.idle_cpus() == 1
 
 
+@pytest.fixture()
+def given(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Each value a scan's forked frontends gave (None: the scan ran them itself), the fork asked for."""
+    import linter.scan
+
+    monkeypatch.setattr(linter.scan, "_overlaps", lambda request: True)
+    values: list[object] = []
+    overlapped = forked.overlapped
+
+    def told(*args: Any) -> object:
+        values.append(overlapped(*args))
+        return values[-1]
+
+    monkeypatch.setattr(forked, "overlapped", told)
+    return values
+
+
 def test_an_error_of_the_forked_frontends_is_the_scans_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+                                                           capsys: pytest.CaptureFixture[str],
+                                                           given: list[object]) -> None:
     """The frontends fail in the child (a ``--var-file`` that is not there): the scan's process runs
     them itself and says so as without the fork, one line and exit code 2."""
-    import linter.scan
     from linter.cli import main
 
     (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SNCLINT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(linter.scan, "_overlaps", lambda request: True)
-    given: list[object] = []
-    overlapped = forked.overlapped
-
-    def told(*args: Any) -> object:
-        given.append(overlapped(*args))
-        return given[-1]
-
-    monkeypatch.setattr(forked, "overlapped", told)
     assert main(["scan", ".", "--var-file", "missing.tfvars"]) == 2
     assert given == [None]
     assert capsys.readouterr().err.strip() == "snclint: error: --var-file missing.tfvars: no such file"
@@ -116,14 +124,13 @@ def test_a_process_running_other_threads_is_not_forked() -> None:
     assert forked.available()
 
 
-def test_what_the_forked_frontends_read_keys_the_whole_scan_memo(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_what_the_forked_frontends_read_keys_the_whole_scan_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 given: list[object]) -> None:
     """The child's reads are the scan's: the memo kept after a forked scan is given back while the
     files are unchanged, and an edit is seen (an entry that did not list them would give the stale
     report back)."""
     import json
 
-    import linter.scan
     from linter.cli import main
 
     sensitive = ('provider "aws" {\n  region = "eu-west-3"\n}\n\nresource "aws_db_instance" "patients" {\n'
@@ -133,15 +140,6 @@ def test_what_the_forked_frontends_read_keys_the_whole_scan_memo(tmp_path: Path,
     (project / "main.tf").write_text(sensitive, encoding="utf-8")
     monkeypatch.chdir(project)
     monkeypatch.setenv("SNCLINT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(linter.scan, "_overlaps", lambda request: True)
-    given: list[object] = []
-    overlapped = forked.overlapped
-
-    def told(*args: Any) -> object:
-        given.append(overlapped(*args))
-        return given[-1]
-
-    monkeypatch.setattr(forked, "overlapped", told)
 
     def rules() -> list[str]:
         main(["scan", ".", "--fail-on", "never", "-f", "json", "-o", str(tmp_path / "report.json")])
