@@ -1,11 +1,12 @@
 """Part of a scan run in a forked process while the scan's own process does other work.
 
-A small scan's frontends (reading, parsing and evaluating a few root modules: about 50 ms in the
-pre-commit case) and the import of the stages after them (networkx alone is about 70 ms) do not
-depend on each other: on a second core they overlap (``linter.scan.load_fragments``). The child
-is forked with everything the scan has loaded (options, config, knowledge, the read logs open),
-runs the work and sends back its value, pickled, with what it read: its copy of each open read log
-(``linter.read_log``), which the scan's own logs take over as if it had read it all itself.
+A small scan's frontends (reading, parsing and evaluating a few root modules: about 60 ms in the
+pre-commit case, the parser's and evaluator's imports included) and the import of the stages
+after them (networkx alone is about 70 ms) do not depend on each other: on a second core they
+overlap (``linter.scan.load_fragments``). The child is forked with everything the scan has loaded
+(options, config, knowledge, the read logs open), runs the work and sends back its value, pickled,
+with what it read: its copy of each open read log (``linter.read_log``), which the scan's own logs
+take over as if it had read it all itself.
 
 Whatever goes wrong (no ``fork`` here, an error in the work, a value that cannot be pickled, a
 child that dies) gives None: the caller does the work in its own process, so the outcome never
@@ -66,8 +67,9 @@ def idle_cpus() -> int:
     runnable tasks tells (``/proc/loadavg``, this process among them); 1 when it cannot be told.
     A fork pays only with a CPU to run on: on a busy machine the child would take turns with the
     scan's process, and the fork's own cost (the child's copies of the pages it writes, its value
-    pickled: 15 ms more CPU time in all on a small root) would be all that is left of it."""
-    cpus = os.cpu_count() or 1
+    pickled: 15 ms more CPU time in all on a small root) would be all that is left of it. The CPUs
+    counted are those this process may run on (``effective_jobs``), not all the machine's."""
+    cpus = effective_jobs(0)
     try:
         with open("/proc/loadavg", "rb") as stats:
             running = int(stats.read().split()[3].partition(b"/")[0])
@@ -157,16 +159,14 @@ def _end(child: int, *, kill: bool) -> bool:
             _, status = os.waitpid(child, 0)
         except ChildProcessError:
             return False
-        except InterruptedError:  # pragma: no cover - retried by Python itself since 3.5
-            continue
         return os.waitstatus_to_exitcode(status) == 0
 
 
 def aside(work: Callable[[], object]) -> None:
     """``work()`` run in a child forked now, while this process goes on; here when no child can be
-    made, or when this process is itself a forked part of the scan."""
+    made (``available``), or when this process is itself a forked part of the scan."""
     try:
-        child = os.fork() if not _FORKED else None
+        child = os.fork() if not _FORKED and available() else None
     except OSError:
         child = None
     if child is None:
@@ -181,8 +181,6 @@ def aside(work: Callable[[], object]) -> None:
             status = 0
         finally:
             os._exit(status)
-    if not _ASIDE:
-        atexit.register(wait_aside)  # a caller of the scan that does not wait itself
     _ASIDE.append(child)
 
 
@@ -204,6 +202,9 @@ def wait_aside() -> None:
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
+
+
+atexit.register(wait_aside)  # a caller of the scan that does not wait itself
 
 
 def _detach() -> None:

@@ -91,8 +91,9 @@ def _overlaps(request: Request) -> bool:
 
 
 def _import_later_stages() -> None:
-    """The later stages' modules, imported while the workers evaluate; they and what the scan holds
-    so far live to its end (``gc_pacing.acyclic``)."""
+    """The later stages' modules, imported while the workers evaluate (or a small scan's forked
+    frontends run: ``_overlaps``); they and what the scan holds so far live to its end
+    (``gc_pacing.acyclic``)."""
     with acyclic():
         for name in LATER_STAGES:
             import_module(name)

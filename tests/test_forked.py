@@ -70,9 +70,9 @@ def test_effective_jobs() -> None:
 
 def test_idle_cpus_are_those_no_task_runs_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """This process runs: on one CPU none is idle; unreadable, one is taken to be."""
-    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(forked, "effective_jobs", lambda jobs: 1)
     assert forked.idle_cpus() == 0
-    monkeypatch.setattr(os, "cpu_count", lambda: 1000)
+    monkeypatch.setattr(forked, "effective_jobs", lambda jobs: 1000)
     assert 0 < forked.idle_cpus() < 1000
     monkeypatch.setattr("builtins.open", lambda *a, **k: (_ for _ in ()).throw(OSError("no /proc")))
     assert forked.idle_cpus() == 1

@@ -79,4 +79,4 @@ def _key(request: Request, kind: str) -> str | None:
 
 def _spare_cpu(request: Request) -> bool:
     """Whether a child may take a second CPU (``--jobs``) to keep the outcome while the scan goes on."""
-    return forked.available() and forked.effective_jobs(request.jobs) >= 2
+    return forked.effective_jobs(request.jobs) >= 2
