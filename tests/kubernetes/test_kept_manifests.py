@@ -16,10 +16,10 @@ from typing import Callable, Iterator
 import pytest
 from helpers.k8s_repo import edit as _edit
 from helpers.k8s_repo import repo_of, report
+from helpers.read_spy import spy_reads
 
 from linter import compiled, limits
 from linter.cli import main
-from linter.files import Read
 from linter.kubernetes import kept, kept_whole
 from linter.loaders import cache, file_digests, manifest_json
 from linter.loaders import kubernetes as loaders_kubernetes
@@ -110,14 +110,7 @@ def test_an_unchanged_manifest_is_not_even_read(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(file_digests, "RACY_NS", -3600 * 10**9)  # no test can age a file: every one is old
     root = repo_of(tmp_path, monkeypatch, "operator-backups")
     parsed_by_warm_scan(parsed)
-    reads: list[str] = []
-    real = kept.read_hashed
-
-    def spy(path: Path, limit: int) -> Read:
-        reads.append(Path(path).name)
-        return real(path, limit)
-
-    monkeypatch.setattr(kept, "read_hashed", spy)
+    reads = spy_reads(monkeypatch, kept)
     (root / "main.tf").write_text("# the whole scan is not the one kept\n")
     (root / "cnpg.yaml").write_text((root / "cnpg.yaml").read_text() + "# edited\n")
     warm = report()

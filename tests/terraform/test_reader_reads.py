@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers.read_spy import spy_reads
 
 from linter import read_log
-from linter.files import Read
 from linter.loaders.hcl import load_hcl
 from linter.terraform.modules import reader as reader_module
 from linter.terraform.modules.reader import Reader
@@ -18,15 +18,7 @@ from linter.terraform.modules.root_cache import tracked
 
 @pytest.fixture()
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    calls: list[str] = []
-    real = reader_module.read_hashed
-
-    def counting(path: Path, limit: int) -> Read:
-        calls.append(Path(path).name)
-        return real(path, limit)
-
-    monkeypatch.setattr(reader_module, "read_hashed", counting)
-    return calls
+    return spy_reads(monkeypatch, reader_module)
 
 
 def test_a_preparsed_file_is_read_and_hashed_once(tmp_path: Path, opened: list[str]) -> None:
